@@ -1,0 +1,240 @@
+package io.splitee.device.cost;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Smoothed measurements of what each arm costs on this device and link. Not thread-safe: one owner
+ * (the daemon's worker thread) feeds and reads it.
+ *
+ * <p>The link is modelled as {@code time(bytes) = roundTrip + bytes / throughput}. Probes and small
+ * messages measure the round trip; offloads of at least {@value #THROUGHPUT_MIN_BYTES} bytes measure
+ * the throughput from what is left of their link time. The link time of an offload is its end-to-end
+ * time minus the gateway's own compute time, which the gateway reports in its result.
+ */
+public final class CostEstimates {
+    static final int THROUGHPUT_MIN_BYTES = 4096;
+    /** Assumed until measured: a modest Wi-Fi link. */
+    static final double DEFAULT_RTT_MS = 10.0;
+    static final double DEFAULT_BYTES_PER_MS = 1_000.0; // 8 Mbit/s
+
+    private final int blocks;
+    private final Ewma[] blockMs;
+    private final Ewma[] exitMs;
+    private final Ewma[] gatewayMsFrom;
+    private final Ewma rttMs;
+    private final Ewma bytesPerMs;
+    private final double weight;
+
+    /**
+     * @param blocks the model's number of blocks L
+     * @param weight the smoothing weight of a new observation in (0, 1] (0.1: about the last 10 samples)
+     */
+    public CostEstimates(int blocks, double weight) {
+        if (blocks < 1) {
+            throw new IllegalArgumentException("blocks: " + blocks + " must be ≥ 1");
+        }
+        this.blocks = blocks;
+        this.weight = weight;
+        this.blockMs = newArray(blocks + 1, weight);
+        this.exitMs = newArray(blocks + 1, weight);
+        this.gatewayMsFrom = newArray(blocks + 2, weight);
+        this.rttMs = new Ewma(weight);
+        this.bytesPerMs = new Ewma(weight);
+    }
+
+    private static Ewma[] newArray(int n, double w) {
+        Ewma[] a = new Ewma[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new Ewma(w);
+        }
+        return a;
+    }
+
+    /** The number of blocks L. */
+    public int blocks() {
+        return blocks;
+    }
+
+    /** Records the measured compute time of block {@code i} (1-based) for one sample. */
+    public void recordBlock(int i, Duration d) {
+        blockMs[checkBlock(i)].add(millis(d));
+    }
+
+    /** Records the measured compute time of exit head {@code i} (1-based) for one sample. */
+    public void recordExit(int i, Duration d) {
+        exitMs[checkBlock(i)].add(millis(d));
+    }
+
+    /**
+     * Records one answered offload.
+     *
+     * @param fromBlock   the first block the gateway computed (a+1 for features after block a, 1 for a raw sample)
+     * @param bytesSent   bytes of the frame the device published
+     * @param endToEnd    from publishing the frame to receiving the answer
+     * @param gatewayTime the gateway's reported compute time
+     */
+    public void recordOffload(int fromBlock, long bytesSent, Duration endToEnd, Duration gatewayTime) {
+        if (fromBlock < 1 || fromBlock > blocks + 1) {
+            throw new IllegalArgumentException("fromBlock: " + fromBlock + " is outside 1.." + (blocks + 1));
+        }
+        double gw = millis(gatewayTime);
+        gatewayMsFrom[fromBlock].add(gw);
+        double link = Math.max(0, millis(endToEnd) - gw);
+        if (bytesSent < THROUGHPUT_MIN_BYTES || !rttMs.known()) {
+            rttMs.add(link);
+        }
+        if (bytesSent >= THROUGHPUT_MIN_BYTES) {
+            double transfer = link - rttMs.value();
+            // A transfer faster than the round trip explains is noise; floor it at a tenth of the link time.
+            transfer = Math.max(transfer, link * 0.1);
+            if (transfer > 0) {
+                bytesPerMs.add(bytesSent / transfer);
+            }
+        }
+    }
+
+    /** Mean compute time of block {@code i} in ms (0 until measured). */
+    public double blockMs(int i) {
+        return blockMs[checkBlock(i)].value();
+    }
+
+    /** Mean compute time of exit {@code i} in ms (0 until measured). */
+    public double exitMs(int i) {
+        return exitMs[checkBlock(i)].value();
+    }
+
+    /** Device compute of arm {@code a}: blocks 1..a and exit a, in ms. */
+    public double deviceMs(int arm) {
+        double ms = 0;
+        for (int i = 1; i <= arm; i++) {
+            ms += blockMs[i].value();
+        }
+        return arm == 0 ? 0 : ms + exitMs[arm].value();
+    }
+
+    /** Estimated link time of sending {@code bytes} and getting a small answer back, in ms. */
+    public double linkMs(long bytes) {
+        return roundTripMs() + bytes / throughputBytesPerMs();
+    }
+
+    /** Smoothed round trip in ms (a default until measured). */
+    public double roundTripMs() {
+        return rttMs.known() ? rttMs.value() : DEFAULT_RTT_MS;
+    }
+
+    /** Smoothed throughput in bytes per ms (a default until measured). */
+    public double throughputBytesPerMs() {
+        return bytesPerMs.known() ? bytesPerMs.value() : DEFAULT_BYTES_PER_MS;
+    }
+
+    /**
+     * Gateway compute of blocks {@code fromBlock..L} and the final exit, in ms. Until that start block
+     * has been measured, it is estimated from the device's own block times (a gateway is at least as fast).
+     */
+    public double gatewayMs(int fromBlock) {
+        if (gatewayMsFrom[fromBlock].known()) {
+            return gatewayMsFrom[fromBlock].value();
+        }
+        double ms = 0;
+        for (int i = fromBlock; i <= blocks; i++) {
+            ms += blockMs[i].value();
+        }
+        return ms + exitMs[blocks].value();
+    }
+
+    /** Whether every block and exit has been measured at least once. */
+    public boolean deviceMeasured() {
+        for (int i = 1; i <= blocks; i++) {
+            if (!blockMs[i].known() || !exitMs[i].known()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the link has been measured at least once. */
+    public boolean linkMeasured() {
+        return rttMs.known();
+    }
+
+    /** A copy of the estimates, for saving. */
+    public Snapshot snapshot() {
+        return new Snapshot(values(blockMs), values(exitMs), values(gatewayMsFrom), rttMs.known() ? rttMs.value() : -1,
+                bytesPerMs.known() ? bytesPerMs.value() : -1);
+    }
+
+    /**
+     * Restores saved estimates (each then counts as one observation, so fresh measurements take over quickly).
+     *
+     * @throws IllegalArgumentException when the snapshot is for another number of blocks
+     */
+    public void restore(Snapshot s) {
+        Objects.requireNonNull(s, "snapshot");
+        if (s.blockMs().length != blockMs.length || s.exitMs().length != exitMs.length
+                || s.gatewayMsFrom().length != gatewayMsFrom.length) {
+            throw new IllegalArgumentException("snapshot has " + (s.blockMs().length - 1) + " blocks, expected " + blocks);
+        }
+        restore(blockMs, s.blockMs());
+        restore(exitMs, s.exitMs());
+        restore(gatewayMsFrom, s.gatewayMsFrom());
+        if (s.roundTripMs() >= 0) {
+            rttMs.set(s.roundTripMs(), 1);
+        }
+        if (s.bytesPerMs() > 0) {
+            bytesPerMs.set(s.bytesPerMs(), 1);
+        }
+    }
+
+    private static double[] values(Ewma[] a) {
+        double[] v = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            v[i] = a[i].known() ? a[i].value() : -1;
+        }
+        return v;
+    }
+
+    private static void restore(Ewma[] a, double[] v) {
+        for (int i = 0; i < a.length; i++) {
+            if (v[i] >= 0) {
+                a[i].set(v[i], 1);
+            }
+        }
+    }
+
+    private int checkBlock(int i) {
+        if (i < 1 || i > blocks) {
+            throw new IllegalArgumentException("block " + i + " is outside 1.." + blocks);
+        }
+        return i;
+    }
+
+    private static double millis(Duration d) {
+        return d.toNanos() / 1e6;
+    }
+
+    @Override
+    public String toString() {
+        return "CostEstimates[weight=" + weight + ", rttMs=" + roundTripMs() + ", bytesPerMs=" + throughputBytesPerMs()
+                + ", blockMs=" + Arrays.toString(values(blockMs)) + "]";
+    }
+
+    /**
+     * Saved estimates; -1 marks a value never measured. Index 0 of the per-block arrays is unused.
+     *
+     * @param blockMs       per-block compute ms
+     * @param exitMs        per-exit compute ms
+     * @param gatewayMsFrom gateway compute ms by first block computed there
+     * @param roundTripMs   link round trip ms
+     * @param bytesPerMs    link throughput
+     */
+    public record Snapshot(double[] blockMs, double[] exitMs, double[] gatewayMsFrom, double roundTripMs,
+                           double bytesPerMs) {
+        public Snapshot {
+            blockMs = blockMs.clone();
+            exitMs = exitMs.clone();
+            gatewayMsFrom = gatewayMsFrom.clone();
+        }
+    }
+}

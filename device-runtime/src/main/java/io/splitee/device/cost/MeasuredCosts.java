@@ -1,0 +1,94 @@
+package io.splitee.device.cost;
+
+import java.util.Objects;
+import java.util.function.IntToLongFunction;
+
+/**
+ * Turns {@link CostEstimates} into reward units, and chooses what an offload carries.
+ *
+ * <p>Cost of arm {@code a} answered on the device: {@code wDevice · deviceMs(a)}. Cost of arm {@code a}
+ * offloaded: {@code wDevice · deviceMs(a) + wLink · (linkMs(bytes) + gatewayMs(first block the gateway runs))},
+ * where the payload is either the features after block {@code a} (the gateway runs {@code a+1..L}) or the
+ * raw sample (the gateway runs {@code 1..L}), whichever costs less, unless configuration forces one. With
+ * equal weights the cost is the expected end-to-end latency times the weight: the device trades
+ * milliseconds for confidence, which is what a user of an edge runtime pays for.
+ *
+ * <p>The engine's arms stay the paper's (how deep the device computes); the payload is a decision below
+ * the arm, made afresh for every offload from the current estimates, so it follows a changing link at
+ * once while the engine learns which depth pays.
+ */
+public final class MeasuredCosts {
+    /** What an offload carries. */
+    public enum Payload { FEATURES, RAW }
+
+    /** Which payloads the device may choose from. */
+    public enum PayloadRule { AUTO, FEATURES, RAW }
+
+    /**
+     * The cheapest way to offload after arm {@code a}.
+     *
+     * @param payload what is sent
+     * @param bytes   bytes on the wire
+     * @param cost    the total cost of the arm in reward units (device part included)
+     * @param linkMs  the link part in ms (round trip + transfer)
+     * @param gatewayMs the gateway part in ms
+     */
+    public record OffloadPlan(Payload payload, long bytes, double cost, double linkMs, double gatewayMs) {
+    }
+
+    private final CostEstimates estimates;
+    private final double perDeviceMs;
+    private final double perLinkMs;
+    private final PayloadRule rule;
+    private final IntToLongFunction featureBytes;
+    private final long rawBytes;
+
+    /**
+     * @param estimates    the measurements
+     * @param perDeviceMs  reward units per ms of device compute
+     * @param perLinkMs    reward units per ms of link and gateway time
+     * @param rule         auto, or a forced payload
+     * @param featureBytes bytes on the wire of the features after block {@code a}, for the configured encoding
+     * @param rawBytes     bytes on the wire of the raw sample
+     */
+    public MeasuredCosts(CostEstimates estimates, double perDeviceMs, double perLinkMs, PayloadRule rule,
+                         IntToLongFunction featureBytes, long rawBytes) {
+        this.estimates = Objects.requireNonNull(estimates, "estimates");
+        if (!(perDeviceMs >= 0) || !(perLinkMs >= 0)) {
+            throw new IllegalArgumentException("weights must be ≥ 0: device " + perDeviceMs + ", link " + perLinkMs);
+        }
+        this.perDeviceMs = perDeviceMs;
+        this.perLinkMs = perLinkMs;
+        this.rule = Objects.requireNonNull(rule, "rule");
+        this.featureBytes = Objects.requireNonNull(featureBytes, "featureBytes");
+        if (rawBytes <= 0) {
+            throw new IllegalArgumentException("rawBytes: " + rawBytes + " must be > 0");
+        }
+        this.rawBytes = rawBytes;
+    }
+
+    /** Cost of arm {@code a} when the sample is answered on the device. */
+    public double onDevice(int arm) {
+        return perDeviceMs * estimates.deviceMs(arm);
+    }
+
+    /** The cheapest offload after arm {@code a} (arm 0: the raw sample, nothing computed on the device). */
+    public OffloadPlan offload(int arm) {
+        double device = onDevice(arm);
+        OffloadPlan raw = plan(Payload.RAW, rawBytes, 1, device);
+        if (arm == 0 || rule == PayloadRule.RAW) {
+            return raw;
+        }
+        OffloadPlan features = plan(Payload.FEATURES, featureBytes.applyAsLong(arm), arm + 1, device);
+        if (rule == PayloadRule.FEATURES) {
+            return features;
+        }
+        return raw.cost() < features.cost() ? raw : features;
+    }
+
+    private OffloadPlan plan(Payload p, long bytes, int fromBlock, double device) {
+        double link = estimates.linkMs(bytes);
+        double gw = estimates.gatewayMs(fromBlock);
+        return new OffloadPlan(p, bytes, device + perLinkMs * (link + gw), link, gw);
+    }
+}
