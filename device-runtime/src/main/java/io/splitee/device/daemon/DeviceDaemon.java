@@ -1,0 +1,398 @@
+package io.splitee.device.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.splitee.device.config.DeviceConfig;
+import io.splitee.device.cost.CostEstimates;
+import io.splitee.device.cost.MeasuredCosts;
+import io.splitee.device.state.StateStore;
+import io.splitee.engine.CostModel;
+import io.splitee.engine.EngineConfig;
+import io.splitee.engine.PaperCost;
+import io.splitee.engine.Policies;
+import io.splitee.engine.Policy;
+import io.splitee.engine.PolicyState;
+import io.splitee.metrics.MetricsEndpoint;
+import io.splitee.model.ModelPackage;
+import io.splitee.model.ModelPackageException;
+import io.splitee.mqtt.Incoming;
+import io.splitee.mqtt.MqttSettings;
+import io.splitee.mqtt.Outgoing;
+import io.splitee.mqtt.Transport;
+import io.splitee.mqtt.TransportException;
+import io.splitee.onnx.OrtSegmentRunner;
+import io.splitee.onnx.RunnerConfig;
+import io.splitee.onnx.SegmentRunner;
+import io.splitee.wire.Compression;
+import io.splitee.wire.DecodeLimits;
+import io.splitee.wire.Frame;
+import io.splitee.wire.FrameDecoder;
+import io.splitee.wire.FrameEncoder;
+import io.splitee.wire.ManifestHash;
+import io.splitee.wire.ModelCatalog;
+import io.splitee.wire.TensorSpec;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device daemon. {@link #start} loads and validates the model package, opens the runner,
+ * restores the engine's state if it was saved for this model, connects to the broker and starts
+ * serving; {@link #close} shuts down gracefully: it stops taking samples, answers every sample in
+ * flight (offloads get until their deadline), saves the state, marks the device offline and
+ * disconnects, all within {@code shutdown.grace}. Both are idempotent.
+ *
+ * <p>Samples that arrive while the daemon is stopping are not acknowledged: the broker keeps them in
+ * the device's session and delivers them when the daemon comes back.
+ */
+public final class DeviceDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceDaemon.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Largest sample payload accepted (a camera JPEG); frames are further bounded by the decoder. */
+    static final int MAX_SAMPLE_BYTES = 4 * 1024 * 1024;
+
+    private final DeviceConfig config;
+    private final ModelPackage pkg;
+    private final SegmentRunner runner;
+    private final Transport transport;
+    private final Policy policy;
+    private final CostEstimates estimates;
+    private final StateStore state;
+    private final MetricsEndpoint metricsEndpoint;
+    private final DeviceMetrics metrics;
+    private final EventLoop loop;
+    private final Pipeline pipeline;
+    private final ScheduledExecutorService timer;
+    private final Thread worker;
+    private final FrameDecoder decoder;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile boolean closed;
+
+    private DeviceDaemon(DeviceConfig config, ModelPackage pkg, SegmentRunner runner, Transport transport,
+                         MetricsEndpoint metricsEndpoint) {
+        this.config = config;
+        this.pkg = pkg;
+        this.runner = runner;
+        this.transport = transport;
+        this.metricsEndpoint = metricsEndpoint;
+        int depth = runner.depth();
+        this.estimates = new CostEstimates(depth, 0.1);
+        this.state = new StateStore(config.stateDir(), config.deviceId(), pkg.manifestSha256Bytes());
+
+        ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
+        List<TensorSpec> tensors = new ArrayList<>();
+        tensors.add(TensorSpec.float32(pkg.manifest().input().tensor().shape()));
+        for (int i = 1; i <= depth; i++) {
+            tensors.add(TensorSpec.float32(pkg.manifest().block(i).output().shape()));
+        }
+        this.decoder = new FrameDecoder(ModelCatalog.of(pkg.manifest().id(), hash, tensors), DecodeLimits.DEFAULT);
+
+        MeasuredCosts measured = null;
+        CostModel costModel;
+        if (config.cost().mode() == DeviceConfig.Cost.Mode.PAPER) {
+            costModel = new PaperCost(config.cost().lambda(), config.cost().offloadCost());
+        } else {
+            long[] frameBytes = frameSizes(pkg, hash, tensors, Pipeline.encodingOf(config.offload().encoding()));
+            IntToLongFunction featureBytes = a -> frameBytes[a];
+            MeasuredCosts.PayloadRule rule = switch (config.offload().payload()) {
+                case AUTO -> MeasuredCosts.PayloadRule.AUTO;
+                case FEATURES -> MeasuredCosts.PayloadRule.FEATURES;
+                case RAW -> MeasuredCosts.PayloadRule.RAW;
+            };
+            MeasuredCosts m = new MeasuredCosts(estimates, config.cost().perDeviceMs(), config.cost().perLinkMs(), rule,
+                    featureBytes, frameBytes[0]);
+            measured = m;
+            costModel = (arm, offloaded) -> offloaded ? m.offload(arm).cost() : m.onDevice(arm);
+        }
+        EngineConfig engineConfig = new EngineConfig(depth, config.policy().threshold(), costModel,
+                config.policy().ucbC(), config.policy().seed());
+        this.policy = restoreOrCreate(engineConfig);
+
+        this.metrics = new DeviceMetrics(metricsEndpoint.registry(), depth, estimates);
+        this.loop = new EventLoop(config.queueSize());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "splitee-" + config.deviceId() + "-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        SampleDecoding decoding = new SampleDecoding(decoder, pkg.manifest().input(), MAX_SAMPLE_BYTES);
+        this.pipeline = new Pipeline(config, pkg, runner, transport, policy, engineConfig, estimates, measured,
+                decoding, metrics, loop, timer, System::nanoTime);
+        this.worker = new Thread(this::work, "splitee-" + config.deviceId() + "-worker");
+    }
+
+    /**
+     * Starts a daemon.
+     *
+     * @throws StartupException naming what failed: the model package, the broker connection, the metrics port
+     */
+    public static DeviceDaemon start(DeviceConfig config) throws StartupException {
+        Objects.requireNonNull(config, "config");
+        ModelPackage pkg;
+        try {
+            pkg = ModelPackage.load(config.modelDir());
+        } catch (ModelPackageException e) {
+            throw new StartupException("model package " + config.modelDir() + ": " + e.getMessage(), e);
+        }
+        SegmentRunner runner;
+        try {
+            runner = OrtSegmentRunner.open(pkg, RunnerConfig.defaults()
+                    .withIntraOpThreads(config.intraOpThreads()).withFused(false));
+        } catch (ModelPackageException e) {
+            throw new StartupException("model package " + config.modelDir() + ": " + e.getMessage(), e);
+        }
+        MetricsEndpoint metricsEndpoint = new MetricsEndpoint();
+        Transport transport = Transport.mqtt(mqttSettings(config));
+        DeviceDaemon d = new DeviceDaemon(config, pkg, runner, transport, metricsEndpoint);
+        try {
+            d.begin();
+        } catch (StartupException | RuntimeException e) {
+            d.release();
+            throw e;
+        }
+        return d;
+    }
+
+    static MqttSettings mqttSettings(DeviceConfig c) {
+        DeviceConfig.Mqtt m = c.mqtt();
+        MqttSettings.Builder b = MqttSettings.builder("splitee-device-" + c.deviceId(), m.uri().toString())
+                .cleanStart(false)
+                .sessionExpiry(m.sessionExpiry())
+                .keepAlive(m.keepAlive())
+                .reconnectDelay(m.reconnectMin(), m.reconnectMax())
+                .maxInFlight(m.maxInFlight())
+                .receiveMaximum(Math.max(c.queueSize() * 2, 64))
+                .will(new MqttSettings.Will(c.statusTopic(), status(c, "offline"), 1, true));
+        m.username().ifPresent(u -> b.credentials(MqttSettings.Credentials.of(u, m.password().orElse(""))));
+        m.caFile().ifPresent(ca -> b.tls(m.certFile().isPresent()
+                ? MqttSettings.Tls.mutual(ca, m.certFile().get(), m.keyFile().get())
+                : MqttSettings.Tls.serverOnly(ca)));
+        return b.build();
+    }
+
+    static byte[] status(DeviceConfig c, String state) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("device", c.deviceId());
+        n.put("state", state);
+        n.put("time", Instant.now().toString());
+        return n.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Bytes on the wire of a features frame after each block (index 0: the raw sample), uncompressed. */
+    private static long[] frameSizes(ModelPackage pkg, ManifestHash hash, List<TensorSpec> tensors,
+                                     io.splitee.wire.Encoding enc) {
+        long[] out = new long[tensors.size()];
+        try (FrameEncoder e = new FrameEncoder()) {
+            for (int i = 0; i < tensors.size(); i++) {
+                TensorSpec t = tensors.get(i);
+                FloatBuffer zeros = FloatBuffer.allocate(t.elementCount());
+                String id = "x".repeat(24); // a typical sample id length
+                Frame f = i == 0 ? Frame.sample(pkg.manifest().id(), hash, 0, t, id, Instant.now(), zeros)
+                        : Frame.features(pkg.manifest().id(), hash, i, t, id, Instant.now(), zeros);
+                out[i] = e.encode(f.encodedAs(enc, Compression.NONE)).length;
+            }
+        }
+        return out;
+    }
+
+    private Policy restoreOrCreate(EngineConfig engineConfig) {
+        Optional<byte[]> saved = state.load();
+        if (saved.isPresent()) {
+            try {
+                JsonNode n = JSON.readTree(saved.get());
+                PolicyState ps = PolicyState.fromBytes(Base64.getDecoder().decode(n.get("policy").asText()));
+                if (!ps.policy().equals(config.policy().name())) {
+                    LOG.warn("saved state is for policy {} but policy {} is configured; starting fresh", ps.policy(),
+                            config.policy().name());
+                } else {
+                    Policy p = Policies.restore(ps, engineConfig);
+                    JsonNode c = n.get("costs");
+                    if (c != null) {
+                        estimates.restore(JSON.treeToValue(c, CostEstimates.Snapshot.class));
+                    }
+                    LOG.info("restored engine state from {}: round {}, plays {}", state.file(), ps.round(),
+                            java.util.Arrays.toString(ps.updateCounts()));
+                    return p;
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("saved state {} is unreadable ({}); starting fresh", state.file(), e.toString());
+            }
+        }
+        return Policies.parse(config.policy().name(), engineConfig);
+    }
+
+    private byte[] snapshotState() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("saved", Instant.now().toString());
+        n.put("policy", Base64.getEncoder().encodeToString(policy.snapshot().toBytes()));
+        n.set("costs", JSON.valueToTree(estimates.snapshot()));
+        return n.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void begin() throws StartupException {
+        if (config.metricsPort() > 0) {
+            try {
+                metricsEndpoint.start("0.0.0.0", config.metricsPort(), "splitee-" + config.deviceId() + "-metrics");
+            } catch (IOException e) {
+                throw new StartupException("metrics.port " + config.metricsPort() + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            transport.subscribe(config.samplesTopic(), 1, this::intake);
+            transport.subscribe(config.repliesTopic(), 1, m -> {
+                if (!loop.post(() -> pipeline.onReply(m))) {
+                    LOG.warn("control inbox full; gateway answer for {} dropped", m.topic());
+                }
+            });
+            transport.start();
+        } catch (TransportException e) {
+            throw new StartupException("broker " + config.mqtt().uri() + ": " + e.getMessage(), e);
+        }
+        transport.publish(Outgoing.builder(config.statusTopic(), status(config, "online")).qos(1).retained(true)
+                .contentType("application/json").build());
+        worker.start();
+        long probeEvery = Math.max(100, config.offload().probeInterval().toMillis() / 2);
+        timer.scheduleWithFixedDelay(() -> loop.post(pipeline::maybeProbe), probeEvery, probeEvery,
+                TimeUnit.MILLISECONDS);
+        long save = config.stateSaveInterval().toMillis();
+        timer.scheduleWithFixedDelay(() -> loop.post(() -> {
+            byte[] snapshot = snapshotState();
+            timer.execute(() -> save(snapshot));
+        }), save, save, TimeUnit.MILLISECONDS);
+        LOG.info("device {} serving {} (model {} {}, manifest {}), policy {}, cost {}, α={}", config.deviceId(),
+                config.samplesTopic(), pkg.manifest().id(), pkg.manifest().version(), pkg.manifestSha256(),
+                config.policy().name(), config.cost().mode(), config.policy().threshold());
+    }
+
+    /** Paho's callback thread: enqueue or answer overloaded; never blocks. */
+    private void intake(Incoming m) {
+        if (stopping) {
+            return; // not acknowledged: the broker delivers it again after the restart
+        }
+        long now = System.nanoTime();
+        if (!loop.offerSample(new EventLoop.Job(m, now))) {
+            if (!loop.post(() -> pipeline.answerOverloaded(m, now))) {
+                LOG.warn("inboxes full; sample on {} left to the broker", m.topic());
+            }
+        }
+        metrics.queued.set(loop.queuedSamples());
+    }
+
+    private void work() {
+        try {
+            while (true) {
+                Object e = loop.take(50);
+                if (e instanceof Runnable r) {
+                    r.run();
+                } else if (e instanceof EventLoop.Job j) {
+                    metrics.queued.set(loop.queuedSamples());
+                    pipeline.process(j);
+                } else if (stopping && loop.queuedSamples() == 0 && pipeline.idle()) {
+                    break;
+                }
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException ex) {
+            LOG.error("worker failed", ex);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void save(byte[] snapshot) {
+        try {
+            state.save(snapshot);
+        } catch (IOException e) {
+            LOG.warn("cannot save state to {}: {}", state.file(), e.toString());
+        }
+    }
+
+    /** The registry holding this daemon's meters. */
+    public MetricsEndpoint metrics() {
+        return metricsEndpoint;
+    }
+
+    /** The state file. */
+    public java.nio.file.Path stateFile() {
+        return state.file();
+    }
+
+    /** Blocks until the daemon has stopped (after {@link #close()}). */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /**
+     * Graceful shutdown within {@code shutdown.grace}: stop intake, answer everything in flight, save,
+     * mark offline, disconnect. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopping = true;
+        long graceMs = config.shutdownGrace().toMillis();
+        try {
+            if (!stopped.await(graceMs, TimeUnit.MILLISECONDS)) {
+                LOG.warn("shutdown grace {} ran out with {} samples queued and offloads pending {}",
+                        config.shutdownGrace(), loop.queuedSamples(), pipeline.pendingIds());
+                worker.interrupt();
+                stopped.await(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        timer.shutdownNow();
+        save(snapshotState());
+        try {
+            transport.publish(Outgoing.builder(config.statusTopic(), status(config, "offline")).qos(1).retained(true)
+                    .contentType("application/json").build()).get(1, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("offline status not confirmed: {}", e.toString());
+        }
+        release();
+        LOG.info("device {} stopped; state saved to {}", config.deviceId(), state.file());
+    }
+
+    private void release() {
+        stopping = true;
+        timer.shutdownNow();
+        transport.close();
+        pipeline.close();
+        decoder.close();
+        runner.close();
+        metricsEndpoint.close();
+    }
+
+    /** The daemon could not start; the message names the part that failed. */
+    public static final class StartupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StartupException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The configuration this daemon runs with. */
+    public DeviceConfig config() {
+        return config;
+    }
+}

@@ -1,0 +1,81 @@
+package io.splitee.device.daemon;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.splitee.device.cost.CostEstimates;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The daemon's meters; every name starts with {@code splitee_device}. Updated from the worker thread. */
+final class DeviceMetrics {
+    private final MeterRegistry registry;
+    private final Counter[] exits;
+    private final Counter[] arms;
+    final Counter samples;
+    final Counter offloads;
+    final Counter offloadsRaw;
+    final Counter degraded;
+    final Counter overloaded;
+    final Counter duplicates;
+    final Counter lateReplies;
+    final Counter deadlineMisses;
+    final Counter probes;
+    final Timer latencyLocal;
+    final Timer latencyOffload;
+    final DistributionSummary offloadBytes;
+    final AtomicLong pending = new AtomicLong();
+    final AtomicLong queued = new AtomicLong();
+
+    DeviceMetrics(MeterRegistry registry, int blocks, CostEstimates estimates) {
+        this.registry = registry;
+        samples = Counter.builder("splitee.device.samples").description("samples taken in").register(registry);
+        offloads = Counter.builder("splitee.device.offloads").tag("payload", "features").register(registry);
+        offloadsRaw = Counter.builder("splitee.device.offloads").tag("payload", "raw").register(registry);
+        degraded = Counter.builder("splitee.device.results").tag("status", "degraded").register(registry);
+        overloaded = Counter.builder("splitee.device.results").tag("status", "overloaded").register(registry);
+        duplicates = Counter.builder("splitee.device.duplicates").description("redelivered samples answered once")
+                .register(registry);
+        lateReplies = Counter.builder("splitee.device.late.replies").description("gateway answers after the deadline")
+                .register(registry);
+        deadlineMisses = Counter.builder("splitee.device.deadline.misses").register(registry);
+        probes = Counter.builder("splitee.device.probes").register(registry);
+        latencyLocal = Timer.builder("splitee.device.latency").tag("path", "device").publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        latencyOffload = Timer.builder("splitee.device.latency").tag("path", "gateway").publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        offloadBytes = DistributionSummary.builder("splitee.device.offload.bytes").baseUnit("bytes").register(registry);
+        exits = new Counter[blocks + 1];
+        arms = new Counter[blocks + 1];
+        for (int i = 0; i <= blocks; i++) {
+            exits[i] = Counter.builder("splitee.device.exits").tag("exit", Integer.toString(i)).register(registry);
+            arms[i] = Counter.builder("splitee.device.arm.plays").tag("arm", Integer.toString(i)).register(registry);
+        }
+        Gauge.builder("splitee.device.pending.offloads", pending, AtomicLong::get).register(registry);
+        Gauge.builder("splitee.device.queue.depth", queued, AtomicLong::get).register(registry);
+        Gauge.builder("splitee.device.cost.link.rtt.ms", estimates, CostEstimates::roundTripMs).register(registry);
+        Gauge.builder("splitee.device.cost.link.throughput.bytes.per.ms", estimates,
+                CostEstimates::throughputBytesPerMs).register(registry);
+        for (int i = 1; i <= blocks; i++) {
+            int b = i;
+            Gauge.builder("splitee.device.cost.block.ms", estimates, e -> e.blockMs(b))
+                    .tag("block", Integer.toString(i)).register(registry);
+        }
+    }
+
+    void exit(int exit) {
+        exits[exit].increment();
+    }
+
+    void arm(int arm) {
+        arms[arm].increment();
+    }
+
+    void error(String code) {
+        registry.counter("splitee.device.results", "status", "error", "code", code).increment();
+    }
+}
