@@ -107,6 +107,11 @@ public final class MosquittoBroker implements AutoCloseable {
         if (process == null) {
             return;
         }
+        try {
+            signal("CONT");
+        } catch (IOException | RuntimeException ignored) {
+            // not paused, or already gone
+        }
         process.destroy();
         waitFor(process, STOP_TIMEOUT, true);
         process = null;
@@ -120,6 +125,35 @@ public final class MosquittoBroker implements AutoCloseable {
         process.destroyForcibly();
         waitFor(process, STOP_TIMEOUT, false);
         process = null;
+    }
+
+    /**
+     * Freezes the broker with SIGSTOP: connections stay open but nothing is answered, as with a
+     * hung broker or a stalled link. Undo with {@link #resume()}.
+     */
+    public synchronized void pause() throws IOException {
+        signal("STOP");
+    }
+
+    /** Continues a broker frozen by {@link #pause()} (SIGCONT). */
+    public synchronized void resume() throws IOException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException {
+        if (process == null) {
+            throw new IllegalStateException("broker is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IOException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while signalling mosquitto", e);
+        }
     }
 
     /** Starts the broker again on the same port with the same configuration and persistence. */
