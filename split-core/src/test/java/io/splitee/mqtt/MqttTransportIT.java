@@ -378,7 +378,7 @@ class MqttTransportIT {
             sent.add(pub.publish(Outgoing.of("splitee/d" + (i % 4) + "/features", intBytes(i), 1)));
         }
         pub.publish(Outgoing.of("splitee/d1/control", intBytes(-1), 1));
-        CompletableFuture.allOf(sent.toArray(new CompletableFuture[0])).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0])).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         await("200 deliveries", () -> toA.get() + toB.get() >= 200);
         Thread.sleep(300); // room for any duplicate to show up
         assertEquals(200, deliveries.size());
