@@ -79,6 +79,7 @@ final class PahoTransport implements Transport {
     private final AtomicLong resubscriptions = new AtomicLong();
     private final AtomicLong unmatched = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
+    private final AtomicLong pahoWindowRetries = new AtomicLong();
 
     private volatile MqttAsyncClient client;
     private volatile MqttConnectionOptions options;
@@ -176,7 +177,10 @@ final class PahoTransport implements Transport {
         ScheduledExecutorService conn = connThread;
         if (conn != null) {
             conn.shutdownNow();
-            awaitTermination(conn, settings.connectTimeout().plusSeconds(1));
+            if (!Thread.currentThread().getName().startsWith(threadPrefix + "-conn")) {
+                // a listener closing us runs on that very thread: it ends once the listener returns
+                awaitTermination(conn, settings.connectTimeout().plusSeconds(1));
+            }
         }
         MqttAsyncClient c = client;
         if (c != null) {
@@ -385,6 +389,7 @@ final class PahoTransport implements Transport {
                 if (e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT
                         && System.nanoTime() < deadline && !closed) {
                     // Paho's own window is full of messages it resent after a reconnect: wait briefly.
+                    pahoWindowRetries.incrementAndGet();
                     sleepQuietly(pauseMillis);
                     pauseMillis = Math.min(pauseMillis * 2, 50);
                     continue;
@@ -446,6 +451,11 @@ final class PahoTransport implements Transport {
         return window.peak();
     }
 
+    /** Publishes outstanding right now. */
+    int inFlight() {
+        return window.inFlight();
+    }
+
     /** Current limit of the in-flight window. */
     int inFlightLimit() {
         return window.limit();
@@ -460,6 +470,11 @@ final class PahoTransport implements Transport {
     /** How many times subscriptions were re-sent after a reconnect into a new session. */
     long resubscriptions() {
         return resubscriptions.get();
+    }
+
+    /** Publishes retried because Paho's own window was full (its 32202), never surfaced. */
+    long pahoWindowRetries() {
+        return pahoWindowRetries.get();
     }
 
     /** Messages that matched no handler. */

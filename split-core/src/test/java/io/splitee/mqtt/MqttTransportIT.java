@@ -246,6 +246,34 @@ class MqttTransportIT {
         pub.publish(Outgoing.of("splitee/bp", bytes("3"), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    @Test
+    void publishesInFlightWhenTheBrokerDiesFailTypedAndFreeTheirSlots() throws Exception {
+        // window == the broker's Receive Maximum, so after the reconnect the 4 messages Paho resends
+        // compete with new publishes for the broker's slots: none may fail with Paho's 32202
+        MosquittoBroker broker = broker(MosquittoBroker.builder().maxInflightMessages(4));
+        PahoTransport pub = transport(settings("lossy-pub", broker.uri()).maxInFlight(32).build());
+        pub.start();
+        assertEquals(4, pub.inFlightLimit(), "limited by the broker's Receive Maximum");
+        broker.pause();
+        List<CompletableFuture<Void>> stuck = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            stuck.add(pub.publish(Outgoing.of("splitee/lossy", intBytes(i), 1)));
+        }
+        assertEquals(4, pub.inFlight());
+        broker.kill();
+        for (CompletableFuture<Void> f : stuck) {
+            TransportException e = failureOf(f);
+            assertEquals(TransportException.Reason.CONNECTION_LOST, e.reason(), e.getMessage());
+        }
+        assertEquals(0, pub.inFlight(), "every slot is released on connection loss");
+        broker.restart();
+        await("the publisher to reconnect", pub::isConnected);
+        for (int i = 0; i < 8; i++) {
+            pub.publish(Outgoing.of("splitee/lossy", intBytes(100 + i), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        assertTrue(pub.pahoInFlight() <= 4);
+    }
+
     // 3 ------------------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "crash={0}")
