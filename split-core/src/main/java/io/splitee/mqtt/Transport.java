@@ -36,7 +36,9 @@ public interface Transport extends AutoCloseable {
      * the transport is not started and {@code start()} may be called again.
      *
      * @throws TransportException {@link TransportException.Reason#CONNECT_FAILED}, naming the URI and
-     *                            the client's reason
+     *                            the client's reason; or the reason a registered subscription failed
+     *                            ({@code REJECTED}, {@code TIMEOUT}), in which case the connection is
+     *                            closed again
      * @throws IllegalStateException after {@link #close()}
      */
     void start() throws TransportException;
@@ -52,7 +54,9 @@ public interface Transport extends AutoCloseable {
      *
      * @throws TransportException {@link TransportException.Reason#REJECTED} if the broker refuses,
      *                            {@link TransportException.Reason#TIMEOUT}, or another reason
-     * @throws IllegalArgumentException for a malformed filter or a QoS outside 0..2
+     * @throws IllegalArgumentException for a malformed filter or a QoS other than 0 or 1 (Paho 1.2.5
+     *                                  hands a QoS 2 message to the application a second time when
+     *                                  the broker's PUBREL arrives before the manual acknowledgement)
      * @throws IllegalStateException when called from a message handler
      */
     void subscribe(String filter, int qos, MessageHandler handler) throws TransportException;

@@ -167,6 +167,23 @@ class MqttTransportIT {
                 new UserProperty("éß", "✓")), in.userProperties());
         assertNotEquals(0, in.deliveryTag());
         assertEquals(0, sub.unmatchedMessages());
+
+        assertTrue(threadsNamed("rt-sub").size() >= 3, "Paho and transport threads: " + threadsNamed("rt-sub"));
+        sub.close();
+        pub.close();
+        pub.close(); // idempotent
+        await("every thread of both transports to end", () -> threadsNamed("rt-sub").isEmpty()
+                && threadsNamed("rt-pub").isEmpty());
+    }
+
+    private static List<String> threadsNamed(String clientId) {
+        List<String> names = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().contains(clientId)) {
+                names.add(t.getName());
+            }
+        }
+        return names;
     }
 
     // 2 ------------------------------------------------------------------------------------------
