@@ -1,0 +1,528 @@
+package io.splitee.mqtt;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The transport against a real Mosquitto on a free loopback port. Every wait is bounded; each
+ * test takes a few seconds at most.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MqttTransportIT {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private final List<AutoCloseable> closeMe = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closeMe.size() - 1; i >= 0; i--) {
+            closeMe.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T track(T c) {
+        closeMe.add(c);
+        return c;
+    }
+
+    private MosquittoBroker broker(MosquittoBroker.Builder b) throws Exception {
+        return track(b.start());
+    }
+
+    private static MqttSettings.Builder settings(String clientId, String uri) {
+        return MqttSettings.builder(clientId, uri)
+                .connectTimeout(Duration.ofSeconds(5))
+                .operationTimeout(Duration.ofSeconds(5))
+                .reconnectDelay(Duration.ofMillis(100), Duration.ofMillis(500))
+                .keepAlive(Duration.ofSeconds(10));
+    }
+
+    private PahoTransport transport(MqttSettings s) {
+        return (PahoTransport) track(Transport.mqtt(s));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(UTF_8);
+    }
+
+    private static int intOf(Incoming m) {
+        return m.payloadBuffer().getInt();
+    }
+
+    private static byte[] intBytes(int i) {
+        return ByteBuffer.allocate(4).putInt(i).array();
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + WAIT + " waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static Incoming take(BlockingQueue<Incoming> q, String what) throws InterruptedException {
+        Incoming m = q.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(m, "timed out waiting for " + what);
+        return m;
+    }
+
+    private static TransportException failureOf(CompletableFuture<Void> f) throws Exception {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        return assertInstanceOf(TransportException.class, e.getCause());
+    }
+
+    /** Records connection events in order. */
+    private static final class Events implements Transport.ConnectionListener {
+        final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+
+        @Override
+        public void connected(boolean reconnect, boolean sessionPresent) {
+            queue.add("connected reconnect=" + reconnect + " sessionPresent=" + sessionPresent);
+        }
+
+        @Override
+        public void connectionLost(TransportException cause) {
+            queue.add("lost " + cause.reason());
+        }
+
+        String next() throws InterruptedException {
+            String e = queue.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(e, "timed out waiting for a connection event");
+            return e;
+        }
+    }
+
+    // 1 ------------------------------------------------------------------------------------------
+
+    @Test
+    void roundTripPreservesAllMqtt5Properties() throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder());
+        PahoTransport sub = transport(settings("rt-sub", broker.uri()).build());
+        PahoTransport pub = transport(settings("rt-pub", broker.uri()).build());
+        BlockingQueue<Incoming> inbox = new LinkedBlockingQueue<>();
+        sub.subscribe("splitee/+/features", 1, inbox::add);
+        sub.start();
+        pub.start();
+        sub.start(); // idempotent
+
+        byte[] payload = new byte[4096];
+        new java.util.Random(5).nextBytes(payload);
+        Outgoing out = Outgoing.builder("splitee/d1/features", payload)
+                .qos(1)
+                .contentType("application/x-splitee-features;v=1")
+                .responseTopic("splitee/d1/result")
+                .correlationData(new byte[] {0, 1, 2, (byte) 0xFF})
+                .userProperty("exit", "2")
+                .userProperty("exit", "3")
+                .userProperty("éß", "✓")
+                .messageExpiry(Duration.ofSeconds(60))
+                .build();
+        pub.publish(out).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+        Incoming in = take(inbox, "the published message");
+        sub.ack(in);
+        assertEquals("splitee/d1/features", in.topic());
+        assertArrayEquals(payload, in.payload());
+        assertEquals(1, in.qos());
+        assertFalse(in.retained());
+        assertFalse(in.duplicate());
+        assertEquals(Optional.of("application/x-splitee-features;v=1"), in.contentType());
+        assertEquals(Optional.of("splitee/d1/result"), in.responseTopic());
+        assertArrayEquals(new byte[] {0, 1, 2, (byte) 0xFF}, in.correlationData());
+        assertEquals(List.of(new UserProperty("exit", "2"), new UserProperty("exit", "3"),
+                new UserProperty("éß", "✓")), in.userProperties());
+        assertNotEquals(0, in.deliveryTag());
+        assertEquals(0, sub.unmatchedMessages());
+
+        assertTrue(threadsNamed("rt-sub").size() >= 3, "Paho and transport threads: " + threadsNamed("rt-sub"));
+        sub.close();
+        pub.close();
+        pub.close(); // idempotent
+        await("every thread of both transports to end", () -> threadsNamed("rt-sub").isEmpty()
+                && threadsNamed("rt-pub").isEmpty());
+    }
+
+    private static List<String> threadsNamed(String clientId) {
+        List<String> names = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().contains(clientId)) {
+                names.add(t.getName());
+            }
+        }
+        return names;
+    }
+
+    // 2 ------------------------------------------------------------------------------------------
+
+    @Test
+    void burstOf2000Qos1PublishesStaysInsideTheWindowAndAllArrive() throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder().maxQueuedMessages(0));
+        PahoTransport sub = transport(settings("burst-sub", broker.uri()).receiveMaximum(500).build());
+        PahoTransport pub = transport(settings("burst-pub", broker.uri()).maxInFlight(16)
+                .backpressureTimeout(Duration.ofSeconds(20)).build());
+        BlockingQueue<Incoming> inbox = new LinkedBlockingQueue<>();
+        sub.subscribe("splitee/burst", 1, inbox::add);
+        sub.start();
+        pub.start();
+        assertEquals(16, pub.inFlightLimit(), "mosquitto announces Receive Maximum 20; ours is 16");
+
+        AtomicInteger pahoMax = new AtomicInteger();
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                pahoMax.accumulateAndGet(pub.pahoInFlight(), Math::max);
+                Thread.onSpinWait();
+            }
+        }, "test-inflight-sampler");
+        sampler.start();
+
+        int n = 2000;
+        List<CompletableFuture<Void>> futures = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            futures.add(pub.publish(Outgoing.of("splitee/burst", intBytes(i), 1)));
+        }
+        Set<Integer> received = new TreeSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (received.size() < n && System.nanoTime() < deadline) {
+            Incoming m = inbox.poll(100, TimeUnit.MILLISECONDS);
+            if (m != null) {
+                received.add(intOf(m));
+                sub.ack(m);
+            }
+        }
+        sampling.set(false);
+        sampler.join(5000);
+
+        List<String> failures = new ArrayList<>();
+        for (CompletableFuture<Void> f : futures) {
+            try {
+                f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                failures.add(String.valueOf(e.getCause()));
+            }
+        }
+        assertEquals(List.of(), failures.subList(0, Math.min(5, failures.size())),
+                failures.size() + " publishes failed (no 32202 or backpressure expected)");
+        assertEquals(n, received.size(), "messages delivered to the subscriber");
+        assertTrue(pub.inFlightPeak() <= 16, "our window peaked at " + pub.inFlightPeak());
+        assertEquals(16, pub.inFlightPeak(), "a burst this size fills the window");
+        assertTrue(pahoMax.get() <= 16, "Paho counted " + pahoMax.get() + " in flight");
+    }
+
+    @Test
+    void fullWindowFailsWithTypedBackpressureAndRecovers() throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder());
+        PahoTransport pub = transport(settings("bp-pub", broker.uri()).maxInFlight(1)
+                .backpressureTimeout(Duration.ofMillis(300)).build());
+        pub.start();
+        broker.pause();
+        CompletableFuture<Void> first = pub.publish(Outgoing.of("splitee/bp", bytes("1"), 1));
+        long t0 = System.nanoTime();
+        TransportException e = failureOf(pub.publish(Outgoing.of("splitee/bp", bytes("2"), 1)));
+        long waitedMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(TransportException.Reason.BACKPRESSURE, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("1 of 1"), e.getMessage());
+        assertTrue(waitedMillis >= 250, "publish waited only " + waitedMillis + " ms for a slot");
+        assertFalse(first.isDone(), "the broker is frozen, so the first publish is unacknowledged");
+        broker.resume();
+        first.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        pub.publish(Outgoing.of("splitee/bp", bytes("3"), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Test
+    void publishesInFlightWhenTheBrokerDiesFailTypedAndFreeTheirSlots() throws Exception {
+        // window == the broker's Receive Maximum, so after the reconnect the 4 messages Paho resends
+        // compete with new publishes for the broker's slots: none may fail with Paho's 32202
+        MosquittoBroker broker = broker(MosquittoBroker.builder().maxInflightMessages(4));
+        PahoTransport pub = transport(settings("lossy-pub", broker.uri()).maxInFlight(32).build());
+        pub.start();
+        assertEquals(4, pub.inFlightLimit(), "limited by the broker's Receive Maximum");
+        broker.pause();
+        List<CompletableFuture<Void>> stuck = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            stuck.add(pub.publish(Outgoing.of("splitee/lossy", intBytes(i), 1)));
+        }
+        assertEquals(4, pub.inFlight());
+        broker.kill();
+        for (CompletableFuture<Void> f : stuck) {
+            TransportException e = failureOf(f);
+            assertEquals(TransportException.Reason.CONNECTION_LOST, e.reason(), e.getMessage());
+        }
+        assertEquals(0, pub.inFlight(), "every slot is released on connection loss");
+        broker.restart();
+        await("the publisher to reconnect", pub::isConnected);
+        for (int i = 0; i < 8; i++) {
+            pub.publish(Outgoing.of("splitee/lossy", intBytes(100 + i), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        assertTrue(pub.pahoInFlight() <= 4);
+    }
+
+    // 3 ------------------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "crash={0}")
+    @ValueSource(booleans = {true, false})
+    void unackedMessagesAreRedeliveredToTheResumedSessionAndAckedOnesAreNot(boolean crash) throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder());
+        SeverableProxy proxy = track(new SeverableProxy(broker.port()));
+        String id = "acker-" + crash;
+        PahoTransport a = transport(settings(id, proxy.uri()).cleanStart(false)
+                .sessionExpiry(Duration.ofMinutes(10)).build());
+        BlockingQueue<Incoming> inboxA = new LinkedBlockingQueue<>();
+        a.subscribe("splitee/d1/work", 1, m -> {
+            if (intOf(m) == 7) {
+                throw new IllegalStateException("handler fails on message 7 (test)");
+            }
+            inboxA.add(m);
+        });
+        a.start();
+        PahoTransport pub = transport(settings("acker-pub-" + crash, broker.uri()).build());
+        pub.start();
+        for (int i = 0; i < 10; i++) {
+            pub.publish(Outgoing.of("splitee/d1/work", intBytes(i), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        Set<Integer> seenByA = new TreeSet<>();
+        for (int i = 0; i < 9; i++) {
+            Incoming m = take(inboxA, "message " + i + " at the first subscriber");
+            seenByA.add(intOf(m));
+            if (intOf(m) % 2 == 0) {
+                a.ack(m);
+            }
+        }
+        assertEquals(Set.of(0, 1, 2, 3, 4, 5, 6, 8, 9), seenByA);
+        await("the failing handler to be counted", () -> a.handlerFailures() == 1);
+        // a QoS 1 round trip from A: the broker has processed A's earlier PUBACKs once it answers
+        a.publish(Outgoing.of("splitee/sync", bytes("sync"), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+        if (crash) {
+            proxy.cutAndRefuse();
+            await("the first subscriber to notice the cut", () -> !a.isConnected());
+        }
+        a.close();
+
+        Events events = new Events();
+        PahoTransport b = transport(settings(id, broker.uri()).cleanStart(false)
+                .sessionExpiry(Duration.ofMinutes(10)).build());
+        b.addConnectionListener(events);
+        BlockingQueue<Incoming> inboxB = new LinkedBlockingQueue<>();
+        b.subscribe("splitee/d1/work", 1, inboxB::add);
+        b.start();
+        assertEquals("connected reconnect=false sessionPresent=true", events.next());
+        Set<Integer> redelivered = new TreeSet<>();
+        for (int i = 0; i < 5; i++) {
+            Incoming m = take(inboxB, "redelivery " + i);
+            redelivered.add(intOf(m));
+            // Paho 1.2.5 keeps the DUP bit on its internal packet only; Incoming's doc says so.
+            assertFalse(m.duplicate(), "Paho now passes DUP through: update Incoming.duplicate()'s doc");
+            b.ack(m);
+        }
+        assertEquals(Set.of(1, 3, 5, 7, 9), redelivered, "exactly the unacked ones come back");
+        assertNull(inboxB.poll(500, TimeUnit.MILLISECONDS), "acked messages are not redelivered");
+    }
+
+    // 4 ------------------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "cleanStart={0}")
+    @ValueSource(booleans = {false, true})
+    void reconnectsAfterBrokerRestartAndSubscriptionWorksAgain(boolean cleanStart) throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder());
+        Events events = new Events();
+        PahoTransport sub = transport(settings("restart-sub-" + cleanStart, broker.uri()).cleanStart(cleanStart)
+                .build());
+        sub.addConnectionListener(events);
+        BlockingQueue<Incoming> inbox = new LinkedBlockingQueue<>();
+        sub.subscribe("splitee/+/result", 1, m -> {
+            inbox.add(m);
+        });
+        sub.start();
+        assertEquals("connected reconnect=false sessionPresent=false", events.next());
+        PahoTransport pub = transport(settings("restart-pub-" + cleanStart, broker.uri()).build());
+        pub.start();
+        pub.publish(Outgoing.of("splitee/d1/result", bytes("before"), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        sub.ack(take(inbox, "message before the restart"));
+
+        broker.stop();
+        assertEquals("lost CONNECTION_LOST", events.next());
+        assertFalse(sub.isConnected());
+        TransportException down = failureOf(pub.publish(Outgoing.of("splitee/d1/result", bytes("x"), 1)));
+        assertEquals(TransportException.Reason.NOT_CONNECTED, down.reason(), down.getMessage());
+
+        broker.restart();
+        assertEquals("connected reconnect=true sessionPresent=" + !cleanStart, events.next(),
+                "broker log:\n" + broker.log());
+        assertEquals(cleanStart ? 1 : 0, sub.resubscriptions(), "resubscribed only into a new session");
+        await("the publisher to reconnect", pub::isConnected);
+        pub.publish(Outgoing.of("splitee/d2/result", bytes("after"), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        Incoming after = take(inbox, "message after the restart");
+        assertEquals("splitee/d2/result", after.topic());
+        assertArrayEquals(bytes("after"), after.payload());
+        sub.ack(after);
+    }
+
+    // 5 ------------------------------------------------------------------------------------------
+
+    @Test
+    void sharedSubscriptionDeliversEachMessageOnceAcrossMembers() throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder());
+        ConcurrentHashMap<Integer, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+        AtomicInteger toA = new AtomicInteger();
+        AtomicInteger toB = new AtomicInteger();
+        BlockingQueue<Incoming> control = new LinkedBlockingQueue<>();
+        PahoTransport a = transport(settings("gw-a", broker.uri()).build());
+        PahoTransport b = transport(settings("gw-b", broker.uri()).build());
+        a.subscribe("$share/g/splitee/+/features", 1, m -> {
+            deliveries.computeIfAbsent(intOf(m), k -> new AtomicInteger()).incrementAndGet();
+            toA.incrementAndGet();
+            a.ack(m);
+        });
+        a.subscribe("splitee/+/control", 1, control::add);
+        b.subscribe("$share/g/splitee/+/features", 1, m -> {
+            deliveries.computeIfAbsent(intOf(m), k -> new AtomicInteger()).incrementAndGet();
+            toB.incrementAndGet();
+            b.ack(m);
+        });
+        a.start();
+        b.start();
+        PahoTransport pub = transport(settings("devices", broker.uri()).build());
+        pub.start();
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            sent.add(pub.publish(Outgoing.of("splitee/d" + (i % 4) + "/features", intBytes(i), 1)));
+        }
+        pub.publish(Outgoing.of("splitee/d1/control", intBytes(-1), 1));
+        CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0])).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        await("200 deliveries", () -> toA.get() + toB.get() >= 200);
+        Thread.sleep(300); // room for any duplicate to show up
+        assertEquals(200, deliveries.size());
+        deliveries.forEach((k, v) -> assertEquals(1, v.get(), "message " + k + " delivered " + v + " times"));
+        assertEquals(200, toA.get() + toB.get());
+        assertTrue(toA.get() > 0 && toB.get() > 0, "both members get some: " + toA + " / " + toB);
+        Incoming c = take(control, "the control message");
+        assertEquals(-1, intOf(c), "routed to the control handler, not the shared one");
+        assertEquals(0, a.unmatchedMessages() + b.unmatchedMessages());
+    }
+
+    // 6 ------------------------------------------------------------------------------------------
+
+    @Test
+    void oversizedPublishIsRefusedBeforeSendingAndTheConnectionStaysUp() throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder().maxPacketSize(10_000));
+        PahoTransport t = transport(settings("big", broker.uri()).build());
+        BlockingQueue<Incoming> inbox = new LinkedBlockingQueue<>();
+        t.subscribe("splitee/big", 1, inbox::add);
+        t.start();
+        assertEquals(OptionalInt.of(10_000), t.brokerMaxPacketSize());
+
+        Outgoing big = Outgoing.of("splitee/big", new byte[20_000], 1);
+        int encoded = PahoMessages.encodedSize(big.topic(), PahoMessages.toPaho(big));
+        TransportException e = failureOf(t.publish(big));
+        assertEquals(TransportException.Reason.PACKET_TOO_LARGE, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains(" 10000 bytes") && e.getMessage().contains(encoded + " bytes encoded"),
+                e.getMessage());
+        assertTrue(t.isConnected(), "refused before sending, so the broker did not drop us");
+
+        t.publish(Outgoing.of("splitee/big", new byte[9_900], 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        Incoming in = take(inbox, "the message under the limit");
+        assertEquals(9_900, in.payloadBuffer().remaining());
+        t.ack(in);
+        assertTrue(t.isConnected());
+
+        PahoTransport small = transport(settings("small", broker.uri()).maxPacketSize(5_000).build());
+        small.start();
+        TransportException configured = failureOf(small.publish(Outgoing.of("splitee/big", new byte[6_000], 0)));
+        assertEquals(TransportException.Reason.PACKET_TOO_LARGE, configured.reason());
+        assertTrue(configured.getMessage().contains("configured maxPacketSize"), configured.getMessage());
+    }
+
+    // 7 ------------------------------------------------------------------------------------------
+
+    @Test
+    void lastWillIsPublishedRetainedWhenTheClientDiesButNotOnCleanClose() throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder());
+        SeverableProxy proxy = track(new SeverableProxy(broker.port()));
+        PahoTransport device = transport(settings("d1", proxy.uri())
+                .will(new MqttSettings.Will("splitee/d1/status", bytes("offline"), 1, true)).build());
+        device.start();
+        device.publish(Outgoing.builder("splitee/d1/status", bytes("online")).retained(true).build())
+                .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        PahoTransport watcher = transport(settings("watcher", broker.uri()).build());
+        BlockingQueue<Incoming> statuses = new LinkedBlockingQueue<>();
+        watcher.subscribe("splitee/+/status", 1, statuses::add);
+        watcher.start();
+        Incoming online = take(statuses, "the retained birth message");
+        assertArrayEquals(bytes("online"), online.payload());
+        watcher.ack(online);
+
+        proxy.cutAndRefuse();
+        Incoming will = take(statuses, "the will");
+        assertArrayEquals(bytes("offline"), will.payload());
+        watcher.ack(will);
+
+        PahoTransport late = transport(settings("late", broker.uri()).build());
+        BlockingQueue<Incoming> lateInbox = new LinkedBlockingQueue<>();
+        late.subscribe("splitee/d1/status", 1, lateInbox::add);
+        late.start();
+        Incoming retained = take(lateInbox, "the retained will");
+        assertArrayEquals(bytes("offline"), retained.payload());
+        assertTrue(retained.retained());
+
+        PahoTransport polite = transport(settings("d2", broker.uri())
+                .will(new MqttSettings.Will("splitee/d2/status", bytes("offline"), 1, true)).build());
+        polite.start();
+        polite.close();
+        assertNull(statuses.poll(500, TimeUnit.MILLISECONDS), "close() is clean: no will");
+    }
+
+    // start failures --------------------------------------------------------------------------------
+
+    @Test
+    void startFailsWithATypedErrorNamingTheUri() throws Exception {
+        int port = MosquittoBroker.freePort();
+        String uri = "tcp://127.0.0.1:" + port;
+        PahoTransport t = transport(settings("nobody", uri).connectTimeout(Duration.ofSeconds(3)).build());
+        TransportException e = assertThrows(TransportException.class, t::start);
+        assertEquals(TransportException.Reason.CONNECT_FAILED, e.reason());
+        assertTrue(e.getMessage().contains(uri) && e.getMessage().contains("Paho reason"), e.getMessage());
+        assertFalse(t.isConnected());
+        TransportException notStarted = failureOf(t.publish(Outgoing.of("a", new byte[1], 1)));
+        assertEquals(TransportException.Reason.NOT_CONNECTED, notStarted.reason());
+        t.close();
+        t.close();
+        assertThrows(IllegalStateException.class, t::start);
+        TransportException closed = failureOf(t.publish(Outgoing.of("a", new byte[1], 1)));
+        assertEquals(TransportException.Reason.CLOSED, closed.reason());
+    }
+}
