@@ -75,9 +75,12 @@ public record Frame(Kind kind, String modelId, ManifestHash manifest, int block,
         if (kind == Kind.SAMPLE && block != 0) {
             throw new IllegalArgumentException("block must be 0 for a sample frame, got " + block);
         }
-        if (kind == Kind.FEATURES && (block < 1 || deviceExitBlock != block)) {
-            throw new IllegalArgumentException("a features frame needs block >= 1 and deviceExitBlock == block, got block "
-                    + block + ", deviceExitBlock " + deviceExitBlock);
+        if (kind == Kind.FEATURES && block < 1) {
+            throw new IllegalArgumentException("block must be >= 1 for a features frame, got " + block);
+        }
+        if (kind == Kind.FEATURES && deviceExitBlock != block) {
+            throw new IllegalArgumentException("deviceExitBlock must equal block (" + block + ") for a features frame, got "
+                    + deviceExitBlock);
         }
         Objects.requireNonNull(tensor, "tensor");
         Objects.requireNonNull(encoding, "encoding");
