@@ -21,6 +21,7 @@ public final class FrameEncoder implements AutoCloseable {
     private Deflater deflater;
     private byte[] rawScratch = new byte[0];
     private byte[] deflateScratch = new byte[0];
+    private float[] values = new float[0];
     private boolean closed;
 
     /** An encoder that deflates at {@link Deflater#BEST_SPEED} (level 1). */
@@ -53,7 +54,12 @@ public final class FrameEncoder implements AutoCloseable {
         }
         FloatBuffer data = frame.data();
         int n = data.remaining();
-        checkFinite(data, n);
+        if (values.length < n) {
+            values = new float[n];
+        }
+        float[] v = values;
+        data.get(v, 0, n);
+        checkFinite(v, n);
         TensorSpec t = frame.tensor();
         Encoding enc = frame.encoding();
         int channels = FrameLayout.quantChannels(enc, t.dim(0));
@@ -65,19 +71,19 @@ public final class FrameEncoder implements AutoCloseable {
 
         float[] scales = new float[channels];
         byte[] zeroPoints = new byte[channels];
-        chooseQuantisation(frame, data, n, channels, scales, zeroPoints);
+        chooseQuantisation(v, n, channels, scales, zeroPoints);
 
         byte[] out;
         int payloadLen;
         if (frame.compression() == Compression.NONE) {
             payloadLen = rawLen;
             out = new byte[Math.addExact(headerLen, payloadLen)];
-            writePayload(data, n, enc, channels, scales, zeroPoints, out, headerLen);
+            writePayload(v, n, enc, channels, scales, zeroPoints, out, headerLen);
         } else {
             if (rawScratch.length < rawLen) {
                 rawScratch = new byte[rawLen];
             }
-            writePayload(data, n, enc, channels, scales, zeroPoints, rawScratch, 0);
+            writePayload(v, n, enc, channels, scales, zeroPoints, rawScratch, 0);
             payloadLen = deflate(rawScratch, rawLen);
             out = new byte[Math.addExact(headerLen, payloadLen)];
             System.arraycopy(deflateScratch, 0, out, headerLen, payloadLen);
@@ -86,46 +92,44 @@ public final class FrameEncoder implements AutoCloseable {
         return out;
     }
 
-    private static void checkFinite(FloatBuffer data, int n) {
+    private static void checkFinite(float[] v, int n) {
         for (int i = 0; i < n; i++) {
-            float x = data.get(i);
-            if (!Float.isFinite(x)) {
-                throw new IllegalArgumentException("data[" + i + "] is " + x + "; frames carry finite values only");
+            if (!Float.isFinite(v[i])) {
+                throw new IllegalArgumentException("data[" + i + "] is " + v[i] + "; frames carry finite values only");
             }
         }
     }
 
-    private static void chooseQuantisation(Frame frame, FloatBuffer data, int n, int channels, float[] scales,
-                                           byte[] zeroPoints) {
+    private static void chooseQuantisation(float[] v, int n, int channels, float[] scales, byte[] zeroPoints) {
         if (channels == 0) {
             return;
         }
         int per = n / channels;
         for (int c = 0; c < channels; c++) {
-            Quant.choose(data, c * per, per, scales, zeroPoints, c);
+            Quant.choose(v, c * per, per, scales, zeroPoints, c);
         }
     }
 
-    private static void writePayload(FloatBuffer data, int n, Encoding enc, int channels, float[] scales,
+    private static void writePayload(float[] v, int n, Encoding enc, int channels, float[] scales,
                                      byte[] zeroPoints, byte[] out, int off) {
         switch (enc) {
             case FP32 -> ByteBuffer.wrap(out, off, n * 4).slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
-                    .put(data.duplicate());
+                    .put(v, 0, n);
             case FP16 -> {
-                ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < n; i++) {
-                    short h = Fp16.fromFloat(data.get(i));
+                    short h = Fp16.fromFloat(v[i]);
                     if (Fp16.isNonFinite(h)) {
-                        throw new IllegalArgumentException("data[" + i + "] = " + data.get(i)
+                        throw new IllegalArgumentException("data[" + i + "] = " + v[i]
                                 + " is outside the fp16 range (±65504); use fp32 or int8");
                     }
-                    b.putShort(off + 2 * i, h);
+                    out[off + 2 * i] = (byte) h;
+                    out[off + 2 * i + 1] = (byte) (h >>> 8);
                 }
             }
             case INT8, INT8_PER_CHANNEL -> {
                 int per = n / channels;
                 for (int c = 0; c < channels; c++) {
-                    Quant.quantize(data, c * per, per, scales[c], zeroPoints[c], out, off + c * per);
+                    Quant.quantize(v, c * per, per, scales[c], zeroPoints[c], out, off + c * per);
                 }
             }
         }

@@ -1,7 +1,5 @@
 package io.splitee.wire;
 
-import java.nio.FloatBuffer;
-
 /** Affine int8 quantisation: {@code x = scale * (q - zeroPoint)}, q and zeroPoint in [-128, 127]. */
 final class Quant {
 
@@ -15,11 +13,11 @@ final class Quant {
      * Chooses scale and zero point for values {@code data[from, from+len)} (absolute indices): the
      * range is widened to include 0 so that 0 is exact (post-ReLU zeros stay zeros).
      */
-    static void choose(FloatBuffer data, int from, int len, float[] scales, byte[] zeroPoints, int channel) {
+    static void choose(float[] data, int from, int len, float[] scales, byte[] zeroPoints, int channel) {
         float lo = 0f;
         float hi = 0f;
         for (int i = from; i < from + len; i++) {
-            float x = data.get(i);
+            float x = data[i];
             if (x < lo) {
                 lo = x;
             } else if (x > hi) {
@@ -46,11 +44,11 @@ final class Quant {
     }
 
     /** Quantises {@code data[from, from+len)} into {@code out[outOff...]}. */
-    static void quantize(FloatBuffer data, int from, int len, float scale, int zeroPoint, byte[] out, int outOff) {
+    static void quantize(float[] data, int from, int len, float scale, int zeroPoint, byte[] out, int outOff) {
         float inv = 1f / scale;
         for (int i = 0; i < len; i++) {
-            long q = Math.round(data.get(from + i) * inv) + zeroPoint;
-            out[outOff + i] = (byte) Math.max(-128, Math.min(127, q));
+            int q = Math.round(data[from + i] * inv) + zeroPoint;
+            out[outOff + i] = (byte) (q < -128 ? -128 : q > 127 ? 127 : q);
         }
     }
 
