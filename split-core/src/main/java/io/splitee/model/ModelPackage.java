@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * A validated model package: a directory with {@code manifest.json}, one ONNX file per block and per
- * exit, the fused graph, a sample set and replay traces (see the package contract in
- * {@code docs/}). {@link #load(Path)} checks everything it can without running a model and fails on
+ * exit, the fused graph, a sample set and replay traces (the model package contract, manifest
+ * schema {@value #SCHEMA_VERSION}). {@link #load(Path)} checks everything it can without running a model and fails on
  * the first problem with a {@link ModelPackageException} naming the file; an instance is therefore
  * always consistent. Immutable and safe to share between threads.
  *
@@ -159,6 +159,12 @@ public final class ModelPackage {
                         + o.name() + " shape " + Arrays.toString(o.shape()) + " does not match the " + classes
                         + " labels");
             }
+        }
+        int accuracies = m.metrics().testAccuracy().length;
+        int confidences = m.metrics().meanConfidence().length;
+        if ((accuracies != 0 && accuracies != exits.size()) || (confidences != 0 && confidences != exits.size())) {
+            throw new ModelPackageException(Code.INVALID_VALUE, mf, "\"metrics\" lists " + accuracies + " accuracies and "
+                    + confidences + " confidences for " + exits.size() + " exits");
         }
         Manifest.Samples s = m.samples();
         for (String file : List.of(s.images(), s.labels())) {

@@ -237,6 +237,13 @@ class ModelPackageTest {
     }
 
     @Test
+    void metricsOfTheWrongLength() {
+        Path dir = TestPackages.copyReal(tmp);
+        TestPackages.editManifest(dir, root -> ((ArrayNode) root.get("metrics").get("test_accuracy")).remove(0));
+        assertFails(dir, Code.INVALID_VALUE, "manifest.json", "11 accuracies");
+    }
+
+    @Test
     void notADirectory() {
         ModelPackageException e = assertThrows(ModelPackageException.class,
                 () -> ModelPackage.load(tmp.resolve("nowhere")));
