@@ -52,6 +52,14 @@ public record DeviceConfig(
         requireRange("runtime.intra-op-threads", intraOpThreads, 1, 64);
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(cost, "cost");
+        if (policy.rawSampleArm() && cost.mode() == Cost.Mode.PAPER) {
+            throw new IllegalArgumentException("policy.raw-sample-arm: arm 0 (send the raw sample) exists in live "
+                    + "(measured) cost mode only; the paper's setting has arms 1..L");
+        }
+        if (policy.rawSampleArm() && !policy.name().matches("splitee|splitee-s|random")) {
+            throw new IllegalArgumentException("policy.raw-sample-arm: only the adaptive policies (splitee, splitee-s, "
+                    + "random) play arm 0; policy is " + policy.name());
+        }
         Objects.requireNonNull(offload, "offload");
         requireRange("queue.size", queueSize, 1, 1_000_000);
         Objects.requireNonNull(stateDir, "state.dir");

@@ -118,10 +118,11 @@ public final class DeviceDaemon implements AutoCloseable {
             MeasuredCosts m = new MeasuredCosts(estimates, config.cost().perDeviceMs(), config.cost().perLinkMs(), rule,
                     featureBytes, frameBytes[0]);
             measured = m;
-            costModel = (arm, offloaded) -> offloaded ? m.offload(arm).cost() : m.onDevice(arm);
+            int offset = rawSampleArm(config) ? 1 : 0;
+            costModel = (arm, offloaded) -> offloaded ? m.offload(arm - offset).cost() : m.onDevice(arm - offset);
         }
-        EngineConfig engineConfig = new EngineConfig(depth, config.policy().threshold(), costModel,
-                config.policy().ucbC(), config.policy().seed());
+        EngineConfig engineConfig = new EngineConfig(depth + (rawSampleArm(config) ? 1 : 0),
+                config.policy().threshold(), costModel, config.policy().ucbC(), config.policy().seed());
         this.policy = restoreOrCreate(engineConfig);
 
         this.metrics = new DeviceMetrics(metricsEndpoint.registry(), depth, estimates);
@@ -167,6 +168,15 @@ public final class DeviceDaemon implements AutoCloseable {
             throw e;
         }
         return d;
+    }
+
+    /**
+     * Whether the engine gets the live arm 0 (send the raw sample, compute nothing). The configuration
+     * allows it only in measured cost mode with an adaptive policy; the baselines and the paper's
+     * setting keep arms 1..L.
+     */
+    static boolean rawSampleArm(DeviceConfig c) {
+        return c.policy().rawSampleArm();
     }
 
     static MqttSettings mqttSettings(DeviceConfig c) {

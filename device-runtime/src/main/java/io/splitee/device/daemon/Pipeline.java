@@ -83,6 +83,7 @@ final class Pipeline {
     private final int depth;
     private final int classes;
     private final boolean sideObservations;
+    private final int armOffset;
     private final Encoding encoding;
     private final Compression compression;
     private final ManifestHash manifestHash;
@@ -162,6 +163,11 @@ final class Pipeline {
         this.depth = runner.depth();
         this.classes = runner.classes();
         this.sideObservations = "splitee-s".equals(policy.spec());
+        this.armOffset = policy.arms() - runner.depth();
+        if (armOffset != 0 && armOffset != 1) {
+            throw new IllegalArgumentException("the engine has " + policy.arms() + " arms for " + runner.depth()
+                    + " blocks");
+        }
         this.encoding = encodingOf(config.offload().encoding());
         this.compression = config.offload().deflate() ? Compression.DEFLATE : Compression.NONE;
         this.manifestHash = new ManifestHash(pkg.manifestSha256Bytes());
@@ -259,8 +265,16 @@ final class Pipeline {
     private void infer(String id, Incoming m, long arrived) {
         Arrays.fill(confidences, Outcome.UNOBSERVED);
         deviceNanosThisSample = 0;
-        int arm = policy.choose();
+        int arm = policy.choose() - armOffset;
         metrics.arm(arm);
+        if (arm == 0) { // live arm 0: send the raw sample, compute nothing here
+            if (offloadAllowed()) {
+                offload(id, m, arrived, 0, false);
+            } else {
+                finishOnDevice(id, m, arrived, 0, confidences, predictions, null);
+            }
+            return;
+        }
         if (policy.stopsAtFirstConfidentExit()) {
             int exit = 1;
             for (; exit <= depth; exit++) {
@@ -271,7 +285,7 @@ final class Pipeline {
                 }
             }
             answerOnDevice(id, m, arrived, exit, exit, ResultMessage.Status.OK, null);
-            policy.record(new Outcome(exit, false, confidences));
+            record(exit, false, confidences);
             return;
         }
         for (int i = 1; i <= arm; i++) {
@@ -280,9 +294,9 @@ final class Pipeline {
                 exit(i);
             }
         }
-        if (!engineConfig.offloads(arm, confidences[arm - 1])) {
+        if (arm == depth || engineConfig.confident(confidences[arm - 1])) {
             answerOnDevice(id, m, arrived, arm, arm, ResultMessage.Status.OK, null);
-            policy.record(new Outcome(arm, false, confidences));
+            record(arm, false, confidences);
             return;
         }
         if (!offloadAllowed()) {
@@ -290,6 +304,22 @@ final class Pipeline {
             return;
         }
         offload(id, m, arrived, arm, false);
+    }
+
+    /**
+     * Records an outcome with the engine. With the raw-sample arm the engine's arm k is the live arm
+     * k-1, and its arm 1 (live arm 0) has a confidence of 0: it never exits, its reward is always
+     * {@code C_L - cost(0, offloaded)}, computable whenever C_L is known (the engine's own rule).
+     */
+    private void record(int liveArm, boolean offloaded, double[] conf) {
+        if (armOffset == 0) {
+            policy.record(new Outcome(liveArm, offloaded, conf));
+            return;
+        }
+        double[] c = new double[depth + 1];
+        c[0] = 0.0;
+        System.arraycopy(conf, 0, c, 1, depth);
+        policy.record(new Outcome(liveArm + 1, offloaded, c));
     }
 
     private void block(int i) {
@@ -342,7 +372,7 @@ final class Pipeline {
         }
         exit(depth);
         answerOnDevice(id, m, arrived, depth, arm, ResultMessage.Status.OK, note);
-        policy.record(new Outcome(arm, arm < depth, confidences));
+        record(arm, arm < depth, confidences);
     }
 
     private void answerOnDevice(String id, Incoming m, long arrived, int exit, int split, ResultMessage.Status status,
@@ -433,7 +463,7 @@ final class Pipeline {
         }
         boundary[p.arm].put(0, p.features);
         deviceNanosThisSample = p.deviceNanos;
-        if (config.offload().fallback() == DeviceConfig.Offload.Fallback.COMPLETE) {
+        if (config.offload().fallback() == DeviceConfig.Offload.Fallback.COMPLETE || p.arm == 0) {
             finishOnDevice(p.sampleId, p.source, p.arrivedNanos, p.arm, p.confidences, p.predictions, null);
         } else {
             System.arraycopy(p.confidences, 0, confidences, 0, depth);
@@ -444,7 +474,7 @@ final class Pipeline {
             // The engine learns what it got: exit arm's confidence in place of the final exit's.
             double[] c = confidences.clone();
             c[depth - 1] = c[p.arm - 1];
-            policy.record(new Outcome(p.arm, true, c));
+            record(p.arm, true, c);
         }
     }
 
@@ -497,7 +527,7 @@ final class Pipeline {
                         Duration.ofNanos(now - p.arrivedNanos)), null), p.source);
         double[] c = p.confidences.clone();
         c[depth - 1] = Math.max(0, Math.min(1, r.finalExitConfidence()));
-        policy.record(new Outcome(p.arm, true, c));
+        record(p.arm, true, c);
     }
 
     /** Sends a light probe (the last sample, raw) when nothing was offloaded for a probe interval. */

@@ -116,6 +116,14 @@ class DeviceConfigTest {
     }
 
     @Test
+    void rawSampleArmIsLiveAndAdaptiveOnly() {
+        assertTrue(failure(Map.of("policy.raw-sample-arm", "true", "cost.mode", "paper"))
+                .startsWith("policy.raw-sample-arm:"));
+        assertTrue(failure(Map.of("policy.raw-sample-arm", "true", "policy", "fixed:3"))
+                .contains("adaptive"));
+    }
+
+    @Test
     void tlsNeedsSslAndPairs() {
         assertTrue(failure(Map.of("mqtt.tls.ca", "/ca.pem")).contains("not ssl://"));
         assertTrue(failure(Map.of("mqtt.uri", "ssl://h:8883", "mqtt.tls.cert", "/c.pem")).contains("both or neither"));

@@ -192,6 +192,24 @@ class DeviceDaemonIT {
     }
 
     @Test
+    void rawSampleArmSendsTheSampleAndComputesNothing() throws Exception {
+        // SplitEE plays every arm once first: the engine's arm 1 is the live arm 0 (the raw sample).
+        try (TestResponder responder = new TestResponder(pkg, broker.uri(), "responder-7");
+             ResultCollector results = new ResultCollector(broker.uri(), "d7");
+             DeviceDaemon daemon = DeviceDaemon.start(config("d7", Map.of("policy", "splitee",
+                     "policy.raw-sample-arm", "true", "cost.mode", "measured")))) {
+            publishSample("d7", 0, "raw-0");
+            results.awaitDistinct(1, Duration.ofSeconds(30));
+            ResultMessage r = results.only("raw-0");
+            assertEquals(ResultMessage.Location.GATEWAY, r.computedAt(), r.toString());
+            assertEquals(0, r.splitBlock(), "nothing was computed on the device");
+            assertEquals(0, responder.receivedBlock.get("raw-0"), "the gateway got the raw sample");
+            assertEquals(tracePred[0][pkg.depth() - 1], r.prediction().classIndex());
+            assertEquals(1.0, daemon.metrics().registry().counter("splitee.device.arm.plays", "arm", "0").count());
+        }
+    }
+
+    @Test
     void gatewayOutageIsAbsorbedAndOffloadingResumes() throws Exception {
         Map<String, String> cfg = Map.of("policy", "fixed:2", "policy.threshold", "1.0", "cost.mode", "paper",
                 "offload.deadline", "300ms", "offload.probe-interval", "400ms", "offload.payload", "features");
