@@ -3,6 +3,7 @@ package io.splitee.device.cli;
 import io.splitee.device.config.ConfigException;
 import io.splitee.device.config.DeviceConfig;
 import io.splitee.device.daemon.DeviceDaemon;
+import io.splitee.lifecycle.Signals;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,15 +50,11 @@ final class RunCommand implements Callable<Integer> {
         } catch (DeviceDaemon.StartupException e) {
             throw new InputException(e.getMessage());
         }
-        Thread hook = new Thread(() -> {
-            daemon.close();
-            System.out.flush();
-            System.err.flush();
-            // A graceful stop on SIGTERM is a success: exit 0, not the JVM's 143.
-            Runtime.getRuntime().halt(daemon.failure().isPresent() ? 1 : 0);
-        }, "splitee-" + cfg.deviceId() + "-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // SIGTERM/SIGINT: stop gracefully before the JVM's shutdown hooks run (ONNX Runtime's own hook
+        // would release its environment under a running session), then return 0 and exit.
+        Signals.onTerminate(daemon::close, "splitee-" + cfg.deviceId() + "-shutdown");
         daemon.awaitStopped();
+        daemon.close();
         if (daemon.failure().isPresent()) {
             throw new IllegalStateException("worker failed: " + daemon.failure().get());
         }

@@ -1,0 +1,101 @@
+package io.splitee.device.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.splitee.mqtt.MosquittoBroker;
+import io.splitee.mqtt.MqttSettings;
+import io.splitee.mqtt.Outgoing;
+import io.splitee.mqtt.Transport;
+import io.splitee.model.ModelPackage;
+import io.splitee.wire.Frame;
+import io.splitee.wire.FrameEncoder;
+import io.splitee.wire.ManifestHash;
+import io.splitee.wire.TensorSpec;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shaded jar as the service runs it: {@code java -Xmx64m -jar splitee-device.jar run}, stopped
+ * with SIGTERM mid-stream and started again. Nothing is lost and nothing is answered twice.
+ */
+class DeviceProcessIT {
+    static final Path JAR = Path.of("target/splitee-device.jar");
+
+    @TempDir
+    Path dir;
+
+    Process startDevice(MosquittoBroker broker, Path log) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-jar", JAR.toString(), "run",
+                "--set", "device.id=p1", "--set", "mqtt.uri=" + broker.uri(),
+                "--set", "model.dir=" + DeviceDaemonIT.MODEL, "--set", "state.dir=" + dir.resolve("state"),
+                "--set", "policy=final", "--set", "runtime.intra-op-threads=1", "--set", "queue.size=16",
+                "--set", "shutdown.grace=20s"));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    @Test
+    void sigtermMidStreamLosesNothingAndExitsZero() throws Exception {
+        assertTrue(Files.isRegularFile(JAR), "build the jar first (mvn package): " + JAR.toAbsolutePath());
+        ModelPackage pkg = ModelPackage.load(DeviceDaemonIT.MODEL);
+        try (MosquittoBroker broker = MosquittoBroker.start();
+             ResultCollector results = new ResultCollector(broker.uri(), "p1");
+             FrameEncoder encoder = new FrameEncoder()) {
+            Transport publisher = Transport.mqtt(MqttSettings.builder("pub-p1", broker.uri()).cleanStart(true)
+                    .sessionExpiry(Duration.ZERO).build());
+            publisher.start();
+            Path log1 = dir.resolve("device-1.log");
+            Process p = startDevice(broker, log1);
+            // wait until the device is serving (its retained status says online)
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(log1).contains("serving")) {
+                assertTrue(p.isAlive(), "device died at start: " + Files.readString(log1));
+                assertTrue(System.nanoTime() < end, "device did not start: " + Files.readString(log1));
+                Thread.sleep(100);
+            }
+            int n = 300;
+            ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
+            TensorSpec in = TensorSpec.float32(pkg.manifest().input().tensor().shape());
+            for (int i = 0; i < n; i++) {
+                float[] x = pkg.manifest().input().normalise(pkg.samples().image(i % pkg.samples().count()));
+                byte[] frame = encoder.encode(Frame.sample(pkg.manifest().id(), hash, 0, in, "t-" + i,
+                        Instant.now(), FloatBuffer.wrap(x)));
+                publisher.publish(Outgoing.builder("splitee/p1/samples", frame).qos(1)
+                        .contentType(Frame.CONTENT_TYPE).build()).get();
+                if (i == 100) {
+                    p.destroy(); // SIGTERM while samples keep arriving
+                }
+            }
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the device stops within its grace period");
+            String out1 = Files.readString(log1);
+            assertEquals(0, p.exitValue(), "a graceful stop exits 0:\n" + out1);
+            assertTrue(out1.contains("stopped; state saved"), out1);
+            assertTrue(Files.exists(dir.resolve("state/p1.state")), "state saved");
+
+            // What the first run did not take stays with the broker and is answered after the restart.
+            Path log2 = dir.resolve("device-2.log");
+            Process p2 = startDevice(broker, log2);
+            try {
+                results.awaitDistinct(n, Duration.ofSeconds(120));
+                Thread.sleep(500);
+                assertEquals(List.of(), results.duplicates(), "no sample answered twice");
+                assertEquals(n, results.byId.size());
+            } finally {
+                p2.destroy();
+                assertTrue(p2.waitFor(60, TimeUnit.SECONDS));
+                publisher.close();
+            }
+            assertEquals(0, p2.exitValue(), Files.readString(log2));
+        }
+    }
+
+}
