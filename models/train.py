@@ -106,6 +106,35 @@ def write_idx_prefix(src, dst, count):
     write_gzip(dst, header + body)
 
 
+DATA_NOTICE = """The images and labels in this folder are the first 1,000 records of the Fashion-MNIST test set
+(t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz), as shipped by Debian's dataset-fashion-mnist
+package (/usr/share/datasets/fashion-mnist). Source: https://github.com/zalandoresearch/fashion-mnist
+
+Copyright (c) 2017 Zalando SE, https://tech.zalando.com
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software and
+associated documentation files (the "Software"), to deal in the Software without restriction, including
+without limitation the rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is furnished to do so, subject to the
+following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or substantial
+portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT
+LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO
+EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER
+IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE
+USE OR OTHER DEALINGS IN THE SOFTWARE.
+"""
+
+
+def write_data_notice(samples_dir):
+    """Fashion-MNIST is MIT (Expat) licensed: ship the notice next to the copied records."""
+    with open(os.path.join(samples_dir, "LICENSE"), "w") as f:
+        f.write(DATA_NOTICE)
+
+
 def write_gzip(path, payload):
     """Gzip with a fixed mtime and no file name, so identical content gives identical bytes."""
     with open(path, "wb") as raw:
@@ -637,6 +666,7 @@ def _export_into(stage, args, model, history, train_info, data, log):
     lbl_path = os.path.join(stage, "samples", "labels-idx1-ubyte.gz")
     write_idx_prefix(os.path.join(args.data_dir, FILES["test_images"]), img_path, SAMPLE_COUNT)
     write_idx_prefix(os.path.join(args.data_dir, FILES["test_labels"]), lbl_path, SAMPLE_COUNT)
+    write_data_notice(os.path.join(stage, "samples"))
     if not (np.array_equal(read_idx(img_path), data["test_images"][:SAMPLE_COUNT])
             and np.array_equal(read_idx(lbl_path), data["test_labels"][:SAMPLE_COUNT])):
         raise RuntimeError("samples do not read back as the first %d test records" % SAMPLE_COUNT)
