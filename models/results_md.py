@@ -9,8 +9,8 @@ import os
 import sys
 
 
-def pct(v):
-    return "-" if v is None else "%.1f" % (100.0 * v)
+def pct(v, digits=1):
+    return "-" if v is None else "%.*f" % (digits, 100.0 * v)
 
 
 def main(argv):
@@ -34,7 +34,7 @@ def main(argv):
         cum += b["flops"]
         row = "| %d | %d | %s | %d | %.2f | %.2f | %s | %.3f |" % (
             e["exit"], b["index"], "x".join(str(d) for d in b["output"]["shape"]), report["feature_bytes_fp32"][e["exit"] - 1],
-            b["flops"] / 1e6, (cum + x["flops"]) / 1e6, pct(e["accuracy"]), e["mean_confidence"])
+            b["flops"] / 1e6, (cum + x["flops"]) / 1e6, pct(e["accuracy"], 2), e["mean_confidence"])
         for a in alphas:
             row += " %s | %s |" % (pct(e["alpha"][a]["share"]), pct(e["alpha"][a]["accuracy"]))
         print(row)
