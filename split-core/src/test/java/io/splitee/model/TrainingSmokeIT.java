@@ -38,7 +38,7 @@ class TrainingSmokeIT {
 
         ModelPackage pkg = ModelPackage.load(out);
         assertEquals(12, pkg.depth());
-        try (SegmentRunner r = OrtSegmentRunner.open(pkg, RunnerConfig.defaults().withIntraOpThreads(1))) {
+        try (SegmentRunner r = OrtSegmentRunner.open(pkg, RunnerConfig.defaults().withIntraOpThreads(1).withFused(true))) {
             float[] x = pkg.manifest().input().normalise(pkg.samples().image(0));
             float[] fused = new float[r.depth() * r.classes()];
             r.runFused(FloatBuffer.wrap(x), fused);
