@@ -14,7 +14,7 @@ import java.util.Objects;
  * time minus the gateway's own compute time, which the gateway reports in its result.
  */
 public final class CostEstimates {
-    static final int THROUGHPUT_MIN_BYTES = 4096;
+    static final int THROUGHPUT_MIN_BYTES = 2048;
     /** Assumed until measured: a modest Wi-Fi link. */
     static final double DEFAULT_RTT_MS = 10.0;
     static final double DEFAULT_BYTES_PER_MS = 1_000.0; // 8 Mbit/s
