@@ -1,0 +1,87 @@
+package io.splitee.engine;
+
+/** What every policy shares: the round counter, the statistics, outcome validation, snapshots. */
+abstract class AbstractPolicy implements Policy {
+
+    final String spec;
+    final EngineConfig config;
+    final ArmStatistics stats;
+    long round;
+
+    AbstractPolicy(String spec, EngineConfig config, ArmStatistics stats) {
+        this.spec = spec;
+        this.config = config;
+        this.stats = stats;
+    }
+
+    @Override
+    public final String spec() {
+        return spec;
+    }
+
+    @Override
+    public final int arms() {
+        return config.arms();
+    }
+
+    @Override
+    public final int choose() {
+        round++;
+        return select(round);
+    }
+
+    /** The arm for round {@code t} (1-based, already counted). */
+    abstract int select(long t);
+
+    @Override
+    public final void record(Outcome outcome) {
+        validate(outcome);
+        credit(outcome);
+    }
+
+    /** Credits the played arm's reward; overridden to add side observations. */
+    void credit(Outcome outcome) {
+        int arm = outcome.arm();
+        stats.update(arm, outcome.rewardOrNaN(arm, config));
+    }
+
+    /** Rejects an outcome that cannot come from this policy's configuration. */
+    void validate(Outcome outcome) {
+        if (outcome.exits() != config.arms()) {
+            throw new IllegalArgumentException("outcome has " + outcome.exits() + " exits, the policy " + config.arms());
+        }
+        int arm = outcome.arm();
+        boolean shouldOffload = config.offloads(arm, outcome.confidence(arm));
+        if (outcome.offloaded() != shouldOffload) {
+            throw new IllegalArgumentException("outcome offloaded=" + outcome.offloaded() + " contradicts the threshold rule: arm "
+                    + arm + " of " + config.arms() + ", C_" + arm + "=" + outcome.confidence(arm)
+                    + ", threshold " + config.threshold());
+        }
+    }
+
+    /** State of the random source; policies without one keep the seed unchanged. */
+    long randomState() {
+        return config.seed();
+    }
+
+    void loadRandomState(long state) {
+        // no random source
+    }
+
+    @Override
+    public final PolicyState snapshot() {
+        return new PolicyState(PolicyState.VERSION, spec, config.arms(), round, randomState(),
+                stats.rewardSums(), stats.updateCounts());
+    }
+
+    final void restore(PolicyState state) {
+        round = state.round();
+        loadRandomState(state.randomState());
+        stats.load(state.rewardSums(), state.updateCounts());
+    }
+
+    @Override
+    public String toString() {
+        return spec + "[round=" + round + "]";
+    }
+}

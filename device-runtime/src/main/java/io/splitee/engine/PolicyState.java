@@ -1,0 +1,170 @@
+package io.splitee.engine;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The persisted state of a policy: enough to continue exactly where it stopped.
+ *
+ * <p>A plain record of primitives and arrays (JSON-friendly as is) with a compact binary form
+ * ({@link #toBytes()} / {@link #fromBytes(byte[])}): magic {@code "SEPS"}, then big-endian
+ * {@code int version, int policyLength, policy (UTF-8), int arms, long round, long randomState,
+ * double[arms] rewardSums, long[arms] updateCounts}. The configuration (α, costs, c) is not part
+ * of the state; the caller persists it beside.
+ *
+ * @param version      format version, {@link #VERSION}
+ * @param policy       the policy spec, e.g. {@code "splitee-s"}
+ * @param arms         L
+ * @param round        how many times {@code choose()} was called
+ * @param randomState  state of the seeded random source (meaningful for {@code random} only)
+ * @param rewardSums   Q_a: summed reward credited to each arm (copied)
+ * @param updateCounts N_a: how many rewards each arm was credited, side updates included (copied)
+ */
+public record PolicyState(int version, String policy, int arms, long round, long randomState,
+                          double[] rewardSums, long[] updateCounts) {
+
+    /** The only format version so far. */
+    public static final int VERSION = 1;
+
+    private static final int MAGIC = 0x53455053; // "SEPS"
+    private static final int MAX_POLICY_BYTES = 256;
+
+    /** Validates and copies. */
+    public PolicyState {
+        if (version != VERSION) {
+            throw new IllegalArgumentException("version must be " + VERSION + ", got " + version);
+        }
+        Objects.requireNonNull(policy, "policy");
+        if (policy.isBlank()) {
+            throw new IllegalArgumentException("policy must not be blank");
+        }
+        if (arms < 1) {
+            throw new IllegalArgumentException("arms must be >= 1, got " + arms);
+        }
+        if (round < 0) {
+            throw new IllegalArgumentException("round must be >= 0, got " + round);
+        }
+        Objects.requireNonNull(rewardSums, "rewardSums");
+        Objects.requireNonNull(updateCounts, "updateCounts");
+        if (rewardSums.length != arms || updateCounts.length != arms) {
+            throw new IllegalArgumentException("rewardSums and updateCounts must have " + arms
+                    + " entries, got " + rewardSums.length + " and " + updateCounts.length);
+        }
+        rewardSums = rewardSums.clone();
+        updateCounts = updateCounts.clone();
+        for (int a = 0; a < arms; a++) {
+            if (!Double.isFinite(rewardSums[a])) {
+                throw new IllegalArgumentException("rewardSums[" + a + "] must be finite, got " + rewardSums[a]);
+            }
+            if (updateCounts[a] < 0) {
+                throw new IllegalArgumentException("updateCounts[" + a + "] must be >= 0, got " + updateCounts[a]);
+            }
+        }
+    }
+
+    /** A copy of Q. */
+    @Override
+    public double[] rewardSums() {
+        return rewardSums.clone();
+    }
+
+    /** A copy of N. */
+    @Override
+    public long[] updateCounts() {
+        return updateCounts.clone();
+    }
+
+    /** The binary form described in the class comment. */
+    public byte[] toBytes() {
+        byte[] name = policy.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buf = ByteBuffer.allocate(4 + 4 + 4 + name.length + 4 + 8 + 8 + arms * 16);
+        buf.putInt(MAGIC).putInt(version).putInt(name.length).put(name)
+                .putInt(arms).putLong(round).putLong(randomState);
+        for (double q : rewardSums) {
+            buf.putDouble(q);
+        }
+        for (long n : updateCounts) {
+            buf.putLong(n);
+        }
+        return buf.array();
+    }
+
+    /**
+     * Parses {@link #toBytes()} output.
+     *
+     * @throws IllegalArgumentException if the bytes are not a valid state of a known version
+     */
+    public static PolicyState fromBytes(byte[] bytes) {
+        Objects.requireNonNull(bytes, "bytes");
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        try {
+            if (buf.getInt() != MAGIC) {
+                throw new IllegalArgumentException("not a policy state (bad magic)");
+            }
+            int version = buf.getInt();
+            if (version != VERSION) {
+                throw new IllegalArgumentException("unsupported policy state version " + version);
+            }
+            int nameLength = buf.getInt();
+            if (nameLength < 1 || nameLength > MAX_POLICY_BYTES) {
+                throw new IllegalArgumentException("bad policy name length " + nameLength);
+            }
+            byte[] name = new byte[nameLength];
+            buf.get(name);
+            String policy = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(name)).toString();
+            int arms = buf.getInt();
+            if (arms < 1) {
+                throw new IllegalArgumentException("bad arm count " + arms);
+            }
+            long need = 16L + 16L * arms;
+            if (buf.remaining() < need) {
+                throw new IllegalArgumentException("truncated policy state (" + bytes.length + " bytes for " + arms + " arms)");
+            }
+            if (buf.remaining() > need) {
+                throw new IllegalArgumentException((buf.remaining() - need) + " trailing bytes after the policy state");
+            }
+            long round = buf.getLong();
+            long randomState = buf.getLong();
+            double[] sums = new double[arms];
+            for (int a = 0; a < arms; a++) {
+                sums[a] = buf.getDouble();
+            }
+            long[] counts = new long[arms];
+            for (int a = 0; a < arms; a++) {
+                counts[a] = buf.getLong();
+            }
+            return new PolicyState(version, policy, arms, round, randomState, sums, counts);
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("truncated policy state (" + bytes.length + " bytes)", e);
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("policy name is not UTF-8", e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PolicyState s && version == s.version && policy.equals(s.policy) && arms == s.arms
+                && round == s.round && randomState == s.randomState
+                && Arrays.equals(rewardSums, s.rewardSums) && Arrays.equals(updateCounts, s.updateCounts);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = Objects.hash(version, policy, arms, round, randomState);
+        return 31 * (31 * h + Arrays.hashCode(rewardSums)) + Arrays.hashCode(updateCounts);
+    }
+
+    @Override
+    public String toString() {
+        return "PolicyState[version=" + version + ", policy=" + policy + ", arms=" + arms + ", round=" + round
+                + ", randomState=" + randomState + ", rewardSums=" + Arrays.toString(rewardSums)
+                + ", updateCounts=" + Arrays.toString(updateCounts) + "]";
+    }
+}

@@ -1,0 +1,55 @@
+package io.splitee.engine;
+
+/** UCB1 statistics: index_a = Q_a/N_a + c·sqrt(ln t / N_a). */
+final class SampleMeanStatistics implements ArmStatistics {
+
+    private final double[] sums;
+    private final long[] counts;
+
+    SampleMeanStatistics(int arms) {
+        sums = new double[arms];
+        counts = new long[arms];
+    }
+
+    @Override
+    public void update(int arm, double reward) {
+        sums[arm - 1] += reward;
+        counts[arm - 1]++;
+    }
+
+    @Override
+    public int argmaxIndex(long t, double c) {
+        // StrictMath: bit-identical choices on every JVM and CPU (x86 replay, ARM device).
+        double logT = StrictMath.log(t);
+        int best = 0;
+        double bestIndex = Double.NEGATIVE_INFINITY;
+        for (int a = 0; a < sums.length; a++) {
+            long n = counts[a];
+            if (n == 0) {
+                return a + 1; // unexplored: infinite index; the first one wins the tie
+            }
+            double index = sums[a] / n + c * Math.sqrt(logT / n);
+            if (index > bestIndex) {
+                bestIndex = index;
+                best = a;
+            }
+        }
+        return best + 1;
+    }
+
+    @Override
+    public double[] rewardSums() {
+        return sums.clone();
+    }
+
+    @Override
+    public long[] updateCounts() {
+        return counts.clone();
+    }
+
+    @Override
+    public void load(double[] rewardSums, long[] updateCounts) {
+        System.arraycopy(rewardSums, 0, sums, 0, sums.length);
+        System.arraycopy(updateCounts, 0, counts, 0, counts.length);
+    }
+}

@@ -1,0 +1,115 @@
+package io.splitee.replay;
+
+import io.splitee.engine.CostModel;
+import io.splitee.engine.EngineConfig;
+import io.splitee.engine.Outcome;
+import io.splitee.engine.Policy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Replays a policy over a trace, as the device would have played it: per sample, choose an arm,
+ * exit at it when C_arm ≥ α, else offload and answer with the final exit (or, for the early-exit
+ * baseline, stop at the first confident exit); record the outcome with every confidence known.
+ */
+public final class Replay {
+
+    /** The cumulative-regret checkpoints of the paper's table. */
+    public static final List<Integer> DEFAULT_CHECKPOINTS = List.of(1000, 2000, 5000);
+
+    private Replay() {
+    }
+
+    /**
+     * Replays {@code policy} (fresh or restored) over every sample of {@code trace}.
+     *
+     * @param config      the configuration the policy was made with (α, cost model)
+     * @param checkpoints sample counts at which to report cumulative regret (those beyond the
+     *                    trace are left out)
+     * @throws IllegalArgumentException if the trace, policy and configuration disagree on L
+     */
+    public static ReplayResult run(Trace trace, Policy policy, EngineConfig config, List<Integer> checkpoints) {
+        Objects.requireNonNull(trace, "trace");
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(config, "config");
+        int n = trace.samples();
+        int l = trace.exits();
+        if (config.arms() != l || policy.arms() != l) {
+            throw new IllegalArgumentException("trace " + trace.name() + " has " + l + " exits but the configuration has "
+                    + config.arms() + " and the policy " + policy.arms());
+        }
+        CostModel costModel = config.costModel();
+
+        // Full information: every arm's reward on every sample, for the best fixed arm and regret.
+        double[] rewards = new double[n * l];
+        double[] armSums = new double[l];
+        for (int s = 0; s < n; s++) {
+            Outcome full = new Outcome(l, false, trace.confidences(s));
+            for (int a = 1; a <= l; a++) {
+                double r = full.reward(a, config).orElseThrow();
+                rewards[s * l + a - 1] = r;
+                armSums[a - 1] += r;
+            }
+        }
+        int best = 1;
+        for (int a = 2; a <= l; a++) {
+            if (armSums[a - 1] > armSums[best - 1]) {
+                best = a;
+            }
+        }
+
+        List<Integer> marks = new ArrayList<>(checkpoints);
+        SortedMap<Integer, Double> cumulative = new TreeMap<>();
+        long[] armCounts = new long[l];
+        double cost = 0;
+        double played = 0;
+        double running = 0;
+        long offloaded = 0;
+        long correct = 0;
+        long finalCorrect = 0;
+        for (int s = 0; s < n; s++) {
+            int arm = policy.choose();
+            if (arm < 1 || arm > l) {
+                throw new IllegalStateException("policy " + policy.spec() + " chose arm " + arm + " of " + l);
+            }
+            if (policy.stopsAtFirstConfidentExit()) {
+                int exit = 1;
+                while (exit < arm && !config.confident(trace.confidence(s, exit))) {
+                    exit++;
+                }
+                arm = exit;
+            }
+            boolean off = config.offloads(arm, trace.confidence(s, arm));
+            policy.record(new Outcome(arm, off, trace.confidences(s)));
+            double reward = rewards[s * l + arm - 1];
+            played += reward;
+            running += rewards[s * l + best - 1] - reward;
+            cost += costModel.cost(arm, off);
+            armCounts[arm - 1]++;
+            if (off) {
+                offloaded++;
+            }
+            if (trace.hasLabels()) {
+                int answer = trace.prediction(s, off ? l : arm);
+                int label = trace.label(s);
+                correct += answer == label ? 1 : 0;
+                finalCorrect += trace.prediction(s, l) == label ? 1 : 0;
+            }
+            if (marks.contains(s + 1)) {
+                cumulative.put(s + 1, running);
+            }
+        }
+        List<Long> counts = new ArrayList<>(l);
+        for (long c : armCounts) {
+            counts.add(c);
+        }
+        OptionalDouble accuracy = trace.hasLabels() ? OptionalDouble.of((double) correct / n) : OptionalDouble.empty();
+        OptionalDouble finalAccuracy = trace.hasLabels() ? OptionalDouble.of((double) finalCorrect / n) : OptionalDouble.empty();
+        return new ReplayResult(policy.spec(), n, l, cost, n * costModel.cost(l, false), offloaded, counts, best,
+                armSums[best - 1] - played, accuracy, finalAccuracy, cumulative);
+    }
+}

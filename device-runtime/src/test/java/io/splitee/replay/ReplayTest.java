@@ -1,0 +1,103 @@
+package io.splitee.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.splitee.engine.EngineConfig;
+import io.splitee.engine.PaperCost;
+import io.splitee.engine.Policies;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Replays on the hand trace (λ = 1/16, o = 1/4, α = 3/4; rewards worked out in the engine's HandTrace). */
+class ReplayTest {
+
+    @TempDir
+    Path dir;
+
+    private Trace trace;
+    private final EngineConfig config = new EngineConfig(3, 0.75, new PaperCost(0.0625, 0.25));
+
+    @BeforeEach
+    void load() throws Exception {
+        trace = Trace.read(TraceFiles.write(dir, "hand.csv", TraceFiles.HAND));
+    }
+
+    /**
+     * SplitEE plays 1, 2, 3, 1, 2, 3; rewards .8125 .5 .5 .25 .75 .6875 (sum 3.5). Arm 2 has the
+     * best sum, 3.875, with per-sample rewards .8125 .5 .625 .6875 .75 .5: cumulative regret
+     * after 2 samples 0, after 4 samples .125 + .4375 = .5625, after 6 .5625 + 0 − .1875 = .375.
+     * Cost: .0625 + .375 + .1875 + .3125 + .125 + .1875 = 1.25; full cost 6·3·.0625 = 1.125.
+     */
+    @Test
+    void spliteeOnTheHandTrace() {
+        ReplayResult r = Replay.run(trace, Policies.parse("splitee", config), config, List.of(2, 4, 6, 1000));
+        assertEquals("splitee", r.policy());
+        assertEquals(6, r.samples());
+        assertEquals(1.25, r.cost(), 0.0);
+        assertEquals(1.125, r.fullCost(), 0.0);
+        assertEquals(1 - 1.25 / 1.125, r.costReduction(), 1e-15);
+        assertEquals(2, r.offloaded());
+        assertEquals(List.of(2L, 2L, 2L), r.armCounts());
+        assertEquals(2, r.bestFixedArm());
+        assertEquals(0.375, r.regret(), 0.0);
+        assertEquals(Map.of(2, 0.0, 4, 0.5625, 6, 0.375), r.cumulativeRegret());
+        assertEquals(4.0 / 6, r.accuracy().getAsDouble(), 1e-15);
+        assertEquals(5.0 / 6, r.finalExitAccuracy().getAsDouble(), 1e-15);
+        assertEquals(1.0 / 6, r.accuracyDrop().getAsDouble(), 1e-15);
+    }
+
+    /**
+     * Early exit stops at exits 1, 3, 2, 2, 1, 3 (first C_i ≥ 0.75, else the final exit); every
+     * answer is right; cost .0625·12 = .75; rewards .8125 .6875 .625 .6875 .875 .6875 = 4.375,
+     * which beats the best fixed arm (3.875): regret −.5.
+     */
+    @Test
+    void earlyExitOnTheHandTrace() {
+        ReplayResult r = Replay.run(trace, Policies.parse("early-exit", config), config, List.of());
+        assertEquals(List.of(2L, 2L, 2L), r.armCounts());
+        assertEquals(0, r.offloaded());
+        assertEquals(0.75, r.cost(), 0.0);
+        assertEquals(-0.5, r.regret(), 0.0);
+        assertEquals(1.0, r.accuracy().getAsDouble());
+    }
+
+    @Test
+    void finalHasNoCostReductionAndNoAccuracyDrop() {
+        ReplayResult r = Replay.run(trace, Policies.parse("final", config), config, List.of());
+        assertEquals(0.0, r.costReduction(), 0.0);
+        assertEquals(0.0, r.accuracyDrop().getAsDouble(), 0.0);
+        assertEquals(List.of(0L, 0L, 6L), r.armCounts());
+        assertEquals(3.875 - 3.8125, r.regret(), 0.0);
+    }
+
+    @Test
+    void fixedArmOneOffloadsTheUnconfident() {
+        // C1 ≥ .75 only on rows 1 and 5: the other four are offloaded and answered by pred_3
+        ReplayResult r = Replay.run(trace, Policies.parse("fixed:1", config), config, List.of());
+        assertEquals(4, r.offloaded());
+        assertEquals(2 * 0.0625 + 4 * 0.3125, r.cost(), 0.0);
+        assertEquals(3.875 - 3.4375, r.regret(), 0.0);
+    }
+
+    @Test
+    void zeroLambdaHasNoCostReduction() {
+        EngineConfig free = new EngineConfig(3, 0.75, new PaperCost(0, 0.25));
+        ReplayResult r = Replay.run(trace, Policies.parse("splitee", free), free, List.of());
+        assertEquals(0.0, r.fullCost());
+        assertTrue(Double.isNaN(r.costReduction()));
+    }
+
+    @Test
+    void armCountMustAgree() {
+        EngineConfig four = new EngineConfig(4, 0.75, new PaperCost(0.0625, 0.25));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Replay.run(trace, Policies.parse("splitee", four), four, List.of()));
+        assertTrue(e.getMessage().contains("3 exits"), e.getMessage());
+    }
+}
