@@ -1,0 +1,82 @@
+package io.splitee.wire;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** Rules for the identifiers the wire format carries. */
+final class Ids {
+
+    /** Longest model id, device id and sample id, in UTF-8 bytes. */
+    static final int MAX_ID_BYTES = 64;
+
+    private Ids() {
+    }
+
+    /**
+     * A model or device id: 1..64 characters from {@code [A-Za-z0-9._-]} (safe as an MQTT topic
+     * level and a file name). Returns the problem, or empty if valid.
+     */
+    static Optional<String> nameProblem(String id) {
+        if (id == null) {
+            return Optional.of("is missing");
+        }
+        if (id.isEmpty() || id.length() > MAX_ID_BYTES) {
+            return Optional.of("must be 1.." + MAX_ID_BYTES + " characters, got " + id.length());
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+            if (!ok) {
+                return Optional.of("character " + i + " (U+" + String.format("%04X", (int) c)
+                        + ") is not one of [A-Za-z0-9._-]");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A sample id: 1..64 bytes of UTF-8 with no control characters. Returns the problem, or
+     * empty if valid.
+     */
+    static Optional<String> sampleIdProblem(String id) {
+        if (id == null) {
+            return Optional.of("is missing");
+        }
+        byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length == 0 || utf8.length > MAX_ID_BYTES) {
+            return Optional.of("must be 1.." + MAX_ID_BYTES + " bytes of UTF-8, got " + utf8.length);
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (Character.isISOControl(c)) {
+                return Optional.of("character " + i + " is a control character");
+            }
+            if (Character.isSurrogate(c)) {
+                boolean pair = Character.isHighSurrogate(c) && i + 1 < id.length()
+                        && Character.isLowSurrogate(id.charAt(i + 1));
+                if (!pair) {
+                    return Optional.of("character " + i + " is an unpaired surrogate");
+                }
+                i++;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Strict UTF-8 decoding: malformed or truncated sequences give empty. */
+    static Optional<String> strictUtf8(ByteBuffer bytes) {
+        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try {
+            return Optional.of(dec.decode(bytes).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
+    }
+}
