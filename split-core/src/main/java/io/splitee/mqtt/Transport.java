@@ -1,0 +1,130 @@
+package io.splitee.mqtt;
+
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Moves byte[] payloads with MQTT 5 properties between this process and a broker. It knows
+ * nothing of what the bytes mean.
+ *
+ * <p><b>Threads.</b> {@link MessageHandler}s run on the MQTT client's single callback thread,
+ * which also completes publish acknowledgements. A handler must therefore only hand the message
+ * to the application's own queue or worker and return; it must not block, publish, subscribe or
+ * close the transport. {@link ConnectionListener}s run on the transport's own thread
+ * {@code splitee-mqtt-<clientId>-conn}.
+ *
+ * <p><b>Acknowledgements.</b> QoS 1/2 messages are acknowledged only by {@link #ack(Incoming)}.
+ * A message that is never acked (the handler threw, the process crashed) stays with the broker
+ * and is redelivered, with the duplicate flag, when the session resumes on the next connection;
+ * the broker does not resend it on the same connection. Unacked messages count against
+ * {@link MqttSettings#receiveMaximum()}.
+ *
+ * <p><b>Reconnects.</b> After a lost connection the transport reconnects by itself with
+ * exponential back-off. Subscriptions are sent again whenever the broker did not keep the
+ * session.
+ */
+public interface Transport extends AutoCloseable {
+
+    /** Creates an MQTT 5 transport (Eclipse Paho underneath). Nothing connects until {@link #start()}. */
+    static Transport mqtt(MqttSettings settings) {
+        return new PahoTransport(settings);
+    }
+
+    /**
+     * Connects, blocking up to {@link MqttSettings#connectTimeout()}, then subscribes every
+     * filter registered so far. Idempotent: returns at once when already started. After a failure
+     * the transport is not started and {@code start()} may be called again.
+     *
+     * @throws TransportException {@link TransportException.Reason#CONNECT_FAILED}, naming the URI and
+     *                            the client's reason
+     * @throws IllegalStateException after {@link #close()}
+     */
+    void start() throws TransportException;
+
+    /**
+     * Registers {@code handler} for messages matching {@code filter} (which may be a shared
+     * subscription {@code $share/<group>/<filter>}) and, when connected, subscribes and waits for
+     * the broker's answer. The registration is remembered: it is subscribed on {@link #start()}
+     * and again after any reconnect into a new session. Registering the same filter again replaces
+     * its handler and QoS. Register before {@link #start()} so that messages the broker kept for a
+     * resumed session find their handler; a message that matches no handler is logged and left
+     * unacknowledged.
+     *
+     * @throws TransportException {@link TransportException.Reason#REJECTED} if the broker refuses,
+     *                            {@link TransportException.Reason#TIMEOUT}, or another reason
+     * @throws IllegalArgumentException for a malformed filter or a QoS outside 0..2
+     * @throws IllegalStateException when called from a message handler
+     */
+    void subscribe(String filter, int qos, MessageHandler handler) throws TransportException;
+
+    /**
+     * Publishes. The future completes when the broker has acknowledged the message (QoS 1/2) or
+     * when it has been written to the socket (QoS 0). At most {@link MqttSettings#maxInFlight()}
+     * publishes (or fewer, if the broker's Receive Maximum is smaller) are outstanding; when the
+     * window is full this call blocks up to {@link MqttSettings#backpressureTimeout()} for a free
+     * slot. Failures complete the future exceptionally with a {@link TransportException}:
+     * {@code PACKET_TOO_LARGE} (checked before sending, against the broker's CONNACK maximum
+     * packet size and {@link MqttSettings#maxPacketSize()}), {@code BACKPRESSURE},
+     * {@code NOT_CONNECTED}, {@code CONNECTION_LOST}, {@code REJECTED} or {@code CLOSED}. It never
+     * throws.
+     */
+    CompletableFuture<Void> publish(Outgoing message);
+
+    /**
+     * Acknowledges a QoS 1/2 message to the broker. Does nothing for QoS 0, for a message already
+     * acked, and for a message that arrived on an earlier connection (the broker redelivers that
+     * one, and its redelivery is acked instead). A message dispatched to several overlapping
+     * subscriptions is acknowledged once each of their handlers has acked it.
+     */
+    void ack(Incoming message);
+
+    /** Whether the connection to the broker is up right now. */
+    boolean isConnected();
+
+    /** The broker's Maximum Packet Size from the last CONNACK, if it announced one. */
+    OptionalInt brokerMaxPacketSize();
+
+    /** Adds a listener for connection events; it is called on the transport's own thread. */
+    void addConnectionListener(ConnectionListener listener);
+
+    /** Removes a listener added before; unknown listeners are ignored. */
+    void removeConnectionListener(ConnectionListener listener);
+
+    /**
+     * Disconnects politely (waiting up to {@link MqttSettings#operationTimeout()} for
+     * outstanding acknowledgements), stops reconnecting, releases threads and fails every
+     * outstanding publish future with {@code CLOSED}. Idempotent. No last will is published.
+     */
+    @Override
+    void close();
+
+    /**
+     * Receives messages. Runs on the MQTT client's callback thread: it must only enqueue the
+     * message for the application's own worker and return quickly. If it throws, the exception is
+     * logged and the message is not acknowledged (the broker redelivers it when the session resumes).
+     */
+    @FunctionalInterface
+    interface MessageHandler {
+        /** Takes one message; see the interface description for the threading rules. */
+        void onMessage(Incoming message);
+    }
+
+    /** Connection events, delivered on the transport's own thread in the order they happened. */
+    interface ConnectionListener {
+        /**
+         * A connection is up.
+         *
+         * @param reconnect      false for the first connection made by {@link #start()}
+         * @param sessionPresent whether the broker resumed the previous session; if not, the
+         *                       transport has already subscribed again
+         */
+        void connected(boolean reconnect, boolean sessionPresent);
+
+        /**
+         * The connection dropped; the transport is reconnecting by itself.
+         *
+         * @param cause why, as the client reported it
+         */
+        void connectionLost(TransportException cause);
+    }
+}
