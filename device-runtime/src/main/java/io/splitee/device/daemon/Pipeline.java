@@ -10,7 +10,6 @@ import io.splitee.model.ModelPackage;
 import io.splitee.mqtt.Incoming;
 import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
-import io.splitee.onnx.InferenceException;
 import io.splitee.onnx.SegmentRunner;
 import io.splitee.onnx.Softmax;
 import io.splitee.wire.Compression;
@@ -222,7 +221,7 @@ final class Pipeline {
         boundary[0].get(0, lastInput);
         try {
             infer(d.sampleId(), m, job.arrivedNanos());
-        } catch (InferenceException | RuntimeException e) {
+        } catch (RuntimeException e) { // InferenceException included: a failed run or non-finite logits
             LOG.error("inference failed for sample {}: {}", d.sampleId(), e.toString());
             metrics.error("INFERENCE_FAILED");
             publish(result(d.sampleId(), ResultMessage.Status.ERROR, null, 0, null, null, null,
