@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * {@value #OPEN_AFTER_MISSES} misses in a row the device stops offloading altogether (samples that
  * would offload are finished on the device, recorded as offloads whose final-exit confidence the
  * device computed itself) and sends a light probe (the last sample, raw) every probe interval; the
- * first answered probe or offload resumes offloading.
+ * first answered probe or offload resumes offloading. Before the first deadline passes, an overdue
+ * offload (see {@link #gatewaySuspect()}) already pauses new offloads, so an outage costs a few
+ * samples' worth of waiting, not a deadline's worth.
  */
 final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
@@ -310,7 +312,22 @@ final class Pipeline {
 
     private boolean offloadAllowed() {
         return consecutiveMisses < OPEN_AFTER_MISSES && pending.size() < config.offload().maxPending()
-                && transport.isConnected();
+                && transport.isConnected() && !gatewaySuspect();
+    }
+
+    /**
+     * Whether the oldest unanswered offload is overdue: older than four smoothed round trips plus the
+     * gateway's time (at least 50 ms, at most half the deadline). A gateway that went away is noticed
+     * after a few samples rather than after a whole deadline's worth of them.
+     */
+    private boolean gatewaySuspect() {
+        if (pending.isEmpty()) {
+            return false;
+        }
+        Pending oldest = pending.values().iterator().next();
+        double expectedMs = 4 * (estimates.roundTripMs() + estimates.gatewayMs(oldest.arm + 1));
+        long limit = (long) Math.min(Math.max(expectedMs, 50) * 1e6, config.offload().deadline().toNanos() / 2.0);
+        return nanos.getAsLong() - oldest.sentNanos > limit;
     }
 
     /** Computes the blocks after {@code arm} on the device (no gateway) and answers from the final exit. */
