@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
  * error (one line; never a stack trace).
  */
 @Command(name = "splitee-device", mixinStandardHelpOptions = true, version = "splitee-device 0.1.0",
-        description = "SplitEE on the device: replay traces (simulate, sweep).",
-        subcommands = {SimulateCommand.class, SweepCommand.class})
+        description = "SplitEE on the device: the daemon (run) and trace replay (simulate, sweep).",
+        subcommands = {RunCommand.class, SimulateCommand.class, SweepCommand.class})
 public final class DeviceMain implements Callable<Integer> {
 
     /** Exit code for bad input. */
@@ -64,6 +64,6 @@ public final class DeviceMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new InputException("missing subcommand (simulate or sweep); see --help");
+        throw new InputException("missing subcommand (run, simulate or sweep); see --help");
     }
 }

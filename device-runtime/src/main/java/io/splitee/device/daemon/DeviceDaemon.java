@@ -81,6 +81,7 @@ public final class DeviceDaemon implements AutoCloseable {
     private final FrameDecoder decoder;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
+    private volatile Throwable failure;
     private volatile boolean closed;
 
     private DeviceDaemon(DeviceConfig config, ModelPackage pkg, SegmentRunner runner, Transport transport,
@@ -308,8 +309,9 @@ public final class DeviceDaemon implements AutoCloseable {
             }
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException ex) {
-            LOG.error("worker failed", ex);
+        } catch (RuntimeException | Error ex) {
+            failure = ex;
+            LOG.error("worker failed; the daemon stops (samples not acknowledged stay with the broker)", ex);
         } finally {
             stopped.countDown();
         }
@@ -333,7 +335,12 @@ public final class DeviceDaemon implements AutoCloseable {
         return state.file();
     }
 
-    /** Blocks until the daemon has stopped (after {@link #close()}). */
+    /** Why the worker died, if it did (then the daemon has stopped serving). */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Blocks until the daemon has stopped (after {@link #close()}, or when the worker failed). */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
     }
