@@ -185,7 +185,7 @@ final class DemoCommand implements Callable<Integer> {
             try {
                 results = ResultListener.start(brokerUri, DEVICE_ID);
             } catch (TransportException e) {
-                throw new InputException("--broker " + brokerUri + ": cannot connect: " + e.getMessage(), e);
+                throw new InputException("--broker " + brokerUri + ": cannot connect (" + Options.why(e) + ")", e);
             }
             open.add(results);
             // 3. the gateway, directly on the broker

@@ -97,6 +97,16 @@ final class Options {
         return rate;
     }
 
+    /** Why a connection failed, in a few words: the innermost cause's message ("Connection refused"). */
+    static String why(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage();
+        return m == null || m.isBlank() ? root.getClass().getSimpleName() : m;
+    }
+
     /** A broker URI: {@code tcp://host:port} (or {@code ssl://} where allowed). */
     static java.net.URI broker(String uri, boolean allowSsl) {
         java.net.URI u;

@@ -107,7 +107,7 @@ final class PublishCommand implements Callable<Integer> {
                 t.start();
             } catch (TransportException e) {
                 source.close();
-                throw new InputException("--broker " + uri + ": cannot connect: " + e.getMessage(), e);
+                throw new InputException("--broker " + uri + ": cannot connect (" + Options.why(e) + ")", e);
             }
             stdout.printf(Locale.ROOT, "sending %d %s to %s at %s/s%n", source.count(), what, topic, DemoCommand.fmt(rate));
             stdout.flush();

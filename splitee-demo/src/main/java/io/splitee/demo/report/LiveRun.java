@@ -54,7 +54,7 @@ public final class LiveRun {
                     || exit > arm;
             off &= arm < arms;
             int row = a.row();
-            boolean traced = baselines != null && row >= 0 && row < Integer.MAX_VALUE;
+            boolean traced = baselines != null && row >= 0;
             int label = row < 0 ? -1 : traced ? baselines.label(row) : labelOf.applyAsInt(row);
             ResultMessage.Timings t = m.timings();
             steps.add(new Step(row, m.sampleId(), arm, off, exit, m.prediction().classIndex(), label,
