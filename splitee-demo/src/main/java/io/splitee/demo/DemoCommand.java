@@ -106,9 +106,8 @@ final class DemoCommand implements Callable<Integer> {
     String cost;
 
     @Option(names = "--qos", defaultValue = "0", paramLabel = "QOS",
-            description = "MQTT QoS of the samples, 0 or 1 (default ${DEFAULT-VALUE}: HiveMQ CE sends nothing more to a "
-                    + "client while a QoS 1 message to it is unacknowledged, and the device acknowledges a sample only "
-                    + "once it is answered, so QoS 1 samples hold back the gateway's replies until the offload deadline).")
+            description = "MQTT QoS of the samples, 0 or 1 (default ${DEFAULT-VALUE}; with HiveMQ CE, QoS 1 samples "
+                    + "hold back the gateway's replies until the offload deadline: see docs/demo.md).")
     int qos;
 
     @Option(names = "--out", defaultValue = "splitee-report", paramLabel = "DIR",
