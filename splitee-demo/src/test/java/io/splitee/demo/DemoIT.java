@@ -37,7 +37,11 @@ class DemoIT {
     @Test
     void fiveHundredSamplesEachAnsweredWithTheModelsAccuracyAndASaving() throws Exception {
         Path out = dir.resolve("report");
-        Cli r = Cli.run("demo", "--samples", "500", "--model", TestModel.DIR.toString(), "--out", out.toString());
+        // o = 0.1 < λ·L = 0.12: offloading can pay. With the default o = 0.3 every offload costs more than the
+        // final exit on the device, and SplitEE, which must try the offloading arms, cannot save cost within
+        // a few thousand samples (docs/demo.md, "Choosing λ and o").
+        Cli r = Cli.run("demo", "--samples", "500", "--offload-cost", "0.1", "--model", TestModel.DIR.toString(),
+                "--out", out.toString());
         assertEquals(0, r.code, r.toString());
         assertTrue(r.out.contains("splitee (live)") && r.out.contains("report: "), r.out);
 
@@ -81,8 +85,8 @@ class DemoIT {
 
         // the same report from the collected answers
         Path again = dir.resolve("again");
-        Cli rep = Cli.run("report", "--results", out.resolve("results.jsonl").toString(), "--model",
-                TestModel.DIR.toString(), "--out", again.toString());
+        Cli rep = Cli.run("report", "--results", out.resolve("results.jsonl").toString(), "--offload-cost", "0.1",
+                "--model", TestModel.DIR.toString(), "--out", again.toString());
         assertEquals(0, rep.code, rep.toString());
         JsonNode fromFile = JSON.readTree(again.resolve("summary.json").toFile()).get("policies").get(0);
         assertEquals(acc, fromFile.get("accuracy").asDouble(), 1e-12);

@@ -69,8 +69,12 @@ final class TemporaryResponder implements GatewayLauncher.RunningGateway {
         TemporaryResponder r = new TemporaryResponder(pkg, runner, brokerUri);
         try {
             r.warmUp();
-            r.transport.subscribe("$share/splitee-demo-gateways/splitee/+/features", 1,
-                    m -> r.worker.execute(() -> r.answer(m)));
+            // Acknowledged on receipt: HiveMQ CE sends a client nothing more while a QoS 1 message to it is
+            // unacknowledged, so acknowledging after the answer would serialise the gateway's intake.
+            r.transport.subscribe("$share/splitee-demo-gateways/splitee/+/features", 1, m -> {
+                r.transport.ack(m);
+                r.worker.execute(() -> r.answer(m));
+            });
             r.transport.start();
         } catch (Exception | Error e) {
             r.close();
@@ -118,8 +122,6 @@ final class TemporaryResponder implements GatewayLauncher.RunningGateway {
             LOG.warn("frame on {} not understood: {}", m.topic(), e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("offload on {} not completed: {}", m.topic(), e.toString());
-        } finally {
-            transport.ack(m);
         }
     }
 

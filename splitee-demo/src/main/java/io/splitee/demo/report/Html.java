@@ -21,7 +21,9 @@ final class Html {
                     + "as its metrics registry reports them): compute time of each block, and the link round trip "
                     + "through the emulated link. In measured cost mode these, not λ and o, drive SplitEE.",
             ReportWriter.LATENCY_CHART, "Mean time per sample by split point, from the timings in the answers: device "
-                    + "compute, link (round trip and transfer) and gateway compute. The sample count is in brackets.");
+                    + "compute, link (round trip and transfer) and gateway compute, averaged over every sample played "
+                    + "at that arm (one answered on the device has no link or gateway time). The sample count is in "
+                    + "brackets.");
 
     private Html() {
     }
