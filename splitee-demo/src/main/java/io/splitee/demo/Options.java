@@ -20,7 +20,7 @@ final class Options {
                 description = "Per-block device cost λ of the paper cost (default ${DEFAULT-VALUE}).")
         double lambda;
 
-        @Option(names = "--offload-cost", defaultValue = "0.3", paramLabel = "O",
+        @Option(names = "--offload-cost", defaultValue = "0.1", paramLabel = "O",
                 description = "Offload cost o of the paper cost (default ${DEFAULT-VALUE}).")
         double offloadCost;
 
