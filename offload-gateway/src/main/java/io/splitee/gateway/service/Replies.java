@@ -1,0 +1,228 @@
+package io.splitee.gateway.service;
+
+import io.splitee.mqtt.Incoming;
+import io.splitee.mqtt.Outgoing;
+import io.splitee.mqtt.Transport;
+import io.splitee.mqtt.TransportException;
+import io.splitee.wire.ResultCodec;
+import io.splitee.wire.ResultMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes answers and acknowledges each frame once its answer is with the broker.
+ *
+ * <p>An answer goes to the frame's MQTT 5 response topic, or to {@code splitee/<device>/results}
+ * when the frame named none, with the frame's correlation data (or the sample id when it had none).
+ * The frame is acknowledged only after the broker acknowledged the answer, so a frame whose answer
+ * was lost (connection dropped, process killed) is redelivered by the broker when the session
+ * resumes. A failed publish is retried while it can still succeed on this connection (back-pressure,
+ * timeouts); after a lost connection it is left to the broker's redelivery; an answer the broker
+ * refuses outright (too large, rejected) is logged and its frame acknowledged, because a redelivery
+ * would fail the same way.
+ *
+ * <p>Workers call {@link #send} on their own thread. The MQTT callback thread must not publish, so
+ * it hands answers (errors, overloaded) to {@link #sendLater}, which publishes them from this
+ * class's own named responder thread; that thread also runs the retries.
+ */
+final class Replies implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
+    private static final Duration RETRY_DELAY = Duration.ofMillis(100);
+    private static final int MAX_ATTEMPTS = 50;
+
+    private final Transport transport;
+    private final GatewayMetrics metrics;
+    private final ScheduledThreadPoolExecutor responder;
+    private final int backlogLimit;
+    private final AtomicInteger backlog = new AtomicInteger();
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final Object idle = new Object();
+
+    Replies(Transport transport, GatewayMetrics metrics, String threadName, int backlogLimit) {
+        this.transport = transport;
+        this.metrics = metrics;
+        this.backlogLimit = backlogLimit;
+        this.responder = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        this.responder.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * Publishes now, from the calling thread (never the MQTT callback thread), and acknowledges the
+     * frame once the broker has the answer.
+     */
+    void send(ResultMessage answer, Incoming frame) {
+        outstanding.incrementAndGet();
+        attempt(answer, frame, 1);
+    }
+
+    /** Acknowledges a frame that gets no answer (nothing could be answered); any thread. */
+    void acknowledge(Incoming frame) {
+        transport.ack(frame);
+    }
+
+    /**
+     * Publishes from the responder thread; for the MQTT callback thread.
+     *
+     * @param answer made on the responder thread (so that its timing includes the wait for it)
+     * @return false if the responder's backlog is full (nothing queued; the frame stays unacknowledged)
+     */
+    boolean sendLater(Supplier<ResultMessage> answer, Incoming frame) {
+        if (backlog.incrementAndGet() > backlogLimit) {
+            backlog.decrementAndGet();
+            return false;
+        }
+        outstanding.incrementAndGet();
+        try {
+            responder.execute(() -> {
+                backlog.decrementAndGet();
+                ResultMessage r;
+                try {
+                    r = answer.get();
+                } catch (RuntimeException e) {
+                    LOG.error("cannot make an answer for the frame on {}: {}", frame.topic(), e.toString());
+                    settled();
+                    return;
+                }
+                attempt(r, frame, 1);
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            backlog.decrementAndGet();
+            settled();
+            return false;
+        }
+    }
+
+    private void attempt(ResultMessage answer, Incoming frame, int attempt) {
+        Outgoing out;
+        try {
+            out = outgoing(answer, frame);
+        } catch (RuntimeException e) {
+            LOG.error("cannot build the answer for {} from {}: {}", answer.sampleId(), answer.device(), e.toString());
+            transport.ack(frame);
+            settled();
+            return;
+        }
+        transport.publish(out).whenComplete((ok, err) -> {
+            if (err == null) {
+                transport.ack(frame);
+                settled();
+            } else {
+                failed(answer, frame, attempt, err);
+            }
+        });
+    }
+
+    private void failed(ResultMessage answer, Incoming frame, int attempt, Throwable err) {
+        metrics.publishFailures.increment();
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        TransportException.Reason reason = cause instanceof TransportException te ? te.reason()
+                : TransportException.Reason.FAILED;
+        switch (reason) {
+            case CONNECTION_LOST, NOT_CONNECTED, CLOSED -> {
+                LOG.warn("answer for {} from {} not delivered ({}); the broker redelivers its frame when the "
+                        + "session resumes", answer.sampleId(), answer.device(), cause.getMessage());
+                settled();
+            }
+            case PACKET_TOO_LARGE, REJECTED -> {
+                LOG.error("the broker will not take the answer for {} from {} ({}); frame acknowledged without it",
+                        answer.sampleId(), answer.device(), cause.getMessage());
+                transport.ack(frame);
+                settled();
+            }
+            default -> {
+                if (attempt >= MAX_ATTEMPTS || !transport.isConnected()) {
+                    LOG.warn("answer for {} from {} not delivered after {} attempts ({}); its frame is left to the "
+                            + "broker", answer.sampleId(), answer.device(), attempt, cause.getMessage());
+                    settled();
+                    return;
+                }
+                try {
+                    responder.schedule(() -> attempt(answer, frame, attempt + 1), RETRY_DELAY.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    settled();
+                }
+            }
+        }
+    }
+
+    /** The answer on the frame's response topic, or on the device's results topic if it named none or a bad one. */
+    private static Outgoing outgoing(ResultMessage answer, Incoming frame) {
+        byte[] json = ResultCodec.toJson(answer);
+        String fallback = "splitee/" + answer.device() + "/results";
+        String topic = frame.responseTopic().orElse(fallback);
+        try {
+            return build(topic, json, answer, frame);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("frame {} from {} names an unusable response topic ({}); answering on {}", answer.sampleId(),
+                    answer.device(), e.getMessage(), fallback);
+            return build(fallback, json, answer, frame);
+        }
+    }
+
+    private static Outgoing build(String topic, byte[] json, ResultMessage answer, Incoming frame) {
+        return Outgoing.builder(topic, json).qos(1).contentType(ResultCodec.CONTENT_TYPE)
+                .correlationData(correlation(answer, frame)).build();
+    }
+
+    private static byte[] correlation(ResultMessage answer, Incoming frame) {
+        byte[] c = frame.correlationData();
+        return c.length > 0 ? c : answer.sampleId().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void settled() {
+        if (outstanding.decrementAndGet() == 0) {
+            synchronized (idle) {
+                idle.notifyAll();
+            }
+        }
+    }
+
+    /** Answers handed over but not yet settled (published and acknowledged, or given up). */
+    int outstanding() {
+        return outstanding.get();
+    }
+
+    /**
+     * Waits until every answer handed over is settled.
+     *
+     * @return whether all settled within the timeout
+     */
+    boolean awaitSettled(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        synchronized (idle) {
+            while (outstanding.get() > 0) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(idle, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+        }
+        return true;
+    }
+
+    /** Stops the responder thread (after {@link #awaitSettled}); idempotent. */
+    @Override
+    public void close() {
+        responder.shutdownNow();
+        try {
+            responder.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
