@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * when the frame named none, with the frame's correlation data (or the sample id when it had none).
  * The frame is acknowledged only after the broker acknowledged the answer, so a frame whose answer
  * was lost (connection dropped, process killed) is redelivered by the broker when the session
- * resumes. A failed publish is retried while it can still succeed on this connection (back-pressure,
- * timeouts); after a lost connection it is left to the broker's redelivery; an answer the broker
+ * resumes. A publish that sent nothing (back-pressure, not connected yet, reconnecting) is retried for
+ * a few seconds; one lost with its connection is left to the broker's redelivery; an answer the broker
  * refuses outright (too large, rejected) is logged and its frame acknowledged, because a redelivery
  * would fail the same way.
  *
@@ -131,8 +131,10 @@ final class Replies implements AutoCloseable {
         TransportException.Reason reason = cause instanceof TransportException te ? te.reason()
                 : TransportException.Reason.FAILED;
         switch (reason) {
-            case CONNECTION_LOST, NOT_CONNECTED, CLOSED -> {
-                LOG.warn("answer for {} from {} not delivered ({}); the broker redelivers its frame when the "
+            case CONNECTION_LOST, CLOSED -> {
+                // It may have reached the broker; either way the frame's delivery belongs to a connection that
+                // is gone, and the broker redelivers the frame when the session resumes.
+                LOG.warn("answer for {} from {} not confirmed ({}); the broker redelivers its frame when the "
                         + "session resumes", answer.sampleId(), answer.device(), cause.getMessage());
                 settled();
             }
@@ -142,12 +144,16 @@ final class Replies implements AutoCloseable {
                 transport.ack(frame);
                 settled();
             }
-            default -> {
-                if (attempt >= MAX_ATTEMPTS || !transport.isConnected()) {
+            default -> { // nothing was sent (back-pressure, not connected yet or reconnecting): try again shortly
+                if (attempt >= MAX_ATTEMPTS) {
                     LOG.warn("answer for {} from {} not delivered after {} attempts ({}); its frame is left to the "
                             + "broker", answer.sampleId(), answer.device(), attempt, cause.getMessage());
                     settled();
                     return;
+                }
+                if (attempt == 1) {
+                    LOG.info("answer for {} from {} not sent yet ({}); retrying every {}", answer.sampleId(),
+                            answer.device(), cause.getMessage(), RETRY_DELAY);
                 }
                 try {
                     responder.schedule(() -> attempt(answer, frame, attempt + 1), RETRY_DELAY.toMillis(),

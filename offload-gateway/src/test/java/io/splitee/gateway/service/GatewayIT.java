@@ -182,7 +182,8 @@ class GatewayIT {
                     FloatBuffer.wrap(new float[frames.tensors.get(pkg.depth()).elementCount()])));
             byte[] garbage = new byte[300];
             new Random(3).nextBytes(garbage);
-            byte[] truncated = java.util.Arrays.copyOf(good, good.length / 2);
+            byte[] whole = frames.frame(2, 5, Encoding.FP32, Compression.NONE, "truncated");
+            byte[] truncated = java.util.Arrays.copyOf(whole, whole.length / 2);
             byte[] noReplyTopic = frames.frame(1, 5, Encoding.FP16, Compression.NONE, "no-reply-topic");
 
             List<CompletableFuture<Void>> p = new ArrayList<>();
