@@ -3,7 +3,6 @@ package io.splitee.gateway;
 import io.splitee.gateway.config.ConfigException;
 import io.splitee.gateway.config.GatewayConfig;
 import io.splitee.gateway.service.Gateway;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,17 +52,9 @@ final class RunCommand implements Callable<Integer> {
             }
             throw new GatewayMain.RunFailure(e.getMessage());
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(gateway), "splitee-gw-shutdown"));
+        // SIGTERM/SIGINT: close gracefully (answer what is queued, disconnect), then return 0 and exit.
+        Signals.onTerminate(gateway::close, "splitee-gw-shutdown");
         gateway.awaitStopped();
         return 0;
-    }
-
-    /** SIGTERM: graceful close within shutdown.grace, then exit 0 (not the JVM's 143) so that the stop counts as clean. */
-    private static void shutdown(Gateway gateway) {
-        gateway.close();
-        PrintStream out = System.out;
-        out.flush();
-        System.err.flush();
-        Runtime.getRuntime().halt(0);
     }
 }
