@@ -85,6 +85,14 @@ public record GatewayConfig(
         return "$share/" + mqtt.sharedGroup() + "/" + FEATURES_FILTER;
     }
 
+    /**
+     * This instance's retained status topic, {@code splitee/gateways/<id>/status}: {@code online} after
+     * start, {@code offline} after a graceful stop, and the broker-held last will {@code offline}.
+     */
+    public String statusTopic() {
+        return "splitee/gateways/" + gatewayId + "/status";
+    }
+
     /** The topic filter of the frames devices send (one level per device id). */
     public static final String FEATURES_FILTER = "splitee/+/features";
 

@@ -6,6 +6,7 @@ import io.splitee.metrics.MetricsEndpoint;
 import io.splitee.model.ModelPackage;
 import io.splitee.model.ModelPackageException;
 import io.splitee.mqtt.MqttSettings;
+import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
 import io.splitee.mqtt.TransportException;
 import io.splitee.onnx.OrtSegmentRunner;
@@ -14,13 +15,18 @@ import io.splitee.onnx.SegmentRunner;
 import io.splitee.wire.DecodeLimits;
 import io.splitee.wire.FrameDecoder;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,12 +143,24 @@ public final class Gateway implements AutoCloseable {
                 .keepAlive(m.keepAlive())
                 .reconnectDelay(m.reconnectMin(), m.reconnectMax())
                 .maxInFlight(m.maxInFlight())
-                .receiveMaximum(m.receiveMaximum());
+                .receiveMaximum(m.receiveMaximum())
+                .will(new MqttSettings.Will(c.statusTopic(), status(c, "offline"), 1, true));
         m.username().ifPresent(u -> b.credentials(MqttSettings.Credentials.of(u, m.password().orElse(""))));
         m.caFile().ifPresent(ca -> b.tls(m.certFile().isPresent()
                 ? MqttSettings.Tls.mutual(ca, m.certFile().get(), m.keyFile().get())
                 : MqttSettings.Tls.serverOnly(ca)));
         return b.build();
+    }
+
+    /** {@code {"gateway":"<id>","state":"<state>","time":"<now>"}}, the retained status. */
+    static byte[] status(GatewayConfig c, String state) {
+        return ("{\"gateway\":\"" + c.gatewayId() + "\",\"state\":\"" + state + "\",\"time\":\""
+                + Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private CompletableFuture<Void> publishStatus(String state) {
+        return transport.publish(Outgoing.builder(config.statusTopic(), status(config, state)).qos(1)
+                .retained(true).contentType("application/json").build());
     }
 
     private void begin() throws StartupException {
@@ -162,6 +180,7 @@ public final class Gateway implements AutoCloseable {
             throw new StartupException(StartupException.Part.BROKER, "broker " + config.mqtt().uri() + ": "
                     + e.getMessage(), e);
         }
+        publishStatus("online");
         List<String> served = new ArrayList<>();
         for (ServedModel m : models.all()) {
             served.add(m.toString());
@@ -223,6 +242,15 @@ public final class Gateway implements AutoCloseable {
                 LOG.warn("shutdown grace {} ran out with {} answer(s) unconfirmed; the broker redelivers their frames",
                         config.shutdownGrace(), replies.outstanding());
             }
+            // A barrier: the broker handles a connection's packets in order, so once it acknowledges this
+            // publish it has also taken every frame acknowledgement sent before it. Without it the socket may
+            // close (reset by frames still arriving) before the broker read them, and it would redeliver
+            // frames that were answered.
+            publishStatus("offline").get(Math.max(1000, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())),
+                    TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("offline status not confirmed ({}); the broker may redeliver frames answered just now",
+                    e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -59,9 +59,13 @@ final class GatewayMetrics {
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
     }
 
-    /** A frame rejected or failed, by its error code (a FrameError name, or INFERENCE_FAILED). */
+    /** A frame rejected or failed, by its error code (a FrameError name, MODEL_ERROR or INTERNAL_ERROR). */
     void error(String code) {
         registry.counter("splitee.gateway.errors", "code", code).increment();
+    }
+
+    /** An {@code error} answer handed to the transport. */
+    void answeredError() {
         registry.counter("splitee.gateway.answers", "status", "error").increment();
     }
 

@@ -7,11 +7,13 @@ import io.splitee.wire.Frame;
 import io.splitee.wire.FrameDecoder;
 import io.splitee.wire.FrameException;
 import io.splitee.wire.ResultMessage;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +29,8 @@ final class Intake implements Transport.MessageHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
     /** The model id of an error answer when the frame was rejected before its model id was known. */
     static final String UNKNOWN_MODEL_ID = "unknown";
-    /** The sample id of an error answer when neither the frame nor the correlation data gave one. */
-    static final String UNKNOWN_SAMPLE_ID = "unknown";
-    static final String QUEUE_FULL = "QUEUE_FULL";
+    /** The error code of an {@code overloaded} answer (docs/protocol.md). */
+    static final String OVERLOADED = "OVERLOADED";
     static final String INTERNAL_ERROR = "INTERNAL_ERROR";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -79,23 +80,45 @@ final class Intake implements Transport.MessageHandler {
             return;
         } catch (RuntimeException e) { // the decoder promises not to; never let Paho see it
             LOG.error("decoding a frame from {} failed unexpectedly", device, e);
-            answerLater(m, arrived, () -> error(sampleId(m, Optional.empty()), device, UNKNOWN_MODEL_ID,
-                    new ResultMessage.ErrorInfo(INTERNAL_ERROR, "the gateway failed to decode the frame: " + e),
-                    arrived), INTERNAL_ERROR);
+            Optional<String> sid = sampleId(m, Optional.empty());
+            if (sid.isEmpty()) {
+                unanswerable(m, device, INTERNAL_ERROR);
+                return;
+            }
+            answerLater(m, () -> error(sid.get(), device, new ResultMessage.ErrorInfo(INTERNAL_ERROR,
+                    "the gateway failed to decode the frame: " + e), arrived), INTERNAL_ERROR);
             return;
         }
         ServedModel model = models.find(frame.modelId(), frame.manifest()).orElseThrow(); // the decoder checked it
         Job job = new Job(model, frame, m, device, arrived);
         if (!batcher.offer(new Job.Key(model, frame.block()), job)) {
+            if (stopping || batcher.isClosed()) {
+                return; // stopping meanwhile: left to the broker like any frame that arrives now
+            }
             overloaded(job);
         }
     }
 
     private void reject(Incoming m, String device, long arrived, FrameException e) {
-        String sid = sampleId(m, e.sampleId());
-        LOG.warn("frame {} from {} rejected: {}", sid, device, e.getMessage());
-        answerLater(m, arrived, () -> error(sid, device, UNKNOWN_MODEL_ID, ResultMessage.ErrorInfo.of(e), arrived),
-                e.code().name());
+        Optional<String> sid = sampleId(m, e.sampleId());
+        LOG.warn("frame {} from {} rejected: {}", sid.orElse("(no sample id)"), device, e.getMessage());
+        if (sid.isEmpty()) {
+            unanswerable(m, device, e.code().name());
+            return;
+        }
+        answerLater(m, () -> error(sid.get(), device, ResultMessage.ErrorInfo.of(e), arrived), e.code().name());
+    }
+
+    /**
+     * A rejected frame with neither a readable sample id nor usable correlation data: no answer could be
+     * matched by the device (docs/protocol.md), so it is counted, logged and acknowledged.
+     */
+    private void unanswerable(Incoming m, String device, String code) {
+        metrics.error(code);
+        metrics.unanswered.increment();
+        LOG.warn("frame from {} on '{}' has no sample id and no usable correlation data: counted, not answered",
+                device, m.topic());
+        replies.acknowledge(m);
     }
 
     private void overloaded(Job job) {
@@ -105,7 +128,7 @@ final class Intake implements Transport.MessageHandler {
         boolean queued = replies.sendLater(() -> new ResultMessage(f.sampleId(), job.device(), job.model().id,
                 ResultMessage.Status.OVERLOADED, null, ResultMessage.Location.GATEWAY, f.deviceExitBlock(),
                 f.encoding(), f.compression(), null, timings(job.arrivedNanos()),
-                new ResultMessage.ErrorInfo(QUEUE_FULL, msg)), job.message());
+                new ResultMessage.ErrorInfo(OVERLOADED, msg)), job.message());
         if (queued) {
             metrics.answeredOverloaded();
         } else {
@@ -113,10 +136,10 @@ final class Intake implements Transport.MessageHandler {
         }
     }
 
-    private void answerLater(Incoming m, long arrived, java.util.function.Supplier<ResultMessage> answer,
-                             String code) {
+    private void answerLater(Incoming m, Supplier<ResultMessage> answer, String code) {
+        metrics.error(code);
         if (replies.sendLater(answer, m)) {
-            metrics.error(code);
+            metrics.answeredError();
         } else {
             leftToBroker(m, "?", deviceOf(m.topic()));
         }
@@ -127,9 +150,8 @@ final class Intake implements Transport.MessageHandler {
         LOG.warn("responder backlog full: frame {} from {} left unacknowledged to the broker", sampleId, device);
     }
 
-    private static ResultMessage error(String sampleId, String device, String modelId, ResultMessage.ErrorInfo info,
-                                       long arrived) {
-        return new ResultMessage(sampleId, device, modelId, ResultMessage.Status.ERROR, null,
+    private static ResultMessage error(String sampleId, String device, ResultMessage.ErrorInfo info, long arrived) {
+        return new ResultMessage(sampleId, device, UNKNOWN_MODEL_ID, ResultMessage.Status.ERROR, null,
                 ResultMessage.Location.GATEWAY, 0, null, null, null, timings(arrived), info);
     }
 
@@ -148,23 +170,23 @@ final class Intake implements Transport.MessageHandler {
         return NAME.matcher(d).matches() ? d : null;
     }
 
-    /** The frame's sample id if the decoder read it, else the correlation data if it is a valid id, else "unknown". */
-    static String sampleId(Incoming m, Optional<String> fromFrame) {
+    /** The frame's sample id if the decoder read it, else the correlation data if it is a valid sample id. */
+    static Optional<String> sampleId(Incoming m, Optional<String> fromFrame) {
         if (fromFrame.isPresent()) {
-            return fromFrame.get();
+            return fromFrame;
         }
         byte[] c = m.correlationData();
         if (c.length > 0 && c.length <= 64) {
             try {
                 String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(c)).toString();
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(c)).toString();
                 if (s.chars().noneMatch(Character::isISOControl)) {
-                    return s;
+                    return Optional.of(s);
                 }
             } catch (CharacterCodingException e) {
-                // not text: fall through
+                // not text: no id
             }
         }
-        return UNKNOWN_SAMPLE_ID;
+        return Optional.empty();
     }
 }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Worker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
-    static final String INFERENCE_FAILED = "INFERENCE_FAILED";
+    /** The error code of a failed model run (docs/protocol.md). */
+    static final String MODEL_ERROR = "MODEL_ERROR";
 
     private final MicroBatcher<Job.Key, Job> batcher;
     private final List<SegmentRunner> runners; // index: ServedModel.index
@@ -143,13 +144,14 @@ final class Worker implements Runnable {
     private void fail(Job j, RuntimeException e) {
         LOG.error("inference failed for {} from {} ({}): {}", j.frame().sampleId(), j.device(), j.model(),
                 e.toString());
-        metrics.error(INFERENCE_FAILED);
+        metrics.error(MODEL_ERROR);
+        metrics.answeredError();
         Frame f = j.frame();
         String msg = String.valueOf(e.getMessage());
         ResultMessage r = new ResultMessage(f.sampleId(), j.device(), j.model().id, ResultMessage.Status.ERROR, null,
                 ResultMessage.Location.GATEWAY, f.deviceExitBlock(), f.encoding(), f.compression(), null,
                 new ResultMessage.Timings(null, null, Duration.ofNanos(System.nanoTime() - j.arrivedNanos()), null),
-                new ResultMessage.ErrorInfo(INFERENCE_FAILED, msg.length() > 1000 ? msg.substring(0, 1000) : msg));
+                new ResultMessage.ErrorInfo(MODEL_ERROR, msg.length() > 1000 ? msg.substring(0, 1000) : msg));
         replies.send(r, j.message());
     }
 

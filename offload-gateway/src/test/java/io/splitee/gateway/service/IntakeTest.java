@@ -29,13 +29,14 @@ class IntakeTest {
     @Test
     void sampleIdOfAnErrorAnswerPrefersTheFrameThenTheCorrelationData() {
         Incoming m = withCorrelation("corr-7".getBytes(StandardCharsets.UTF_8));
-        assertEquals("frame-7", Intake.sampleId(m, Optional.of("frame-7")));
-        assertEquals("corr-7", Intake.sampleId(m, Optional.empty()));
-        assertEquals(Intake.UNKNOWN_SAMPLE_ID, Intake.sampleId(withCorrelation(new byte[0]), Optional.empty()));
-        assertEquals(Intake.UNKNOWN_SAMPLE_ID, Intake.sampleId(withCorrelation(new byte[] {(byte) 0xff, 0x01}),
+        assertEquals(Optional.of("frame-7"), Intake.sampleId(m, Optional.of("frame-7")));
+        assertEquals(Optional.of("corr-7"), Intake.sampleId(m, Optional.empty()));
+        assertEquals(Optional.empty(), Intake.sampleId(withCorrelation(new byte[0]), Optional.empty()));
+        assertEquals(Optional.empty(), Intake.sampleId(withCorrelation(new byte[] {(byte) 0xff, 0x01}),
                 Optional.empty()), "not UTF-8");
-        assertEquals(Intake.UNKNOWN_SAMPLE_ID, Intake.sampleId(withCorrelation(new byte[] {'a', 0x01}),
-                Optional.empty()), "control character");
-        assertEquals(Intake.UNKNOWN_SAMPLE_ID, Intake.sampleId(withCorrelation(new byte[65]), Optional.empty()));
+        assertEquals(Optional.empty(), Intake.sampleId(withCorrelation(new byte[] {'a', 0x01}), Optional.empty()),
+                "control character");
+        assertEquals(Optional.empty(), Intake.sampleId(withCorrelation(new byte[65]), Optional.empty()),
+                "longer than a sample id");
     }
 }
