@@ -118,7 +118,7 @@ class EndToEndIT {
                                 .contentType(Frame.CONTENT_TYPE).build()));
                     }
                 }
-                CompletableFuture.allOf(sent.toArray(new CompletableFuture[0])).get();
+                CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0])).get();
             } finally {
                 camera.close();
             }
@@ -163,6 +163,10 @@ class EndToEndIT {
                 assertTrue(byGateway > 0, d + ": the gateway answered offloads");
             }
             assertEquals(List.of(), answers.unreadable);
+            assertTrue(a.metrics().registry().counter("splitee.device.offloads", "payload", "features").count() > 0,
+                    "e2e-a offloaded features");
+            assertTrue(b.metrics().registry().counter("splitee.device.offloads", "payload", "raw").count() > 0,
+                    "e2e-b offloaded raw samples");
             double gatewayOk = gateway.metrics().registry().counter("splitee.gateway.answers", "status", "ok").count();
             assertTrue(gatewayOk > 0);
             // every sample-frame offload from b was the raw sample with b's device exit block

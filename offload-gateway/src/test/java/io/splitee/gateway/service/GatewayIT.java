@@ -116,7 +116,7 @@ class GatewayIT {
                     published.add(devices.get(d).publish(Frames.offload(d, s.wire(), s.id())));
                 }
             }
-            CompletableFuture.allOf(published.toArray(new CompletableFuture[0])).get();
+            CompletableFuture.allOf(published.toArray(new CompletableFuture<?>[0])).get();
             List<String> keys = sent.stream().map(s -> AnswerCollector.key("replies", s.device(), s.id())).toList();
             answers.awaitAll(keys, Duration.ofSeconds(60));
             Thread.sleep(500); // a duplicate would arrive now
@@ -199,7 +199,7 @@ class GatewayIT {
                     .responseTopic("splitee/e1/replies").build()));
             p.add(dev.publish(Frames.offload("e1", good, "good-v1")));
             p.add(dev.publish(Frames.offload("e1", goodV2, "good-v2")));
-            CompletableFuture.allOf(p.toArray(new CompletableFuture[0])).get();
+            CompletableFuture.allOf(p.toArray(new CompletableFuture<?>[0])).get();
             answers.awaitAll(List.of("replies/e1/unknown-model", "replies/e1/wrong-hash", "replies/e1/wrong-shape",
                     "replies/e1/bad-block", "replies/e1/garbage", "replies/e1/truncated", "results/e1/no-reply-topic",
                     "replies/e1/good-v1", "replies/e1/good-v2"), Duration.ofSeconds(30));
@@ -263,7 +263,7 @@ class GatewayIT {
             for (int i = 0; i < n; i++) {
                 p.add(dev.publish(Frames.offload("o1", wire[i], "b-" + i)));
             }
-            CompletableFuture.allOf(p.toArray(new CompletableFuture[0])).get();
+            CompletableFuture.allOf(p.toArray(new CompletableFuture<?>[0])).get();
             List<String> keys = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 keys.add(AnswerCollector.key("replies", "o1", "b-" + i));
@@ -309,7 +309,7 @@ class GatewayIT {
         for (int i = 0; i < n; i++) {
             p.add(dev.publish(Frames.offload("r1", wire.get(i), "r-" + i)));
         }
-        CompletableFuture.allOf(p.toArray(new CompletableFuture[0])).get();
+        CompletableFuture.allOf(p.toArray(new CompletableFuture<?>[0])).get();
         long wait = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (answers.byKey.size() < 5 && System.nanoTime() < wait) {
             Thread.sleep(5);

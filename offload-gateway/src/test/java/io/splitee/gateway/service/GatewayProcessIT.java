@@ -165,7 +165,7 @@ class GatewayProcessIT {
                 Thread.sleep(10);
             }
             killedAt = System.nanoTime();
-            CompletableFuture.allOf(p.toArray(new CompletableFuture[0])).get();
+            CompletableFuture.allOf(p.toArray(new CompletableFuture<?>[0])).get();
             restartedAt = System.nanoTime();
             launch("b", logB, 2, slow); // same id, same client id: the broker resumes its session and redelivers
             answers.awaitAll(keys, Duration.ofSeconds(60));
@@ -175,6 +175,9 @@ class GatewayProcessIT {
             }
             answers.awaitAll(results, Duration.ofSeconds(60));
             Thread.sleep(500);
+            assertTrue(a.isConnected(), "the surviving gateway kept serving");
+            assertTrue(daemon.metrics().registry().counter("splitee.device.offloads", "payload", "features").count() > 0,
+                    "the real device offloaded through the gateways");
         }
         int afterRestart = 0;
         for (String k : keys) {
@@ -233,7 +236,7 @@ class GatewayProcessIT {
         }
         assertTrue(t.waitFor(30, TimeUnit.SECONDS), "stops within its grace");
         long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stop);
-        CompletableFuture.allOf(p.toArray(new CompletableFuture[0])).get();
+        CompletableFuture.allOf(p.toArray(new CompletableFuture<?>[0])).get();
         String text = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(0, t.exitValue(), "a graceful stop exits 0: " + tail(text));
         assertTrue(text.contains("gateway t stopped"), tail(text));
