@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * then it disconnects, keeping its session. Both are idempotent.
  *
  * <p>Threads: the MQTT client's (callback: decode and enqueue only), {@code splitee-gw-<id>-worker-<n>}
- * (inference), {@code splitee-gw-<id>-responder} (answers from the callback thread, retries) and
+ * (inference), {@code splitee-gw-<id>-responder} (publishes every answer, retries) and
  * {@code splitee-gw-<id>-metrics} when the metrics endpoint is on.
  */
 public final class Gateway implements AutoCloseable {
@@ -78,7 +78,8 @@ public final class Gateway implements AutoCloseable {
         this.decoder = new FrameDecoder(models, new DecodeLimits(config.maxFrameBytes(), maxElements));
         this.transport = Transport.mqtt(mqttSettings(config));
         String prefix = "splitee-gw-" + config.gatewayId();
-        this.replies = new Replies(transport, metrics, prefix + "-responder", Math.max(1024, 4 * config.queueSize()));
+        this.replies = new Replies(transport, metrics, prefix + "-responder", Math.max(1024, 4 * config.queueSize()),
+                Math.max(64, 4 * config.workers() * config.batch().maxSize()));
         this.intake = new Intake(models, decoder, batcher, replies, metrics, config.queueSize());
         for (int i = 0; i < config.workers(); i++) {
             Worker w = new Worker(batcher, runners.get(i), replies, metrics);

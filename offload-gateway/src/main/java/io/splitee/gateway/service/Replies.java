@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -29,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * refuses outright (too large, rejected) is logged and its frame acknowledged, because a redelivery
  * would fail the same way.
  *
- * <p>Workers call {@link #send} on their own thread. The MQTT callback thread must not publish, so
- * it hands answers (errors, overloaded) to {@link #sendLater}, which publishes them from this
- * class's own named responder thread; that thread also runs the retries.
+ * <p>Every answer is published from this class's own named responder thread, which also runs the
+ * retries: workers hand theirs over with {@link #send} (and go back to computing); the MQTT callback
+ * thread, which must not publish, hands over errors and overloaded answers with {@link #sendLater}.
  */
 final class Replies implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
@@ -42,14 +43,22 @@ final class Replies implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final ScheduledThreadPoolExecutor responder;
     private final int backlogLimit;
+    private final Semaphore workerBacklog;
     private final AtomicInteger backlog = new AtomicInteger();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Object idle = new Object();
 
-    Replies(Transport transport, GatewayMetrics metrics, String threadName, int backlogLimit) {
+    /**
+     * @param backlogLimit  answers from the MQTT callback thread that may wait for the responder (beyond it
+     *                      {@link #sendLater} refuses)
+     * @param workerBacklog answers from the workers that may wait for the responder (beyond it {@link #send}
+     *                      blocks)
+     */
+    Replies(Transport transport, GatewayMetrics metrics, String threadName, int backlogLimit, int workerBacklog) {
         this.transport = transport;
         this.metrics = metrics;
         this.backlogLimit = backlogLimit;
+        this.workerBacklog = new Semaphore(workerBacklog);
         this.responder = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
@@ -59,12 +68,29 @@ final class Replies implements AutoCloseable {
     }
 
     /**
-     * Publishes now, from the calling thread (never the MQTT callback thread), and acknowledges the
-     * frame once the broker has the answer.
+     * Hands a worker's answer to the responder thread, which publishes it and acknowledges the frame
+     * once the broker has it; the worker goes back to computing at once instead of waiting for an
+     * in-flight slot. Blocks only while {@code workerBacklog} answers already wait for the responder
+     * (back-pressure when the broker takes answers more slowly than the workers make them).
      */
-    void send(ResultMessage answer, Incoming frame) {
+    void send(Supplier<ResultMessage> answer, Incoming frame) {
         outstanding.incrementAndGet();
-        attempt(answer, frame, 1);
+        try {
+            workerBacklog.acquire();
+        } catch (InterruptedException e) { // forced shutdown only: the frame stays with the broker
+            Thread.currentThread().interrupt();
+            settled();
+            return;
+        }
+        try {
+            responder.execute(() -> {
+                workerBacklog.release();
+                publishNew(answer, frame);
+            });
+        } catch (RejectedExecutionException e) {
+            workerBacklog.release();
+            settled();
+        }
     }
 
     /** Acknowledges a frame that gets no answer (nothing could be answered); any thread. */
@@ -87,15 +113,7 @@ final class Replies implements AutoCloseable {
         try {
             responder.execute(() -> {
                 backlog.decrementAndGet();
-                ResultMessage r;
-                try {
-                    r = answer.get();
-                } catch (RuntimeException e) {
-                    LOG.error("cannot make an answer for the frame on {}: {}", frame.topic(), e.toString());
-                    settled();
-                    return;
-                }
-                attempt(r, frame, 1);
+                publishNew(answer, frame);
             });
             return true;
         } catch (RejectedExecutionException e) {
@@ -103,6 +121,19 @@ final class Replies implements AutoCloseable {
             settled();
             return false;
         }
+    }
+
+    /** On the responder thread: makes the answer now (so its gateway time includes the wait for this thread). */
+    private void publishNew(Supplier<ResultMessage> answer, Incoming frame) {
+        ResultMessage r;
+        try {
+            r = answer.get();
+        } catch (RuntimeException e) {
+            LOG.error("cannot make an answer for the frame on {}: {}", frame.topic(), e.toString());
+            settled();
+            return;
+        }
+        attempt(r, frame, 1);
     }
 
     private void attempt(ResultMessage answer, Incoming frame, int attempt) {

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One inference worker: takes batches from the batcher, runs the remaining blocks and the final
  * exit for the whole batch as one ONNX Runtime call per segment on its own runner of that model,
- * and answers each frame. Owns its runners (one per served model) and its native buffers; runs until
+ * and hands each frame's answer to the responder. Owns its runners (one per served model) and its native buffers; runs until
  * the batcher is closed and drained.
  */
 final class Worker implements Runnable {
@@ -131,14 +131,15 @@ final class Worker implements Runnable {
         int cls = Softmax.argmax(logits, i * c, c);
         double confidence = Softmax.maxProbability(logits, i * c, c);
         Frame f = j.frame();
-        Duration gw = Duration.ofNanos(System.nanoTime() - j.arrivedNanos());
-        ResultMessage r = new ResultMessage(f.sampleId(), j.device(), m.id, ResultMessage.Status.OK,
-                new ResultMessage.Prediction(cls, m.labels.get(cls), confidence, m.depth),
-                ResultMessage.Location.GATEWAY, f.deviceExitBlock(), f.encoding(), f.compression(), confidence,
-                new ResultMessage.Timings(null, null, gw, null), null);
-        metrics.latency.record(gw);
         metrics.answersOk.increment();
-        replies.send(r, j.message());
+        replies.send(() -> {
+            Duration gw = Duration.ofNanos(System.nanoTime() - j.arrivedNanos());
+            metrics.latency.record(gw);
+            return new ResultMessage(f.sampleId(), j.device(), m.id, ResultMessage.Status.OK,
+                    new ResultMessage.Prediction(cls, m.labels.get(cls), confidence, m.depth),
+                    ResultMessage.Location.GATEWAY, f.deviceExitBlock(), f.encoding(), f.compression(), confidence,
+                    new ResultMessage.Timings(null, null, gw, null), null);
+        }, j.message());
     }
 
     private void fail(Job j, RuntimeException e) {
@@ -148,11 +149,11 @@ final class Worker implements Runnable {
         metrics.answeredError();
         Frame f = j.frame();
         String msg = String.valueOf(e.getMessage());
-        ResultMessage r = new ResultMessage(f.sampleId(), j.device(), j.model().id, ResultMessage.Status.ERROR, null,
+        replies.send(() -> new ResultMessage(f.sampleId(), j.device(), j.model().id, ResultMessage.Status.ERROR, null,
                 ResultMessage.Location.GATEWAY, f.deviceExitBlock(), f.encoding(), f.compression(), null,
                 new ResultMessage.Timings(null, null, Duration.ofNanos(System.nanoTime() - j.arrivedNanos()), null),
-                new ResultMessage.ErrorInfo(MODEL_ERROR, msg.length() > 1000 ? msg.substring(0, 1000) : msg));
-        replies.send(r, j.message());
+                new ResultMessage.ErrorInfo(MODEL_ERROR, msg.length() > 1000 ? msg.substring(0, 1000) : msg)),
+                j.message());
     }
 
     private FloatBuffer inBuffer(int floats) {
