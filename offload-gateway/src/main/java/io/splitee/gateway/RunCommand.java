@@ -3,6 +3,7 @@ package io.splitee.gateway;
 import io.splitee.gateway.config.ConfigException;
 import io.splitee.gateway.config.GatewayConfig;
 import io.splitee.gateway.service.Gateway;
+import io.splitee.lifecycle.Signals;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

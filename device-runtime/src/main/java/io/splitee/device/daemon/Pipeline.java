@@ -106,6 +106,7 @@ final class Pipeline {
     };
     private long sampleSeq;
     private long payloadChoices;
+    private long answeredOffloads;
     private int consecutiveMisses;
     private long lastOffloadNanos;
     private long probeSeq;
@@ -349,12 +350,13 @@ final class Pipeline {
 
     /**
      * Whether the oldest unanswered offload is overdue: older than four smoothed round trips plus the
-     * gateway's time (at least 50 ms, at most half the deadline). A gateway that went away is noticed
-     * after a few samples rather than after a whole deadline's worth of them.
+     * gateway's time (at least 50 ms, at most half the deadline), once three offloads have been
+     * answered. A gateway that went away is noticed after a few samples rather than after a whole
+     * deadline's worth of them.
      */
     private boolean gatewaySuspect() {
-        if (pending.isEmpty()) {
-            return false;
+        if (pending.isEmpty() || answeredOffloads < 3) {
+            return false; // no estimate yet (the first answers include the gateway's warm-up): the deadline rules
         }
         Pending oldest = pending.values().iterator().next();
         double expectedMs = 4 * (estimates.roundTripMs() + estimates.gatewayMs(oldest.arm + 1));
@@ -525,6 +527,7 @@ final class Pipeline {
         Duration gw = r.timings().gatewayCompute() == null ? Duration.ZERO : r.timings().gatewayCompute();
         int fromBlock = p.payload == MeasuredCosts.Payload.FEATURES ? p.arm + 1 : 1;
         estimates.recordOffload(fromBlock, p.bytes, Duration.ofNanos(roundTrip), gw);
+        answeredOffloads++;
         LOG.debug("offload {} {} bytes {} rt {} ms gw {} ms -> rtt {} thr {}", id, p.payload, p.bytes,
                 roundTrip / 1e6, gw.toNanos() / 1e6, estimates.roundTripMs(), estimates.throughputBytesPerMs());
         if (consecutiveMisses >= OPEN_AFTER_MISSES) {
