@@ -190,7 +190,7 @@ final class DemoCommand implements Callable<Integer> {
             // 3. the gateway, directly on the broker
             GatewayLauncher.RunningGateway gateway;
             try {
-                gateway = GatewayLauncher.temporaryResponder().launch(pkg, brokerUri);
+                gateway = GatewayLauncher.inProcess().launch(pkg, brokerUri);
             } catch (Exception e) {
                 throw new RunFailure("the gateway did not start: " + e.getMessage(), e);
             }

@@ -29,11 +29,8 @@ public interface GatewayLauncher {
         void close();
     }
 
-    /**
-     * TEMPORARY (until {@code io.splitee.gateway} lands): a minimal in-process responder with the
-     * real ONNX runner, the logic of the device's {@code TestResponder}.
-     */
-    static GatewayLauncher temporaryResponder() {
-        return TemporaryResponder::start;
+    /** The real offload gateway, in this process. */
+    static GatewayLauncher inProcess() {
+        return InProcessGateway::start;
     }
 }
