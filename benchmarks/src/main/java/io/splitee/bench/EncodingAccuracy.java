@@ -379,7 +379,8 @@ public final class EncodingAccuracy {
         System.out.println("|---|---:|---:|---:|---|");
         for (int e = 1; e < ENCODINGS.length; e++) {
             double target = ENCODINGS[e] == Encoding.FP16 ? FP16_TARGET : INT8_TARGET;
-            System.out.printf(Locale.ROOT, "| %s | %.2f | %d | ≤ %.1f | %s |%n", ENCODINGS[e].jsonName(), worst[e],
+            double shown = worst[e] + 0.0; // -0.0 + 0.0 is +0.0: no "-0.00" when nothing dropped
+            System.out.printf(Locale.ROOT, "| %s | %.2f | %d | ≤ %.1f | %s |%n", ENCODINGS[e].jsonName(), shown,
                     worstAt[e], target, worst[e] <= target + 1e-9 ? "yes" : "**no**");
         }
         System.out.println();
