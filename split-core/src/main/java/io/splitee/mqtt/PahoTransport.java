@@ -716,7 +716,14 @@ final class PahoTransport implements Transport {
         });
         settings.will().ifPresent(w -> o.setWill(w.topic(),
                 new MqttMessage(w.payload(), w.qos(), w.retained(), new MqttProperties())));
-        settings.tls().ifPresent(t -> o.setSocketFactory(PemTls.socketFactory(t)));
+        if (settings.tls().isPresent()) {
+            o.setSocketFactory(new NoDelaySockets.Tls(PemTls.socketFactory(settings.tls().get())));
+        } else if (settings.serverUri().startsWith("ssl")) {
+            o.setSocketFactory(new NoDelaySockets.Tls((javax.net.ssl.SSLSocketFactory)
+                    javax.net.ssl.SSLSocketFactory.getDefault()));
+        } else {
+            o.setSocketFactory(new NoDelaySockets.Plain());
+        }
         return o;
     }
 

@@ -284,6 +284,8 @@ public final class MosquittoBroker implements AutoCloseable {
             lines.add("user " + System.getProperty("user.name"));
             lines.add("per_listener_settings false");
             lines.add("allow_anonymous true");
+            // Nagle's algorithm off for the broker's sockets too (docs/deploy: recommended for inference round trips)
+            lines.add("set_tcp_nodelay true");
             lines.add("persistence true");
             lines.add("persistence_location " + data + "/");
             lines.add("autosave_interval 1800");

@@ -8,13 +8,17 @@ import java.util.Objects;
  * Smoothed measurements of what each arm costs on this device and link. Not thread-safe: one owner
  * (the daemon's worker thread) feeds and reads it.
  *
- * <p>The link is modelled as {@code time(bytes) = roundTrip + bytes / throughput}. Probes and small
- * messages measure the round trip; offloads of at least {@value #THROUGHPUT_MIN_BYTES} bytes measure
- * the throughput from what is left of their link time. The link time of an offload is its end-to-end
- * time minus the gateway's own compute time, which the gateway reports in its result.
+ * <p>The link is modelled as {@code time(bytes) = roundTrip + bytes / throughput}, fitted by least
+ * squares with exponential forgetting to every answered offload's (bytes, link time): the round trip is
+ * the intercept, the throughput the inverse slope. The link time of an offload is its end-to-end time
+ * minus the gateway's own time, which the gateway reports in its result. The slope is only refitted
+ * while the recent offloads differ in size (spread over {@value #MIN_SIZE_SPREAD} bytes); while they
+ * are all alike (only probes, say) the last slope stands and only the round trip moves. Old
+ * observations fade at the smoothing weight, so a slow first offload (class loading, JIT) or an
+ * outage is forgotten after a few dozen offloads.
  */
 public final class CostEstimates {
-    static final int THROUGHPUT_MIN_BYTES = 4096;
+    static final int MIN_SIZE_SPREAD = 256;
     /** Assumed until measured: a modest Wi-Fi link. */
     static final double DEFAULT_RTT_MS = 10.0;
     static final double DEFAULT_BYTES_PER_MS = 1_000.0; // 8 Mbit/s
@@ -23,9 +27,16 @@ public final class CostEstimates {
     private final Ewma[] blockMs;
     private final Ewma[] exitMs;
     private final Ewma[] gatewayMsFrom;
-    private final Ewma rttMs;
-    private final Ewma bytesPerMs;
     private final double weight;
+    /** Exponentially weighted moments of (bytes, link ms) for the least-squares fit. */
+    private double mB;
+    private double mT;
+    private double mBB;
+    private double mBT;
+    private boolean linkKnown;
+    private double rtt = DEFAULT_RTT_MS;
+    private double msPerByte = 1.0 / DEFAULT_BYTES_PER_MS;
+    private boolean slopeKnown;
 
     /**
      * @param blocks the model's number of blocks L
@@ -40,8 +51,6 @@ public final class CostEstimates {
         this.blockMs = newArray(blocks + 1, weight);
         this.exitMs = newArray(blocks + 1, weight);
         this.gatewayMsFrom = newArray(blocks + 2, weight);
-        this.rttMs = new Ewma(weight);
-        this.bytesPerMs = new Ewma(weight);
     }
 
     private static Ewma[] newArray(int n, double w) {
@@ -81,18 +90,31 @@ public final class CostEstimates {
         }
         double gw = millis(gatewayTime);
         gatewayMsFrom[fromBlock].add(gw);
-        double link = Math.max(0, millis(endToEnd) - gw);
-        if (bytesSent < THROUGHPUT_MIN_BYTES || !rttMs.known()) {
-            rttMs.add(link);
+        recordLink(bytesSent, Math.max(0, millis(endToEnd) - gw));
+    }
+
+    private void recordLink(double b, double t) {
+        if (!linkKnown) {
+            mB = b;
+            mT = t;
+            mBB = b * b;
+            mBT = b * t;
+            linkKnown = true;
+        } else {
+            mB += weight * (b - mB);
+            mT += weight * (t - mT);
+            mBB += weight * (b * b - mBB);
+            mBT += weight * (b * t - mBT);
         }
-        if (bytesSent >= THROUGHPUT_MIN_BYTES) {
-            double transfer = link - rttMs.value();
-            // A transfer faster than the round trip explains is noise; floor it at a tenth of the link time.
-            transfer = Math.max(transfer, link * 0.1);
-            if (transfer > 0) {
-                bytesPerMs.add(bytesSent / transfer);
+        double var = mBB - mB * mB;
+        if (var > (double) MIN_SIZE_SPREAD * MIN_SIZE_SPREAD) {
+            double slope = (mBT - mB * mT) / var;
+            if (slope > 0) {
+                msPerByte = slope;
+                slopeKnown = true;
             }
         }
+        rtt = Math.max(0, mT - msPerByte * mB);
     }
 
     /** Mean compute time of block {@code i} in ms (0 until measured). */
@@ -121,12 +143,12 @@ public final class CostEstimates {
 
     /** Smoothed round trip in ms (a default until measured). */
     public double roundTripMs() {
-        return rttMs.known() ? rttMs.value() : DEFAULT_RTT_MS;
+        return rtt;
     }
 
     /** Smoothed throughput in bytes per ms (a default until measured). */
     public double throughputBytesPerMs() {
-        return bytesPerMs.known() ? bytesPerMs.value() : DEFAULT_BYTES_PER_MS;
+        return 1.0 / msPerByte;
     }
 
     /**
@@ -156,13 +178,13 @@ public final class CostEstimates {
 
     /** Whether the link has been measured at least once. */
     public boolean linkMeasured() {
-        return rttMs.known();
+        return linkKnown;
     }
 
     /** A copy of the estimates, for saving. */
     public Snapshot snapshot() {
-        return new Snapshot(values(blockMs), values(exitMs), values(gatewayMsFrom), rttMs.known() ? rttMs.value() : -1,
-                bytesPerMs.known() ? bytesPerMs.value() : -1);
+        return new Snapshot(values(blockMs), values(exitMs), values(gatewayMsFrom), linkKnown ? rtt : -1,
+                slopeKnown ? 1.0 / msPerByte : -1);
     }
 
     /**
@@ -179,11 +201,15 @@ public final class CostEstimates {
         restore(blockMs, s.blockMs());
         restore(exitMs, s.exitMs());
         restore(gatewayMsFrom, s.gatewayMsFrom());
-        if (s.roundTripMs() >= 0) {
-            rttMs.set(s.roundTripMs(), 1);
-        }
         if (s.bytesPerMs() > 0) {
-            bytesPerMs.set(s.bytesPerMs(), 1);
+            msPerByte = 1.0 / s.bytesPerMs();
+            slopeKnown = true;
+        }
+        if (s.roundTripMs() >= 0) {
+            // restart the fit from the saved line: one point on it, so fresh measurements take over fast
+            rtt = s.roundTripMs();
+            linkKnown = false;
+            recordLink(0, rtt);
         }
     }
 

@@ -65,6 +65,7 @@ final class Pipeline {
     static final int OPEN_AFTER_MISSES = 3;
     private static final int ANSWERED_MEMORY = 8192;
     private static final Duration REPUBLISH_DELAY = Duration.ofMillis(500);
+    static final int PAYLOAD_EXPLORE_EVERY = 10;
 
     private final DeviceConfig config;
     private final ModelPackage pkg;
@@ -104,6 +105,8 @@ final class Pipeline {
         }
     };
     private long sampleSeq;
+    private long payloadChoices;
+    private long answeredOffloads;
     private int consecutiveMisses;
     private long lastOffloadNanos;
     private long probeSeq;
@@ -347,12 +350,13 @@ final class Pipeline {
 
     /**
      * Whether the oldest unanswered offload is overdue: older than four smoothed round trips plus the
-     * gateway's time (at least 50 ms, at most half the deadline). A gateway that went away is noticed
-     * after a few samples rather than after a whole deadline's worth of them.
+     * gateway's time (at least 50 ms, at most half the deadline), once three offloads have been
+     * answered. A gateway that went away is noticed after a few samples rather than after a whole
+     * deadline's worth of them.
      */
     private boolean gatewaySuspect() {
-        if (pending.isEmpty()) {
-            return false;
+        if (pending.isEmpty() || answeredOffloads < 3) {
+            return false; // no estimate yet (the first answers include the gateway's warm-up): the deadline rules
         }
         Pending oldest = pending.values().iterator().next();
         double expectedMs = 4 * (estimates.roundTripMs() + estimates.gatewayMs(oldest.arm + 1));
@@ -422,9 +426,20 @@ final class Pipeline {
         });
     }
 
+    /**
+     * The cheapest payload by the current estimates; in {@code auto} mode every
+     * {@value #PAYLOAD_EXPLORE_EVERY}th offload sends the other one, so the estimates behind both stay
+     * measured (a greedy choice could otherwise keep trusting a stale estimate of the payload it
+     * stopped sending).
+     */
     private MeasuredCosts.Payload choosePayload(int arm) {
         if (measured != null) {
-            return measured.offload(arm).payload();
+            MeasuredCosts.Payload best = measured.offload(arm).payload();
+            if (config.offload().payload() == DeviceConfig.Offload.Payload.AUTO && arm > 0
+                    && ++payloadChoices % PAYLOAD_EXPLORE_EVERY == 0) {
+                return best == MeasuredCosts.Payload.RAW ? MeasuredCosts.Payload.FEATURES : MeasuredCosts.Payload.RAW;
+            }
+            return best;
         }
         return config.offload().payload() == DeviceConfig.Offload.Payload.RAW
                 ? MeasuredCosts.Payload.RAW : MeasuredCosts.Payload.FEATURES;
@@ -512,6 +527,9 @@ final class Pipeline {
         Duration gw = r.timings().gatewayCompute() == null ? Duration.ZERO : r.timings().gatewayCompute();
         int fromBlock = p.payload == MeasuredCosts.Payload.FEATURES ? p.arm + 1 : 1;
         estimates.recordOffload(fromBlock, p.bytes, Duration.ofNanos(roundTrip), gw);
+        answeredOffloads++;
+        LOG.debug("offload {} {} bytes {} rt {} ms gw {} ms -> rtt {} thr {}", id, p.payload, p.bytes,
+                roundTrip / 1e6, gw.toNanos() / 1e6, estimates.roundTripMs(), estimates.throughputBytesPerMs());
         if (consecutiveMisses >= OPEN_AFTER_MISSES) {
             LOG.info("gateway answered again; offloading resumed");
         }

@@ -11,18 +11,22 @@ import org.junit.jupiter.api.Test;
 class MeasuredCostsTest {
     private static final double EPS = 1e-9;
 
-    /** 3 blocks at 2 ms each, exits 0.5 ms; rtt 10 ms; 100 bytes/ms; gateway 1 ms per block it runs. */
+    /**
+     * 3 blocks at 2 ms each, exits 0.5 ms; a link of 8 ms round trip and 100 bytes/ms; the gateway
+     * reports 3 ms for blocks 1..3 and 2 ms for blocks 2..3.
+     */
     private static CostEstimates estimates() {
-        CostEstimates e = new CostEstimates(3, 1.0);
+        CostEstimates e = new CostEstimates(3, 0.5);
         for (int i = 1; i <= 3; i++) {
             e.recordBlock(i, Duration.ofMillis(2));
             e.recordExit(i, Duration.ofNanos(500_000));
         }
-        // probe: 100 bytes, 11 ms end to end, gateway 3 ms (blocks 1..3): link 8 ms -> rtt 8
-        e.recordOffload(1, 100, Duration.ofMillis(11), Duration.ofMillis(3));
-        // 10,000-byte offload after block 1: e2e 110 ms, gateway 2 ms: link 108 = 8 + 100 -> 100 bytes/ms
-        e.recordOffload(2, 10_000, Duration.ofMillis(110), Duration.ofMillis(2));
-        e.recordOffload(3, 100, Duration.ofMillis(9), Duration.ofMillis(1)); // rtt stays 8
+        // raw sample, 100 bytes: 12 ms end to end, gateway 3 ms -> link 9 ms
+        e.recordOffload(1, 100, Duration.ofMillis(12), Duration.ofMillis(3));
+        // features after block 1, 10,100 bytes: 111 ms, gateway 2 ms -> link 109 ms.
+        // Least squares with weight 0.5 on (100, 9) and (10100, 109): mean b 5100, mean t 59,
+        // var b 25,000,000, cov 250,000 -> 0.01 ms/byte (100 bytes/ms), intercept 59 - 51 = 8 ms.
+        e.recordOffload(2, 10_100, Duration.ofMillis(111), Duration.ofMillis(2));
         return e;
     }
 
@@ -65,6 +69,17 @@ class MeasuredCostsTest {
         assertEquals(MeasuredCosts.Payload.FEATURES, forced.offload(1).payload());
         assertEquals(MeasuredCosts.Payload.RAW, forced.offload(0).payload());
         assertEquals(0.0, forced.onDevice(0), EPS);
+    }
+
+    @Test
+    void sameSizedOffloadsMoveTheRoundTripNotTheThroughput() {
+        CostEstimates e = estimates();
+        for (int i = 0; i < 50; i++) { // the link got slower by 40 ms, seen only through 100-byte offloads
+            e.recordOffload(1, 100, Duration.ofMillis(52), Duration.ofMillis(3));
+        }
+        // While the big offload fades, the fit bends a little; then the slope stands and the round trip follows.
+        assertTrue(e.throughputBytesPerMs() > 50 && e.throughputBytesPerMs() < 200, "" + e.throughputBytesPerMs());
+        assertEquals(48.0, e.roundTripMs(), 1.0);
     }
 
     @Test

@@ -43,9 +43,19 @@ final class TestResponder implements AutoCloseable {
     final Map<String, float[]> received = new ConcurrentHashMap<>();
     final Map<String, Integer> receivedBlock = new ConcurrentHashMap<>();
     final AtomicInteger answered = new AtomicInteger();
+    private final Duration perBlockDelay;
 
     TestResponder(ModelPackage pkg, String brokerUri, String clientId) throws Exception {
+        this(pkg, brokerUri, clientId, Duration.ZERO);
+    }
+
+    /**
+     * @param perBlockDelay added to the compute of every block, to emulate a gateway on slower hardware
+     *                      (another board rather than a server); it shows in the reported gateway time
+     */
+    TestResponder(ModelPackage pkg, String brokerUri, String clientId, Duration perBlockDelay) throws Exception {
         this.pkg = pkg;
+        this.perBlockDelay = perBlockDelay;
         this.runner = OrtSegmentRunner.open(pkg, RunnerConfig.defaults().withIntraOpThreads(1).withFused(false));
         List<TensorSpec> tensors = new ArrayList<>();
         tensors.add(TensorSpec.float32(pkg.manifest().input().tensor().shape()));
@@ -75,6 +85,9 @@ final class TestResponder implements AutoCloseable {
             } else {
                 out = in;
             }
+            if (!perBlockDelay.isZero()) {
+                Thread.sleep(perBlockDelay.toMillis() * (depth - from + 1));
+            }
             float[] logits = new float[runner.classes()];
             runner.runExit(depth, out, logits);
             long dt = System.nanoTime() - t0;
@@ -89,6 +102,8 @@ final class TestResponder implements AutoCloseable {
                     ResultCodec.toJson(r)).qos(1).contentType(ResultCodec.CONTENT_TYPE)
                     .correlationData(m.correlationData()).build());
             answered.incrementAndGet();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (FrameException e) {
             throw new AssertionError("the device sent a frame the responder cannot decode: " + e.getMessage(), e);
         } finally {

@@ -1,0 +1,283 @@
+package io.splitee.bench;
+
+import io.splitee.device.config.DeviceConfig;
+import io.splitee.device.daemon.DeviceDaemon;
+import io.splitee.model.ModelPackage;
+import io.splitee.mqtt.MosquittoBroker;
+import io.splitee.mqtt.MqttSettings;
+import io.splitee.mqtt.Outgoing;
+import io.splitee.mqtt.Transport;
+import io.splitee.onnx.OrtSegmentRunner;
+import io.splitee.onnx.RunnerConfig;
+import io.splitee.onnx.SegmentRunner;
+import io.splitee.wire.Frame;
+import io.splitee.wire.FrameEncoder;
+import io.splitee.wire.ManifestHash;
+import io.splitee.wire.ResultCodec;
+import io.splitee.wire.ResultMessage;
+import io.splitee.wire.TensorSpec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The device daemon's overhead, measured side by side in one run (docs/benchmarks.md, "Device daemon"):
+ * <ol>
+ *   <li>throughput with every sample exiting on the device (policy {@code final}) against a bare loop of
+ *       the same ONNX Runtime calls (blocks 1..L one by one, then the final exit), alternated;</li>
+ *   <li>latency added per sample on loopback (publish to result, minus the device's own compute) at a
+ *       rate below capacity;</li>
+ *   <li>resident memory of the daemon as a separate process with {@code -Xmx64m} at steady state.</li>
+ * </ol>
+ * Usage: {@code java -cp benchmarks/target/splitee-benchmarks.jar io.splitee.bench.DeviceBenchmark
+ * [--model models/fmnist-resnet12] [--samples 2000] [--rounds 3] [--device-jar device-runtime/target/splitee-device.jar]}
+ */
+public final class DeviceBenchmark {
+    private DeviceBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            a.put(args[i], args[i + 1]);
+        }
+        Path model = Path.of(a.getOrDefault("--model", "models/fmnist-resnet12"));
+        int samples = Integer.parseInt(a.getOrDefault("--samples", "2000"));
+        int rounds = Integer.parseInt(a.getOrDefault("--rounds", "3"));
+        Path deviceJar = Path.of(a.getOrDefault("--device-jar", "device-runtime/target/splitee-device.jar"));
+        ModelPackage pkg = ModelPackage.load(model);
+        byte[][] frames = frames(pkg, samples);
+        System.out.printf(Locale.ROOT, "model %s, %d samples per run, %d rounds, 1 intra-op thread%n",
+                pkg.manifest().id(), samples, rounds);
+
+        try (MosquittoBroker broker = MosquittoBroker.start()) {
+            double[] bare = new double[rounds];
+            double[] daemon = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                bare[r] = bareLoop(pkg, samples);
+                daemon[r] = daemonThroughput(pkg, broker, frames, "bench-t" + r);
+                System.out.printf(Locale.ROOT, "round %d: bare loop %.1f samples/s, daemon %.1f samples/s, ratio %.3f%n",
+                        r + 1, bare[r], daemon[r], daemon[r] / bare[r]);
+            }
+            double[] ratios = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                ratios[r] = daemon[r] / bare[r];
+            }
+            Arrays.sort(ratios);
+            System.out.printf(Locale.ROOT, "THROUGHPUT daemon/bare: median %.3f (min %.3f, max %.3f)%n",
+                    ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
+
+            addedLatency(pkg, broker, frames, Math.min(samples, 600), 100);
+            residentMemory(broker, model, deviceJar, frames, Math.min(samples, 1500));
+        }
+    }
+
+    static byte[][] frames(ModelPackage pkg, int n) {
+        ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
+        TensorSpec in = TensorSpec.float32(pkg.manifest().input().tensor().shape());
+        byte[][] out = new byte[n][];
+        try (FrameEncoder e = new FrameEncoder()) {
+            for (int i = 0; i < n; i++) {
+                float[] x = pkg.manifest().input().normalise(pkg.samples().image(i % pkg.samples().count()));
+                out[i] = e.encode(Frame.sample(pkg.manifest().id(), hash, 0, in, "b-" + i, Instant.now(),
+                        FloatBuffer.wrap(x)));
+            }
+        }
+        return out;
+    }
+
+    /** The same ONNX Runtime calls the daemon makes for a sample that exits at the final exit. */
+    static double bareLoop(ModelPackage pkg, int n) throws Exception {
+        try (SegmentRunner r = OrtSegmentRunner.open(pkg, RunnerConfig.defaults().withIntraOpThreads(1)
+                .withFused(false))) {
+            int depth = r.depth();
+            FloatBuffer[] b = new FloatBuffer[depth + 1];
+            for (int i = 0; i <= depth; i++) {
+                b[i] = ByteBuffer.allocateDirect(r.activationSize(i) * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            }
+            float[] logits = new float[r.classes()];
+            float[][] inputs = new float[Math.min(n, pkg.samples().count())][];
+            for (int i = 0; i < inputs.length; i++) {
+                inputs[i] = pkg.manifest().input().normalise(pkg.samples().image(i));
+            }
+            for (int i = 0; i < 200; i++) { // warm-up
+                b[0].put(0, inputs[i % inputs.length]);
+                for (int k = 1; k <= depth; k++) {
+                    r.runBlocks(k, k, b[k - 1], b[k]);
+                }
+                r.runExit(depth, b[depth], logits);
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                b[0].put(0, inputs[i % inputs.length]);
+                for (int k = 1; k <= depth; k++) {
+                    r.runBlocks(k, k, b[k - 1], b[k]);
+                }
+                r.runExit(depth, b[depth], logits);
+            }
+            return n / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    static DeviceConfig config(MosquittoBroker broker, ModelPackage pkg, String id, Path state) throws Exception {
+        Map<String, String> o = new HashMap<>();
+        o.put("device.id", id);
+        o.put("mqtt.uri", broker.uri());
+        o.put("model.dir", pkg.directory().toString());
+        o.put("state.dir", state.toString());
+        o.put("runtime.intra-op-threads", "1");
+        o.put("policy", "final");
+        o.put("queue.size", "100000");
+        o.put("mqtt.max-in-flight", "64");
+        return DeviceConfig.load(null, Map.of(), o);
+    }
+
+    /** Subscribes to a device's results and calls back for each (on the MQTT callback thread). */
+    static Transport subscriber(MosquittoBroker broker, String device, Consumer<ResultMessage> onResult)
+            throws Exception {
+        Transport t = Transport.mqtt(MqttSettings.builder("bench-sub-" + device, broker.uri()).cleanStart(true)
+                .sessionExpiry(Duration.ZERO).receiveMaximum(1000).build());
+        t.subscribe("splitee/" + device + "/results", 1, m -> {
+            try {
+                onResult.accept(ResultCodec.parse(m.payload()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            } finally {
+                t.ack(m);
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    static Transport publisher(MosquittoBroker broker, String name) throws Exception {
+        Transport p = Transport.mqtt(MqttSettings.builder(name, broker.uri()).cleanStart(true)
+                .sessionExpiry(Duration.ZERO).maxInFlight(64).build());
+        p.start();
+        return p;
+    }
+
+    static double daemonThroughput(ModelPackage pkg, MosquittoBroker broker, byte[][] frames, String id)
+            throws Exception {
+        Path state = Files.createTempDirectory("bench-state");
+        CountDownLatch done = new CountDownLatch(frames.length);
+        try (DeviceDaemon d = DeviceDaemon.start(config(broker, pkg, id, state));
+             Transport sub = subscriber(broker, id, r -> done.countDown());
+             Transport pub = publisher(broker, id + "-pub")) {
+            long t0 = System.nanoTime();
+            for (byte[] f : frames) {
+                pub.publish(Outgoing.builder("splitee/" + id + "/samples", f).qos(1)
+                        .contentType(Frame.CONTENT_TYPE).build());
+            }
+            if (!done.await(10, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("results missing: " + done.getCount());
+            }
+            return frames.length / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    static void addedLatency(ModelPackage pkg, MosquittoBroker broker, byte[][] frames, int n, int rate)
+            throws Exception {
+        Path state = Files.createTempDirectory("bench-state");
+        String id = "bench-lat";
+        Map<String, Long> sent = new ConcurrentHashMap<>();
+        List<Double> added = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch done = new CountDownLatch(n);
+        try (DeviceDaemon d = DeviceDaemon.start(config(broker, pkg, id, state));
+             Transport sub = subscriber(broker, id, r -> {
+                 long now = System.nanoTime();
+                 Long t = sent.get(r.sampleId());
+                 boolean warmUp = Integer.parseInt(r.sampleId().substring(2)) < 100; // JIT warm-up
+                 if (t != null && !warmUp && r.timings().deviceCompute() != null) {
+                     added.add((now - t - r.timings().deviceCompute().toNanos()) / 1e6);
+                 }
+                 done.countDown();
+             });
+             Transport pub = publisher(broker, id + "-pub")) {
+            long period = 1_000_000_000L / rate;
+            long next = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                while (System.nanoTime() < next) {
+                    Thread.onSpinWait();
+                }
+                next += period;
+                sent.put("b-" + i, System.nanoTime());
+                pub.publish(Outgoing.builder("splitee/" + id + "/samples", frames[i]).qos(1)
+                        .contentType(Frame.CONTENT_TYPE).build());
+            }
+            done.await(5, TimeUnit.MINUTES);
+        }
+        double[] s = added.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.printf(Locale.ROOT, "ADDED LATENCY local exits at %d samples/s (%d samples after 100 warm-up): "
+                        + "p50 %.2f ms, p99 %.2f ms%n", rate, s.length, s[s.length / 2],
+                s[(int) Math.floor(s.length * 0.99)]);
+    }
+
+    static void residentMemory(MosquittoBroker broker, Path model, Path jar, byte[][] frames, int n) throws Exception {
+        if (!Files.isRegularFile(jar)) {
+            System.out.println("RSS: skipped, no device jar at " + jar);
+            return;
+        }
+        Path state = Files.createTempDirectory("bench-rss");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path log = state.resolve("device.log");
+        Process p = new ProcessBuilder(java, "-Xmx64m", "-jar", jar.toString(), "run", "--set", "device.id=bench-rss",
+                "--set", "mqtt.uri=" + broker.uri(), "--set", "model.dir=" + model, "--set", "state.dir=" + state,
+                "--set", "policy=splitee", "--set", "runtime.intra-op-threads=1", "--set", "queue.size=10000")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(log).contains("serving")) {
+                if (!p.isAlive() || System.nanoTime() > end) {
+                    throw new IllegalStateException("device did not start: " + Files.readString(log));
+                }
+                Thread.sleep(100);
+            }
+            CountDownLatch done = new CountDownLatch(n);
+            long peak = 0;
+            try (Transport sub = subscriber(broker, "bench-rss", r -> done.countDown());
+                 Transport pub = publisher(broker, "bench-rss-pub")) {
+                for (int i = 0; i < n; i++) {
+                    pub.publish(Outgoing.builder("splitee/bench-rss/samples", frames[i % frames.length]).qos(1)
+                            .contentType(Frame.CONTENT_TYPE).build());
+                    if (i % 100 == 0) {
+                        peak = Math.max(peak, rssKb(p.pid()));
+                        Thread.sleep(200); // about 500 samples/s offered, below capacity
+                    }
+                }
+                done.await(5, TimeUnit.MINUTES);
+                peak = Math.max(peak, rssKb(p.pid()));
+            }
+            long steady = rssKb(p.pid());
+            System.out.printf(Locale.ROOT, "RSS with -Xmx64m after %d samples (policy splitee, no gateway: offloads "
+                    + "time out and finish on the device): steady %.1f MB, peak %.1f MB%n", n, steady / 1024.0,
+                    peak / 1024.0);
+        } finally {
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    static long rssKb(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,192 @@
+package io.splitee.gateway.service;
+
+import io.splitee.gateway.batch.MicroBatcher;
+import io.splitee.mqtt.Incoming;
+import io.splitee.mqtt.Transport;
+import io.splitee.wire.Frame;
+import io.splitee.wire.FrameDecoder;
+import io.splitee.wire.FrameException;
+import io.splitee.wire.ResultMessage;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes frames on the MQTT client's callback thread: validates and decodes each one against the
+ * served models and queues it for the workers. It never publishes and never blocks: a rejected frame
+ * or a full queue is answered through {@link Replies#sendLater} from the responder thread. While
+ * stopping, frames are left unacknowledged, so the broker redelivers them when this instance's
+ * session resumes.
+ */
+final class Intake implements Transport.MessageHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
+    /** The model id of an error answer when the frame was rejected before its model id was known. */
+    static final String UNKNOWN_MODEL_ID = "unknown";
+    /** The error code of an {@code overloaded} answer (docs/protocol.md). */
+    static final String OVERLOADED = "OVERLOADED";
+    static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private final ServedModels models;
+    private final FrameDecoder decoder;
+    private final MicroBatcher<Job.Key, Job> batcher;
+    private final Replies replies;
+    private final GatewayMetrics metrics;
+    private final int queueSize;
+    private volatile boolean stopping;
+
+    Intake(ServedModels models, FrameDecoder decoder, MicroBatcher<Job.Key, Job> batcher, Replies replies,
+           GatewayMetrics metrics, int queueSize) {
+        this.models = models;
+        this.decoder = decoder;
+        this.batcher = batcher;
+        this.replies = replies;
+        this.metrics = metrics;
+        this.queueSize = queueSize;
+    }
+
+    /** From now on frames are left to the broker (not acknowledged, redelivered later). */
+    void stop() {
+        stopping = true;
+    }
+
+    @Override
+    public void onMessage(Incoming m) {
+        long arrived = System.nanoTime();
+        if (stopping) {
+            return;
+        }
+        metrics.frames.increment();
+        String device = deviceOf(m.topic());
+        if (device == null) {
+            metrics.unanswered.increment();
+            LOG.warn("frame on '{}' cannot be answered: the device segment is not a valid device id "
+                    + "([A-Za-z0-9._-], 1..64); acknowledged and dropped", m.topic());
+            replies.acknowledge(m);
+            return;
+        }
+        Frame frame;
+        try {
+            frame = decoder.decode(m.payloadBuffer());
+        } catch (FrameException e) {
+            reject(m, device, arrived, e);
+            return;
+        } catch (RuntimeException e) { // the decoder promises not to; never let Paho see it
+            LOG.error("decoding a frame from {} failed unexpectedly", device, e);
+            Optional<String> sid = sampleId(m, Optional.empty());
+            if (sid.isEmpty()) {
+                unanswerable(m, device, INTERNAL_ERROR);
+                return;
+            }
+            answerLater(m, () -> error(sid.get(), device, new ResultMessage.ErrorInfo(INTERNAL_ERROR,
+                    "the gateway failed to decode the frame: " + e), arrived), INTERNAL_ERROR);
+            return;
+        }
+        ServedModel model = models.find(frame.modelId(), frame.manifest()).orElseThrow(); // the decoder checked it
+        Job job = new Job(model, frame, m, device, arrived);
+        if (!batcher.offer(new Job.Key(model, frame.block()), job)) {
+            if (stopping || batcher.isClosed()) {
+                return; // stopping meanwhile: left to the broker like any frame that arrives now
+            }
+            overloaded(job);
+        }
+    }
+
+    private void reject(Incoming m, String device, long arrived, FrameException e) {
+        Optional<String> sid = sampleId(m, e.sampleId());
+        LOG.warn("frame {} from {} rejected: {}", sid.orElse("(no sample id)"), device, e.getMessage());
+        if (sid.isEmpty()) {
+            unanswerable(m, device, e.code().name());
+            return;
+        }
+        answerLater(m, () -> error(sid.get(), device, ResultMessage.ErrorInfo.of(e), arrived), e.code().name());
+    }
+
+    /**
+     * A rejected frame with neither a readable sample id nor usable correlation data: no answer could be
+     * matched by the device (docs/protocol.md), so it is counted, logged and acknowledged.
+     */
+    private void unanswerable(Incoming m, String device, String code) {
+        metrics.error(code);
+        metrics.unanswered.increment();
+        LOG.warn("frame from {} on '{}' has no sample id and no usable correlation data: counted, not answered",
+                device, m.topic());
+        replies.acknowledge(m);
+    }
+
+    private void overloaded(Job job) {
+        Frame f = job.frame();
+        String msg = "the gateway's queue of " + queueSize + " frames is full; finish the sample on the device "
+                + "or try again later";
+        boolean queued = replies.sendLater(() -> new ResultMessage(f.sampleId(), job.device(), job.model().id,
+                ResultMessage.Status.OVERLOADED, null, ResultMessage.Location.GATEWAY, f.deviceExitBlock(),
+                f.encoding(), f.compression(), null, timings(job.arrivedNanos()),
+                new ResultMessage.ErrorInfo(OVERLOADED, msg)), job.message());
+        if (queued) {
+            metrics.answeredOverloaded();
+        } else {
+            leftToBroker(job.message(), f.sampleId(), job.device());
+        }
+    }
+
+    private void answerLater(Incoming m, Supplier<ResultMessage> answer, String code) {
+        metrics.error(code);
+        if (replies.sendLater(answer, m)) {
+            metrics.answeredError();
+        } else {
+            leftToBroker(m, "?", deviceOf(m.topic()));
+        }
+    }
+
+    private void leftToBroker(Incoming m, String sampleId, String device) {
+        metrics.unanswered.increment();
+        LOG.warn("responder backlog full: frame {} from {} left unacknowledged to the broker", sampleId, device);
+    }
+
+    private static ResultMessage error(String sampleId, String device, ResultMessage.ErrorInfo info, long arrived) {
+        return new ResultMessage(sampleId, device, UNKNOWN_MODEL_ID, ResultMessage.Status.ERROR, null,
+                ResultMessage.Location.GATEWAY, 0, null, null, null, timings(arrived), info);
+    }
+
+    private static ResultMessage.Timings timings(long arrived) {
+        return new ResultMessage.Timings(null, null, Duration.ofNanos(Math.max(0, System.nanoTime() - arrived)), null);
+    }
+
+    /** The device id from {@code splitee/<device>/features}, or null if that segment is not a valid id. */
+    static String deviceOf(String topic) {
+        int a = topic.indexOf('/');
+        int b = a < 0 ? -1 : topic.indexOf('/', a + 1);
+        if (b < 0) {
+            return null;
+        }
+        String d = topic.substring(a + 1, b);
+        return NAME.matcher(d).matches() ? d : null;
+    }
+
+    /** The frame's sample id if the decoder read it, else the correlation data if it is a valid sample id. */
+    static Optional<String> sampleId(Incoming m, Optional<String> fromFrame) {
+        if (fromFrame.isPresent()) {
+            return fromFrame;
+        }
+        byte[] c = m.correlationData();
+        if (c.length > 0 && c.length <= 64) {
+            try {
+                String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(c)).toString();
+                if (s.chars().noneMatch(Character::isISOControl)) {
+                    return Optional.of(s);
+                }
+            } catch (CharacterCodingException e) {
+                // not text: no id
+            }
+        }
+        return Optional.empty();
+    }
+}

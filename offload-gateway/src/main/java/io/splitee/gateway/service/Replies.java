@@ -1,0 +1,265 @@
+package io.splitee.gateway.service;
+
+import io.splitee.mqtt.Incoming;
+import io.splitee.mqtt.Outgoing;
+import io.splitee.mqtt.Transport;
+import io.splitee.mqtt.TransportException;
+import io.splitee.wire.ResultCodec;
+import io.splitee.wire.ResultMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes answers and acknowledges each frame once its answer is with the broker.
+ *
+ * <p>An answer goes to the frame's MQTT 5 response topic, or to {@code splitee/<device>/results}
+ * when the frame named none, with the frame's correlation data (or the sample id when it had none).
+ * The frame is acknowledged only after the broker acknowledged the answer, so a frame whose answer
+ * was lost (connection dropped, process killed) is redelivered by the broker when the session
+ * resumes. A publish that sent nothing (back-pressure, not connected yet, reconnecting) is retried for
+ * a few seconds; one lost with its connection is left to the broker's redelivery; an answer the broker
+ * refuses outright (too large, rejected) is logged and its frame acknowledged, because a redelivery
+ * would fail the same way.
+ *
+ * <p>Every answer is published from this class's own named responder thread, which also runs the
+ * retries: workers hand theirs over with {@link #send} (and go back to computing); the MQTT callback
+ * thread, which must not publish, hands over errors and overloaded answers with {@link #sendLater}.
+ */
+final class Replies implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
+    private static final Duration RETRY_DELAY = Duration.ofMillis(100);
+    private static final int MAX_ATTEMPTS = 50;
+
+    private final Transport transport;
+    private final GatewayMetrics metrics;
+    private final ScheduledThreadPoolExecutor responder;
+    private final int backlogLimit;
+    private final Semaphore workerBacklog;
+    private final AtomicInteger backlog = new AtomicInteger();
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final Object idle = new Object();
+
+    /**
+     * @param backlogLimit  answers from the MQTT callback thread that may wait for the responder (beyond it
+     *                      {@link #sendLater} refuses)
+     * @param workerBacklog answers from the workers that may wait for the responder (beyond it {@link #send}
+     *                      blocks)
+     */
+    Replies(Transport transport, GatewayMetrics metrics, String threadName, int backlogLimit, int workerBacklog) {
+        this.transport = transport;
+        this.metrics = metrics;
+        this.backlogLimit = backlogLimit;
+        this.workerBacklog = new Semaphore(workerBacklog);
+        this.responder = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        this.responder.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * Hands a worker's answer to the responder thread, which publishes it and acknowledges the frame
+     * once the broker has it; the worker goes back to computing at once instead of waiting for an
+     * in-flight slot. Blocks only while {@code workerBacklog} answers already wait for the responder
+     * (back-pressure when the broker takes answers more slowly than the workers make them).
+     */
+    void send(Supplier<ResultMessage> answer, Incoming frame) {
+        outstanding.incrementAndGet();
+        try {
+            workerBacklog.acquire();
+        } catch (InterruptedException e) { // forced shutdown only: the frame stays with the broker
+            Thread.currentThread().interrupt();
+            settled();
+            return;
+        }
+        try {
+            responder.execute(() -> {
+                workerBacklog.release();
+                publishNew(answer, frame);
+            });
+        } catch (RejectedExecutionException e) {
+            workerBacklog.release();
+            settled();
+        }
+    }
+
+    /** Acknowledges a frame that gets no answer (nothing could be answered); any thread. */
+    void acknowledge(Incoming frame) {
+        transport.ack(frame);
+    }
+
+    /**
+     * Publishes from the responder thread; for the MQTT callback thread.
+     *
+     * @param answer made on the responder thread (so that its timing includes the wait for it)
+     * @return false if the responder's backlog is full (nothing queued; the frame stays unacknowledged)
+     */
+    boolean sendLater(Supplier<ResultMessage> answer, Incoming frame) {
+        if (backlog.incrementAndGet() > backlogLimit) {
+            backlog.decrementAndGet();
+            return false;
+        }
+        outstanding.incrementAndGet();
+        try {
+            responder.execute(() -> {
+                backlog.decrementAndGet();
+                publishNew(answer, frame);
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            backlog.decrementAndGet();
+            settled();
+            return false;
+        }
+    }
+
+    /** On the responder thread: makes the answer now (so its gateway time includes the wait for this thread). */
+    private void publishNew(Supplier<ResultMessage> answer, Incoming frame) {
+        ResultMessage r;
+        try {
+            r = answer.get();
+        } catch (RuntimeException e) {
+            LOG.error("cannot make an answer for the frame on {}: {}", frame.topic(), e.toString());
+            settled();
+            return;
+        }
+        attempt(r, frame, 1);
+    }
+
+    private void attempt(ResultMessage answer, Incoming frame, int attempt) {
+        Outgoing out;
+        try {
+            out = outgoing(answer, frame);
+        } catch (RuntimeException e) {
+            LOG.error("cannot build the answer for {} from {}: {}", answer.sampleId(), answer.device(), e.toString());
+            transport.ack(frame);
+            settled();
+            return;
+        }
+        transport.publish(out).whenComplete((ok, err) -> {
+            if (err == null) {
+                transport.ack(frame);
+                settled();
+            } else {
+                failed(answer, frame, attempt, err);
+            }
+        });
+    }
+
+    private void failed(ResultMessage answer, Incoming frame, int attempt, Throwable err) {
+        metrics.publishFailures.increment();
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        TransportException.Reason reason = cause instanceof TransportException te ? te.reason()
+                : TransportException.Reason.FAILED;
+        switch (reason) {
+            case CONNECTION_LOST, CLOSED -> {
+                // It may have reached the broker; either way the frame's delivery belongs to a connection that
+                // is gone, and the broker redelivers the frame when the session resumes.
+                LOG.warn("answer for {} from {} not confirmed ({}); the broker redelivers its frame when the "
+                        + "session resumes", answer.sampleId(), answer.device(), cause.getMessage());
+                settled();
+            }
+            case PACKET_TOO_LARGE, REJECTED -> {
+                LOG.error("the broker will not take the answer for {} from {} ({}); frame acknowledged without it",
+                        answer.sampleId(), answer.device(), cause.getMessage());
+                transport.ack(frame);
+                settled();
+            }
+            default -> { // nothing was sent (back-pressure, not connected yet or reconnecting): try again shortly
+                if (attempt >= MAX_ATTEMPTS) {
+                    LOG.warn("answer for {} from {} not delivered after {} attempts ({}); its frame is left to the "
+                            + "broker", answer.sampleId(), answer.device(), attempt, cause.getMessage());
+                    settled();
+                    return;
+                }
+                if (attempt == 1) {
+                    LOG.info("answer for {} from {} not sent yet ({}); retrying every {}", answer.sampleId(),
+                            answer.device(), cause.getMessage(), RETRY_DELAY);
+                }
+                try {
+                    responder.schedule(() -> attempt(answer, frame, attempt + 1), RETRY_DELAY.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    settled();
+                }
+            }
+        }
+    }
+
+    /** The answer on the frame's response topic, or on the device's results topic if it named none or a bad one. */
+    private static Outgoing outgoing(ResultMessage answer, Incoming frame) {
+        byte[] json = ResultCodec.toJson(answer);
+        String fallback = "splitee/" + answer.device() + "/results";
+        String topic = frame.responseTopic().orElse(fallback);
+        try {
+            return build(topic, json, answer, frame);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("frame {} from {} names an unusable response topic ({}); answering on {}", answer.sampleId(),
+                    answer.device(), e.getMessage(), fallback);
+            return build(fallback, json, answer, frame);
+        }
+    }
+
+    private static Outgoing build(String topic, byte[] json, ResultMessage answer, Incoming frame) {
+        return Outgoing.builder(topic, json).qos(1).contentType(ResultCodec.CONTENT_TYPE)
+                .correlationData(correlation(answer, frame)).build();
+    }
+
+    private static byte[] correlation(ResultMessage answer, Incoming frame) {
+        byte[] c = frame.correlationData();
+        return c.length > 0 ? c : answer.sampleId().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void settled() {
+        if (outstanding.decrementAndGet() == 0) {
+            synchronized (idle) {
+                idle.notifyAll();
+            }
+        }
+    }
+
+    /** Answers handed over but not yet settled (published and acknowledged, or given up). */
+    int outstanding() {
+        return outstanding.get();
+    }
+
+    /**
+     * Waits until every answer handed over is settled.
+     *
+     * @return whether all settled within the timeout
+     */
+    boolean awaitSettled(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        synchronized (idle) {
+            while (outstanding.get() > 0) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(idle, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+        }
+        return true;
+    }
+
+    /** Stops the responder thread (after {@link #awaitSettled}); idempotent. */
+    @Override
+    public void close() {
+        responder.shutdownNow();
+        try {
+            responder.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

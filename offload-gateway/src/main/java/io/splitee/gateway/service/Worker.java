@@ -1,0 +1,176 @@
+package io.splitee.gateway.service;
+
+import io.splitee.gateway.batch.MicroBatcher;
+import io.splitee.onnx.SegmentRunner;
+import io.splitee.onnx.Softmax;
+import io.splitee.wire.Frame;
+import io.splitee.wire.ResultMessage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One inference worker: takes batches from the batcher, runs the remaining blocks and the final
+ * exit for the whole batch as one ONNX Runtime call per segment on its own runner of that model,
+ * and hands each frame's answer to the responder. Owns its runners (one per served model) and its native buffers; runs until
+ * the batcher is closed and drained.
+ */
+final class Worker implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    /** The error code of a failed model run (docs/protocol.md). */
+    static final String MODEL_ERROR = "MODEL_ERROR";
+
+    private final MicroBatcher<Job.Key, Job> batcher;
+    private final List<SegmentRunner> runners; // index: ServedModel.index
+    private final Replies replies;
+    private final GatewayMetrics metrics;
+    private FloatBuffer in = direct(1);
+    private FloatBuffer out = direct(1);
+
+    Worker(MicroBatcher<Job.Key, Job> batcher, List<SegmentRunner> runners, Replies replies, GatewayMetrics metrics) {
+        this.batcher = batcher;
+        this.runners = List.copyOf(runners);
+        this.replies = replies;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void run() {
+        try {
+            MicroBatcher.Batch<Job.Key, Job> b;
+            while ((b = batcher.take()) != null) {
+                try {
+                    process(b);
+                } catch (RuntimeException e) { // never lose the worker; each frame of the batch was answered or is redelivered
+                    LOG.error("batch of {} frames for {} failed unexpectedly", b.size(), b.key().model(), e);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("{} interrupted with {} frames still queued; the broker redelivers them",
+                    Thread.currentThread().getName(), batcher.size());
+        }
+    }
+
+    private void process(MicroBatcher.Batch<Job.Key, Job> b) {
+        ServedModel m = b.key().model();
+        int block = b.key().block();
+        List<Job> jobs = b.items();
+        int n = jobs.size();
+        SegmentRunner runner = runners.get(m.index);
+        long start = System.nanoTime();
+        for (long arrived : b.arrivalNanos()) {
+            metrics.queueWait.record(start - arrived, TimeUnit.NANOSECONDS);
+        }
+        int inSize = runner.activationSize(block);
+        FloatBuffer input = inBuffer(n * inSize);
+        for (int i = 0; i < n; i++) {
+            FloatBuffer values = jobs.get(i).frame().data();
+            input.put(i * inSize, values, 0, inSize);
+        }
+        float[] logits = new float[n * m.classes];
+        try {
+            run(runner, m, block, n, input, logits);
+        } catch (RuntimeException e) { // InferenceException: ORT failed, or a non-finite logit
+            if (n == 1) {
+                fail(jobs.get(0), e);
+                return;
+            }
+            LOG.warn("batch of {} for {} after block {} failed ({}); running its frames one by one", n, m, block,
+                    e.toString());
+            for (Job j : jobs) {
+                processOne(runner, m, block, j);
+            }
+            return;
+        }
+        long end = System.nanoTime();
+        metrics.compute.record(end - start, TimeUnit.NANOSECONDS);
+        metrics.batches.increment();
+        metrics.batchSize.record(n);
+        for (int i = 0; i < n; i++) {
+            answer(jobs.get(i), m, logits, i);
+        }
+    }
+
+    private void processOne(SegmentRunner runner, ServedModel m, int block, Job j) {
+        int inSize = runner.activationSize(block);
+        FloatBuffer input = inBuffer(inSize);
+        input.put(0, j.frame().data(), 0, inSize);
+        float[] logits = new float[m.classes];
+        try {
+            long start = System.nanoTime();
+            run(runner, m, block, 1, input, logits);
+            metrics.compute.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            metrics.batches.increment();
+            metrics.batchSize.record(1);
+        } catch (RuntimeException e) {
+            fail(j, e);
+            return;
+        }
+        answer(j, m, logits, 0);
+    }
+
+    /** Blocks block+1..L on the batch, then exit L; logits sample-major. */
+    private void run(SegmentRunner runner, ServedModel m, int block, int n, FloatBuffer input, float[] logits) {
+        if (block < m.depth) {
+            FloatBuffer features = outBuffer(n * runner.activationSize(m.depth));
+            runner.runBlocks(block + 1, m.depth, n, input, features);
+            runner.runExit(m.depth, n, features, logits);
+        } else {
+            runner.runExit(m.depth, n, input, logits);
+        }
+    }
+
+    private void answer(Job j, ServedModel m, float[] logits, int i) {
+        int c = m.classes;
+        int cls = Softmax.argmax(logits, i * c, c);
+        double confidence = Softmax.maxProbability(logits, i * c, c);
+        Frame f = j.frame();
+        metrics.answersOk.increment();
+        replies.send(() -> {
+            Duration gw = Duration.ofNanos(System.nanoTime() - j.arrivedNanos());
+            metrics.latency.record(gw);
+            return new ResultMessage(f.sampleId(), j.device(), m.id, ResultMessage.Status.OK,
+                    new ResultMessage.Prediction(cls, m.labels.get(cls), confidence, m.depth),
+                    ResultMessage.Location.GATEWAY, f.deviceExitBlock(), f.encoding(), f.compression(), confidence,
+                    new ResultMessage.Timings(null, null, gw, null), null);
+        }, j.message());
+    }
+
+    private void fail(Job j, RuntimeException e) {
+        LOG.error("inference failed for {} from {} ({}): {}", j.frame().sampleId(), j.device(), j.model(),
+                e.toString());
+        metrics.error(MODEL_ERROR);
+        metrics.answeredError();
+        Frame f = j.frame();
+        String msg = String.valueOf(e.getMessage());
+        replies.send(() -> new ResultMessage(f.sampleId(), j.device(), j.model().id, ResultMessage.Status.ERROR, null,
+                ResultMessage.Location.GATEWAY, f.deviceExitBlock(), f.encoding(), f.compression(), null,
+                new ResultMessage.Timings(null, null, Duration.ofNanos(System.nanoTime() - j.arrivedNanos()), null),
+                new ResultMessage.ErrorInfo(MODEL_ERROR, msg.length() > 1000 ? msg.substring(0, 1000) : msg)),
+                j.message());
+    }
+
+    private FloatBuffer inBuffer(int floats) {
+        if (in.capacity() < floats) {
+            in = direct(floats);
+        }
+        return in.duplicate().clear();
+    }
+
+    private FloatBuffer outBuffer(int floats) {
+        if (out.capacity() < floats) {
+            out = direct(floats);
+        }
+        return out.duplicate().clear();
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+}

@@ -1,0 +1,463 @@
+package io.splitee.demo;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.splitee.demo.broker.EmbeddedBroker;
+import io.splitee.demo.feed.ResultListener;
+import io.splitee.demo.feed.SamplePublisher;
+import io.splitee.demo.feed.Samples;
+import io.splitee.demo.gateway.GatewayLauncher;
+import io.splitee.demo.images.Distortion;
+import io.splitee.demo.report.Baselines;
+import io.splitee.demo.report.LiveRun;
+import io.splitee.demo.report.Measured;
+import io.splitee.demo.report.PolicyRun;
+import io.splitee.demo.report.Report;
+import io.splitee.demo.report.ReportWriter;
+import io.splitee.demo.report.Settings;
+import io.splitee.demo.report.SummaryTable;
+import io.splitee.device.config.ConfigException;
+import io.splitee.device.config.DeviceConfig;
+import io.splitee.device.daemon.DeviceDaemon;
+import io.splitee.linkproxy.LinkProfile;
+import io.splitee.linkproxy.LinkProxy;
+import io.splitee.model.ModelPackage;
+import io.splitee.mqtt.MqttSettings;
+import io.splitee.mqtt.Transport;
+import io.splitee.mqtt.TransportException;
+import io.splitee.replay.Trace;
+import io.splitee.replay.TraceException;
+import io.splitee.wire.ResultMessage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code demo}: the whole system in one process on the model's shipped test images, then a report.
+ *
+ * <p>Started in this order: an embedded MQTT 5 broker (unless {@code --broker}), a subscriber to the
+ * device's results topic (the application), the gateway (connected directly to the broker), a
+ * {@link LinkProxy} with the {@code --link} profile, the device daemon (device id {@code demo}, state
+ * in a temporary folder) connected through the proxy, and a publisher streaming the images (distorted
+ * with {@code --distortion}) at {@code --rate}. When every sample is answered everything is stopped
+ * in reverse order and the report is written to {@code --out}.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run broker, gateway, device and a sample stream in one process; print a comparison and write a report.")
+final class DemoCommand implements Callable<Integer> {
+    static final String DEVICE_ID = "demo";
+    private static final Duration STALL = Duration.ofSeconds(60);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Options.Model model;
+
+    @Mixin
+    Options.Yardstick yardstick;
+
+    @Option(names = "--samples", defaultValue = "1000", paramLabel = "N",
+            description = "Shipped test images to send (default ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--rate", defaultValue = "100", paramLabel = "R", description = "Samples per second (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--policy", defaultValue = "splitee", paramLabel = "POLICY",
+            description = "The device's policy: splitee, splitee-s, final, fixed:K, random or early-exit (default ${DEFAULT-VALUE}).")
+    String policy;
+
+    @Option(names = "--broker", paramLabel = "URI",
+            description = "Use this MQTT 5 broker (tcp://host:port) instead of the embedded one.")
+    String broker;
+
+    @Option(names = "--link", defaultValue = "wifi", paramLabel = "PROFILE",
+            description = "Link between the device and the broker: none, wifi, lte, constrained or <kbit/s>kbit:<rtt>ms "
+                    + "(default ${DEFAULT-VALUE}).")
+    String link;
+
+    @Option(names = "--cost", defaultValue = "paper", paramLabel = "MODE",
+            description = "What the device's SplitEE minimises: paper (λ per block, o per offload) or measured (its own "
+                    + "milliseconds of compute and link); default ${DEFAULT-VALUE}. The report scores every policy with the paper cost.")
+    String cost;
+
+    @Option(names = "--qos", defaultValue = "0", paramLabel = "QOS",
+            description = "MQTT QoS of the samples, 0 or 1 (default ${DEFAULT-VALUE}; with HiveMQ CE, QoS 1 samples "
+                    + "hold back the gateway's replies until the offload deadline: see docs/demo.md).")
+    int qos;
+
+    @Option(names = "--out", defaultValue = "splitee-report", paramLabel = "DIR",
+            description = "Report folder (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A device configuration key (see splitee-device.example.properties); repeatable.")
+    Map<String, String> deviceSettings = new LinkedHashMap<>();
+
+    /** Whether stdout is a terminal; set by {@link DemoMain}. */
+    boolean tty;
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = yardstick.settings();
+        String policySpec = Options.policy(policy);
+        Options.rate(rate);
+        if (qos != 0 && qos != 1) {
+            throw new InputException("--qos must be 0 or 1, got " + qos);
+        }
+        Distortion distortion = model.distortion();
+        LinkProfile profile;
+        try {
+            profile = LinkProfile.parse(link);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--link: " + e.getMessage());
+        }
+        String costMode = cost.trim().toLowerCase(Locale.ROOT);
+        if (!costMode.equals("paper") && !costMode.equals("measured")) {
+            throw new InputException("--cost must be paper or measured, got '" + cost + "'");
+        }
+        URI external = broker == null ? null : Options.broker(broker, false);
+        ModelPackage pkg = model.load();
+        int shipped = pkg.samples().count();
+        if (samples < 1 || samples > shipped) {
+            throw new InputException("--samples must be in 1.." + shipped + " (the images shipped with " + pkg.manifest().id()
+                    + "), got " + samples);
+        }
+        Trace trace = readTrace(pkg, distortion);
+        if (trace.samples() < samples || trace.exits() != pkg.depth()) {
+            throw new InputException("--model " + model.dir + ": trace " + distortion.traceName() + " has " + trace.samples()
+                    + " rows and " + trace.exits() + " exits; need " + samples + " rows and " + pkg.depth() + " exits");
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        Path temp = Files.createTempDirectory("splitee-demo-");
+        String runId = "r" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            // 1. the broker
+            String brokerUri;
+            InetSocketAddress brokerAddress;
+            String brokerText;
+            if (external == null) {
+                stdout.println("starting the embedded MQTT 5 broker (HiveMQ CE) ...");
+                stdout.flush();
+                EmbeddedBroker b;
+                try {
+                    b = EmbeddedBroker.start(temp.resolve("broker"));
+                } catch (IOException e) {
+                    throw new RunFailure(e.getMessage(), e);
+                }
+                open.add(b);
+                brokerUri = b.uri();
+                brokerAddress = b.address();
+                brokerText = "embedded HiveMQ CE at " + brokerUri;
+            } else {
+                brokerUri = external.toString();
+                brokerAddress = new InetSocketAddress(external.getHost(), external.getPort());
+                brokerText = brokerUri;
+            }
+            // 2. the application's subscription, first, so no answer is missed
+            ResultListener results;
+            try {
+                results = ResultListener.start(brokerUri, DEVICE_ID);
+            } catch (TransportException e) {
+                throw new InputException("--broker " + brokerUri + ": cannot connect (" + Options.why(e) + ")", e);
+            }
+            open.add(results);
+            // 3. the gateway, directly on the broker
+            GatewayLauncher.RunningGateway gateway;
+            try {
+                gateway = GatewayLauncher.temporaryResponder().launch(pkg, brokerUri);
+            } catch (Exception e) {
+                throw new RunFailure("the gateway did not start: " + e.getMessage(), e);
+            }
+            open.add(gateway);
+            // 4. the link between the device and the broker
+            LinkProxy proxy = LinkProxy.start(brokerAddress, profile);
+            open.add(proxy);
+            // 5. the device
+            DeviceConfig config = deviceConfig(pkg, temp, proxy.port(), policySpec, settings, costMode);
+            DeviceDaemon daemon;
+            try {
+                daemon = DeviceDaemon.start(config);
+            } catch (DeviceDaemon.StartupException e) {
+                throw new RunFailure("the device did not start: " + e.getMessage(), e);
+            }
+            open.add(daemon);
+            // 6. the samples
+            Transport pubTransport = Transport.mqtt(MqttSettings.builder("splitee-demo-publisher-" + runId, brokerUri)
+                    .cleanStart(true).sessionExpiry(Duration.ZERO).maxInFlight(16).build());
+            open.add(pubTransport);
+            pubTransport.start();
+            stdout.printf(Locale.ROOT, "device %s: policy %s, %s cost, α=%s, link %s; sending %d %s images at %s/s%n",
+                    DEVICE_ID, policySpec, costMode, settings.threshold(), describe(profile), samples, distortion.flag(),
+                    fmt(rate));
+            stdout.flush();
+            long t0 = System.nanoTime();
+            SamplePublisher publisher = SamplePublisher.start(pubTransport, config.samplesTopic(),
+                    Samples.shipped(pkg, samples, distortion, settings.seed(), runId), rate, qos);
+            open.add(publisher);
+            List<ResultListener.Received> answers = await(pkg, settings, results, publisher, daemon, runId, t0, stdout);
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            Measured measured = measured(daemon.metrics().registry(), pkg.depth(), profile);
+            long gatewayAnswers = gateway.answered();
+            closeAll(open);
+
+            // 7. the report
+            Files.createDirectories(out);
+            Path jsonl = out.resolve("results.jsonl");
+            writeResults(jsonl, results.all(), runId);
+            int[] rows = new int[samples];
+            for (int i = 0; i < samples; i++) {
+                rows[i] = i;
+            }
+            Baselines baselines = Baselines.of(trace, rows, settings);
+            List<LiveRun.Answer> ordered = new ArrayList<>();
+            for (ResultListener.Received r : answers) {
+                ordered.add(new LiveRun.Answer(r.message(), Samples.indexOf(r.message().sampleId())));
+            }
+            ordered.sort(Comparator.comparingInt(LiveRun.Answer::row));
+            PolicyRun live = LiveRun.of(policySpec + " (live)", "the device daemon on the images it was sent ("
+                            + distortion.flag() + "), ONNX Runtime inference, " + costMode + " cost, offloads over the "
+                            + profile.name() + " link answered by the gateway", pkg.depth(), settings, ordered, baselines,
+                    i -> pkg.samples().label(i), samples - answers.size());
+            Map<String, String> shown = new LinkedHashMap<>();
+            shown.put("model", pkg.manifest().id() + " " + pkg.manifest().version() + " (" + model.dir + ")");
+            shown.put("samples", samples + " shipped test images, " + distortion.flag() + " (trace " + distortion.traceName() + ")");
+            shown.put("broker", brokerText);
+            shown.put("link (device to broker)", describe(profile));
+            shown.put("gateway", "temporary in-process responder (" + gatewayAnswers + " offloads answered)");
+            shown.put("device policy", policySpec + ", " + costMode + " cost" + (deviceSettings.isEmpty() ? ""
+                    : ", " + deviceSettings));
+            shown.put("paper cost", "λ = " + fmt(settings.lambda()) + ", o = " + fmt(settings.offloadCost()) + ", α = "
+                    + fmt(settings.threshold()) + ", c = " + fmt(settings.ucbC()) + ", seed " + settings.seed());
+            shown.put("rate", fmt(rate) + " samples/s requested, " + String.format(Locale.ROOT, "%.1f", samples / elapsed)
+                    + " answered/s (" + String.format(Locale.ROOT, "%.1f", elapsed) + " s)");
+            List<String> notes = new ArrayList<>();
+            notes.add("Every policy but the live one is replayed with the engine's Replay on the trace " + distortion.traceName()
+                    + " (rows 0.." + (samples - 1) + ": the confidences the training script computed for the same images).");
+            if (distortion != Distortion.CLEAN) {
+                notes.add("The demo distorts the images in Java (" + distortion.flag() + "); the trace was made with the "
+                        + "training script's Python version of the same distortion, so the live device saw slightly "
+                        + "different images than the replays (noise: other random draws; blur, dim: 8-bit rounding).");
+            }
+            if (costMode.equals("measured")) {
+                notes.add("The live device chose its arms with its measured costs (milliseconds of compute and link); "
+                        + "the table scores every policy, the live one too, with the paper cost.");
+            }
+            notes.add("Cost reduction is 1 − cost / (samples · λ·L), against answering every sample at the final exit on "
+                    + "the device; an offload costs λ·arm + o, so with o > λ·L every offload costs more than that.");
+            Report report = new Report("SplitEE demo: " + samples + " " + pkg.manifest().id() + " test images, "
+                    + distortion.flag() + ", " + profile.name() + " link", shown, live, baselines.standard(null),
+                    Optional.of(measured), notes);
+            ReportWriter.Written w = new ReportWriter().write(report, out, List.of(jsonl));
+            stdout.println();
+            stdout.print(SummaryTable.render(report));
+            stdout.println();
+            stdout.println("report: " + w.index().toAbsolutePath());
+            stdout.flush();
+            return 0;
+        } catch (TransportException e) {
+            throw new RunFailure("MQTT: " + e.getMessage(), e);
+        } finally {
+            closeAll(open);
+            deleteQuietly(temp);
+        }
+    }
+
+    private static Trace readTrace(ModelPackage pkg, Distortion d) {
+        Path file;
+        try {
+            file = pkg.trace(d.traceName());
+        } catch (RuntimeException e) {
+            throw new InputException("--distortion " + d.flag() + ": the model package has no trace " + d.traceName());
+        }
+        try {
+            return Trace.read(file);
+        } catch (TraceException e) {
+            throw new InputException(e.getMessage(), e);
+        }
+    }
+
+    private DeviceConfig deviceConfig(ModelPackage pkg, Path temp, int proxyPort, String policySpec, Settings s,
+                                      String costMode) {
+        Map<String, String> o = new HashMap<>();
+        o.put("device.id", DEVICE_ID);
+        o.put("mqtt.uri", "tcp://127.0.0.1:" + proxyPort);
+        o.put("mqtt.session-expiry", "60s");
+        o.put("mqtt.reconnect-min", "100ms");
+        o.put("mqtt.reconnect-max", "2s");
+        o.put("model.dir", pkg.directory().toString());
+        o.put("state.dir", temp.resolve("state").toString());
+        o.put("runtime.intra-op-threads", "1");
+        o.put("policy", policySpec);
+        o.put("policy.threshold", Double.toString(s.threshold()));
+        o.put("policy.ucb-c", Double.toString(s.ucbC()));
+        o.put("policy.seed", Long.toString(s.seed()));
+        o.put("cost.mode", costMode);
+        o.put("cost.lambda", Double.toString(s.lambda()));
+        o.put("cost.offload", Double.toString(s.offloadCost()));
+        o.put("queue.size", Integer.toString(Math.max(64, samples + 16)));
+        o.putAll(deviceSettings);
+        try {
+            return DeviceConfig.load(null, Map.of(), o);
+        } catch (ConfigException e) {
+            throw new InputException("--set: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--set: " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits until every sample has an answer, showing progress; the answers in arrival order. */
+    private List<ResultListener.Received> await(ModelPackage pkg, Settings settings, ResultListener results,
+                                                SamplePublisher publisher, DeviceDaemon daemon, String runId, long t0,
+                                                PrintWriter stdout) throws InterruptedException {
+        Progress progress = new Progress(stdout, tty);
+        int arms = pkg.depth();
+        ResultListener.Received[] got = new ResultListener.Received[samples];
+        Deque<Integer> waiting = new ArrayDeque<>();
+        for (int i = 0; i < samples; i++) {
+            waiting.add(i);
+        }
+        List<ResultListener.Received> arrival = new ArrayList<>();
+        int correct = 0;
+        int offloaded = 0;
+        double cost = 0;
+        int lastArm = -1;
+        long lastNews = System.nanoTime();
+        while (true) {
+            int before = arrival.size();
+            for (int k = waiting.size(); k > 0; k--) {
+                int i = waiting.poll();
+                ResultListener.Received r = results.answer(Samples.sampleId(runId, i));
+                if (r == null) {
+                    waiting.add(i);
+                    continue;
+                }
+                got[i] = r;
+                arrival.add(r);
+                ResultMessage m = r.message();
+                if (m.prediction() != null) {
+                    boolean off = m.splitBlock() < arms && (m.computedAt() == ResultMessage.Location.GATEWAY
+                            || m.status() == ResultMessage.Status.DEGRADED || m.prediction().exit() > m.splitBlock());
+                    offloaded += off ? 1 : 0;
+                    cost += settings.cost(m.splitBlock(), off);
+                    correct += m.prediction().classIndex() == pkg.samples().label(i) ? 1 : 0;
+                }
+            }
+            if (arrival.size() > before) {
+                lastNews = System.nanoTime();
+                arrival.sort(Comparator.comparingLong(ResultListener.Received::received));
+                lastArm = arrival.get(arrival.size() - 1).message().splitBlock();
+            }
+            int done = arrival.size();
+            double secs = Math.max(1e-3, (System.nanoTime() - t0) / 1e9);
+            progress.show(new Progress.Snapshot(done, samples, done / secs, done == 0 ? Double.NaN : (double) correct / done,
+                    done == 0 ? Double.NaN : 1 - cost / (done * settings.cost(arms, false)),
+                    done == 0 ? Double.NaN : (double) offloaded / done, lastArm), done == samples);
+            if (done == samples) {
+                progress.finish();
+                return arrival;
+            }
+            if (publisher.failure().isPresent()) {
+                progress.finish();
+                throw new RunFailure("sending samples failed: " + publisher.failure().get().getMessage(),
+                        publisher.failure().get());
+            }
+            if (daemon.failure().isPresent()) {
+                progress.finish();
+                throw new RunFailure("the device stopped: " + daemon.failure().get());
+            }
+            if (System.nanoTime() - lastNews > STALL.toNanos() && publisher.done()) {
+                progress.finish();
+                throw new RunFailure("no answer for " + STALL.toSeconds() + " s: " + done + " of " + samples
+                        + " samples answered (first unanswered: " + Samples.sampleId(runId, waiting.peek()) + ")");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The device's cost estimates from its metrics registry. */
+    static Measured measured(MeterRegistry registry, int blocks, LinkProfile profile) {
+        double[] ms = new double[blocks];
+        for (int i = 1; i <= blocks; i++) {
+            Gauge g = registry.find("splitee.device.cost.block.ms").tag("block", Integer.toString(i)).gauge();
+            ms[i - 1] = g == null ? Double.NaN : g.value();
+        }
+        Gauge rtt = registry.find("splitee.device.cost.link.rtt.ms").gauge();
+        Gauge thr = registry.find("splitee.device.cost.link.throughput.bytes.per.ms").gauge();
+        return new Measured("the device's metrics registry (splitee.device.cost.*) at the end of the run, link "
+                + describe(profile), ms, rtt == null ? Double.NaN : rtt.value(), thr == null ? Double.NaN : thr.value());
+    }
+
+    private static void writeResults(Path file, List<ResultListener.Received> all, String runId) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (ResultListener.Received r : all) {
+                if (r.message().sampleId().startsWith(runId + "-")) {
+                    w.write(r.json());
+                    w.write('\n');
+                }
+            }
+        }
+    }
+
+    static String describe(LinkProfile p) {
+        if (p.bitsPerSecond() == 0 && p.roundTrip().isZero()) {
+            return p.name() + " (no shaping)";
+        }
+        return p.name() + " (" + (p.bitsPerSecond() == 0 ? "unlimited" : fmt(p.bitsPerSecond() / 1e6) + " Mbit/s") + ", "
+                + p.roundTrip().toMillis() + " ms RTT)";
+    }
+
+    static String fmt(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : String.valueOf(d);
+    }
+
+    private static void closeAll(List<AutoCloseable> open) {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            try {
+                open.get(i).close();
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+        open.clear();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // a temporary folder; the OS cleans it eventually
+                }
+            });
+        } catch (IOException e) {
+            // same
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.splitee.demo;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code splitee-demo.jar}: the {@code splitee-demo} command with the subcommands
+ * {@code demo}, {@code report} and {@code publish}.
+ *
+ * <p>Exit codes: 0 success; 2 bad input (a flag, a file, an unreachable broker), one line on stderr
+ * naming the problem; 1 a run that could not finish or an internal error, one line, never a stack trace.
+ */
+@Command(name = "splitee-demo", mixinStandardHelpOptions = true, version = "splitee-demo 0.1.0",
+        description = "SplitEE end to end in one process (demo), its report (report), and a sample feeder (publish).",
+        subcommands = {DemoCommand.class, ReportCommand.class, PublishCommand.class})
+public final class DemoMain implements Callable<Integer> {
+    /** Exit code for bad input. */
+    static final int BAD_INPUT = 2;
+    /** Exit code for a failed run or an internal error. */
+    static final int FAILED = 1;
+
+    static {
+        // Quiet by default: the demo prints its own progress. Set before any logger exists.
+        setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        setDefault("org.slf4j.simpleLogger.log.com.hivemq", "error");
+        setDefault("org.slf4j.simpleLogger.showThreadName", "false");
+        setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
+        setDefault("java.awt.headless", "true");
+    }
+
+    private DemoMain() {
+    }
+
+    private static void setDefault(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        System.exit(execute(out, err, System.console() != null, args));
+    }
+
+    /**
+     * Runs the command line with the given streams (in-process, for tests) and returns the exit code.
+     *
+     * @param tty whether {@code out} is a terminal (the progress line is then rewritten in place)
+     */
+    static int execute(PrintWriter out, PrintWriter err, boolean tty, String... args) {
+        CommandLine cli = new CommandLine(new DemoMain());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        if (cli.getSubcommands().get("demo").getCommand() instanceof DemoCommand d) {
+            d.tty = tty;
+        }
+        cli.setParameterExceptionHandler((ex, ignored) -> {
+            err.println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage()));
+            return BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((ex, cmd, ignored) -> {
+            String name = cmd.getCommandSpec().qualifiedName();
+            if (ex instanceof InputException) {
+                err.println(name + ": " + oneLine(ex.getMessage()));
+                return BAD_INPUT;
+            }
+            if (ex instanceof RunFailure) {
+                err.println(name + ": " + oneLine(ex.getMessage()));
+                return FAILED;
+            }
+            err.println(name + ": internal error: " + oneLine(String.valueOf(ex)));
+            return FAILED;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ");
+    }
+
+    @Override
+    public Integer call() {
+        throw new InputException("missing subcommand (demo, report or publish); see --help");
+    }
+}

@@ -1,0 +1,48 @@
+package io.splitee.demo.report;
+
+import io.splitee.engine.EngineConfig;
+import io.splitee.engine.PaperCost;
+
+/**
+ * The yardstick every policy in a report is measured with: the paper's cost model and threshold.
+ *
+ * @param lambda      per-block device cost λ, finite, ≥ 0
+ * @param offloadCost offload cost o, finite, ≥ 0
+ * @param threshold   confidence threshold α in (0, 1]
+ * @param ucbC        UCB exploration constant, finite, ≥ 0
+ * @param seed        seed of the random baseline
+ */
+public record Settings(double lambda, double offloadCost, double threshold, double ucbC, long seed) {
+
+    /** Validates (through the engine's own records, so the messages are the engine's). */
+    public Settings {
+        new PaperCost(lambda, offloadCost);
+        new EngineConfig(1, threshold, new PaperCost(lambda, offloadCost), ucbC, seed);
+    }
+
+    /** The paper cost model. */
+    public PaperCost costModel() {
+        return new PaperCost(lambda, offloadCost);
+    }
+
+    /**
+     * The paper cost {@code λ·arm + (offloaded ? o : 0)}, arm 0 (the raw sample sent, nothing computed
+     * on the device) included.
+     */
+    public double cost(int arm, boolean offloaded) {
+        if (arm < 0) {
+            throw new IllegalArgumentException("arm must be >= 0, got " + arm);
+        }
+        return lambda * arm + (offloaded ? offloadCost : 0);
+    }
+
+    /** An engine configuration for {@code arms} arms. */
+    public EngineConfig engine(int arms) {
+        return new EngineConfig(arms, threshold, costModel(), ucbC, seed);
+    }
+
+    /** The same settings with another threshold. */
+    public Settings withThreshold(double alpha) {
+        return new Settings(lambda, offloadCost, alpha, ucbC, seed);
+    }
+}

@@ -1,0 +1,40 @@
+package io.splitee.demo.report;
+
+import java.util.Locale;
+import java.util.OptionalDouble;
+
+/** The report's comparison as a fixed-width text table (for the terminal). */
+public final class SummaryTable {
+
+    private SummaryTable() {
+    }
+
+    /** The table, one row per run, with a header and the notes under it. */
+    public static String render(Report report) {
+        OptionalDouble fin = report.finalExit().map(PolicyRun::accuracy).orElse(OptionalDouble.empty());
+        StringBuilder b = new StringBuilder();
+        String fmt = "%-22s %8s %9s %9s %10s %10s %11s %10s%n";
+        b.append(String.format(Locale.ROOT, fmt, "policy", "answered", "accuracy", "vs final", "cost red.",
+                "offloaded", "arm mode/μ", "regret"));
+        for (PolicyRun r : report.all()) {
+            OptionalDouble acc = r.accuracy();
+            String delta = acc.isPresent() && fin.isPresent()
+                    ? String.format(Locale.ROOT, "%+.2f pp", 100 * (acc.getAsDouble() - fin.getAsDouble())) : "-";
+            b.append(String.format(Locale.ROOT, fmt, cut(r.name(), 22), r.samples()
+                            + (r.unanswered() > 0 ? "+" + r.unanswered() + "!" : ""),
+                    acc.isPresent() ? percent(acc.getAsDouble()) : "-", delta, percent(r.costReduction()),
+                    percent(r.offloadShare()),
+                    r.samples() == 0 ? "-" : String.format(Locale.ROOT, "%d / %.1f", r.mostPlayedArm(), r.meanArm()),
+                    Double.isNaN(r.regret()) ? "-" : String.format(Locale.ROOT, "%.3f", r.regret())));
+        }
+        return b.toString();
+    }
+
+    static String percent(double fraction) {
+        return Double.isFinite(fraction) ? String.format(Locale.ROOT, "%.2f %%", 100 * fraction) : "-";
+    }
+
+    private static String cut(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+    }
+}

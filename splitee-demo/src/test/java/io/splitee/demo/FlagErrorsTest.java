@@ -1,0 +1,98 @@
+package io.splitee.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Bad flags: exit code 2 and one line on stderr that names the flag; no stack trace; nothing started. */
+class FlagErrorsTest {
+    @TempDir
+    Path dir;
+
+    static void assertBadInput(Cli r, String mustMention) {
+        assertEquals(2, r.code, r.toString());
+        String err = r.err.strip();
+        assertEquals(1, err.lines().count(), "one line: " + r);
+        assertTrue(err.contains(mustMention), "mentions " + mustMention + ": " + r);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + r);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--rate 0                 | --rate",
+        "--rate fast              | --rate",
+        "--threshold 1.5          | --threshold",
+        "--threshold 0            | --threshold",
+        "--lambda -0.1            | --lambda",
+        "--offload-cost NaN       | --offload-cost",
+        "--ucb-c -1               | --ucb-c",
+        "--policy greedy          | --policy",
+        "--policy fixed:0         | --policy",
+        "--distortion fog         | --distortion",
+        "--link moon              | --link",
+        "--cost cheap             | --cost",
+        "--qos 2                  | --qos",
+        "--broker http://x:1883   | --broker",
+        "--broker tcp://nohostport| --broker",
+        "--samples                | --samples",
+        "--frobnicate             | --frobnicate",
+    })
+    void demoRejectsBadFlags(String flags, String mention) {
+        String[] args = ("demo " + flags.strip()).split(" +");
+        assertBadInput(Cli.run(args), mention);
+    }
+
+    @Test
+    void aMissingModelPackageIsNamed() {
+        Cli r = Cli.run("demo", "--model", dir.resolve("nowhere").toString());
+        assertBadInput(r, "--model");
+    }
+
+    @Test
+    void reportNeedsExactlyOneInput() throws Exception {
+        assertBadInput(Cli.run("report"), "--trace");
+        Path f = Files.writeString(dir.resolve("r.jsonl"), "", StandardCharsets.UTF_8);
+        assertBadInput(Cli.run("report", "--trace", f.toString(), "--results", f.toString()), "mutually exclusive");
+    }
+
+    @Test
+    void reportNamesABadResultsLine() throws Exception {
+        Path f = Files.writeString(dir.resolve("r.jsonl"), "\n{\"schema\": 1}\n", StandardCharsets.UTF_8);
+        assertBadInput(Cli.run("report", "--results", f.toString(), "--out", dir.resolve("o").toString()), "line 2");
+        assertBadInput(Cli.run("report", "--results", dir.resolve("missing.jsonl").toString()), "no such file");
+    }
+
+    @Test
+    void reportNamesABadTrace() throws Exception {
+        Path f = Files.writeString(dir.resolve("t.csv"), "conf_1,pred_1\n2.0,1\n", StandardCharsets.UTF_8);
+        Cli r = Cli.run("report", "--trace", f.toString(), "--out", dir.resolve("o").toString());
+        assertBadInput(r, "t.csv");
+    }
+
+    @Test
+    void publishRejectsBadFlagsAndAnUnreachableBroker() throws Exception {
+        assertBadInput(Cli.run("publish", "--device", "cam1"), "--broker");
+        assertBadInput(Cli.run("publish", "--broker", "tcp://127.0.0.1:1", "--device", "cam/1"), "--device");
+        assertBadInput(Cli.run("publish", "--broker", "tcp://127.0.0.1:1", "--device", "cam1", "--qos", "3"), "--qos");
+        Files.write(dir.resolve("a.png"), new byte[] {1, 2, 3});
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Cli r = Cli.run("publish", "--broker", "tcp://127.0.0.1:" + port, "--device", "cam1", "--images", dir.toString());
+        assertBadInput(r, "cannot connect");
+    }
+
+    @Test
+    void noSubcommandIsBadInput() {
+        assertBadInput(Cli.run(), "subcommand");
+    }
+}

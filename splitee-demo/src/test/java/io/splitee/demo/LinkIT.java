@@ -1,0 +1,49 @@
+package io.splitee.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The link matters: with measured costs the device's SplitEE offloads less and computes deeper on the
+ * device behind a constrained link (250 kbit/s, 150 ms round trip) than behind no shaping at all, because
+ * every offload's measured link time enters its cost.
+ */
+class LinkIT {
+    @TempDir
+    Path dir;
+
+    JsonNode run(String link) throws Exception {
+        Path out = dir.resolve(link);
+        Cli r = Cli.run("demo", "--samples", "150", "--rate", "10", "--cost", "measured", "--link", link,
+                "--model", TestModel.DIR.toString(), "--out", out.toString());
+        assertEquals(0, r.code, r.toString());
+        return new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    }
+
+    @Test
+    void spliteeOffloadsLessBehindAConstrainedLink() throws Exception {
+        JsonNode none = run("none");
+        JsonNode constrained = run("constrained");
+        JsonNode liveNone = DemoIT.policy(none, "splitee (live)");
+        JsonNode liveConstrained = DemoIT.policy(constrained, "splitee (live)");
+        double shareNone = liveNone.get("offload_share").asDouble();
+        double shareConstrained = liveConstrained.get("offload_share").asDouble();
+        double rttNone = none.get("measured").get("link_rtt_ms").asDouble();
+        double rttConstrained = constrained.get("measured").get("link_rtt_ms").asDouble();
+        String numbers = "offload share none " + shareNone + " / constrained " + shareConstrained + ", mean arm "
+                + liveNone.get("mean_arm").asDouble() + " / " + liveConstrained.get("mean_arm").asDouble()
+                + ", measured RTT " + rttNone + " / " + rttConstrained + " ms";
+        System.out.println("LinkIT: " + numbers);
+        assertTrue(rttConstrained > rttNone + 100, "the device measured the link: " + numbers);
+        assertTrue(shareNone > shareConstrained, "the device offloads less behind the constrained link: " + numbers);
+        assertTrue(liveConstrained.get("mean_arm").asDouble() > liveNone.get("mean_arm").asDouble() + 1.5,
+                "and settles deeper in the network: " + numbers);
+        assertEquals(150, liveConstrained.get("samples").asInt(), "and still answers every sample");
+    }
+}
