@@ -45,6 +45,12 @@ public record CostProfile(String source, double[] deviceBlockMs, double[] device
                 }
             }
         }
+
+        /** Frame bytes of the features after block i+1 (a copy). */
+        @Override
+        public long[] featureBytes() {
+            return featureBytes.clone();
+        }
     }
 
     /** Validates every field (messages name it) and copies the arrays. */
@@ -92,6 +98,24 @@ public record CostProfile(String source, double[] deviceBlockMs, double[] device
      */
     public static CostProfile read(Path file) throws ProfileException {
         return ProfileReader.read(file);
+    }
+
+    /** Device compute per block, ms (a copy). */
+    @Override
+    public double[] deviceBlockMs() {
+        return deviceBlockMs.clone();
+    }
+
+    /** Device compute per exit head, ms (a copy). */
+    @Override
+    public double[] deviceExitMs() {
+        return deviceExitMs.clone();
+    }
+
+    /** Gateway compute per block, ms (a copy). */
+    @Override
+    public double[] gatewayBlockMs() {
+        return gatewayBlockMs.clone();
     }
 
     /** The number of blocks L. */
