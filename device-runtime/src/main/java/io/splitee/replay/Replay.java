@@ -33,6 +33,17 @@ public final class Replay {
      * @throws IllegalArgumentException if the trace, policy and configuration disagree on L
      */
     public static ReplayResult run(Trace trace, Policy policy, EngineConfig config, List<Integer> checkpoints) {
+        return run(trace, policy, config, checkpoints, (sample, arm, offloaded) -> { });
+    }
+
+    /** What the replay decided for one sample (0-based sample, 1-based arm). */
+    @FunctionalInterface
+    interface Played {
+        void played(int sample, int arm, boolean offloaded);
+    }
+
+    static ReplayResult run(Trace trace, Policy policy, EngineConfig config, List<Integer> checkpoints, Played played) {
+        Objects.requireNonNull(played, "played");
         Objects.requireNonNull(trace, "trace");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(config, "config");
@@ -66,7 +77,7 @@ public final class Replay {
         SortedMap<Integer, Double> cumulative = new TreeMap<>();
         long[] armCounts = new long[l];
         double cost = 0;
-        double played = 0;
+        double playedReward = 0;
         double running = 0;
         long offloaded = 0;
         long correct = 0;
@@ -85,8 +96,9 @@ public final class Replay {
             }
             boolean off = config.offloads(arm, trace.confidence(s, arm));
             policy.record(new Outcome(arm, off, trace.confidences(s)));
+            played.played(s, arm, off);
             double reward = rewards[s * l + arm - 1];
-            played += reward;
+            playedReward += reward;
             running += rewards[s * l + best - 1] - reward;
             cost += costModel.cost(arm, off);
             armCounts[arm - 1]++;
@@ -110,6 +122,6 @@ public final class Replay {
         OptionalDouble accuracy = trace.hasLabels() ? OptionalDouble.of((double) correct / n) : OptionalDouble.empty();
         OptionalDouble finalAccuracy = trace.hasLabels() ? OptionalDouble.of((double) finalCorrect / n) : OptionalDouble.empty();
         return new ReplayResult(policy.spec(), n, l, cost, n * costModel.cost(l, false), offloaded, counts, best,
-                armSums[best - 1] - played, accuracy, finalAccuracy, cumulative);
+                armSums[best - 1] - playedReward, accuracy, finalAccuracy, cumulative);
     }
 }

@@ -5,6 +5,9 @@
  *
  * <p>Entry points: {@link io.splitee.replay.Trace} (read or build a trace) and
  * {@link io.splitee.replay.Replay} (run a policy, giving a {@link io.splitee.replay.ReplayResult}).
+ * With measured costs: {@link io.splitee.replay.CostProfile} (a machine's measured compute, frame sizes
+ * and link) and {@link io.splitee.replay.MeasuredReplay}, which reuses the live device's
+ * {@link io.splitee.device.cost.MeasuredCosts} so that replay and daemon price arms and payloads alike.
  * Reads files; knows nothing of MQTT or ONNX.
  */
 package io.splitee.replay;

@@ -1,0 +1,175 @@
+package io.splitee.replay;
+
+import io.splitee.device.cost.CostEstimates;
+import io.splitee.linkproxy.LinkProfile;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Measured costs of one model on one machine, for replaying with measured costs: device compute per
+ * block and per exit (1 intra-op thread), gateway compute per block (batch 1), bytes on the wire of the
+ * raw sample and of the features after each block per encoding, and optionally a link.
+ *
+ * <p>File format ({@link #read}): JSON, see docs/payload.md. Arrays are indexed by block − 1.
+ *
+ * @param source          the file (or a name for a profile built in code)
+ * @param deviceBlockMs   device compute of block i+1, ms, each ≥ 0
+ * @param deviceExitMs    device compute of exit head i+1, ms, each ≥ 0
+ * @param gatewayBlockMs  gateway compute of block i+1 at batch 1, ms, each ≥ 0
+ * @param gatewayExitMs   gateway compute of the final exit head at batch 1, ms, ≥ 0
+ * @param wire            per encoding name ({@code fp32}, {@code fp16+deflate}, ...): frame bytes
+ * @param link            the link to assume when none is given on the command line
+ */
+public record CostProfile(String source, double[] deviceBlockMs, double[] deviceExitMs, double[] gatewayBlockMs,
+                          double gatewayExitMs, Map<String, Wire> wire, Optional<LinkProfile> link) {
+
+    /**
+     * Bytes on the wire of whole frames (header included) for one encoding.
+     *
+     * @param rawBytes     the raw sample as a frame
+     * @param featureBytes the features after block i+1 as a frame
+     */
+    public record Wire(long rawBytes, long[] featureBytes) {
+        /** Validates and copies. */
+        public Wire {
+            if (rawBytes <= 0) {
+                throw new IllegalArgumentException("raw: " + rawBytes + " must be > 0");
+            }
+            featureBytes = featureBytes.clone();
+            for (int i = 0; i < featureBytes.length; i++) {
+                if (featureBytes[i] <= 0) {
+                    throw new IllegalArgumentException("features[" + i + "]: " + featureBytes[i] + " must be > 0");
+                }
+            }
+        }
+
+        /** Frame bytes of the features after block i+1 (a copy). */
+        @Override
+        public long[] featureBytes() {
+            return featureBytes.clone();
+        }
+    }
+
+    /** Validates every field (messages name it) and copies the arrays. */
+    public CostProfile {
+        Objects.requireNonNull(source, "source");
+        int l = deviceBlockMs.length;
+        if (l < 1) {
+            throw new IllegalArgumentException("device.block_ms: needs at least one block");
+        }
+        deviceBlockMs = checked("device.block_ms", deviceBlockMs, l);
+        deviceExitMs = checked("device.exit_ms", deviceExitMs, l);
+        gatewayBlockMs = checked("gateway.block_ms", gatewayBlockMs, l);
+        if (!(gatewayExitMs >= 0) || Double.isInfinite(gatewayExitMs)) {
+            throw new IllegalArgumentException("gateway.exit_ms: " + gatewayExitMs + " must be a finite number ≥ 0");
+        }
+        if (wire.isEmpty()) {
+            throw new IllegalArgumentException("wire: needs at least one encoding");
+        }
+        for (Map.Entry<String, Wire> e : wire.entrySet()) {
+            if (e.getValue().featureBytes().length != l) {
+                throw new IllegalArgumentException("wire." + e.getKey() + ".features: has " + e.getValue().featureBytes().length
+                        + " entries, expected " + l);
+            }
+        }
+        wire = java.util.Collections.unmodifiableMap(new TreeMap<>(wire));
+        Objects.requireNonNull(link, "link");
+    }
+
+    private static double[] checked(String field, double[] v, int l) {
+        if (v.length != l) {
+            throw new IllegalArgumentException(field + ": has " + v.length + " entries, expected " + l);
+        }
+        for (int i = 0; i < v.length; i++) {
+            if (!(v[i] >= 0) || Double.isInfinite(v[i])) {
+                throw new IllegalArgumentException(field + "[" + i + "]: " + v[i] + " must be a finite number ≥ 0");
+            }
+        }
+        return v.clone();
+    }
+
+    /**
+     * Reads and validates a profile file.
+     *
+     * @throws ProfileException naming the file and the first bad field
+     */
+    public static CostProfile read(Path file) throws ProfileException {
+        return ProfileReader.read(file);
+    }
+
+    /** Device compute per block, ms (a copy). */
+    @Override
+    public double[] deviceBlockMs() {
+        return deviceBlockMs.clone();
+    }
+
+    /** Device compute per exit head, ms (a copy). */
+    @Override
+    public double[] deviceExitMs() {
+        return deviceExitMs.clone();
+    }
+
+    /** Gateway compute per block, ms (a copy). */
+    @Override
+    public double[] gatewayBlockMs() {
+        return gatewayBlockMs.clone();
+    }
+
+    /** The number of blocks L. */
+    public int blocks() {
+        return deviceBlockMs.length;
+    }
+
+    /**
+     * The frame sizes of an encoding.
+     *
+     * @throws IllegalArgumentException naming the encodings the profile has
+     */
+    public Wire wire(String encoding) {
+        Wire w = wire.get(encoding);
+        if (w == null) {
+            throw new IllegalArgumentException("encoding '" + encoding + "' is not in the profile (it has "
+                    + String.join(", ", wire.keySet()) + ")");
+        }
+        return w;
+    }
+
+    /**
+     * Live cost estimates preloaded with this profile, as if each value had been measured once: device
+     * block and exit times multiplied by {@code boardSlowdown}, gateway times from each first block,
+     * and the link's round trip and throughput ({@code bitsPerSecond} 0 = unlimited).
+     *
+     * @param link          the link to assume
+     * @param boardSlowdown how many times slower the device computes than the profiled machine, &gt; 0
+     */
+    public CostEstimates estimates(LinkProfile link, double boardSlowdown) {
+        Objects.requireNonNull(link, "link");
+        if (!(boardSlowdown > 0) || Double.isInfinite(boardSlowdown)) {
+            throw new IllegalArgumentException("boardSlowdown: " + boardSlowdown + " must be a finite number > 0");
+        }
+        int l = blocks();
+        double[] block = new double[l + 1];
+        double[] exit = new double[l + 1];
+        double[] gateway = new double[l + 2];
+        block[0] = -1;
+        exit[0] = -1;
+        gateway[0] = -1;
+        for (int i = 1; i <= l; i++) {
+            block[i] = deviceBlockMs[i - 1] * boardSlowdown;
+            exit[i] = deviceExitMs[i - 1] * boardSlowdown;
+        }
+        gateway[l + 1] = gatewayExitMs;
+        for (int i = l; i >= 1; i--) {
+            gateway[i] = gateway[i + 1] + gatewayBlockMs[i - 1];
+        }
+        double rttMs = link.roundTrip().toNanos() / 1e6;
+        // 0 bit/s means unlimited: a throughput so high that transfer time vanishes.
+        double bytesPerMs = link.bitsPerSecond() == 0 ? 1e15 : link.bitsPerSecond() / 8.0 / 1000.0;
+        CostEstimates e = new CostEstimates(l, 0.1);
+        e.restore(new CostEstimates.Snapshot(block, exit, gateway, rttMs, bytesPerMs));
+        return e;
+    }
+}

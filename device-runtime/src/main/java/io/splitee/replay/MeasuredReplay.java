@@ -1,0 +1,133 @@
+package io.splitee.replay;
+
+import io.splitee.device.cost.CostEstimates;
+import io.splitee.device.cost.MeasuredCosts;
+import io.splitee.engine.CostModel;
+import io.splitee.engine.EngineConfig;
+import io.splitee.engine.Policy;
+import io.splitee.linkproxy.LinkProfile;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Replay with measured costs: the live device's cost model ({@link MeasuredCosts} over
+ * {@link CostEstimates}) preloaded from a {@link CostProfile}, so that the replay prices arms and
+ * chooses payloads exactly as the daemon would with those estimates. The estimates stay fixed during
+ * the replay (the profile is the measurement). The engine's arms stay the paper's: arm a computes
+ * blocks 1..a and exit a on the device; when it offloads, the payload (features after block a or the
+ * raw sample) is chosen by {@link MeasuredCosts#offload(int)}.
+ *
+ * <p>Latency of a sample: device compute of its arm, plus link and gateway time when offloaded.
+ */
+public final class MeasuredReplay {
+
+    /**
+     * A replay's result with the measured-cost figures.
+     *
+     * @param replay          cost, offloads, accuracy and regret, as for paper mode
+     * @param meanLatencyMs   mean end-to-end latency per sample, ms
+     * @param featurePayloads offloads that carried the features
+     * @param rawPayloads     offloads that carried the raw sample
+     */
+    public record Result(ReplayResult replay, double meanLatencyMs, long featurePayloads, long rawPayloads) {
+        /** Validates. */
+        public Result {
+            Objects.requireNonNull(replay, "replay");
+            if (featurePayloads + rawPayloads != replay.offloaded()) {
+                throw new IllegalArgumentException("payload counts " + featurePayloads + " + " + rawPayloads
+                        + " do not add up to " + replay.offloaded() + " offloads");
+            }
+        }
+    }
+
+    private final CostEstimates estimates;
+    private final MeasuredCosts costs;
+    private final CostModel costModel;
+
+    private MeasuredReplay(CostEstimates estimates, MeasuredCosts costs) {
+        this.estimates = estimates;
+        this.costs = costs;
+        this.costModel = (arm, offloaded) -> offloaded ? costs.offload(arm).cost() : costs.onDevice(arm);
+    }
+
+    /**
+     * Builds the live cost model from a profile.
+     *
+     * @param profile       the measurements
+     * @param link          the link (bandwidth, round trip)
+     * @param boardSlowdown device compute times are multiplied by this (&gt; 0; 1 = the profiled machine)
+     * @param encoding      the wire encoding, a key of the profile's {@code wire} section (e.g. {@code fp16})
+     * @param rule          auto, or a forced payload
+     * @param perDeviceMs   reward units per ms of device compute (≥ 0)
+     * @param perLinkMs     reward units per ms of link and gateway time (≥ 0)
+     * @throws IllegalArgumentException naming the bad argument
+     */
+    public static MeasuredReplay of(CostProfile profile, LinkProfile link, double boardSlowdown, String encoding,
+                                    MeasuredCosts.PayloadRule rule, double perDeviceMs, double perLinkMs) {
+        Objects.requireNonNull(profile, "profile");
+        CostProfile.Wire wire = profile.wire(encoding);
+        CostEstimates e = profile.estimates(link, boardSlowdown);
+        long[] featureBytes = wire.featureBytes();
+        MeasuredCosts m = new MeasuredCosts(e, perDeviceMs, perLinkMs, rule, a -> featureBytes[a - 1], wire.rawBytes());
+        return new MeasuredReplay(e, m);
+    }
+
+    /** The cost model to build the {@link EngineConfig} with. */
+    public CostModel costModel() {
+        return costModel;
+    }
+
+    /** The live cost model this replay uses (payload choice included). */
+    public MeasuredCosts costs() {
+        return costs;
+    }
+
+    /** Expected end-to-end latency of a sample played at {@code arm}, ms. */
+    public double latencyMs(int arm, boolean offloaded) {
+        double device = estimates.deviceMs(arm);
+        if (!offloaded) {
+            return device;
+        }
+        MeasuredCosts.OffloadPlan p = costs.offload(arm);
+        return device + p.linkMs() + p.gatewayMs();
+    }
+
+    /** Latency of sending every raw sample to the gateway (nothing computed on the device), ms. */
+    public double rawOnlyLatencyMs() {
+        MeasuredCosts.OffloadPlan p = costs.offload(0);
+        return p.linkMs() + p.gatewayMs();
+    }
+
+    /**
+     * Replays {@code policy} over {@code trace}.
+     *
+     * @param config made with {@link #costModel()} (checked)
+     * @throws IllegalArgumentException if the config has another cost model or the shapes disagree
+     */
+    public Result run(Trace trace, Policy policy, EngineConfig config, List<Integer> checkpoints) {
+        if (config.costModel() != costModel) {
+            throw new IllegalArgumentException("config: its cost model is not this replay's costModel()");
+        }
+        if (estimates.blocks() != trace.exits()) {
+            throw new IllegalArgumentException("the profile has " + estimates.blocks() + " blocks but trace "
+                    + trace.name() + " has " + trace.exits() + " exits");
+        }
+        int l = trace.exits();
+        double[] latency = new double[2 * (l + 1)];
+        MeasuredCosts.Payload[] payload = new MeasuredCosts.Payload[l + 1];
+        for (int a = 1; a <= l; a++) {
+            latency[2 * a] = latencyMs(a, false);
+            latency[2 * a + 1] = latencyMs(a, true);
+            payload[a] = costs.offload(a).payload();
+        }
+        double[] total = new double[1];
+        long[] counts = new long[2];
+        ReplayResult r = Replay.run(trace, policy, config, checkpoints, (s, arm, off) -> {
+            total[0] += latency[2 * arm + (off ? 1 : 0)];
+            if (off) {
+                counts[payload[arm] == MeasuredCosts.Payload.FEATURES ? 0 : 1]++;
+            }
+        });
+        return new Result(r, total[0] / trace.samples(), counts[0], counts[1]);
+    }
+}

@@ -1,0 +1,157 @@
+package io.splitee.device.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.splitee.replay.ProfileFiles;
+import io.splitee.replay.TraceFiles;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code simulate --cost-profile}: costs hand-computed in {@link ProfileFiles}. */
+class MeasuredSimulateTest {
+
+    @TempDir
+    Path dir;
+
+    private Cli measured(String encoding, String... extra) throws Exception {
+        Path trace = TraceFiles.write(dir, "t.csv", ProfileFiles.TRACE);
+        Path profile = TraceFiles.write(dir, "p.json", ProfileFiles.HAND);
+        String[] base = {"simulate", "--trace", trace.toString(), "--policy", "fixed:1", "--threshold", "0.8",
+                "--cost-profile", profile.toString(), "--encoding", encoding, "--json"};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return Cli.run(args);
+    }
+
+    @Test
+    void featuresWin() throws Exception {
+        Cli r = measured("small");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals((1.5 + 12.2 + 12.2 + 1.5) / 4, j.get("mean_latency_ms").asDouble(), 1e-9);
+        assertEquals("{\"features\":2,\"raw\":0}", j.get("payload_counts").toString());
+        assertEquals(0.01 * (1.5 + 12.2 + 12.2 + 1.5), j.get("cost").asDouble(), 1e-9);
+        assertEquals(4 * 0.01 * 3.5, j.get("full_cost").asDouble(), 1e-9);
+        assertEquals(2, j.get("offloaded").asInt());
+    }
+
+    @Test
+    void rawWins() throws Exception {
+        Cli r = measured("big");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals((1.5 + 13.2 + 13.2 + 1.5) / 4, j.get("mean_latency_ms").asDouble(), 1e-9);
+        assertEquals("{\"features\":0,\"raw\":2}", j.get("payload_counts").toString());
+    }
+
+    @Test
+    void optionsChangeTheCosts() throws Exception {
+        // forced features on the big encoding: 17 ms per offload
+        JsonNode j = new ObjectMapper().readTree(measured("big", "--payload", "features").out());
+        assertEquals((1.5 + 17 + 17 + 1.5) / 4, j.get("mean_latency_ms").asDouble(), 1e-9);
+        // board ×2 and an unlimited link: device 3 ms, offload 3 + 0 + 0.5 (features, small)
+        j = new ObjectMapper().readTree(measured("small", "--board-slowdown", "2", "--link", "none").out());
+        assertEquals((3 + 3.5 + 3.5 + 3) / 4, j.get("mean_latency_ms").asDouble(), 1e-9);
+        // weights: cost = 0.1 × device ms + 0 × link ms
+        j = new ObjectMapper().readTree(measured("small", "--w-device-ms", "0.1", "--w-link-ms", "0").out());
+        assertEquals(0.1 * 1.5 * 4, j.get("cost").asDouble(), 1e-9);
+    }
+
+    @Test
+    void tableShowsLatencyAndPayloads() throws Exception {
+        Path trace = TraceFiles.write(dir, "t.csv", ProfileFiles.TRACE);
+        Path profile = TraceFiles.write(dir, "p.json", ProfileFiles.HAND);
+        Cli r = Cli.run("simulate", "--trace", trace.toString(), "--policy", "fixed:1", "--threshold", "0.8",
+                "--cost-profile", profile.toString(), "--encoding", "small");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("mean latency         6.850 ms  (all on device: 3.500 ms, all raw to gateway: 11.700 ms)"),
+                r.out());
+        assertTrue(r.out().contains("payloads             features 2, raw 0"), r.out());
+        assertTrue(r.out().contains("parameters           measured: profile "), r.out());
+    }
+
+    @Test
+    void badProfileIsOneLineNamingFileAndField() throws Exception {
+        Path trace = TraceFiles.write(dir, "t.csv", ProfileFiles.TRACE);
+        Path profile = TraceFiles.write(dir, "bad.json", ProfileFiles.HAND.replace("\"exit_ms\": 0.1", "\"exit_ms\": -1"));
+        Cli r = Cli.run("simulate", "--trace", trace.toString(), "--policy", "splitee", "--threshold", "0.8",
+                "--cost-profile", profile.toString());
+        assertEquals(2, r.code());
+        assertEquals("", r.out());
+        assertEquals("splitee-device simulate: --cost-profile: cost profile " + profile
+                + ": gateway.exit_ms: -1.0 must be a finite number ≥ 0", r.err().strip());
+        assertEquals(1, r.err().strip().lines().count());
+    }
+
+    @Test
+    void otherBadInput() throws Exception {
+        Cli r = measured("fp16");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("splitee-device simulate: --encoding: encoding 'fp16' is not in the profile (it has big, small)"),
+                r.err());
+        r = measured("small", "--payload", "both");
+        assertEquals("splitee-device simulate: --payload must be auto, features or raw, got 'both'", r.err().strip());
+        r = measured("small", "--link", "carrier-pigeon");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("splitee-device simulate: --link: unknown link profile"), r.err());
+        r = measured("small", "--lambda", "0.1");
+        assertEquals("splitee-device simulate: --cost-profile replaces --lambda and --offload-cost; give one mode",
+                r.err().strip());
+        r = measured("small", "--board-slowdown", "0");
+        assertEquals("splitee-device simulate: --board-slowdown must be a finite number > 0, got 0.0", r.err().strip());
+        Path trace = TraceFiles.write(dir, "t.csv", ProfileFiles.TRACE);
+        r = Cli.run("simulate", "--trace", trace.toString(), "--policy", "splitee", "--threshold", "0.8");
+        assertEquals("splitee-device simulate: give --lambda and --offload-cost (paper mode) or --cost-profile (measured mode)",
+                r.err().strip());
+    }
+
+    /** Paper mode prints exactly what it printed before this change (captured from main's jar). */
+    @Test
+    void paperModeIsUnchanged() throws Exception {
+        Path trace = TraceFiles.write(dir, "hand.csv", TraceFiles.HAND);
+        String[][] expected = {
+            {"splitee", "{\"policy\":\"splitee\",\"samples\":6,\"arms\":3,\"cost\":1.25,\"full_cost\":1.125,"
+                    + "\"cost_reduction\":-0.11111111111111116,\"offloaded\":2,\"arm_counts\":[2,2,2],\"best_fixed_arm\":2,"
+                    + "\"regret\":0.375,\"accuracy\":0.6666666666666666,\"final_exit_accuracy\":0.8333333333333334,"
+                    + "\"accuracy_drop\":0.16666666666666674}"},
+            {"splitee-s", "{\"policy\":\"splitee-s\",\"samples\":6,\"arms\":3,\"cost\":1.125,\"full_cost\":1.125,"
+                    + "\"cost_reduction\":0.0,\"offloaded\":1,\"arm_counts\":[1,2,3],\"best_fixed_arm\":2,\"regret\":0.25,"
+                    + "\"accuracy\":0.6666666666666666,\"final_exit_accuracy\":0.8333333333333334,"
+                    + "\"accuracy_drop\":0.16666666666666674}"},
+            {"early-exit", "{\"policy\":\"early-exit\",\"samples\":6,\"arms\":3,\"cost\":0.75,\"full_cost\":1.125,"
+                    + "\"cost_reduction\":0.33333333333333337,\"offloaded\":0,\"arm_counts\":[2,2,2],\"best_fixed_arm\":2,"
+                    + "\"regret\":-0.5,\"accuracy\":1.0,\"final_exit_accuracy\":0.8333333333333334,"
+                    + "\"accuracy_drop\":-0.16666666666666663}"},
+        };
+        for (String[] e : expected) {
+            Cli r = Cli.run("simulate", "--trace", trace.toString(), "--policy", e[0], "--lambda", "0.0625",
+                    "--offload-cost", "0.25", "--threshold", "0.75", "--json");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(e[1], r.out().strip());
+        }
+        Cli r = Cli.run("simulate", "--trace", trace.toString(), "--policy", "splitee", "--lambda", "0.0625",
+                "--offload-cost", "0.25", "--threshold", "0.75");
+        String table = String.join(System.lineSeparator(),
+                "trace                " + trace,
+                "policy               splitee",
+                "parameters           lambda 0.0625, offload cost 0.25, threshold 0.75, ucb-c 1.0, seed 0",
+                "samples              6",
+                "arms (exits)         3",
+                "cost                 1.250000",
+                "full cost            1.125000  (every sample at the final exit on the device)",
+                "cost reduction       -11.11 %",
+                "offloaded            2  (33.33 %)",
+                "arm counts           1:2  2:2  3:2",
+                "best fixed arm       2",
+                "regret               0.375000",
+                "accuracy             66.67 %",
+                "final-exit accuracy  83.33 %",
+                "accuracy drop        16.67 pp") + System.lineSeparator();
+        assertEquals(table, r.out());
+    }
+}

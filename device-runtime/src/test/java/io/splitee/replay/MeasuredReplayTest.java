@@ -1,0 +1,87 @@
+package io.splitee.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.splitee.device.cost.MeasuredCosts;
+import io.splitee.device.cost.MeasuredCosts.PayloadRule;
+import io.splitee.engine.EngineConfig;
+import io.splitee.engine.PaperCost;
+import io.splitee.engine.Policies;
+import io.splitee.linkproxy.LinkProfile;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Costs hand-computed in {@link ProfileFiles}. */
+class MeasuredReplayTest {
+
+    @TempDir
+    Path dir;
+
+    private MeasuredReplay replay(String encoding, PayloadRule rule) throws Exception {
+        CostProfile p = CostProfile.read(TraceFiles.write(dir, "p.json", ProfileFiles.HAND));
+        return MeasuredReplay.of(p, p.link().orElseThrow(), 1.0, encoding, rule, 0.01, 0.01);
+    }
+
+    private MeasuredReplay.Result fixedArm1(MeasuredReplay m) throws Exception {
+        Trace t = Trace.read(TraceFiles.write(dir, "t.csv", ProfileFiles.TRACE));
+        EngineConfig config = new EngineConfig(2, 0.8, m.costModel());
+        return m.run(t, Policies.parse("fixed:1", config), config, List.of());
+    }
+
+    @Test
+    void featuresWinWhenTheyAreSmall() throws Exception {
+        MeasuredReplay m = replay("small", PayloadRule.AUTO);
+        assertEquals(MeasuredCosts.Payload.FEATURES, m.costs().offload(1).payload());
+        assertEquals(12.2, m.latencyMs(1, true), 1e-9);
+        assertEquals(1.5, m.latencyMs(1, false), 1e-9);
+        assertEquals(3.5, m.latencyMs(2, false), 1e-9);
+        assertEquals(0.01 * 12.2, m.costModel().cost(1, true), 1e-12);
+        assertEquals(11.7, m.rawOnlyLatencyMs(), 1e-9);
+        MeasuredReplay.Result r = fixedArm1(m);
+        assertEquals(2, r.replay().offloaded());
+        assertEquals(2, r.featurePayloads());
+        assertEquals(0, r.rawPayloads());
+        assertEquals((1.5 + 12.2 + 12.2 + 1.5) / 4, r.meanLatencyMs(), 1e-9);
+        assertEquals(0.01 * (1.5 + 12.2 + 12.2 + 1.5), r.replay().cost(), 1e-9);
+        assertEquals(0.75, r.replay().accuracy().getAsDouble(), 1e-12);   // sample 3 answered by pred_2 = 4 ≠ 3
+    }
+
+    @Test
+    void rawWinsWhenFeaturesAreBig() throws Exception {
+        MeasuredReplay m = replay("big", PayloadRule.AUTO);
+        assertEquals(MeasuredCosts.Payload.RAW, m.costs().offload(1).payload());
+        assertEquals(13.2, m.latencyMs(1, true), 1e-9);
+        MeasuredReplay.Result r = fixedArm1(m);
+        assertEquals(0, r.featurePayloads());
+        assertEquals(2, r.rawPayloads());
+        assertEquals((1.5 + 13.2 + 13.2 + 1.5) / 4, r.meanLatencyMs(), 1e-9);
+    }
+
+    @Test
+    void forcedPayloadIsObeyed() throws Exception {
+        MeasuredReplay m = replay("big", PayloadRule.FEATURES);
+        assertEquals(17.0, m.latencyMs(1, true), 1e-9);
+        assertEquals(2, fixedArm1(m).featurePayloads());
+        assertEquals(13.2, replay("small", PayloadRule.RAW).latencyMs(1, true), 1e-9);
+    }
+
+    @Test
+    void boardSlowdownScalesOnlyTheDevice() throws Exception {
+        CostProfile p = CostProfile.read(TraceFiles.write(dir, "p.json", ProfileFiles.HAND));
+        MeasuredReplay m = MeasuredReplay.of(p, LinkProfile.parse("8000kbit:10ms"), 4.0, "small", PayloadRule.AUTO, 0.01,
+                0.01);
+        assertEquals(6.0 + 10.2 + 0.5, m.latencyMs(1, true), 1e-9);
+    }
+
+    @Test
+    void refusesAnotherCostModel() throws Exception {
+        MeasuredReplay m = replay("small", PayloadRule.AUTO);
+        Trace t = Trace.read(TraceFiles.write(dir, "t.csv", ProfileFiles.TRACE));
+        EngineConfig paper = new EngineConfig(2, 0.8, new PaperCost(0.1, 0.3));
+        assertThrows(IllegalArgumentException.class,
+                () -> m.run(t, Policies.parse("fixed:1", paper), paper, List.of()));
+    }
+}
