@@ -4,6 +4,8 @@ import io.splitee.model.ModelPackage;
 import io.splitee.model.ModelPackageException;
 import io.splitee.onnx.OrtSegmentRunner;
 import io.splitee.onnx.RunnerConfig;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -13,17 +15,18 @@ import java.util.Locale;
 
 /**
  * Harness: the cost of running the network in segments (one ONNX Runtime session per block and
- * per exit) against the fused whole-network graph computing the same 12 exits' logits. One sample
- * at a time, one intra-op thread, the three variants interleaved sample by sample in rotating
- * order so that machine noise hits all of them alike:
+ * per exit) against the fused whole-network graph computing the same L exits' logits. One sample
+ * at a time, one intra-op thread (so all work runs on the calling thread). Four variants run
+ * interleaved sample by sample, in rotating order, so that machine noise hits all alike:
  * <ul>
- *   <li>fused: {@code runFused} (one session run);
- *   <li>segmented: {@code runBlocks(i, i)} then {@code runExit(i)} for i = 1..L, each call timed
- *       (2L session runs; gives the per-block and per-exit latencies);
- *   <li>step: {@code runBlockWithExit(i)} for i = 1..L, the device's path (2L session runs, one
- *       copy fewer per step).
+ *   <li>fused: {@code runFused}, one session run;
+ *   <li>segmented: {@code runBlocks(i, i)} then {@code runExit(i)} for i = 1..L (2L runs);
+ *   <li>step: {@code runBlockWithExit(i)} for i = 1..L, the device's path (2L runs, one copy fewer);
+ *   <li>profiled: the segmented variant again with every call timed, for per-block and per-exit
+ *       latencies (its total is not used, the clock reads would bias it).
  * </ul>
- * Prints a Markdown report (medians in microseconds, per-boundary tensor bytes).
+ * Totals are measured as wall time and as the thread's CPU time; on a shared machine the CPU time
+ * ignores the time the thread was preempted, so its ratios are the steadier ones. Prints Markdown.
  *
  * <pre>
  * java -cp benchmarks/target/splitee-benchmarks.jar io.splitee.bench.SegmentBenchmark \
@@ -32,13 +35,15 @@ import java.util.Locale;
  */
 public final class SegmentBenchmark {
 
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private SegmentBenchmark() {
     }
 
     /**
      * Runs the benchmark and prints the report.
      *
-     * @param args {@code --model DIR --samples N --rounds R --warmup W}
+     * @param args {@code --model DIR --samples N --rounds R --warmup W --optimisation LEVEL}
      */
     public static void main(String[] args) {
         Path model = Path.of("models/fmnist-resnet12");
@@ -64,6 +69,10 @@ public final class SegmentBenchmark {
                 }
                 i++;
             }
+            if (!THREADS.isCurrentThreadCpuTimeSupported()) {
+                throw new IllegalArgumentException("this JVM cannot measure thread CPU time");
+            }
+            THREADS.setThreadCpuTimeEnabled(true);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
@@ -105,6 +114,17 @@ public final class SegmentBenchmark {
         }
     }
 
+    /** Wall and CPU nanoseconds of one variant, one entry per measured sample. */
+    private static final class Times {
+        final long[] wall;
+        final long[] cpu;
+
+        Times(int n) {
+            wall = new long[n];
+            cpu = new long[n];
+        }
+    }
+
     private static void run(Path model, int samples, int rounds, int warmup, RunnerConfig.Optimisation optimisation)
             throws ModelPackageException {
         ModelPackage pkg = ModelPackage.load(model);
@@ -124,28 +144,49 @@ public final class SegmentBenchmark {
             }
             float[] logits = new float[classes];
             float[] fusedLogits = new float[depth * classes];
-            float[] stepLogits = new float[depth * classes];
             float[] segLogits = new float[depth * classes];
+            float[] stepLogits = new float[depth * classes];
 
             int total = rounds * n;
-            long[] fused = new long[total];
-            long[] segmented = new long[total];
-            long[] step = new long[total];
+            Times fused = new Times(total);
+            Times segmented = new Times(total);
+            Times step = new Times(total);
             long[][] block = new long[depth][total];
             long[][] exit = new long[depth][total];
             double maxDiff = 0;
             for (int r = -warmup; r < rounds; r++) {
                 for (int s = 0; s < n; s++) {
                     int k = r < 0 ? 0 : r * n + s;
-                    for (int v = 0; v < 3; v++) {
-                        switch ((r + warmup + s + v) % 3) {
+                    for (int v = 0; v < 4; v++) {
+                        int variant = (r + warmup + s + v) % 4;
+                        long w0 = System.nanoTime();
+                        long c0 = THREADS.getCurrentThreadCpuTime();
+                        Times times;
+                        switch (variant) {
                             case 0 -> {
-                                long t0 = System.nanoTime();
                                 runner.runFused(inputs[s], fusedLogits);
-                                fused[k] = System.nanoTime() - t0;
+                                times = fused;
                             }
                             case 1 -> {
-                                long t0 = System.nanoTime();
+                                FloatBuffer in = inputs[s];
+                                for (int b = 1; b <= depth; b++) {
+                                    runner.runBlocks(b, b, in, act[b]);
+                                    runner.runExit(b, act[b], logits);
+                                    System.arraycopy(logits, 0, segLogits, (b - 1) * classes, classes);
+                                    in = act[b];
+                                }
+                                times = segmented;
+                            }
+                            case 2 -> {
+                                FloatBuffer in = inputs[s];
+                                for (int b = 1; b <= depth; b++) {
+                                    runner.runBlockWithExit(b, in, act[b], logits);
+                                    System.arraycopy(logits, 0, stepLogits, (b - 1) * classes, classes);
+                                    in = act[b];
+                                }
+                                times = step;
+                            }
+                            default -> {
                                 FloatBuffer in = inputs[s];
                                 for (int b = 1; b <= depth; b++) {
                                     long a = System.nanoTime();
@@ -155,21 +196,16 @@ public final class SegmentBenchmark {
                                     long d = System.nanoTime();
                                     block[b - 1][k] = c - a;
                                     exit[b - 1][k] = d - c;
-                                    System.arraycopy(logits, 0, segLogits, (b - 1) * classes, classes);
                                     in = act[b];
                                 }
-                                segmented[k] = System.nanoTime() - t0;
+                                times = null;
                             }
-                            default -> {
-                                long t0 = System.nanoTime();
-                                FloatBuffer in = inputs[s];
-                                for (int b = 1; b <= depth; b++) {
-                                    runner.runBlockWithExit(b, in, act[b], logits);
-                                    System.arraycopy(logits, 0, stepLogits, (b - 1) * classes, classes);
-                                    in = act[b];
-                                }
-                                step[k] = System.nanoTime() - t0;
-                            }
+                        }
+                        long c1 = THREADS.getCurrentThreadCpuTime();
+                        long w1 = System.nanoTime();
+                        if (times != null) {
+                            times.wall[k] = w1 - w0;
+                            times.cpu[k] = c1 - c0;
                         }
                     }
                     for (int i = 0; i < fusedLogits.length; i++) {
@@ -178,34 +214,30 @@ public final class SegmentBenchmark {
                     }
                 }
             }
-            System.out.println("graph optimisation " + optimisation);
-            report(pkg, runner, n, rounds, warmup, fused, segmented, step, block, exit, maxDiff);
+            report(pkg, runner, optimisation, n, rounds, warmup, fused, segmented, step, block, exit, maxDiff);
         }
     }
 
-    private static void report(ModelPackage pkg, OrtSegmentRunner runner, int n, int rounds, int warmup, long[] fused,
-            long[] segmented, long[] step, long[][] block, long[][] exit, double maxDiff) {
+    private static void report(ModelPackage pkg, OrtSegmentRunner runner, RunnerConfig.Optimisation optimisation,
+            int n, int rounds, int warmup, Times fused, Times segmented, Times step, long[][] block, long[][] exit,
+            double maxDiff) {
         int depth = runner.depth();
-        double f = median(fused);
-        double g = median(segmented);
-        double h = median(step);
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "model %s %s (%s), manifest sha256 %s%n", pkg.manifest().id(),
                 pkg.manifest().version(), pkg.directory(), pkg.manifestSha256()));
         out.append(String.format(Locale.ROOT, "%d samples x %d rounds (after %d warm-up rounds), 1 intra-op thread,"
-                + " variants interleaved; java %s, %d cpus, %s %s%n", n, rounds, warmup,
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                + " graph optimisation %s, variants interleaved; java %s, %d cpus, %s %s%n", n, rounds, warmup,
+                optimisation, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.arch")));
         out.append(String.format(Locale.ROOT, "max |logit difference| segmented vs fused: %.3g%n%n", maxDiff));
-        out.append("| variant (all 12 exits, one sample) | median µs | mean µs | p90 µs | ratio of medians to fused |\n");
-        out.append("|---|---:|---:|---:|---:|\n");
-        row(out, "fused graph (1 run)", fused, f);
-        row(out, "segmented: runBlocks(i,i) + runExit(i) (24 runs)", segmented, f);
-        row(out, "step: runBlockWithExit(i) (24 runs)", step, f);
-        out.append(String.format(Locale.ROOT, "%nratio of means: segmented %.3f, step %.3f; median of per-sample ratios:"
-                + " segmented %.3f, step %.3f%n%n", mean(segmented) / mean(fused), mean(step) / mean(fused),
-                medianRatio(segmented, fused), medianRatio(step, fused)));
-        out.append("| i | block i median µs | exit i median µs | block i output shape | bytes per sample |\n");
+        out.append("| variant (all ").append(depth).append(" exits, one sample) | wall median µs | wall p90 µs"
+                + " | CPU median µs | CPU mean µs | ratio to fused: wall medians | CPU medians | CPU means"
+                + " | median per-sample CPU ratio |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        row(out, "fused graph (1 run)", fused, fused);
+        row(out, "segmented: runBlocks(i,i) + runExit(i) (" + 2 * depth + " runs)", segmented, fused);
+        row(out, "step: runBlockWithExit(i) (" + 2 * depth + " runs)", step, fused);
+        out.append("\n| i | block i median µs | exit i median µs | block i output shape | bytes per sample |\n");
         out.append("|---:|---:|---:|---|---:|\n");
         out.append(String.format(Locale.ROOT, "| 0 (input) | | | %s | %d |%n",
                 Arrays.toString(pkg.manifest().input().tensor().shape()), 4L * runner.activationSize(0)));
@@ -221,22 +253,19 @@ public final class SegmentBenchmark {
         }
         out.append(String.format(Locale.ROOT, "| sum | %.1f | %.1f | | |%n", blockSum / 1e3, exitSum / 1e3));
         System.out.print(out);
-        if (g <= 0 || h <= 0) {
-            throw new IllegalStateException("no measurements");
-        }
     }
 
-    private static void row(StringBuilder out, String name, long[] t, double fusedMedian) {
-        long[] sorted = t.clone();
-        Arrays.sort(sorted);
-        out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.3f |%n", name, median(t) / 1e3,
-                mean(t) / 1e3, sorted[(int) (0.9 * (sorted.length - 1))] / 1e3, median(t) / fusedMedian));
+    private static void row(StringBuilder out, String name, Times t, Times fused) {
+        out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.3f | %.3f | %.3f | %.3f |%n", name,
+                median(t.wall) / 1e3, percentile(t.wall, 0.9) / 1e3, median(t.cpu) / 1e3, mean(t.cpu) / 1e3,
+                median(t.wall) / median(fused.wall), median(t.cpu) / median(fused.cpu), mean(t.cpu) / mean(fused.cpu),
+                medianRatio(t.cpu, fused.cpu)));
     }
 
     private static double medianRatio(long[] a, long[] b) {
         double[] r = new double[a.length];
         for (int i = 0; i < a.length; i++) {
-            r[i] = (double) a[i] / b[i];
+            r[i] = (double) a[i] / Math.max(1, b[i]);
         }
         Arrays.sort(r);
         return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
@@ -246,6 +275,12 @@ public final class SegmentBenchmark {
         long[] s = t.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
+    }
+
+    private static double percentile(long[] t, double p) {
+        long[] s = t.clone();
+        Arrays.sort(s);
+        return s[(int) Math.round(p * (s.length - 1))];
     }
 
     private static double mean(long[] t) {

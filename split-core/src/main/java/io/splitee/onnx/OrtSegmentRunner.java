@@ -27,11 +27,14 @@ import org.slf4j.LoggerFactory;
  * configured and no per-session threads (every session of every runner shares the process's one
  * intra-op pool; see {@link RunnerConfig}).
  *
- * <p><b>Memory.</b> For single samples every boundary has a preallocated direct native-order
- * buffer wrapped once in a tensor; a block writes straight into the next block's input (pinned
- * outputs), so a single-sample call allocates no tensors. Batches use direct buffers that grow to
- * the largest batch seen, wrapped in tensors that live for one call. Every tensor and result is
- * closed; {@link #close()} frees the sessions and the preallocated tensors.
+ * <p><b>Memory.</b> A caller's direct, native-order, writable buffer is used in place: the call
+ * wraps it in a tensor for its duration (inputs are read from it, outputs written straight into
+ * it), so nothing is copied. Other buffers (heap, read-only, foreign byte order) are copied into or
+ * out of the runner's own preallocated direct buffers. For single samples every boundary has such
+ * a buffer wrapped once in a tensor; a block writes straight into the next block's input (pinned
+ * outputs), so a range of blocks allocates no tensors between them. Batches use direct buffers
+ * that grow to the largest batch seen, wrapped in tensors that live for one call. Every tensor and
+ * result is closed; {@link #close()} frees the sessions and the preallocated tensors.
  *
  * <p><b>Threads.</b> Thread-safe by mutual exclusion: every method holds this runner's lock, so
  * concurrent callers run one after another (and {@code close()} never overlaps a run). For
@@ -225,12 +228,34 @@ public final class OrtSegmentRunner implements SegmentRunner {
         int inSize = boundarySize[from - 1];
         int outSize = boundarySize[to];
         checkRemaining(in, inSize, "in");
-        checkRemaining(out, outSize, "out");
-        act[from - 1].put(0, in, in.position(), inSize);
-        for (int b = from; b <= to; b++) {
-            blocks[b - 1].run(blockIn.get(b - 1), blockOut.get(b - 1));
+        checkWritable(out, outSize, "out");
+        OnnxTensor inView = null;
+        OnnxTensor outView = null;
+        try {
+            Map<String, OnnxTensor> firstIn;
+            if (zeroCopy(in, out)) {
+                inView = view(in, inSize, boundarySpec[from - 1], 1);
+                firstIn = Map.of(blocks[from - 1].inputName, inView);
+            } else {
+                act[from - 1].put(0, in, in.position(), inSize);
+                firstIn = blockIn.get(from - 1);
+            }
+            Map<String, OnnxTensor> lastOut;
+            if (zeroCopy(out, in)) {
+                outView = view(out, outSize, boundarySpec[to], 1);
+                lastOut = Map.of(blocks[to - 1].outputNames.get(0), outView);
+            } else {
+                lastOut = blockOut.get(to - 1);
+            }
+            for (int b = from; b <= to; b++) {
+                blocks[b - 1].run(b == from ? firstIn : blockIn.get(b - 1), b == to ? lastOut : blockOut.get(b - 1));
+            }
+            if (outView == null) {
+                out.put(out.position(), act[to], 0, outSize);
+            }
+        } finally {
+            closeAll(inView, outView);
         }
-        out.put(out.position(), act[to], 0, outSize);
     }
 
     @Override
@@ -245,24 +270,33 @@ public final class OrtSegmentRunner implements SegmentRunner {
         int inSize = Math.multiplyExact(batchSize, boundarySize[from - 1]);
         int outSize = Math.multiplyExact(batchSize, boundarySize[to]);
         checkRemaining(in, inSize, "in");
-        checkRemaining(out, outSize, "out");
-        for (int b = from - 1; b <= to; b++) {
-            ensureBatchCapacity(b, batchSize);
-        }
-        batchAct[from - 1].put(0, in, in.position(), inSize);
-        List<OnnxTensor> tensors = new ArrayList<>(to - from + 2);
+        checkWritable(out, outSize, "out");
+        OnnxTensor[] tensors = new OnnxTensor[to - from + 2]; // boundaries from-1..to
         try {
             for (int b = from - 1; b <= to; b++) {
-                tensors.add(batchTensor(batchAct[b], boundarySize[b], boundarySpec[b], batchSize));
+                int i = b - from + 1;
+                if (b == from - 1 && zeroCopy(in, out)) {
+                    tensors[i] = view(in, inSize, boundarySpec[b], batchSize);
+                } else if (b == to && zeroCopy(out, in)) {
+                    tensors[i] = view(out, outSize, boundarySpec[b], batchSize);
+                } else {
+                    ensureBatchCapacity(b, batchSize);
+                    if (b == from - 1) {
+                        batchAct[b].put(0, in, in.position(), inSize);
+                    }
+                    tensors[i] = view(batchAct[b].position(0), batchSize * boundarySize[b], boundarySpec[b], batchSize);
+                }
             }
             for (int b = from; b <= to; b++) {
                 Segment s = blocks[b - 1];
-                s.run(Map.of(s.inputName, tensors.get(b - from)), Map.of(s.outputNames.get(0), tensors.get(b - from + 1)));
+                s.run(Map.of(s.inputName, tensors[b - from]), Map.of(s.outputNames.get(0), tensors[b - from + 1]));
+            }
+            if (!zeroCopy(out, in)) {
+                out.put(out.position(), batchAct[to], 0, outSize);
             }
         } finally {
-            tensors.forEach(OnnxTensor::close);
+            closeAll(tensors);
         }
-        out.put(out.position(), batchAct[to], 0, outSize);
     }
 
     @Override
@@ -272,10 +306,17 @@ public final class OrtSegmentRunner implements SegmentRunner {
         int size = boundarySize[exit];
         checkRemaining(features, size, "features");
         checkLogits(logitsOut, classes);
-        act[exit].put(0, features, features.position(), size);
-        exits[exit - 1].run(exitIn.get(exit - 1), exitOut.get(exit - 1));
+        Segment s = exits[exit - 1];
+        if (zeroCopy(features, null)) {
+            try (OnnxTensor view = view(features, size, boundarySpec[exit], 1)) {
+                s.run(Map.of(s.inputName, view), exitOut.get(exit - 1));
+            }
+        } else {
+            act[exit].put(0, features, features.position(), size);
+            s.run(exitIn.get(exit - 1), exitOut.get(exit - 1));
+        }
         logits.get(0, logitsOut, 0, classes);
-        checkFinite(logitsOut, classes, exits[exit - 1].file);
+        checkFinite(logitsOut, classes, s.file);
     }
 
     @Override
@@ -291,14 +332,18 @@ public final class OrtSegmentRunner implements SegmentRunner {
         int logitCount = Math.multiplyExact(batchSize, classes);
         checkRemaining(features, size, "features");
         checkLogits(logitsOut, logitCount);
-        ensureBatchCapacity(exit, batchSize);
         if (batchLogits == null || batchLogits.capacity() < logitCount) {
             batchLogits = direct(Math.max(logitCount, batchLogits == null ? 0 : 2 * batchLogits.capacity()));
         }
-        batchAct[exit].put(0, features, features.position(), size);
+        FloatBuffer source = features;
+        if (!zeroCopy(features, null)) {
+            ensureBatchCapacity(exit, batchSize);
+            batchAct[exit].put(0, features, features.position(), size);
+            source = batchAct[exit].position(0);
+        }
         Segment s = exits[exit - 1];
-        try (OnnxTensor in = batchTensor(batchAct[exit], boundarySize[exit], boundarySpec[exit], batchSize);
-                OnnxTensor out = createTensor(batchLogits.slice(0, logitCount), new long[] {batchSize, classes})) {
+        try (OnnxTensor in = view(source, size, boundarySpec[exit], batchSize);
+                OnnxTensor out = view(batchLogits.position(0), logitCount, null, batchSize)) {
             s.run(Map.of(s.inputName, in), Map.of(s.outputNames.get(0), out));
         }
         batchLogits.get(0, logitsOut, 0, logitCount);
@@ -312,14 +357,35 @@ public final class OrtSegmentRunner implements SegmentRunner {
         int inSize = boundarySize[block - 1];
         int outSize = boundarySize[block];
         checkRemaining(in, inSize, "in");
-        checkRemaining(featuresOut, outSize, "featuresOut");
+        checkWritable(featuresOut, outSize, "featuresOut");
         checkLogits(logitsOut, classes);
-        act[block - 1].put(0, in, in.position(), inSize);
-        blocks[block - 1].run(blockIn.get(block - 1), blockOut.get(block - 1));
-        exits[block - 1].run(exitIn.get(block - 1), exitOut.get(block - 1));
-        featuresOut.put(featuresOut.position(), act[block], 0, outSize);
+        Segment b = blocks[block - 1];
+        Segment e = exits[block - 1];
+        OnnxTensor inView = null;
+        OnnxTensor outView = null;
+        try {
+            Map<String, OnnxTensor> blockInputs;
+            if (zeroCopy(in, featuresOut)) {
+                inView = view(in, inSize, boundarySpec[block - 1], 1);
+                blockInputs = Map.of(b.inputName, inView);
+            } else {
+                act[block - 1].put(0, in, in.position(), inSize);
+                blockInputs = blockIn.get(block - 1);
+            }
+            if (zeroCopy(featuresOut, in)) {
+                outView = view(featuresOut, outSize, boundarySpec[block], 1);
+                b.run(blockInputs, Map.of(b.outputNames.get(0), outView));
+                e.run(Map.of(e.inputName, outView), exitOut.get(block - 1));
+            } else {
+                b.run(blockInputs, blockOut.get(block - 1));
+                e.run(exitIn.get(block - 1), exitOut.get(block - 1));
+                featuresOut.put(featuresOut.position(), act[block], 0, outSize);
+            }
+        } finally {
+            closeAll(inView, outView);
+        }
         logits.get(0, logitsOut, 0, classes);
-        checkFinite(logitsOut, classes, exits[block - 1].file);
+        checkFinite(logitsOut, classes, e.file);
     }
 
     @Override
@@ -332,8 +398,14 @@ public final class OrtSegmentRunner implements SegmentRunner {
         int logitCount = depth * classes;
         checkRemaining(in, inSize, "in");
         checkLogits(logitsOut, logitCount);
-        act[0].put(0, in, in.position(), inSize);
-        fused.run(fusedIn, fusedOut);
+        if (zeroCopy(in, null)) {
+            try (OnnxTensor view = view(in, inSize, boundarySpec[0], 1)) {
+                fused.run(Map.of(fused.inputName, view), fusedOut);
+            }
+        } else {
+            act[0].put(0, in, in.position(), inSize);
+            fused.run(fusedIn, fusedOut);
+        }
         fusedLogits.get(0, logitsOut, 0, logitCount);
         checkFinite(logitsOut, logitCount, fused.file);
     }
@@ -375,16 +447,33 @@ public final class OrtSegmentRunner implements SegmentRunner {
         }
     }
 
-    private OnnxTensor batchTensor(FloatBuffer buffer, int perSample, TensorSpec spec, int batchSize) {
-        return createTensor(buffer.slice(0, batchSize * perSample), spec.batchShape(batchSize));
+    /**
+     * Whether a caller's buffer can back a tensor directly (no copy): direct, native byte order,
+     * writable, and not the very same object as the call's other buffer (in-place use is copied).
+     */
+    private static boolean zeroCopy(FloatBuffer buffer, FloatBuffer other) {
+        return buffer.isDirect() && !buffer.isReadOnly() && buffer.order() == ByteOrder.nativeOrder() && buffer != other;
     }
 
-    private OnnxTensor createTensor(FloatBuffer data, long[] shape) {
+    /**
+     * A tensor over {@code floats} floats of {@code buffer} from its position; lives for one call.
+     * {@code spec} null means logits {@code [batch, classes]}.
+     */
+    private OnnxTensor view(FloatBuffer buffer, int floats, TensorSpec spec, int batchSize) {
+        long[] shape = spec == null ? new long[] {batchSize, classes} : spec.batchShape(batchSize);
         try {
-            return OnnxTensor.createTensor(env, data, shape);
+            return OnnxTensor.createTensor(env, buffer.slice(buffer.position(), floats), shape);
         } catch (OrtException e) {
             throw new InferenceException("cannot create a tensor of shape " + java.util.Arrays.toString(shape) + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    private static void closeAll(OnnxTensor... tensors) {
+        for (OnnxTensor t : tensors) {
+            if (t != null) {
+                t.close();
+            }
         }
     }
 
@@ -409,6 +498,13 @@ public final class OrtSegmentRunner implements SegmentRunner {
     private static void checkBatch(int batchSize) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
+        }
+    }
+
+    private static void checkWritable(FloatBuffer buffer, int needed, String name) {
+        checkRemaining(buffer, needed, name);
+        if (buffer.isReadOnly()) {
+            throw new IllegalArgumentException(name + " is a read-only buffer");
         }
     }
 

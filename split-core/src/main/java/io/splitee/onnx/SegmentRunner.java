@@ -14,8 +14,10 @@ import java.nio.FloatBuffer;
  * <p><b>Buffers.</b> Tensors are float32, NCHW, samples back to back. Input buffers are read from
  * their position; output buffers are written from their position; no buffer's position or limit is
  * changed. A buffer must have at least the needed number of floats remaining, else
- * {@link IllegalArgumentException}. Any {@link FloatBuffer} works; direct native-order buffers copy
- * fastest.
+ * {@link IllegalArgumentException}; output buffers must be writable. Any {@link FloatBuffer} works;
+ * direct native-order buffers are fastest (an implementation may compute in them without copying).
+ * The input and output of one call must not overlap in memory, unless they are the same buffer
+ * object (then the input is read before the output is written).
  *
  * <p><b>Errors.</b> Bad arguments: {@link IllegalArgumentException}. Use after {@link #close()}:
  * {@link IllegalStateException}. A failed model run or a non-finite logit:

@@ -223,6 +223,67 @@ class OrtSegmentRunnerIT {
     }
 
     @Test
+    void directBuffersAtAnyOffsetAreUsedInPlaceWithTheSameResultsAsHeapBuffers() {
+        int depth = runner.depth();
+        int classes = runner.classes();
+        float[] x = pkg.manifest().input().normalise(pkg.samples().image(11));
+        // reference: heap buffers (copied through the runner's own buffers)
+        float[][] features = new float[depth + 1][];
+        float[][] logits = new float[depth + 1][classes];
+        features[0] = x;
+        for (int b = 1; b <= depth; b++) {
+            FloatBuffer out = FloatBuffer.allocate(runner.activationSize(b));
+            runner.runBlocks(b, b, FloatBuffer.wrap(features[b - 1]), out);
+            runner.runExit(b, out, logits[b]);
+            features[b] = out.array();
+        }
+        for (int offset : new int[] {0, 1, 3, 7}) {
+            float[] l = new float[classes];
+            for (int b = 1; b <= depth; b++) {
+                FloatBuffer in = directAt(offset, features[b - 1]);
+                FloatBuffer out = direct(runner.activationSize(b) + offset + 2).position(offset + 2);
+                runner.runBlocks(b, b, in, out);
+                assertEquals(offset, in.position());
+                assertEquals(offset + 2, out.position());
+                assertArrayEquals(features[b], copy(out, runner.activationSize(b)), "block " + b + " offset " + offset);
+                runner.runExit(b, directAt(offset, features[b]), l);
+                assertArrayEquals(logits[b], l, "exit " + b + " offset " + offset);
+                FloatBuffer stepOut = direct(runner.activationSize(b) + offset).position(offset);
+                runner.runBlockWithExit(b, in, stepOut, l);
+                assertArrayEquals(features[b], copy(stepOut, runner.activationSize(b)), "step " + b + " offset " + offset);
+                assertArrayEquals(logits[b], l, "step exit " + b + " offset " + offset);
+            }
+            FloatBuffer all = direct(runner.activationSize(depth) + offset).position(offset);
+            runner.runBlocks(1, depth, directAt(offset, x), all);
+            assertArrayEquals(features[depth], copy(all, runner.activationSize(depth)));
+            float[] fusedLogits = new float[depth * classes];
+            runner.runFused(directAt(offset, x), fusedLogits);
+            for (int b = 1; b <= depth; b++) {
+                for (int c = 0; c < classes; c++) {
+                    assertEquals(logits[b][c], fusedLogits[(b - 1) * classes + c], 1e-5);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theSameBufferMayBeInputAndOutput() {
+        float[] x = pkg.manifest().input().normalise(pkg.samples().image(5));
+        FloatBuffer h1 = FloatBuffer.allocate(runner.activationSize(1));
+        runner.runBlocks(1, 1, FloatBuffer.wrap(x), h1);
+        FloatBuffer h2 = FloatBuffer.allocate(runner.activationSize(2));
+        runner.runBlocks(2, 2, h1, h2);
+        FloatBuffer inPlace = directAt(0, h1.array());
+        runner.runBlocks(2, 2, inPlace, inPlace);
+        assertArrayEquals(h2.array(), copy(inPlace, runner.activationSize(2)));
+        FloatBuffer heapInPlace = FloatBuffer.wrap(h1.array().clone());
+        runner.runBlocks(2, 3, heapInPlace, heapInPlace);
+        FloatBuffer h3 = FloatBuffer.allocate(runner.activationSize(3));
+        runner.runBlocks(3, 3, h2, h3);
+        assertArrayEquals(h3.array(), heapInPlace.array());
+    }
+
+    @Test
     void badArgumentsAreRejectedClearly() {
         FloatBuffer in = FloatBuffer.allocate(runner.activationSize(0));
         FloatBuffer out = FloatBuffer.allocate(runner.activationSize(1));
@@ -238,6 +299,9 @@ class OrtSegmentRunnerIT {
         assertThrows(IllegalArgumentException.class, () -> runner.runBlocks(1, 1, 2, in, out));
         assertThrows(IllegalArgumentException.class, () -> runner.runExit(1, out, new float[9]));
         assertThrows(IllegalArgumentException.class, () -> runner.activationSize(13));
+        IllegalArgumentException readOnly = assertThrows(IllegalArgumentException.class,
+                () -> runner.runBlocks(1, 1, in, direct(runner.activationSize(1)).asReadOnlyBuffer()));
+        assertTrue(readOnly.getMessage().contains("read-only"), readOnly.getMessage());
     }
 
     @Test
@@ -324,6 +388,20 @@ class OrtSegmentRunnerIT {
 
     private static FloatBuffer direct(int floats) {
         return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /** A direct buffer holding {@code values} from position {@code offset} (position set there). */
+    private static FloatBuffer directAt(int offset, float[] values) {
+        FloatBuffer b = direct(offset + values.length);
+        b.put(offset, values);
+        return b.position(offset);
+    }
+
+    /** {@code n} floats of {@code b} from its position. */
+    private static float[] copy(FloatBuffer b, int n) {
+        float[] out = new float[n];
+        b.get(b.position(), out);
+        return out;
     }
 
     private static FloatBuffer direct(float[] values) {
