@@ -70,8 +70,10 @@ public final class DeviceBenchmark {
             for (int r = 0; r < rounds; r++) {
                 bare[r] = bareLoop(pkg, samples);
                 daemon[r] = daemonThroughput(pkg, broker, frames, "bench-t" + r);
-                System.out.printf(Locale.ROOT, "round %d: bare loop %.1f samples/s, daemon %.1f samples/s, ratio %.3f%n",
-                        r + 1, bare[r], daemon[r], daemon[r] / bare[r]);
+                System.out.printf(Locale.ROOT, "round %d: bare loop %.1f samples/s, daemon %.1f samples/s, ratio %.3f;"
+                                + " CPU per sample: bare %.3f ms, daemon worker thread %.3f ms (ratio %.3f)%n",
+                        r + 1, bare[r], daemon[r], daemon[r] / bare[r], bareCpuMsPerSample, workerCpuMsPerSample,
+                        bareCpuMsPerSample / workerCpuMsPerSample);
             }
             double[] ratios = new double[rounds];
             for (int r = 0; r < rounds; r++) {
@@ -101,6 +103,20 @@ public final class DeviceBenchmark {
     }
 
     /** The same ONNX Runtime calls the daemon makes for a sample that exits at the final exit. */
+    static double workerCpuMsPerSample;
+    static double bareCpuMsPerSample;
+
+    /** CPU time of the live thread with this name, in ms (-1 if absent). */
+    static double threadCpuMs(String name) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) {
+                return mx.getThreadCpuTime(t.getId()) / 1e6;
+            }
+        }
+        return -1;
+    }
+
     static double bareLoop(ModelPackage pkg, int n) throws Exception {
         try (SegmentRunner r = OrtSegmentRunner.open(pkg, RunnerConfig.defaults().withIntraOpThreads(1)
                 .withFused(false))) {
@@ -122,6 +138,7 @@ public final class DeviceBenchmark {
                 r.runExit(depth, b[depth], logits);
             }
             long t0 = System.nanoTime();
+            long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             for (int i = 0; i < n; i++) {
                 b[0].put(0, inputs[i % inputs.length]);
                 for (int k = 1; k <= depth; k++) {
@@ -129,6 +146,8 @@ public final class DeviceBenchmark {
                 }
                 r.runExit(depth, b[depth], logits);
             }
+            bareCpuMsPerSample = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()
+                    - cpu0) / 1e6 / n;
             return n / ((System.nanoTime() - t0) / 1e9);
         }
     }
@@ -186,7 +205,9 @@ public final class DeviceBenchmark {
             if (!done.await(10, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("results missing: " + done.getCount());
             }
-            return frames.length / ((System.nanoTime() - t0) / 1e9);
+            double rate = frames.length / ((System.nanoTime() - t0) / 1e9);
+            workerCpuMsPerSample = threadCpuMs("splitee-" + id + "-worker") / frames.length;
+            return rate;
         }
     }
 

@@ -187,7 +187,7 @@ public final class DeviceDaemon implements AutoCloseable {
                 .keepAlive(m.keepAlive())
                 .reconnectDelay(m.reconnectMin(), m.reconnectMax())
                 .maxInFlight(m.maxInFlight())
-                .receiveMaximum(Math.max(c.queueSize() * 2, 64))
+                .receiveMaximum((int) Math.min(65_535, Math.max(c.queueSize() * 2L, 64)))
                 .will(new MqttSettings.Will(c.statusTopic(), status(c, "offline"), 1, true));
         m.username().ifPresent(u -> b.credentials(MqttSettings.Credentials.of(u, m.password().orElse(""))));
         m.caFile().ifPresent(ca -> b.tls(m.certFile().isPresent()

@@ -7,6 +7,7 @@ import io.splitee.mqtt.UserProperty;
 import io.splitee.wire.Frame;
 import io.splitee.wire.FrameDecoder;
 import io.splitee.wire.FrameException;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -47,41 +48,37 @@ final class SampleDecoding {
 
     /** Decodes into {@code dest} (boundary 0 of the runner), which must hold the input tensor. */
     Decoded decode(Incoming m, FloatBuffer dest) {
-        byte[] payload = m.payload();
+        ByteBuffer payload = m.payloadBuffer();
         String ct = m.contentType().orElse("").toLowerCase(Locale.ROOT);
-        String fallbackId = fallbackId(m, payload);
-        if (payload.length > maxBytes) {
-            return new Decoded(fallbackId, null, "TOO_LARGE",
-                    "payload of " + payload.length + " bytes exceeds the limit of " + maxBytes + " bytes");
+        if (payload.remaining() > maxBytes) {
+            return new Decoded(fallbackId(m), null, "TOO_LARGE",
+                    "payload of " + payload.remaining() + " bytes exceeds the limit of " + maxBytes + " bytes");
         }
         if (ImageDecoder.accepts(ct)) {
             try {
-                byte[] px = images.decode(payload);
+                byte[] px = images.decode(m.payload());
                 input.normalise(px, dest);
-                return new Decoded(fallbackId, dest, null, null);
+                return new Decoded(fallbackId(m), dest, null, null);
             } catch (ImageDecoder.ImageException e) {
-                return new Decoded(fallbackId, null, "BAD_IMAGE", e.getMessage());
+                return new Decoded(fallbackId(m), null, "BAD_IMAGE", e.getMessage());
             }
         }
         if (!ct.isEmpty() && !ct.startsWith(Frame.CONTENT_TYPE)) {
-            return new Decoded(fallbackId, null, "UNSUPPORTED_CONTENT_TYPE", "content type '" + ct
+            return new Decoded(fallbackId(m), null, "UNSUPPORTED_CONTENT_TYPE", "content type '" + ct
                     + "' is not supported on the samples topic (" + Frame.CONTENT_TYPE + ", image/png, image/jpeg)");
         }
         Frame f;
         try {
-            f = frames.decode(payload);
+            // straight into the runner's input buffer, once the frame is validated
+            f = frames.decode(payload, n -> dest.clear());
         } catch (FrameException e) {
-            String id = e.sampleId().orElse(fallbackId);
-            return new Decoded(id, null, e.code().name(), e.getMessage());
+            return new Decoded(e.sampleId().orElseGet(() -> fallbackId(m)), null, e.code().name(), e.getMessage());
         }
+        dest.clear();
         if (f.kind() != Frame.Kind.SAMPLE) {
             return new Decoded(f.sampleId(), null, "BAD_KIND",
                     "the samples topic takes sample frames (block 0); this frame carries features after block " + f.block());
         }
-        FloatBuffer data = f.data();
-        dest.clear();
-        dest.put(data);
-        dest.flip();
         return new Decoded(f.sampleId(), dest, null, null);
     }
 
@@ -96,7 +93,8 @@ final class SampleDecoding {
         return decode(m, scratch).sampleId();
     }
 
-    private static String fallbackId(Incoming m, byte[] payload) {
+    /** The id of a message that carries none in a frame (computed only when needed: it hashes the payload). */
+    private static String fallbackId(Incoming m) {
         for (UserProperty p : m.userProperties()) {
             if ("sample-id".equals(p.name()) && validId(p.value())) {
                 return p.value();
@@ -110,7 +108,9 @@ final class SampleDecoding {
             }
         }
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(payload);
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(m.payloadBuffer());
+            byte[] d = md.digest();
             return "img-" + HexFormat.of().formatHex(d, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always present", e);
