@@ -83,7 +83,8 @@ public final class DeviceBenchmark {
             System.out.printf(Locale.ROOT, "THROUGHPUT daemon/bare: median %.3f (min %.3f, max %.3f)%n",
                     ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
 
-            addedLatency(pkg, broker, frames, Math.min(samples, 600), 100);
+            addedLatency(pkg, broker, frames, Math.min(samples, 600), 100, false);
+            addedLatency(pkg, broker, frames, Math.min(samples, 600), 100, true);
             residentMemory(broker, model, deviceJar, frames, Math.min(samples, 1500));
         }
     }
@@ -211,20 +212,37 @@ public final class DeviceBenchmark {
         }
     }
 
-    static void addedLatency(ModelPackage pkg, MosquittoBroker broker, byte[][] frames, int n, int rate)
-            throws Exception {
+    static void addedLatency(ModelPackage pkg, MosquittoBroker broker, byte[][] frames, int n, int rate,
+                             boolean offload) throws Exception {
         Path state = Files.createTempDirectory("bench-state");
-        String id = "bench-lat";
+        String id = offload ? "bench-lat-off" : "bench-lat";
+        Map<String, String> o = new HashMap<>(Map.of("device.id", id, "mqtt.uri", broker.uri(),
+                "model.dir", pkg.directory().toString(), "state.dir", state.toString(),
+                "runtime.intra-op-threads", "1", "queue.size", "10000"));
+        if (offload) { // every sample offloaded after block 6 (fp16 features), answered by the real gateway
+            o.put("policy", "fixed:6");
+            o.put("policy.threshold", "1.0");
+            o.put("cost.mode", "paper");
+        } else {
+            o.put("policy", "final");
+        }
+        DeviceConfig cfg = DeviceConfig.load(null, Map.of(), o);
+        io.splitee.gateway.service.Gateway gateway = offload ? io.splitee.gateway.service.Gateway.start(
+                io.splitee.gateway.config.GatewayConfig.load(null, Map.of(), Map.of("gateway.id", "bench-gw",
+                        "mqtt.uri", broker.uri(), "models", pkg.directory().toString(), "workers", "1",
+                        "runtime.intra-op-threads", "1", "mqtt.session-expiry", "0s"))) : null;
         Map<String, Long> sent = new ConcurrentHashMap<>();
         List<Double> added = java.util.Collections.synchronizedList(new ArrayList<>());
         CountDownLatch done = new CountDownLatch(n);
-        try (DeviceDaemon d = DeviceDaemon.start(config(broker, pkg, id, state));
+        try (DeviceDaemon d = DeviceDaemon.start(cfg);
              Transport sub = subscriber(broker, id, r -> {
                  long now = System.nanoTime();
                  Long t = sent.get(r.sampleId());
                  boolean warmUp = Integer.parseInt(r.sampleId().substring(2)) < 100; // JIT warm-up
                  if (t != null && !warmUp && r.timings().deviceCompute() != null) {
-                     added.add((now - t - r.timings().deviceCompute().toNanos()) / 1e6);
+                     long model = r.timings().deviceCompute().toNanos()
+                             + (r.timings().gatewayCompute() == null ? 0 : r.timings().gatewayCompute().toNanos());
+                     added.add((now - t - model) / 1e6);
                  }
                  done.countDown();
              });
@@ -241,10 +259,15 @@ public final class DeviceBenchmark {
                         .contentType(Frame.CONTENT_TYPE).build());
             }
             done.await(5, TimeUnit.MINUTES);
+        } finally {
+            if (gateway != null) {
+                gateway.close();
+            }
         }
         double[] s = added.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        System.out.printf(Locale.ROOT, "ADDED LATENCY local exits at %d samples/s (%d samples after 100 warm-up): "
-                        + "p50 %.2f ms, p99 %.2f ms%n", rate, s.length, s[s.length / 2],
+        System.out.printf(Locale.ROOT, "ADDED LATENCY %s at %d samples/s (%d samples after 100 warm-up): "
+                        + "p50 %.2f ms, p99 %.2f ms%n", offload ? "offloads (gateway time incl. its queueing "
+                        + "subtracted)" : "local exits", rate, s.length, s[s.length / 2],
                 s[(int) Math.floor(s.length * 0.99)]);
     }
 
