@@ -28,8 +28,23 @@ final class RunCommand implements Callable<Integer> {
             description = "override one configuration key (repeatable), e.g. --set policy=splitee-s")
     List<String> sets = List.of();
 
+    /**
+     * The daemon logs one line per event to stdout (journald collects it), with time and thread; set
+     * before the first logger exists, and only where the user gave no {@code -D} of their own.
+     * ({@code simulate --json} keeps stdout for its JSON: only {@code run} does this.)
+     */
+    static void logToStdout() {
+        String p = "org.slf4j.simpleLogger.";
+        System.getProperties().putIfAbsent(p + "logFile", "System.out");
+        System.getProperties().putIfAbsent(p + "showDateTime", "true");
+        System.getProperties().putIfAbsent(p + "dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        System.getProperties().putIfAbsent(p + "showShortLogName", "true");
+        System.getProperties().putIfAbsent(p + "log.org.eclipse.paho", "warn");
+    }
+
     @Override
     public Integer call() throws Exception {
+        logToStdout();
         Map<String, String> overrides = new LinkedHashMap<>();
         for (String s : sets) {
             int eq = s.indexOf('=');
