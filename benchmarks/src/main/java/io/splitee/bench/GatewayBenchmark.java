@@ -213,9 +213,8 @@ public final class GatewayBenchmark {
             float[][] decoded = new float[distinct][];
             ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
             List<TensorSpec> tensors = new ArrayList<>();
-            tensors.add(TensorSpec.float32(pkg.manifest().input().tensor().shape()));
-            for (int i = 1; i <= pkg.depth(); i++) {
-                tensors.add(TensorSpec.float32(pkg.manifest().block(i).output().shape()));
+            for (int b = 0; b <= pkg.depth(); b++) {
+                tensors.add(TensorSpec.float32(pkg.boundaryShape(b)));
             }
             try (SegmentRunner r = OrtSegmentRunner.open(pkg, rc); FrameEncoder enc = new FrameEncoder();
                  FrameDecoder dec = new FrameDecoder(ModelCatalog.of(pkg.manifest().id(), hash, tensors))) {

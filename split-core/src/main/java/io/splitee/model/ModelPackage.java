@@ -298,6 +298,21 @@ public final class ModelPackage {
         return manifest.depth();
     }
 
+    /**
+     * The per-sample shape of the tensor at a block boundary: 0 is the network input, {@code i} is
+     * block {@code i}'s output (exit {@code i}'s and block {@code i+1}'s input).
+     *
+     * @param boundary 0..L
+     * @return a copy of the shape
+     * @throws IllegalArgumentException if the boundary is out of range
+     */
+    public int[] boundaryShape(int boundary) {
+        if (boundary < 0 || boundary > depth()) {
+            throw new IllegalArgumentException("boundary must be 0.." + depth() + ", got " + boundary);
+        }
+        return boundary == 0 ? manifest.input().tensor().shape() : manifest.block(boundary).output().shape();
+    }
+
     /** @return the class names, index = class id */
     public List<String> labels() {
         return manifest.labels();

@@ -44,6 +44,10 @@ class ModelPackageTest {
         assertTrue(Files.isRegularFile(pkg.trace("clean")));
         assertEquals(pkg.traces().keySet(), m.traces().keySet());
         assertThrows(IllegalArgumentException.class, () -> pkg.trace("no-such-trace"));
+        assertArrayEquals(new int[] {1, 28, 28}, pkg.boundaryShape(0));
+        assertArrayEquals(new int[] {16, 28, 28}, pkg.boundaryShape(4));
+        assertArrayEquals(new int[] {64, 7, 7}, pkg.boundaryShape(12));
+        assertThrows(IllegalArgumentException.class, () -> pkg.boundaryShape(13));
     }
 
     @Test

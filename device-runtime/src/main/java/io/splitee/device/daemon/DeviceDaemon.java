@@ -97,9 +97,8 @@ public final class DeviceDaemon implements AutoCloseable {
 
         ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
         List<TensorSpec> tensors = new ArrayList<>();
-        tensors.add(TensorSpec.float32(pkg.manifest().input().tensor().shape()));
-        for (int i = 1; i <= depth; i++) {
-            tensors.add(TensorSpec.float32(pkg.manifest().block(i).output().shape()));
+        for (int b = 0; b <= depth; b++) {
+            tensors.add(TensorSpec.float32(pkg.boundaryShape(b)));
         }
         this.decoder = new FrameDecoder(ModelCatalog.of(pkg.manifest().id(), hash, tensors), DecodeLimits.DEFAULT);
 

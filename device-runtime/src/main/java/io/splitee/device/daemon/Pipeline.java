@@ -177,8 +177,7 @@ final class Pipeline {
         this.tensorAt = new TensorSpec[depth + 1];
         this.boundary = new FloatBuffer[depth + 1];
         for (int i = 0; i <= depth; i++) {
-            int[] shape = i == 0 ? pkg.manifest().input().tensor().shape() : pkg.manifest().block(i).output().shape();
-            tensorAt[i] = TensorSpec.float32(shape);
+            tensorAt[i] = TensorSpec.float32(pkg.boundaryShape(i));
             boundary[i] = ByteBuffer.allocateDirect(runner.activationSize(i) * Float.BYTES)
                     .order(ByteOrder.nativeOrder()).asFloatBuffer();
         }

@@ -58,9 +58,8 @@ final class TestResponder implements AutoCloseable {
         this.perBlockDelay = perBlockDelay;
         this.runner = OrtSegmentRunner.open(pkg, RunnerConfig.defaults().withIntraOpThreads(1).withFused(false));
         List<TensorSpec> tensors = new ArrayList<>();
-        tensors.add(TensorSpec.float32(pkg.manifest().input().tensor().shape()));
-        for (int i = 1; i <= runner.depth(); i++) {
-            tensors.add(TensorSpec.float32(pkg.manifest().block(i).output().shape()));
+        for (int b = 0; b <= runner.depth(); b++) {
+            tensors.add(TensorSpec.float32(pkg.boundaryShape(b)));
         }
         this.decoder = new FrameDecoder(ModelCatalog.of(pkg.manifest().id(),
                 new ManifestHash(pkg.manifestSha256Bytes()), tensors));

@@ -32,9 +32,8 @@ final class ServedModel {
         this.labels = pkg.labels();
         this.classes = labels.size();
         List<TensorSpec> t = new ArrayList<>();
-        t.add(TensorSpec.float32(pkg.manifest().input().tensor().shape()));
-        for (int i = 1; i <= depth; i++) {
-            t.add(TensorSpec.float32(pkg.manifest().block(i).output().shape()));
+        for (int b = 0; b <= depth; b++) {
+            t.add(TensorSpec.float32(pkg.boundaryShape(b)));
         }
         this.tensorAfterBlock = List.copyOf(t);
     }
