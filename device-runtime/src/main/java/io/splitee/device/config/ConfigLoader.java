@@ -150,7 +150,7 @@ final class ConfigLoader {
             DeviceConfig.Offload offload = new DeviceConfig.Offload(required("offload.encoding"),
                     bool("offload.deflate"), duration("offload.deadline"),
                     enumOf("offload.fallback", DeviceConfig.Offload.Fallback.class), integer("offload.max-pending"),
-                    duration("offload.probe-interval"), enumOf("offload.payload", DeviceConfig.Offload.Payload.class));
+                    duration("offload.probe-interval"), enumOf("offload.payload", io.splitee.device.cost.MeasuredCosts.PayloadRule.class));
             return new DeviceConfig(required("device.id"), mqtt, Path.of(required("model.dir")),
                     integer("runtime.intra-op-threads"), policy, cost, offload, integer("queue.size"),
                     Path.of(required("state.dir")), duration("state.save-interval"), integer("metrics.port"),

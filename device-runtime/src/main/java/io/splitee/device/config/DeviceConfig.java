@@ -1,5 +1,6 @@
 package io.splitee.device.config;
 
+import io.splitee.device.cost.MeasuredCosts;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -219,12 +220,9 @@ public record DeviceConfig(
      * @param payload       what an offload carries: auto (cheapest by measured cost), features, raw
      */
     public record Offload(String encoding, boolean deflate, Duration deadline, Fallback fallback, int maxPending,
-                          Duration probeInterval, Payload payload) {
+                          Duration probeInterval, MeasuredCosts.PayloadRule payload) {
         /** What the device does when an offload is not answered in time. */
         public enum Fallback { COMPLETE, DEGRADED }
-
-        /** What an offload carries. */
-        public enum Payload { AUTO, FEATURES, RAW }
 
         private static final Pattern ENCODING = Pattern.compile("fp32|fp16|int8|int8-channel");
 

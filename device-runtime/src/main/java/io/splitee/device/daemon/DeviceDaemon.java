@@ -104,23 +104,18 @@ public final class DeviceDaemon implements AutoCloseable {
 
         MeasuredCosts measured = null;
         CostModel costModel;
+        int offset = config.policy().rawSampleArm() ? 1 : 0; // the engine's arm k is the live arm k - offset
         if (config.cost().mode() == DeviceConfig.Cost.Mode.PAPER) {
             costModel = new PaperCost(config.cost().lambda(), config.cost().offloadCost());
         } else {
             long[] frameBytes = frameSizes(pkg, hash, tensors, Pipeline.encodingOf(config.offload().encoding()));
             IntToLongFunction featureBytes = a -> frameBytes[a];
-            MeasuredCosts.PayloadRule rule = switch (config.offload().payload()) {
-                case AUTO -> MeasuredCosts.PayloadRule.AUTO;
-                case FEATURES -> MeasuredCosts.PayloadRule.FEATURES;
-                case RAW -> MeasuredCosts.PayloadRule.RAW;
-            };
-            MeasuredCosts m = new MeasuredCosts(estimates, config.cost().perDeviceMs(), config.cost().perLinkMs(), rule,
-                    featureBytes, frameBytes[0]);
+            MeasuredCosts m = new MeasuredCosts(estimates, config.cost().perDeviceMs(), config.cost().perLinkMs(),
+                    config.offload().payload(), featureBytes, frameBytes[0]);
             measured = m;
-            int offset = rawSampleArm(config) ? 1 : 0;
             costModel = (arm, offloaded) -> offloaded ? m.offload(arm - offset).cost() : m.onDevice(arm - offset);
         }
-        EngineConfig engineConfig = new EngineConfig(depth + (rawSampleArm(config) ? 1 : 0),
+        EngineConfig engineConfig = new EngineConfig(depth + offset,
                 config.policy().threshold(), costModel, config.policy().ucbC(), config.policy().seed());
         this.policy = restoreOrCreate(engineConfig);
 
@@ -167,15 +162,6 @@ public final class DeviceDaemon implements AutoCloseable {
             throw e;
         }
         return d;
-    }
-
-    /**
-     * Whether the engine gets the live arm 0 (send the raw sample, compute nothing). The configuration
-     * allows it only in measured cost mode with an adaptive policy; the baselines and the paper's
-     * setting keep arms 1..L.
-     */
-    static boolean rawSampleArm(DeviceConfig c) {
-        return c.policy().rawSampleArm();
     }
 
     static MqttSettings mqttSettings(DeviceConfig c) {

@@ -202,10 +202,6 @@ final class Pipeline {
         return pending.isEmpty() && publishing.isEmpty();
     }
 
-    int pendingCount() {
-        return pending.size();
-    }
-
     // ------------------------------------------------------------------------------------------ samples
 
     /** Handles one sample from the queue. */
@@ -434,13 +430,13 @@ final class Pipeline {
     private MeasuredCosts.Payload choosePayload(int arm) {
         if (measured != null) {
             MeasuredCosts.Payload best = measured.offload(arm).payload();
-            if (config.offload().payload() == DeviceConfig.Offload.Payload.AUTO && arm > 0
+            if (config.offload().payload() == MeasuredCosts.PayloadRule.AUTO && arm > 0
                     && ++payloadChoices % PAYLOAD_EXPLORE_EVERY == 0) {
                 return best == MeasuredCosts.Payload.RAW ? MeasuredCosts.Payload.FEATURES : MeasuredCosts.Payload.RAW;
             }
             return best;
         }
-        return config.offload().payload() == DeviceConfig.Offload.Payload.RAW
+        return config.offload().payload() == MeasuredCosts.PayloadRule.RAW
                 ? MeasuredCosts.Payload.RAW : MeasuredCosts.Payload.FEATURES;
     }
 
