@@ -59,12 +59,24 @@ public final class DeviceBenchmark {
         int samples = Integer.parseInt(a.getOrDefault("--samples", "2000"));
         int rounds = Integer.parseInt(a.getOrDefault("--rounds", "3"));
         Path deviceJar = Path.of(a.getOrDefault("--device-jar", "device-runtime/target/splitee-device.jar"));
+        if (a.containsKey("--bare-only")) { // the child process of the isolated mode
+            bareLoop(ModelPackage.load(model), samples, Integer.parseInt(a.get("--bare-only")));
+            System.out.printf(Locale.ROOT, "BARE %.3f %.6f%n", lastBareRate, bareCpuMsPerSample);
+            return;
+        }
         ModelPackage pkg = ModelPackage.load(model);
+        if (a.containsKey("--device-cpus")) {
+            int warmup = Integer.parseInt(a.getOrDefault("--warmup", "1000"));
+            deviceJvmOpts = a.getOrDefault("--device-jvm-opts", "");
+            isolated(pkg, model, deviceJar, frames(pkg, samples), frames(pkg, warmup, "w-"), rounds,
+                    a.get("--device-cpus"));
+            return;
+        }
         byte[][] frames = frames(pkg, samples);
         System.out.printf(Locale.ROOT, "model %s, %d samples per run, %d rounds, 1 intra-op thread%n",
                 pkg.manifest().id(), samples, rounds);
 
-        try (MosquittoBroker broker = MosquittoBroker.start()) {
+        try (MosquittoBroker broker = MosquittoBroker.builder().maxQueuedMessages(0).start()) { // bursts beyond 1000
             double[] bare = new double[rounds];
             double[] daemon = new double[rounds];
             for (int r = 0; r < rounds; r++) {
@@ -90,13 +102,17 @@ public final class DeviceBenchmark {
     }
 
     static byte[][] frames(ModelPackage pkg, int n) {
+        return frames(pkg, n, "b-");
+    }
+
+    static byte[][] frames(ModelPackage pkg, int n, String idPrefix) {
         ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
         TensorSpec in = TensorSpec.float32(pkg.manifest().input().tensor().shape());
         byte[][] out = new byte[n][];
         try (FrameEncoder e = new FrameEncoder()) {
             for (int i = 0; i < n; i++) {
                 float[] x = pkg.manifest().input().normalise(pkg.samples().image(i % pkg.samples().count()));
-                out[i] = e.encode(Frame.sample(pkg.manifest().id(), hash, 0, in, "b-" + i, Instant.now(),
+                out[i] = e.encode(Frame.sample(pkg.manifest().id(), hash, 0, in, idPrefix + i, Instant.now(),
                         FloatBuffer.wrap(x)));
             }
         }
@@ -118,7 +134,13 @@ public final class DeviceBenchmark {
         return -1;
     }
 
+    static double lastBareRate;
+
     static double bareLoop(ModelPackage pkg, int n) throws Exception {
+        return bareLoop(pkg, n, 200);
+    }
+
+    static double bareLoop(ModelPackage pkg, int n, int warmup) throws Exception {
         try (SegmentRunner r = OrtSegmentRunner.open(pkg, RunnerConfig.defaults().withIntraOpThreads(1)
                 .withFused(false))) {
             int depth = r.depth();
@@ -131,7 +153,7 @@ public final class DeviceBenchmark {
             for (int i = 0; i < inputs.length; i++) {
                 inputs[i] = pkg.manifest().input().normalise(pkg.samples().image(i));
             }
-            for (int i = 0; i < 200; i++) { // warm-up
+            for (int i = 0; i < warmup; i++) { // warm-up
                 b[0].put(0, inputs[i % inputs.length]);
                 for (int k = 1; k <= depth; k++) {
                     r.runBlocks(k, k, b[k - 1], b[k]);
@@ -149,7 +171,8 @@ public final class DeviceBenchmark {
             }
             bareCpuMsPerSample = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()
                     - cpu0) / 1e6 / n;
-            return n / ((System.nanoTime() - t0) / 1e9);
+            lastBareRate = n / ((System.nanoTime() - t0) / 1e9);
+            return lastBareRate;
         }
     }
 
@@ -323,5 +346,154 @@ public final class DeviceBenchmark {
             }
         }
         return -1;
+    }
+
+    // ------------------------------------------------------------------ isolated mode: the device's own cores
+
+    /**
+     * Throughput with the device on its own cores, as on a board: the bare loop and the daemon each run
+     * as a child JVM pinned with {@code taskset} to {@code cpus}; this JVM (publisher, subscriber) and
+     * the broker should be pinned elsewhere by the caller ({@code taskset -c 1 java ...}). Both children
+     * warm up on {@code warmup} samples first. Reports samples/s and the daemon's CPU per sample by
+     * thread group, read from /proc.
+     */
+    static void isolated(ModelPackage pkg, Path model, Path jar, byte[][] frames, byte[][] warmFrames, int rounds,
+                         String cpus) throws Exception {
+        int warmup = warmFrames.length;
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String self = Path.of(DeviceBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        System.out.printf(Locale.ROOT, "isolated: device JVMs pinned to CPUs %s; %d warm-up + %d timed samples%n",
+                cpus, warmup, frames.length);
+        double[] ratios = new double[rounds];
+        try (MosquittoBroker broker = MosquittoBroker.builder().maxQueuedMessages(0).start()) { // bursts beyond 1000
+            System.out.println("  broker log: " + broker.logFile());
+            for (int r = 0; r < rounds; r++) {
+                Process b = new ProcessBuilder("taskset", "-c", cpus, java, "-cp", self,
+                        DeviceBenchmark.class.getName(), "--model", model.toString(), "--samples",
+                        String.valueOf(frames.length), "--bare-only", String.valueOf(warmup))
+                        .redirectErrorStream(true).start();
+                String out = new String(b.getInputStream().readAllBytes());
+                b.waitFor();
+                String line = out.lines().filter(l -> l.startsWith("BARE ")).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("bare child failed: " + out));
+                String[] f = line.split(" ");
+                double bare = Double.parseDouble(f[1]);
+                double bareCpu = Double.parseDouble(f[2]);
+                double[] d = daemonIsolated(broker, model, jar, frames, warmFrames, cpus, "i" + r, java);
+                ratios[r] = d[0] / bare;
+                System.out.printf(Locale.ROOT, "round %d: bare %.1f samples/s (%.3f ms CPU), daemon %.1f samples/s, "
+                                + "ratio %.3f; daemon CPU per sample %.3f ms (worker %.3f, MQTT %.3f, other %.3f)%n",
+                        r + 1, bare, bareCpu, d[0], ratios[r], d[1], d[2], d[3], d[1] - d[2] - d[3]);
+            }
+        }
+        Arrays.sort(ratios);
+        System.out.printf(Locale.ROOT, "ISOLATED THROUGHPUT daemon/bare: median %.3f (min %.3f, max %.3f)%n",
+                ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
+    }
+
+    /** Extra JVM options for the daemon's process in the isolated mode (space-separated). */
+    static String deviceJvmOpts = "";
+
+    /** {samples/s, CPU ms per sample total, worker, MQTT client threads}. */
+    static double[] daemonIsolated(MosquittoBroker broker, Path model, Path jar, byte[][] frames,
+                                   byte[][] warmFrames, String cpus, String id, String java) throws Exception {
+        int warmup = warmFrames.length;
+        Path state = Files.createTempDirectory("bench-iso");
+        Path log = state.resolve("device.log");
+        List<String> cmd = new ArrayList<>(List.of("taskset", "-c", cpus, java));
+        for (String o : deviceJvmOpts.trim().split("\\s+")) {
+            if (!o.isEmpty()) {
+                cmd.add(o);
+            }
+        }
+        cmd.addAll(List.of("-jar", jar.toString(), "run",
+                "--set", "device.id=" + id, "--set", "mqtt.uri=" + broker.uri(), "--set", "model.dir=" + model,
+                "--set", "state.dir=" + state, "--set", "policy=final", "--set", "runtime.intra-op-threads=1",
+                "--set", "queue.size=100000", "--set", "mqtt.max-in-flight=64"));
+        System.out.println("  daemon log: " + log);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(log).contains("serving")) {
+                if (!p.isAlive() || System.nanoTime() > end) {
+                    throw new IllegalStateException("device did not start: " + Files.readString(log));
+                }
+                Thread.sleep(100);
+            }
+            java.util.concurrent.atomic.AtomicReference<CountDownLatch> latch =
+                    new java.util.concurrent.atomic.AtomicReference<>(new CountDownLatch(warmup));
+            try (Transport sub = subscriber(broker, id, r -> latch.get().countDown());
+                 Transport pub = publisher(broker, id + "-pub")) {
+                send(pub, id, warmFrames);
+                if (!latch.get().await(5, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("warm-up results missing");
+                }
+                CountDownLatch done = new CountDownLatch(frames.length);
+                latch.set(done);
+                Map<String, Long> cpu0 = threadCpuTicks(p.pid());
+                Files.writeString(state.resolve("timed-start"), "");
+                System.out.println("  timed phase starts");
+                long t0 = System.nanoTime();
+                send(pub, id, frames);
+                if (!done.await(10, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("results missing: " + done.getCount());
+                }
+                double rate = frames.length / ((System.nanoTime() - t0) / 1e9);
+                Map<String, Long> cpu1 = threadCpuTicks(p.pid());
+                double tick = 1000.0 / 100; // ms per clock tick (USER_HZ 100)
+                double total = 0;
+                double worker = 0;
+                double mqtt = 0;
+                for (Map.Entry<String, Long> e : cpu1.entrySet()) {
+                    double ms = (e.getValue() - cpu0.getOrDefault(e.getKey(), 0L)) * tick;
+                    total += ms;
+                    String name = e.getKey().substring(e.getKey().indexOf(' ') + 1);
+                    if (name.endsWith("-worker") || name.startsWith("splitee-" + id + "-w")) {
+                        worker += ms;
+                    } else if (name.startsWith("MQTT")) {
+                        mqtt += ms;
+                    }
+                }
+                Map<String, Double> byName = new java.util.TreeMap<>();
+                for (Map.Entry<String, Long> e : cpu1.entrySet()) {
+                    String name = e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[0-9]+$", "#");
+                    byName.merge(name, (e.getValue() - cpu0.getOrDefault(e.getKey(), 0L)) * tick / frames.length,
+                            Double::sum);
+                }
+                byName.values().removeIf(v -> v < 0.005);
+                System.out.println("  daemon CPU ms/sample by thread: " + byName);
+                int n = frames.length;
+                return new double[] {rate, total / n, worker / n, mqtt / n};
+            }
+        } finally {
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void send(Transport pub, String id, byte[][] frames) {
+        for (byte[] f : frames) {
+            pub.publish(Outgoing.builder("splitee/" + id + "/samples", f).qos(1).contentType(Frame.CONTENT_TYPE)
+                    .build());
+        }
+    }
+
+    /** "tid name" to utime + stime in clock ticks, for every thread of a process. */
+    static Map<String, Long> threadCpuTicks(long pid) throws Exception {
+        Map<String, Long> out = new HashMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = Files.readString(t.resolve("comm")).trim();
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.put(t.getFileName() + " " + name, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (java.io.IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return out;
     }
 }

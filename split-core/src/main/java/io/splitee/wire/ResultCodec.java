@@ -1,13 +1,13 @@
 package io.splitee.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -49,48 +49,54 @@ public final class ResultCodec {
 
     /** UTF-8 JSON of the message; absent optional fields are omitted. */
     public static byte[] toJson(ResultMessage m) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("schema", SCHEMA);
-        o.put("sample_id", m.sampleId());
-        o.put("device", m.device());
-        o.put("model_id", m.modelId());
-        o.put("status", m.status().jsonName());
-        o.put("computed_at", m.computedAt().jsonName());
-        o.put("split_block", m.splitBlock());
-        if (m.encoding() != null) {
-            o.put("encoding", m.encoding().jsonName());
-            o.put("compression", m.compression().jsonName());
+        // Streamed, not built as a tree: the device writes one per sample on its answer thread.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(384);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(bytes)) {
+            g.writeStartObject();
+            g.writeNumberField("schema", SCHEMA);
+            g.writeStringField("sample_id", m.sampleId());
+            g.writeStringField("device", m.device());
+            g.writeStringField("model_id", m.modelId());
+            g.writeStringField("status", m.status().jsonName());
+            g.writeStringField("computed_at", m.computedAt().jsonName());
+            g.writeNumberField("split_block", m.splitBlock());
+            if (m.encoding() != null) {
+                g.writeStringField("encoding", m.encoding().jsonName());
+                g.writeStringField("compression", m.compression().jsonName());
+            }
+            if (m.prediction() != null) {
+                g.writeObjectFieldStart("prediction");
+                g.writeNumberField("class_index", m.prediction().classIndex());
+                g.writeStringField("label", m.prediction().label());
+                g.writeNumberField("confidence", m.prediction().confidence());
+                g.writeNumberField("exit", m.prediction().exit());
+                g.writeEndObject();
+            }
+            if (m.finalExitConfidence() != null) {
+                g.writeNumberField("final_exit_confidence", m.finalExitConfidence());
+            }
+            g.writeObjectFieldStart("timings_us");
+            writeMicros(g, "device_compute", m.timings().deviceCompute());
+            writeMicros(g, "link", m.timings().link());
+            writeMicros(g, "gateway_compute", m.timings().gatewayCompute());
+            writeMicros(g, "end_to_end", m.timings().endToEnd());
+            g.writeEndObject();
+            if (m.error() != null) {
+                g.writeObjectFieldStart("error");
+                g.writeStringField("code", m.error().code());
+                g.writeStringField("message", m.error().message());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing JSON to memory failed", e);
         }
-        if (m.prediction() != null) {
-            ObjectNode p = o.putObject("prediction");
-            p.put("class_index", m.prediction().classIndex());
-            p.put("label", m.prediction().label());
-            p.put("confidence", m.prediction().confidence());
-            p.put("exit", m.prediction().exit());
-        }
-        if (m.finalExitConfidence() != null) {
-            o.put("final_exit_confidence", m.finalExitConfidence());
-        }
-        ObjectNode t = o.putObject("timings_us");
-        putMicros(t, "device_compute", m.timings().deviceCompute());
-        putMicros(t, "link", m.timings().link());
-        putMicros(t, "gateway_compute", m.timings().gatewayCompute());
-        putMicros(t, "end_to_end", m.timings().endToEnd());
-        if (m.error() != null) {
-            ObjectNode e = o.putObject("error");
-            e.put("code", m.error().code());
-            e.put("message", m.error().message());
-        }
-        try {
-            return MAPPER.writeValueAsBytes(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("serialising a JSON tree failed", e);
-        }
+        return bytes.toByteArray();
     }
 
-    private static void putMicros(ObjectNode t, String name, Duration d) {
+    private static void writeMicros(JsonGenerator g, String name, Duration d) throws IOException {
         if (d != null) {
-            t.put(name, d.toNanos() / 1000);
+            g.writeNumberField(name, d.toNanos() / 1000);
         }
     }
 

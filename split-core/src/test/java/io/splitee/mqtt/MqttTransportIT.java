@@ -243,6 +243,81 @@ class MqttTransportIT {
         assertTrue(pahoMax.get() <= 16, "Paho counted " + pahoMax.get() + " in flight");
     }
 
+    /**
+     * One client both receives QoS 1 messages (acknowledged by hand, from one thread) and publishes
+     * QoS 1 messages (from another), the device's and the gateway's pattern. Paho 1.2.5 keeps the
+     * tokens of both directions in one store keyed by packet id, so a PUBACK we send for incoming
+     * packet N while our own PUBLISH N is in flight replaces that publish's token there (this happens
+     * a few times per thousand messages here). Every publish must still complete and return its
+     * in-flight slot: a regression guard for the answer stage, which publishes and acknowledges on
+     * different threads.
+     */
+    @Test
+    void acknowledgingAndPublishingWithTheSamePacketIdsLosesNoCompletion() throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder().maxQueuedMessages(0));
+        PahoTransport both = transport(settings("ids-both", broker.uri()).receiveMaximum(200)
+                .backpressureTimeout(Duration.ofSeconds(20)).build());
+        PahoTransport feeder = transport(settings("ids-feeder", broker.uri()).build());
+        PahoTransport sink = transport(settings("ids-sink", broker.uri()).receiveMaximum(1000).build());
+        BlockingQueue<Incoming> inbox = new LinkedBlockingQueue<>();
+        AtomicInteger sunk = new AtomicInteger();
+        both.subscribe("splitee/ids/in", 1, inbox::add);
+        sink.subscribe("splitee/ids/out", 1, m -> {
+            sunk.incrementAndGet();
+            sink.ack(m);
+        });
+        both.start();
+        feeder.start();
+        sink.start();
+
+        int n = 3000;
+        Thread feed = new Thread(() -> {
+            for (int i = 0; i < n; i++) {
+                feeder.publish(Outgoing.of("splitee/ids/in", intBytes(i), 1));
+            }
+        }, "test-feeder");
+        feed.start();
+        // Acknowledge each incoming message at once on this thread while a second thread publishes:
+        // the two packet-id sequences run side by side and cross each other all the time.
+        List<CompletableFuture<Void>> futures = java.util.Collections.synchronizedList(new ArrayList<>(n));
+        BlockingQueue<Integer> toPublish = new LinkedBlockingQueue<>();
+        Thread publisher = new Thread(() -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    futures.add(both.publish(Outgoing.of("splitee/ids/out", intBytes(toPublish.take()), 1)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "test-publisher");
+        publisher.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        int acked = 0;
+        while (acked < n && System.nanoTime() < deadline) {
+            Incoming m = inbox.poll(100, TimeUnit.MILLISECONDS);
+            if (m != null) {
+                toPublish.add(intOf(m));
+                both.ack(m);
+                acked++;
+            }
+        }
+        feed.join(10_000);
+        publisher.join(30_000);
+        assertEquals(n, acked, "incoming messages delivered");
+        int incomplete = 0;
+        for (CompletableFuture<Void> f : List.copyOf(futures)) {
+            try {
+                f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                incomplete++;
+            }
+        }
+        assertEquals(n, futures.size(), "publishes made");
+        assertEquals(0, incomplete, "publishes whose completion never came");
+        await("every publish reaches the sink", () -> sunk.get() >= n);
+        assertEquals(0, both.inFlight(), "every in-flight slot returned");
+    }
+
     @Test
     void fullWindowFailsWithTypedBackpressureAndRecovers() throws Exception {
         MosquittoBroker broker = broker(MosquittoBroker.builder());

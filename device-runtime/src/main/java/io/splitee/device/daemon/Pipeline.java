@@ -28,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +41,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything the worker thread does, and the state only it touches: the engine, the runner and its
- * buffers, the cost estimates, pending offloads, answers being published, and the recently answered
- * sample ids.
+ * buffers, the cost estimates and pending offloads. Answers go to the {@link Answers} stage, which
+ * publishes them on its own thread and remembers the recently answered sample ids.
  *
  * <p>Every sample that enters gets exactly one answer on the results topic, and is acknowledged to
  * the broker only once that answer is acknowledged by the broker. A sample id seen again (a QoS 1
@@ -63,8 +62,6 @@ import org.slf4j.LoggerFactory;
 final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     static final int OPEN_AFTER_MISSES = 3;
-    private static final int ANSWERED_MEMORY = 8192;
-    private static final Duration REPUBLISH_DELAY = Duration.ofMillis(500);
     static final int PAYLOAD_EXPLORE_EVERY = 10;
 
     private final DeviceConfig config;
@@ -95,15 +92,7 @@ final class Pipeline {
     private final double[] confidences;
 
     private final Map<String, Pending> pending = new LinkedHashMap<>();
-    private final Map<String, Incoming> publishing = new HashMap<>();
-    private final Map<String, Boolean> answered = new LinkedHashMap<>(256, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
-            return size() > ANSWERED_MEMORY;
-        }
-    };
+    private final Answers answers;
     private long sampleSeq;
     private long payloadChoices;
     private long answeredOffloads;
@@ -185,6 +174,7 @@ final class Pipeline {
         this.predictions = new int[depth];
         this.confidences = new double[depth];
         this.lastOffloadNanos = nanos.getAsLong();
+        this.answers = new Answers(transport, config.resultsTopic(), timer, "splitee-" + config.deviceId() + "-answers");
     }
 
     static Encoding encodingOf(String name) {
@@ -199,7 +189,7 @@ final class Pipeline {
 
     /** Whether nothing is left to answer or publish. */
     boolean idle() {
-        return pending.isEmpty() && publishing.isEmpty();
+        return pending.isEmpty() && answers.idle();
     }
 
     // ------------------------------------------------------------------------------------------ samples
@@ -247,14 +237,8 @@ final class Pipeline {
             p.source = m;
             return true;
         }
-        if (publishing.containsKey(id)) {
+        if (answers.takeOver(id, m)) {
             metrics.duplicates.increment();
-            publishing.put(id, m);
-            return true;
-        }
-        if (answered.containsKey(id)) {
-            metrics.duplicates.increment();
-            transport.ack(m);
             return true;
         }
         return false;
@@ -573,28 +557,9 @@ final class Pipeline {
         return decoding.sampleIdOf(m);
     }
 
+    /** Hands an answer to the answer stage, which publishes it and then acknowledges {@code source}. */
     private void publish(ResultMessage r, Incoming source) {
-        String id = r.sampleId();
-        publishing.put(id, source);
-        byte[] json = ResultCodec.toJson(r);
-        Outgoing out = Outgoing.builder(config.resultsTopic(), json).qos(1).contentType(ResultCodec.CONTENT_TYPE)
-                .correlationData(id.getBytes(StandardCharsets.UTF_8)).build();
-        transport.publish(out).whenComplete((ok, err) -> loop.post(() -> published(r, err)));
-    }
-
-    private void published(ResultMessage r, Throwable err) {
-        String id = r.sampleId();
-        if (err != null) {
-            LOG.warn("answer for {} not published ({}); retrying in {}", id, err.getMessage(), REPUBLISH_DELAY);
-            timer.schedule(() -> loop.post(() -> publish(r, publishing.get(id))), REPUBLISH_DELAY.toMillis(),
-                    TimeUnit.MILLISECONDS);
-            return;
-        }
-        Incoming source = publishing.remove(id);
-        answered.put(id, Boolean.TRUE);
-        if (source != null) {
-            transport.ack(source);
-        }
+        answers.submit(r, source);
     }
 
     private ResultMessage result(String id, ResultMessage.Status status, ResultMessage.Prediction p, int split,
@@ -620,6 +585,7 @@ final class Pipeline {
     }
 
     void close() {
+        answers.close();
         encoder.close();
     }
 }
