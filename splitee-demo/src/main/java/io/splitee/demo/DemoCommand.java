@@ -2,6 +2,7 @@ package io.splitee.demo;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.splitee.config.ConfigException;
 import io.splitee.demo.broker.EmbeddedBroker;
 import io.splitee.demo.feed.ResultListener;
 import io.splitee.demo.feed.SamplePublisher;
@@ -16,7 +17,6 @@ import io.splitee.demo.report.Report;
 import io.splitee.demo.report.ReportWriter;
 import io.splitee.demo.report.Settings;
 import io.splitee.demo.report.SummaryTable;
-import io.splitee.device.config.ConfigException;
 import io.splitee.device.config.DeviceConfig;
 import io.splitee.device.daemon.DeviceDaemon;
 import io.splitee.linkproxy.LinkProfile;
