@@ -1,7 +1,7 @@
 package io.splitee.gateway;
 
+import io.splitee.cli.ExitPolicy;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,51 +19,27 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class})
 public final class GatewayMain implements Callable<Integer> {
 
-    /** Exit code for bad input or configuration. */
-    static final int BAD_INPUT = 2;
-    /** Exit code for any other failure. */
-    static final int FAILURE = 1;
+    /** Bad input: {@link InputException}; an expected failure: {@link RunFailure}; the rest is internal. */
+    private static final ExitPolicy EXIT = new ExitPolicy(InputException.class::isInstance, RunFailure.class::isInstance);
 
     private GatewayMain() {
     }
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        System.exit(execute(out, err, args));
+        System.exit(execute(ExitPolicy.writer(System.out), ExitPolicy.writer(System.err), args));
     }
 
     /** Runs the command line with the given streams (in-process, for tests) and returns the exit code. */
     static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new GatewayMain());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setParameterExceptionHandler((ex, ignored) -> {
-            err.println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage()));
-            return BAD_INPUT;
-        });
-        cli.setExecutionExceptionHandler((ex, cmd, ignored) -> {
-            String name = cmd.getCommandSpec().qualifiedName();
-            if (ex instanceof InputException) {
-                err.println(name + ": " + oneLine(ex.getMessage()));
-                return BAD_INPUT;
-            }
-            if (ex instanceof RunFailure) {
-                err.println(name + ": " + oneLine(ex.getMessage()));
-                return FAILURE;
-            }
-            err.println(name + ": internal error: " + oneLine(String.valueOf(ex)));
-            return FAILURE;
-        });
+        CommandLine cli = new CommandLine(new GatewayMain()).setOut(out).setErr(err);
+        cli.setParameterExceptionHandler((ex, ignored) ->
+                EXIT.badInput(err, ex.getCommandLine().getCommandSpec().qualifiedName(), ex.getMessage()));
+        cli.setExecutionExceptionHandler((ex, cmd, ignored) -> EXIT.failed(err, cmd.getCommandSpec().qualifiedName(), ex));
         int code = cli.execute(args);
         out.flush();
         err.flush();
         return code;
-    }
-
-    static String oneLine(String message) {
-        return message == null ? "" : message.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ");
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.splitee.gateway;
 
-import io.splitee.gateway.config.ConfigException;
+import io.splitee.config.ConfigException;
 import io.splitee.gateway.config.GatewayConfig;
 import io.splitee.gateway.service.Gateway;
 import io.splitee.lifecycle.Signals;

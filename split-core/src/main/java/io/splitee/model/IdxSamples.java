@@ -1,17 +1,22 @@
 package io.splitee.model;
 
 import io.splitee.model.ModelPackageException.Code;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * A set of 8-bit images with labels, read from a gzip IDX pair as MNIST and Fashion-MNIST ship
- * them ({@code *-idx3-ubyte.gz} images, {@code *-idx1-ubyte.gz} labels). Immutable; accessors return
- * copies, so it may be shared between threads.
+ * them ({@code *-idx3-ubyte.gz} images, {@code *-idx1-ubyte.gz} labels), or images alone from an IDX3
+ * file ({@link #readImages}). Immutable; accessors return copies, so it may be shared between threads.
  */
 public final class IdxSamples {
 
@@ -45,34 +50,11 @@ public final class IdxSamples {
      */
     public static IdxSamples parse(byte[] imagesGz, String imagesName, byte[] labelsGz, String labelsName)
             throws ModelPackageException {
-        int count;
-        int rows;
-        int cols;
-        byte[] pixels;
-        try (DataInputStream in = gunzip(imagesGz)) {
-            int magic = in.readInt();
-            if (magic != IMAGES_MAGIC) {
-                throw bad(imagesName, String.format("not an IDX3 unsigned-byte image file (magic 0x%08x, expected 0x%08x)",
-                        magic, IMAGES_MAGIC));
-            }
-            count = in.readInt();
-            rows = in.readInt();
-            cols = in.readInt();
-            if (count <= 0 || rows <= 0 || cols <= 0 || (long) count * rows * cols > Integer.MAX_VALUE - 16) {
-                throw bad(imagesName, "implausible dimensions " + count + " x " + rows + " x " + cols);
-            }
-            pixels = new byte[count * rows * cols];
-            in.readFully(pixels);
-            if (in.read() != -1) {
-                throw bad(imagesName, "has bytes after the " + count + " images its header announces");
-            }
-        } catch (EOFException e) {
-            throw bad(imagesName, "is truncated (fewer bytes than its header announces)");
-        } catch (IOException e) {
-            throw bad(imagesName, "is not readable gzip: " + e.getMessage());
-        }
+        IdxSamples images = images(() -> gunzip(new ByteArrayInputStream(imagesGz)), imagesName);
+        int count = images.count;
         byte[] labels;
-        try (DataInputStream in = gunzip(labelsGz)) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+                gunzip(new ByteArrayInputStream(labelsGz)), 1 << 16))) {
             int magic = in.readInt();
             if (magic != LABELS_MAGIC) {
                 throw bad(labelsName, String.format("not an IDX1 unsigned-byte label file (magic 0x%08x, expected 0x%08x)",
@@ -87,17 +69,84 @@ public final class IdxSamples {
             if (in.read() != -1) {
                 throw bad(labelsName, "has bytes after the " + count + " labels its header announces");
             }
-        } catch (EOFException e) {
-            throw bad(labelsName, "is truncated (fewer bytes than its header announces)");
         } catch (IOException e) {
-            throw bad(labelsName, "is not readable gzip: " + e.getMessage());
+            throw unreadable(labelsName, e);
         }
-        return new IdxSamples(pixels, labels, count, rows, cols);
+        return new IdxSamples(images.pixels, labels, count, images.rows, images.cols);
     }
 
-    private static DataInputStream gunzip(byte[] gz) throws IOException {
-        InputStream raw = new GZIPInputStream(new ByteArrayInputStream(gz), 1 << 16);
-        return new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16));
+    /**
+     * Reads the images of an IDX3 file alone, gzip or not (MNIST-style test images of one's own); the
+     * set has no labels ({@link #hasLabels()} is false).
+     *
+     * @param file the IDX3 file, gzip-compressed or plain
+     * @return the images
+     * @throws IOException whose message starts with the file and says what is wrong: missing, unreadable,
+     *     not IDX3, truncated, or longer than its header announces
+     */
+    public static IdxSamples readImages(Path file) throws IOException {
+        try {
+            return images(() -> {
+                InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+                try {
+                    in.mark(2);
+                    boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
+                    in.reset();
+                    return gzip ? gunzip(in) : in;
+                } catch (IOException | RuntimeException e) {
+                    in.close();
+                    throw e;
+                }
+            }, file.toString());
+        } catch (ModelPackageException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** Opens a stream; what {@link #images} reads from. */
+    private interface Opener {
+        InputStream open() throws IOException;
+    }
+
+    private static IdxSamples images(Opener opener, String name) throws ModelPackageException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(opener.open(), 1 << 16))) {
+            int magic = in.readInt();
+            if (magic != IMAGES_MAGIC) {
+                throw bad(name, String.format("not an IDX3 unsigned-byte image file (magic 0x%08x, expected 0x%08x)",
+                        magic, IMAGES_MAGIC));
+            }
+            int count = in.readInt();
+            int rows = in.readInt();
+            int cols = in.readInt();
+            if (count <= 0 || rows <= 0 || cols <= 0 || (long) count * rows * cols > Integer.MAX_VALUE - 16) {
+                throw bad(name, "implausible dimensions " + count + " x " + rows + " x " + cols);
+            }
+            byte[] pixels = new byte[count * rows * cols];
+            in.readFully(pixels);
+            if (in.read() != -1) {
+                throw bad(name, "has bytes after the " + count + " images its header announces");
+            }
+            return new IdxSamples(pixels, null, count, rows, cols);
+        } catch (IOException e) {
+            throw unreadable(name, e);
+        }
+    }
+
+    private static InputStream gunzip(InputStream raw) throws IOException {
+        return new GZIPInputStream(raw, 1 << 16);
+    }
+
+    private static ModelPackageException unreadable(String file, IOException e) {
+        if (e instanceof EOFException) {
+            return bad(file, "is truncated (fewer bytes than its header announces)");
+        }
+        if (e instanceof NoSuchFileException) {
+            return bad(file, "no such file");
+        }
+        if (e instanceof ZipException) {
+            return bad(file, "is not readable gzip: " + e.getMessage());
+        }
+        return bad(file, "cannot be read: " + e);
     }
 
     private static ModelPackageException bad(String file, String problem) {
@@ -132,13 +181,22 @@ public final class IdxSamples {
         return out;
     }
 
+    /** @return whether the set has labels (false for {@link #readImages}) */
+    public boolean hasLabels() {
+        return labels != null;
+    }
+
     /**
      * @param i sample index, 0-based
      * @return the label (0..255; a class index)
      * @throws IndexOutOfBoundsException if {@code i} is not in {@code [0, count)}
+     * @throws IllegalStateException if the set has no labels
      */
     public int label(int i) {
         java.util.Objects.checkIndex(i, count);
+        if (labels == null) {
+            throw new IllegalStateException("these samples have no labels (images read without a label file)");
+        }
         return labels[i] & 0xFF;
     }
 }

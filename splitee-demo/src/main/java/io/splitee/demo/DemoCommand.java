@@ -2,21 +2,15 @@ package io.splitee.demo;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.splitee.config.ConfigException;
 import io.splitee.demo.broker.EmbeddedBroker;
 import io.splitee.demo.feed.ResultListener;
 import io.splitee.demo.feed.SamplePublisher;
 import io.splitee.demo.feed.Samples;
 import io.splitee.demo.gateway.GatewayLauncher;
 import io.splitee.demo.images.Distortion;
-import io.splitee.demo.report.Baselines;
-import io.splitee.demo.report.LiveRun;
-import io.splitee.demo.report.Measured;
-import io.splitee.demo.report.PolicyRun;
 import io.splitee.demo.report.Report;
-import io.splitee.demo.report.ReportWriter;
 import io.splitee.demo.report.Settings;
-import io.splitee.demo.report.SummaryTable;
-import io.splitee.device.config.ConfigException;
 import io.splitee.device.config.DeviceConfig;
 import io.splitee.device.daemon.DeviceDaemon;
 import io.splitee.linkproxy.LinkProfile;
@@ -46,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -222,7 +215,9 @@ final class DemoCommand implements Callable<Integer> {
             open.add(publisher);
             List<ResultListener.Received> answers = await(pkg, settings, results, publisher, daemon, runId, t0, stdout);
             double elapsed = (System.nanoTime() - t0) / 1e9;
-            Measured measured = measured(daemon.metrics().registry(), pkg.depth(), profile);
+            Report.Builder report = Report.builder("SplitEE demo: " + samples + " " + pkg.manifest().id()
+                    + " test images, " + distortion.flag() + ", " + profile.name() + " link", settings);
+            measured(report, daemon.metrics().registry(), pkg.depth(), profile);
             long gatewayAnswers = gateway.answered();
             closeAll(open);
 
@@ -234,50 +229,47 @@ final class DemoCommand implements Callable<Integer> {
             for (int i = 0; i < samples; i++) {
                 rows[i] = i;
             }
-            Baselines baselines = Baselines.of(trace, rows, settings);
-            List<LiveRun.Answer> ordered = new ArrayList<>();
-            for (ResultListener.Received r : answers) {
-                ordered.add(new LiveRun.Answer(r.message(), Samples.indexOf(r.message().sampleId())));
+            report.trace(trace, rows);
+            List<ResultListener.Received> ordered = new ArrayList<>(answers);
+            ordered.sort(Comparator.comparingInt(r -> Samples.indexOf(r.message().sampleId())));
+            for (ResultListener.Received r : ordered) {
+                report.answer(r.message(), Samples.indexOf(r.message().sampleId()));
             }
-            ordered.sort(Comparator.comparingInt(LiveRun.Answer::row));
-            PolicyRun live = LiveRun.of(policySpec + " (live)", "the device daemon on the images it was sent ("
-                            + distortion.flag() + "), ONNX Runtime inference, " + costMode + " cost, offloads over the "
-                            + profile.name() + " link answered by the gateway", pkg.depth(), settings, ordered, baselines,
-                    i -> pkg.samples().label(i), samples - answers.size());
-            Map<String, String> shown = new LinkedHashMap<>();
-            shown.put("model", pkg.manifest().id() + " " + pkg.manifest().version() + " (" + model.dir + ")");
-            shown.put("samples", samples + " shipped test images, " + distortion.flag() + " (trace " + distortion.traceName() + ")");
-            shown.put("broker", brokerText);
-            shown.put("link (device to broker)", describe(profile));
-            shown.put("gateway", "temporary in-process responder (" + gatewayAnswers + " offloads answered)");
-            shown.put("device policy", policySpec + ", " + costMode + " cost" + (deviceSettings.isEmpty() ? ""
+            report.live(policySpec + " (live)", "the device daemon on the images it was sent (" + distortion.flag()
+                            + "), ONNX Runtime inference, " + costMode + " cost, offloads over the " + profile.name()
+                            + " link answered by the gateway", pkg.depth(), i -> pkg.samples().label(i),
+                    samples - answers.size());
+            report.show("model", pkg.manifest().id() + " " + pkg.manifest().version() + " (" + model.dir + ")");
+            report.show("samples", samples + " shipped test images, " + distortion.flag() + " (trace " + distortion.traceName() + ")");
+            report.show("broker", brokerText);
+            report.show("link (device to broker)", describe(profile));
+            report.show("gateway", "temporary in-process responder (" + gatewayAnswers + " offloads answered)");
+            report.show("device policy", policySpec + ", " + costMode + " cost" + (deviceSettings.isEmpty() ? ""
                     : ", " + deviceSettings));
-            shown.put("paper cost", "λ = " + fmt(settings.lambda()) + ", o = " + fmt(settings.offloadCost()) + ", α = "
+            report.show("paper cost", "λ = " + fmt(settings.lambda()) + ", o = " + fmt(settings.offloadCost()) + ", α = "
                     + fmt(settings.threshold()) + ", c = " + fmt(settings.ucbC()) + ", seed " + settings.seed());
-            shown.put("rate", fmt(rate) + " samples/s requested, " + String.format(Locale.ROOT, "%.1f", samples / elapsed)
+            report.show("rate", fmt(rate) + " samples/s requested, " + String.format(Locale.ROOT, "%.1f", samples / elapsed)
                     + " answered/s (" + String.format(Locale.ROOT, "%.1f", elapsed) + " s)");
-            List<String> notes = new ArrayList<>();
-            notes.add("Every policy but the live one is replayed with the engine's Replay on the trace " + distortion.traceName()
-                    + " (rows 0.." + (samples - 1) + ": the confidences the training script computed for the same images).");
+            report.note("Every policy but the live one is replayed with the engine's Replay on the trace "
+                    + distortion.traceName() + " (rows 0.." + (samples - 1) + ": the confidences the training script "
+                    + "computed for the same images).");
             if (distortion != Distortion.CLEAN) {
-                notes.add("The demo distorts the images in Java (" + distortion.flag() + "); the trace was made with the "
+                report.note("The demo distorts the images in Java (" + distortion.flag() + "); the trace was made with the "
                         + "training script's Python version of the same distortion, so the live device saw slightly "
                         + "different images than the replays (noise: other random draws; blur, dim: 8-bit rounding).");
             }
             if (costMode.equals("measured")) {
-                notes.add("The live device chose its arms with its measured costs (milliseconds of compute and link); "
+                report.note("The live device chose its arms with its measured costs (milliseconds of compute and link); "
                         + "the table scores every policy, the live one too, with the paper cost.");
             }
-            notes.add("Cost reduction is 1 − cost / (samples · λ·L), against answering every sample at the final exit on "
-                    + "the device; an offload costs λ·arm + o, so with o > λ·L every offload costs more than that.");
-            Report report = new Report("SplitEE demo: " + samples + " " + pkg.manifest().id() + " test images, "
-                    + distortion.flag() + ", " + profile.name() + " link", shown, live, baselines.standard(null),
-                    Optional.of(measured), notes);
-            ReportWriter.Written w = new ReportWriter().write(report, out, List.of(jsonl));
+            report.note("Cost reduction is 1 − cost / (samples · λ·L), against answering every sample at the final exit "
+                    + "on the device; an offload costs λ·arm + o, so with o > λ·L every offload costs more than that.");
+            Report done = report.build();
+            Path index = done.write(out, List.of(jsonl));
             stdout.println();
-            stdout.print(SummaryTable.render(report));
+            stdout.print(done.summary());
             stdout.println();
-            stdout.println("report: " + w.index().toAbsolutePath());
+            stdout.println("report: " + index.toAbsolutePath());
             stdout.flush();
             return 0;
         } catch (TransportException e) {
@@ -400,8 +392,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The device's cost estimates from its metrics registry. */
-    static Measured measured(MeterRegistry registry, int blocks, LinkProfile profile) {
+    /** The device's cost estimates from its metrics registry, for the report. */
+    static void measured(Report.Builder report, MeterRegistry registry, int blocks, LinkProfile profile) {
         double[] ms = new double[blocks];
         for (int i = 1; i <= blocks; i++) {
             Gauge g = registry.find("splitee.device.cost.block.ms").tag("block", Integer.toString(i)).gauge();
@@ -409,7 +401,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Gauge rtt = registry.find("splitee.device.cost.link.rtt.ms").gauge();
         Gauge thr = registry.find("splitee.device.cost.link.throughput.bytes.per.ms").gauge();
-        return new Measured("the device's metrics registry (splitee.device.cost.*) at the end of the run, link "
+        report.measured("the device's metrics registry (splitee.device.cost.*) at the end of the run, link "
                 + describe(profile), ms, rtt == null ? Double.NaN : rtt.value(), thr == null ? Double.NaN : thr.value());
     }
 

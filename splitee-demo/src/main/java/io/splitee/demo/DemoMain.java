@@ -1,8 +1,7 @@
 package io.splitee.demo;
 
-import java.io.OutputStreamWriter;
+import io.splitee.cli.ExitPolicy;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,10 +17,8 @@ import picocli.CommandLine.Command;
         description = "SplitEE end to end in one process (demo), its report (report), and a sample feeder (publish).",
         subcommands = {DemoCommand.class, ReportCommand.class, PublishCommand.class})
 public final class DemoMain implements Callable<Integer> {
-    /** Exit code for bad input. */
-    static final int BAD_INPUT = 2;
-    /** Exit code for a failed run or an internal error. */
-    static final int FAILED = 1;
+    /** Bad input: {@link InputException}; an expected failure: {@link RunFailure}; the rest is internal. */
+    private static final ExitPolicy EXIT = new ExitPolicy(InputException.class::isInstance, RunFailure.class::isInstance);
 
     static {
         // Quiet by default: the demo prints its own progress. Set before any logger exists.
@@ -43,9 +40,7 @@ public final class DemoMain implements Callable<Integer> {
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        System.exit(execute(out, err, System.console() != null, args));
+        System.exit(execute(ExitPolicy.writer(System.out), ExitPolicy.writer(System.err), System.console() != null, args));
     }
 
     /**
@@ -54,38 +49,18 @@ public final class DemoMain implements Callable<Integer> {
      * @param tty whether {@code out} is a terminal (the progress line is then rewritten in place)
      */
     static int execute(PrintWriter out, PrintWriter err, boolean tty, String... args) {
-        CommandLine cli = new CommandLine(new DemoMain());
-        cli.setOut(out);
-        cli.setErr(err);
+        CommandLine cli = new CommandLine(new DemoMain()).setOut(out).setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         if (cli.getSubcommands().get("demo").getCommand() instanceof DemoCommand d) {
             d.tty = tty;
         }
-        cli.setParameterExceptionHandler((ex, ignored) -> {
-            err.println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage()));
-            return BAD_INPUT;
-        });
-        cli.setExecutionExceptionHandler((ex, cmd, ignored) -> {
-            String name = cmd.getCommandSpec().qualifiedName();
-            if (ex instanceof InputException) {
-                err.println(name + ": " + oneLine(ex.getMessage()));
-                return BAD_INPUT;
-            }
-            if (ex instanceof RunFailure) {
-                err.println(name + ": " + oneLine(ex.getMessage()));
-                return FAILED;
-            }
-            err.println(name + ": internal error: " + oneLine(String.valueOf(ex)));
-            return FAILED;
-        });
+        cli.setParameterExceptionHandler((ex, ignored) ->
+                EXIT.badInput(err, ex.getCommandLine().getCommandSpec().qualifiedName(), ex.getMessage()));
+        cli.setExecutionExceptionHandler((ex, cmd, ignored) -> EXIT.failed(err, cmd.getCommandSpec().qualifiedName(), ex));
         int code = cli.execute(args);
         out.flush();
         err.flush();
         return code;
-    }
-
-    static String oneLine(String message) {
-        return message == null ? "" : message.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ");
     }
 
     @Override

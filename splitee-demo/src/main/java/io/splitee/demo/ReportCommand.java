@@ -1,13 +1,8 @@
 package io.splitee.demo;
 
 import io.splitee.demo.feed.Samples;
-import io.splitee.demo.report.Baselines;
-import io.splitee.demo.report.LiveRun;
-import io.splitee.demo.report.PolicyRun;
 import io.splitee.demo.report.Report;
-import io.splitee.demo.report.ReportWriter;
 import io.splitee.demo.report.Settings;
-import io.splitee.demo.report.SummaryTable;
 import io.splitee.demo.images.Distortion;
 import io.splitee.model.ModelPackage;
 import io.splitee.replay.Trace;
@@ -25,10 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -90,11 +82,11 @@ final class ReportCommand implements Callable<Integer> {
         Settings settings = yardstick.settings();
         String policySpec = Options.policy(policy);
         Report report = input.trace != null ? fromTrace(settings, policySpec) : fromResults(settings);
-        ReportWriter.Written w = new ReportWriter().write(report, out);
+        Path index = report.write(out, List.of());
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.print(SummaryTable.render(report));
+        stdout.print(report.summary());
         stdout.println();
-        stdout.println("report: " + w.index().toAbsolutePath());
+        stdout.println("report: " + index.toAbsolutePath());
         return 0;
     }
 
@@ -108,21 +100,24 @@ final class ReportCommand implements Callable<Integer> {
         for (int i = 0; i < n; i++) {
             rows[i] = i;
         }
-        Baselines b = Baselines.of(trace, rows, settings);
-        PolicyRun played;
+        Report.Builder report = Report.builder("SplitEE replay: " + policySpec + " on " + input.trace.getFileName(), settings)
+                .trace(trace, rows);
         try {
-            played = b.replay(policySpec, policySpec + " (replay)", "the policy " + policySpec + " replayed with the engine's Replay");
+            report.replay(policySpec, policySpec + " (replay)", "the policy " + policySpec + " replayed with the engine's Replay");
         } catch (IllegalArgumentException e) {
             throw new InputException("--policy: " + e.getMessage() + " (the trace has " + trace.exits() + " exits)");
         }
-        Map<String, String> shown = new LinkedHashMap<>();
-        shown.put("trace", input.trace + " (" + n + " of " + trace.samples() + " rows, " + trace.exits() + " exits)");
-        shown.put("policy", policySpec);
-        shown.put("paper cost", paperCost(settings));
-        List<String> notes = List.of("Every policy is replayed with the engine's Replay on the trace's confidences; no "
-                + "device ran, so there are no measured costs or timings.");
-        return new Report("SplitEE replay: " + policySpec + " on " + input.trace.getFileName(), shown, played,
-                b.standard(policySpec), Optional.empty(), notes);
+        return report
+                .show("trace", input.trace + " (" + n + " of " + trace.samples() + " rows, " + trace.exits() + " exits)")
+                .show("policy", policySpec)
+                .show("paper cost", paperCost(settings))
+                .note("Every policy is replayed with the engine's Replay on the trace's confidences; no device ran, so "
+                        + "there are no measured costs or timings.")
+                .build();
+    }
+
+    /** An answer and its sample's trace row (-1: none). */
+    private record Answer(ResultMessage message, int row) {
     }
 
     private Report fromResults(Settings settings) throws IOException {
@@ -130,6 +125,9 @@ final class ReportCommand implements Callable<Integer> {
         if (answers.isEmpty()) {
             throw new InputException("--results " + input.results + ": no answers in it");
         }
+        String device = answers.get(0).device();
+        Report.Builder report = Report.builder("SplitEE report: device " + device + ", " + answers.size() + " answers",
+                settings);
         List<String> notes = new ArrayList<>();
         Trace trace = null;
         String traceText;
@@ -155,7 +153,7 @@ final class ReportCommand implements Callable<Integer> {
         if (trace != null) {
             arms = trace.exits();
         }
-        List<LiveRun.Answer> list = new ArrayList<>();
+        List<Answer> list = new ArrayList<>();
         boolean allRows = true;
         for (ResultMessage m : answers) {
             int row = Samples.indexOf(m.sampleId());
@@ -163,15 +161,14 @@ final class ReportCommand implements Callable<Integer> {
                 row = -1;
             }
             allRows &= row >= 0;
-            list.add(new LiveRun.Answer(m, trace == null ? -1 : row));
+            list.add(new Answer(m, trace == null ? -1 : row));
         }
         if (allRows) {
-            list.sort(Comparator.comparingInt(LiveRun.Answer::row));
+            list.sort(Comparator.comparingInt(Answer::row));
         }
-        Baselines b = null;
-        int[] rows = list.stream().mapToInt(LiveRun.Answer::row).filter(r -> r >= 0).toArray();
+        int[] rows = list.stream().mapToInt(Answer::row).filter(r -> r >= 0).toArray();
         if (trace != null && rows.length > 0) {
-            b = Baselines.of(trace, rows, settings);
+            report.trace(trace, rows);
             if (rows.length < list.size()) {
                 notes.add((list.size() - rows.length) + " answers have sample ids without a trace row (<prefix>-<index>); "
                         + "they count in the live row's arms and offloads, and not in the baselines.");
@@ -179,17 +176,15 @@ final class ReportCommand implements Callable<Integer> {
         } else if (trace != null) {
             notes.add("No answer's sample id names a trace row (<prefix>-<index>), so there are no baselines or accuracy.");
         }
-        String device = answers.get(0).device();
-        PolicyRun live = LiveRun.of("device " + device + " (live)", "the answers in " + input.results.getFileName(), arms,
-                settings, list, b, r -> -1, 0);
-        Map<String, String> shown = new LinkedHashMap<>();
-        shown.put("results", input.results + " (" + answers.size() + " samples answered)");
-        shown.put("trace", traceText);
-        shown.put("paper cost", paperCost(settings));
+        list.forEach(a -> report.answer(a.message(), a.row()));
+        report.live("device " + device + " (live)", "the answers in " + input.results.getFileName(), arms, r -> -1, 0)
+                .show("results", input.results + " (" + answers.size() + " samples answered)")
+                .show("trace", traceText)
+                .show("paper cost", paperCost(settings));
         notes.add("The live row's cost is the paper cost of the split points the device played; the device itself may "
                 + "have chosen them with measured costs.");
-        return new Report("SplitEE report: device " + device + ", " + answers.size() + " answers", shown, live,
-                b == null ? List.of() : b.standard(null), Optional.empty(), notes);
+        notes.forEach(report::note);
+        return report.build();
     }
 
     /** The first answer for each sample id, in file order. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.splitee.demo.report.ReportWriter;
 import io.splitee.wire.ResultCodec;
 import io.splitee.wire.ResultMessage;
 import java.net.ServerSocket;
@@ -70,8 +69,8 @@ class DemoIT {
         // every chart exists and is a PNG that decodes; the demo has all of them
         List<String> charts = JSON.convertValue(summary.get("charts"), JSON.getTypeFactory()
                 .constructCollectionType(List.class, String.class));
-        assertEquals(List.of(ReportWriter.ARM_CHART, ReportWriter.REGRET_CHART, ReportWriter.COST_ACCURACY_CHART,
-                ReportWriter.MEASURED_CHART, ReportWriter.LATENCY_CHART), charts);
+        assertEquals(List.of("arm-over-time.png", "regret.png", "cost-accuracy.png", "measured-cost.png",
+                "latency-by-arm.png"), charts);
         for (String c : charts) {
             Png.assertPng(out.resolve(c));
         }

@@ -1,8 +1,8 @@
 package io.splitee.device.cli;
 
+import io.splitee.cli.ExitPolicy;
 import io.splitee.replay.TraceException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,47 +19,28 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, SimulateCommand.class, SweepCommand.class})
 public final class DeviceMain implements Callable<Integer> {
 
-    /** Exit code for bad input. */
-    static final int BAD_INPUT = 2;
-    /** Exit code for an internal error. */
-    static final int INTERNAL_ERROR = 1;
+    /** Bad input: {@link InputException} and a trace that cannot be read; everything else is internal. */
+    private static final ExitPolicy EXIT = new ExitPolicy(
+            ex -> ex instanceof InputException || ex instanceof TraceException, ex -> false);
 
     private DeviceMain() {
     }
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        System.exit(execute(out, err, args));
+        System.exit(execute(ExitPolicy.writer(System.out), ExitPolicy.writer(System.err), args));
     }
 
     /** Runs the command line with the given streams (in-process, for tests) and returns the exit code. */
     static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new DeviceMain());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setParameterExceptionHandler((ex, ignored) -> {
-            err.println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage()));
-            return BAD_INPUT;
-        });
-        cli.setExecutionExceptionHandler((ex, cmd, ignored) -> {
-            String name = cmd.getCommandSpec().qualifiedName();
-            if (ex instanceof InputException || ex instanceof TraceException) {
-                err.println(name + ": " + oneLine(ex.getMessage()));
-                return BAD_INPUT;
-            }
-            err.println(name + ": internal error: " + oneLine(String.valueOf(ex)));
-            return INTERNAL_ERROR;
-        });
+        CommandLine cli = new CommandLine(new DeviceMain()).setOut(out).setErr(err);
+        cli.setParameterExceptionHandler((ex, ignored) ->
+                EXIT.badInput(err, ex.getCommandLine().getCommandSpec().qualifiedName(), ex.getMessage()));
+        cli.setExecutionExceptionHandler((ex, cmd, ignored) -> EXIT.failed(err, cmd.getCommandSpec().qualifiedName(), ex));
         int code = cli.execute(args);
         out.flush();
         err.flush();
         return code;
-    }
-
-    private static String oneLine(String message) {
-        return message == null ? "" : message.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ");
     }
 
     @Override

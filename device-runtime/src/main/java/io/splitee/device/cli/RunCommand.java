@@ -1,6 +1,6 @@
 package io.splitee.device.cli;
 
-import io.splitee.device.config.ConfigException;
+import io.splitee.config.ConfigException;
 import io.splitee.device.config.DeviceConfig;
 import io.splitee.device.daemon.DeviceDaemon;
 import io.splitee.lifecycle.Signals;

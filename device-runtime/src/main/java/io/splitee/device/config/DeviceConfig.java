@@ -1,12 +1,16 @@
 package io.splitee.device.config;
 
+import static io.splitee.config.ConfigSource.requireNonNegative;
+import static io.splitee.config.ConfigSource.requirePositive;
+import static io.splitee.config.ConfigSource.requireRange;
+
+import io.splitee.config.ConfigException;
+import io.splitee.config.MqttConnection;
 import io.splitee.device.cost.MeasuredCosts;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -14,7 +18,7 @@ import java.util.regex.Pattern;
  * validate themselves so a hand-built configuration (tests, the demo) obeys the same rules.
  *
  * @param deviceId        the device's name; it is a segment of every topic ({@code splitee/{id}/...})
- * @param mqtt            broker connection
+ * @param mqtt            broker connection ({@code mqtt.*}, shared with the gateway)
  * @param modelDir        the model package directory
  * @param intraOpThreads  ONNX Runtime intra-op threads (one shared pool for all sessions)
  * @param policy          the SplitEE engine's policy and parameters
@@ -28,7 +32,7 @@ import java.util.regex.Pattern;
  */
 public record DeviceConfig(
         String deviceId,
-        Mqtt mqtt,
+        MqttConnection mqtt,
         Path modelDir,
         int intraOpThreads,
         PolicyConfig policy,
@@ -92,65 +96,6 @@ public record DeviceConfig(
     /** Response topic the device names on offloads; the gateway answers there. */
     public String repliesTopic() {
         return "splitee/" + deviceId + "/replies";
-    }
-
-    /**
-     * Broker connection.
-     *
-     * @param uri           {@code tcp://host:port} or {@code ssl://host:port}
-     * @param username      optional user name
-     * @param password      optional password (prefer {@code mqtt.password-file})
-     * @param caFile        PEM CA certificate(s) to trust for {@code ssl://}
-     * @param certFile      PEM client certificate (mutual TLS)
-     * @param keyFile       PEM PKCS#8 client key (mutual TLS)
-     * @param sessionExpiry how long the broker keeps the session (and unacknowledged samples) after a disconnect
-     * @param keepAlive     MQTT keep-alive
-     * @param maxInFlight   bound on unacknowledged QoS 1 publishes
-     * @param reconnectMin  first reconnect delay
-     * @param reconnectMax  reconnect back-off ceiling
-     */
-    public record Mqtt(URI uri, Optional<String> username, Optional<String> password,
-                       Optional<Path> caFile, Optional<Path> certFile, Optional<Path> keyFile,
-                       Duration sessionExpiry, Duration keepAlive, int maxInFlight,
-                       Duration reconnectMin, Duration reconnectMax) {
-        public Mqtt {
-            Objects.requireNonNull(uri, "mqtt.uri");
-            String scheme = uri.getScheme();
-            if (!"tcp".equals(scheme) && !"ssl".equals(scheme) || uri.getHost() == null) {
-                throw new IllegalArgumentException("mqtt.uri: '" + uri
-                        + "' is not a tcp://host:port or ssl://host:port URI");
-            }
-            Objects.requireNonNull(username, "mqtt.username");
-            Objects.requireNonNull(password, "mqtt.password");
-            Objects.requireNonNull(caFile, "mqtt.tls.ca");
-            Objects.requireNonNull(certFile, "mqtt.tls.cert");
-            Objects.requireNonNull(keyFile, "mqtt.tls.key");
-            if (certFile.isPresent() != keyFile.isPresent()) {
-                throw new IllegalArgumentException("mqtt.tls.cert and mqtt.tls.key: give both or neither");
-            }
-            if ((caFile.isPresent() || certFile.isPresent()) && !"ssl".equals(scheme)) {
-                throw new IllegalArgumentException("mqtt.tls.*: TLS files are set but mqtt.uri '" + uri
-                        + "' is not ssl://");
-            }
-            if (password.isPresent() && username.isEmpty()) {
-                throw new IllegalArgumentException("mqtt.password: set without mqtt.username");
-            }
-            requireNonNegative("mqtt.session-expiry", sessionExpiry);
-            requirePositive("mqtt.keep-alive", keepAlive);
-            requireRange("mqtt.max-in-flight", maxInFlight, 1, 65535);
-            requirePositive("mqtt.reconnect-min", reconnectMin);
-            requirePositive("mqtt.reconnect-max", reconnectMax);
-            if (reconnectMax.compareTo(reconnectMin) < 0) {
-                throw new IllegalArgumentException("mqtt.reconnect-max: " + reconnectMax
-                        + " is below mqtt.reconnect-min " + reconnectMin);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "Mqtt[uri=" + uri + ", username=" + username.orElse("-") + ", password="
-                    + (password.isPresent() ? "***" : "-") + ", tls=" + caFile.isPresent() + "]";
-        }
     }
 
     /**
@@ -254,31 +199,5 @@ public record DeviceConfig(
     public static DeviceConfig load(Path file, Map<String, String> env, Map<String, String> overrides)
             throws ConfigException {
         return ConfigLoader.load(file, env, overrides);
-    }
-
-    private static void requireRange(String key, long v, long min, long max) {
-        if (v < min || v > max) {
-            throw new IllegalArgumentException(key + ": " + v + " is outside [" + min + ", " + max + "]");
-        }
-    }
-
-    private static void requirePositive(String key, Duration d) {
-        Objects.requireNonNull(d, key);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(key + ": " + d + " must be positive");
-        }
-    }
-
-    private static void requireNonNegative(String key, Duration d) {
-        Objects.requireNonNull(d, key);
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(key + ": " + d + " must not be negative");
-        }
-    }
-
-    private static void requireNonNegative(String key, double v) {
-        if (!(v >= 0) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException(key + ": " + v + " must be a finite number ≥ 0");
-        }
     }
 }

@@ -1,8 +1,9 @@
 /**
- * The device daemon's configuration: one properties file, environment overrides
- * ({@code SPLITEE_MQTT_URI} for {@code mqtt.uri}) and command-line overrides, in that order of
- * increasing precedence, resolved into a validated {@link io.splitee.device.config.DeviceConfig}.
- * Every key is listed in {@code device-runtime/splitee-device.example.properties}; unknown keys are
- * refused so a typo never silently falls back to a default.
+ * The device daemon's configuration: its keys and defaults, and the validated
+ * {@link io.splitee.device.config.DeviceConfig} they resolve into. The layering (one properties file,
+ * environment overrides such as {@code SPLITEE_MQTT_URI} for {@code mqtt.uri}, then command-line
+ * overrides, in increasing precedence), the refusal of unknown keys and the broker connection keys are
+ * {@code io.splitee.config}'s, shared with the gateway. Every key is listed in
+ * {@code device-runtime/splitee-device.example.properties}.
  */
 package io.splitee.device.config;

@@ -165,20 +165,10 @@ public final class DeviceDaemon implements AutoCloseable {
     }
 
     static MqttSettings mqttSettings(DeviceConfig c) {
-        DeviceConfig.Mqtt m = c.mqtt();
-        MqttSettings.Builder b = MqttSettings.builder("splitee-device-" + c.deviceId(), m.uri().toString())
-                .cleanStart(false)
-                .sessionExpiry(m.sessionExpiry())
-                .keepAlive(m.keepAlive())
-                .reconnectDelay(m.reconnectMin(), m.reconnectMax())
-                .maxInFlight(m.maxInFlight())
+        return c.mqtt().settings("splitee-device-" + c.deviceId())
                 .receiveMaximum((int) Math.min(65_535, Math.max(c.queueSize() * 2L, 64)))
-                .will(new MqttSettings.Will(c.statusTopic(), status(c, "offline"), 1, true));
-        m.username().ifPresent(u -> b.credentials(MqttSettings.Credentials.of(u, m.password().orElse(""))));
-        m.caFile().ifPresent(ca -> b.tls(m.certFile().isPresent()
-                ? MqttSettings.Tls.mutual(ca, m.certFile().get(), m.keyFile().get())
-                : MqttSettings.Tls.serverOnly(ca)));
-        return b.build();
+                .will(new MqttSettings.Will(c.statusTopic(), status(c, "offline"), 1, true))
+                .build();
     }
 
     static byte[] status(DeviceConfig c, String state) {

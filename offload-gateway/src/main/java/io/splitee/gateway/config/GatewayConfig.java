@@ -1,13 +1,16 @@
 package io.splitee.gateway.config;
 
-import java.net.URI;
+import static io.splitee.config.ConfigSource.requirePositive;
+import static io.splitee.config.ConfigSource.requireRange;
+
+import io.splitee.config.ConfigException;
+import io.splitee.config.MqttConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -18,7 +21,12 @@ import java.util.regex.Pattern;
  *
  * @param gatewayId      this instance's name; the MQTT client id is {@code splitee-gateway-<id>}, so a
  *                       restarted instance with the same id resumes its broker session
- * @param mqtt           broker connection and subscription
+ * @param mqtt           broker connection ({@code mqtt.*}, shared with the device)
+ * @param sharedGroup    {@code mqtt.shared-group}: the shared-subscription group; every instance with the same
+ *                       group splits the load
+ * @param receiveMaximum {@code mqtt.receive-maximum}: how many unacknowledged frames the broker may hand this
+ *                       instance at once; keep it above {@code queue.size} so that overload is answered rather
+ *                       than left at the broker
  * @param models         model package directories served side by side (each identified on the wire by
  *                       its model id and manifest SHA-256); at least one, no duplicates
  * @param intraOpThreads ONNX Runtime intra-op threads of the one global pool all runners share
@@ -32,7 +40,9 @@ import java.util.regex.Pattern;
  */
 public record GatewayConfig(
         String gatewayId,
-        Mqtt mqtt,
+        MqttConnection mqtt,
+        String sharedGroup,
+        int receiveMaximum,
         List<Path> models,
         int intraOpThreads,
         int workers,
@@ -43,6 +53,7 @@ public record GatewayConfig(
         Duration shutdownGrace) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     /** Validates; see the record description. */
     public GatewayConfig {
@@ -52,6 +63,12 @@ public record GatewayConfig(
                     + "' must be 1-64 characters of letters, digits, '_' or '-' (it names the MQTT client)");
         }
         Objects.requireNonNull(mqtt, "mqtt");
+        Objects.requireNonNull(sharedGroup, "mqtt.shared-group");
+        if (!GROUP.matcher(sharedGroup).matches()) {
+            throw new IllegalArgumentException("mqtt.shared-group: '" + sharedGroup
+                    + "' must be 1-64 characters of letters, digits, '.', '_' or '-'");
+        }
+        requireRange("mqtt.receive-maximum", receiveMaximum, 1, 65_535);
         Objects.requireNonNull(models, "models");
         models = List.copyOf(models);
         if (models.isEmpty()) {
@@ -69,10 +86,7 @@ public record GatewayConfig(
         Objects.requireNonNull(batch, "batch");
         requireRange("frame.max-bytes", maxFrameBytes, 1024, 64 * 1024 * 1024);
         requireRange("metrics.port", metricsPort, 0, 65535);
-        Objects.requireNonNull(shutdownGrace, "shutdown.grace");
-        if (shutdownGrace.isNegative() || shutdownGrace.isZero()) {
-            throw new IllegalArgumentException("shutdown.grace: " + shutdownGrace + " must be positive");
-        }
+        requirePositive("shutdown.grace", shutdownGrace);
     }
 
     /** The MQTT client id: {@code splitee-gateway-<gateway.id>}. */
@@ -82,7 +96,7 @@ public record GatewayConfig(
 
     /** The subscription every instance of the group makes: {@code $share/<group>/splitee/+/features}. */
     public String subscription() {
-        return "$share/" + mqtt.sharedGroup() + "/" + FEATURES_FILTER;
+        return "$share/" + sharedGroup + "/" + FEATURES_FILTER;
     }
 
     /**
@@ -95,87 +109,6 @@ public record GatewayConfig(
 
     /** The topic filter of the frames devices send (one level per device id). */
     public static final String FEATURES_FILTER = "splitee/+/features";
-
-    /**
-     * Broker connection and subscription.
-     *
-     * @param uri            {@code tcp://host:port} or {@code ssl://host:port}
-     * @param username       optional user name
-     * @param password       optional password (prefer {@code mqtt.password-file})
-     * @param caFile         PEM CA certificate(s) to trust for {@code ssl://}
-     * @param certFile       PEM client certificate (mutual TLS)
-     * @param keyFile        PEM PKCS#8 client key (mutual TLS)
-     * @param sharedGroup    the shared-subscription group; every instance with the same group splits the load
-     * @param sessionExpiry  how long the broker keeps this instance's session (and the frames it had not
-     *                       acknowledged) after a disconnect; 0 ends the session with the connection
-     * @param keepAlive      MQTT keep-alive
-     * @param maxInFlight    bound on unacknowledged QoS 1 answers this instance publishes
-     * @param receiveMaximum how many unacknowledged frames the broker may hand this instance at once; keep it
-     *                       above {@code queue.size} so that overload is answered rather than left at the broker
-     * @param reconnectMin   first reconnect delay
-     * @param reconnectMax   reconnect back-off ceiling
-     */
-    public record Mqtt(URI uri, Optional<String> username, Optional<String> password,
-                       Optional<Path> caFile, Optional<Path> certFile, Optional<Path> keyFile,
-                       String sharedGroup, Duration sessionExpiry, Duration keepAlive, int maxInFlight,
-                       int receiveMaximum, Duration reconnectMin, Duration reconnectMax) {
-
-        private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-
-        /** Validates; see the record description. */
-        public Mqtt {
-            Objects.requireNonNull(uri, "mqtt.uri");
-            String scheme = uri.getScheme();
-            if (!"tcp".equals(scheme) && !"ssl".equals(scheme) || uri.getHost() == null) {
-                throw new IllegalArgumentException("mqtt.uri: '" + uri
-                        + "' is not a tcp://host:port or ssl://host:port URI");
-            }
-            Objects.requireNonNull(username, "mqtt.username");
-            Objects.requireNonNull(password, "mqtt.password");
-            Objects.requireNonNull(caFile, "mqtt.tls.ca");
-            Objects.requireNonNull(certFile, "mqtt.tls.cert");
-            Objects.requireNonNull(keyFile, "mqtt.tls.key");
-            if (certFile.isPresent() != keyFile.isPresent()) {
-                throw new IllegalArgumentException("mqtt.tls.cert and mqtt.tls.key: give both or neither");
-            }
-            if ((caFile.isPresent() || certFile.isPresent()) && !"ssl".equals(scheme)) {
-                throw new IllegalArgumentException("mqtt.tls.*: TLS files are set but mqtt.uri '" + uri
-                        + "' is not ssl://");
-            }
-            if (password.isPresent() && username.isEmpty()) {
-                throw new IllegalArgumentException("mqtt.password: set without mqtt.username");
-            }
-            Objects.requireNonNull(sharedGroup, "mqtt.shared-group");
-            if (!GROUP.matcher(sharedGroup).matches()) {
-                throw new IllegalArgumentException("mqtt.shared-group: '" + sharedGroup
-                        + "' must be 1-64 characters of letters, digits, '.', '_' or '-'");
-            }
-            Objects.requireNonNull(sessionExpiry, "mqtt.session-expiry");
-            if (sessionExpiry.isNegative() || sessionExpiry.getSeconds() > 0xFFFF_FFFFL) {
-                throw new IllegalArgumentException("mqtt.session-expiry: " + sessionExpiry
-                        + " must be 0 s..4294967295 s");
-            }
-            Objects.requireNonNull(keepAlive, "mqtt.keep-alive");
-            if (keepAlive.isNegative() || keepAlive.isZero() || keepAlive.getSeconds() > 65_535) {
-                throw new IllegalArgumentException("mqtt.keep-alive: " + keepAlive + " must be 1 s..65535 s");
-            }
-            requireRange("mqtt.max-in-flight", maxInFlight, 1, 65_535);
-            requireRange("mqtt.receive-maximum", receiveMaximum, 1, 65_535);
-            requirePositive("mqtt.reconnect-min", reconnectMin);
-            requirePositive("mqtt.reconnect-max", reconnectMax);
-            if (reconnectMax.compareTo(reconnectMin) < 0) {
-                throw new IllegalArgumentException("mqtt.reconnect-max: " + reconnectMax
-                        + " is below mqtt.reconnect-min " + reconnectMin);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "Mqtt[uri=" + uri + ", username=" + username.orElse("-") + ", password="
-                    + (password.isPresent() ? "***" : "-") + ", tls=" + caFile.isPresent() + ", group=" + sharedGroup
-                    + ", sessionExpiry=" + sessionExpiry + "]";
-        }
-    }
 
     /**
      * Dynamic micro-batching: frames that need the same model, manifest and first block are run as
@@ -212,21 +145,8 @@ public record GatewayConfig(
         return ConfigLoader.load(file, env, overrides);
     }
 
-    /** Every configuration key the gateway knows, in documented order. */
+    /** Every configuration key the gateway knows. */
     public static List<String> keys() {
-        return List.copyOf(ConfigLoader.KEYS.keySet());
-    }
-
-    private static void requireRange(String key, long v, long min, long max) {
-        if (v < min || v > max) {
-            throw new IllegalArgumentException(key + ": " + v + " is outside [" + min + ", " + max + "]");
-        }
-    }
-
-    private static void requirePositive(String key, Duration d) {
-        Objects.requireNonNull(d, key);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(key + ": " + d + " must be positive");
-        }
+        return ConfigLoader.DEFAULTS.keys();
     }
 }

@@ -137,20 +137,10 @@ public final class Gateway implements AutoCloseable {
     }
 
     static MqttSettings mqttSettings(GatewayConfig c) {
-        GatewayConfig.Mqtt m = c.mqtt();
-        MqttSettings.Builder b = MqttSettings.builder(c.clientId(), m.uri().toString())
-                .cleanStart(false)
-                .sessionExpiry(m.sessionExpiry())
-                .keepAlive(m.keepAlive())
-                .reconnectDelay(m.reconnectMin(), m.reconnectMax())
-                .maxInFlight(m.maxInFlight())
-                .receiveMaximum(m.receiveMaximum())
-                .will(new MqttSettings.Will(c.statusTopic(), status(c, "offline"), 1, true));
-        m.username().ifPresent(u -> b.credentials(MqttSettings.Credentials.of(u, m.password().orElse(""))));
-        m.caFile().ifPresent(ca -> b.tls(m.certFile().isPresent()
-                ? MqttSettings.Tls.mutual(ca, m.certFile().get(), m.keyFile().get())
-                : MqttSettings.Tls.serverOnly(ca)));
-        return b.build();
+        return c.mqtt().settings(c.clientId())
+                .receiveMaximum(c.receiveMaximum())
+                .will(new MqttSettings.Will(c.statusTopic(), status(c, "offline"), 1, true))
+                .build();
     }
 
     /** {@code {"gateway":"<id>","state":"<state>","time":"<now>"}}, the retained status. */

@@ -1,8 +1,8 @@
 package io.splitee.demo.feed;
 
 import io.splitee.demo.images.Distortion;
-import io.splitee.demo.images.IdxImages;
 import io.splitee.demo.images.ImageFiles;
+import io.splitee.model.IdxSamples;
 import io.splitee.model.InputSpec;
 import io.splitee.model.ModelPackage;
 import io.splitee.wire.Frame;
@@ -95,7 +95,7 @@ public final class Samples {
      */
     public static Source idx(ModelPackage pkg, Path file, int count, Distortion distortion, long seed, String prefix)
             throws IOException {
-        IdxImages images = IdxImages.read(file);
+        IdxSamples images = IdxSamples.readImages(file);
         InputSpec.Image want = pkg.manifest().input().image();
         if (images.rows() != want.height() || images.cols() != want.width() || want.channels() != 1) {
             throw new IOException(file + ": images are " + images.cols() + "x" + images.rows() + " grayscale; the model "

@@ -21,7 +21,7 @@ import java.util.Objects;
  * fixed arm is the arm with the largest summed reward over these samples in hindsight (the smallest on
  * ties), exactly as {@link Replay} finds it.
  */
-public final class Baselines {
+final class Baselines {
     private final Trace trace;
     private final int[] rows;
     private final Settings settings;

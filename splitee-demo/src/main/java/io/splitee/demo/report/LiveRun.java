@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.function.IntUnaryOperator;
 
 /** Builds a {@link PolicyRun} from a device's answers (result messages), the way an application sees them. */
-public final class LiveRun {
+final class LiveRun {
 
     /**
      * One answer and the trace row of its sample.

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param roundTripMs         smoothed link round trip (device to gateway and back, without the gateway's compute)
  * @param throughputBytesPerMs smoothed link throughput
  */
-public record Measured(String source, double[] blockMs, double roundTripMs, double throughputBytesPerMs) {
+record Measured(String source, double[] blockMs, double roundTripMs, double throughputBytesPerMs) {
     /** Validates and copies. */
     public Measured {
         Objects.requireNonNull(source, "source");

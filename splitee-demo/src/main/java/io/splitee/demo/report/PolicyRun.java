@@ -14,7 +14,7 @@ import java.util.OptionalDouble;
  * @param steps       what happened to each sample, in the order played
  * @param unanswered  samples that got no usable answer (live runs: error, overloaded or none)
  */
-public record PolicyRun(String name, String description, int arms, double fullCost, List<Step> steps,
+record PolicyRun(String name, String description, int arms, double fullCost, List<Step> steps,
                         int unanswered) {
 
     /** Validates and copies. */

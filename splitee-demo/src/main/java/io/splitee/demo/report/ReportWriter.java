@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * time and link round trip) and {@code latency-by-arm.png} (where the time went, by split point, from
  * the answers' timings). A chart whose numbers the run does not have is left out and the page says why.
  */
-public final class ReportWriter {
+final class ReportWriter {
     /** The arm-over-time chart. */
     public static final String ARM_CHART = "arm-over-time.png";
     /** The cumulative regret chart. */

@@ -18,7 +18,7 @@ package io.splitee.demo.report;
  * @param gatewayMs  gateway compute in ms, NaN when absent
  * @param endToEndMs arrival to answer in ms, NaN when absent
  */
-public record Step(int row, String sampleId, int arm, boolean offloaded, int exit, int predicted, int label,
+record Step(int row, String sampleId, int arm, boolean offloaded, int exit, int predicted, int label,
                    double cost, double reward, double bestReward, double deviceMs, double linkMs, double gatewayMs,
                    double endToEndMs) {
 

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.OptionalDouble;
 
 /** The report's comparison as a fixed-width text table (for the terminal). */
-public final class SummaryTable {
+final class SummaryTable {
 
     private SummaryTable() {
     }

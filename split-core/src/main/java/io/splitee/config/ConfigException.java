@@ -1,4 +1,4 @@
-package io.splitee.gateway.config;
+package io.splitee.config;
 
 /** A configuration value is missing or invalid; the message names the key, the value and where it came from. */
 public final class ConfigException extends Exception {

@@ -1,0 +1,76 @@
+package io.splitee.cli;
+
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * A command-line program's exit codes and failure reports: {@value #OK} success; {@value #BAD_INPUT}
+ * bad input (a flag, a file, the configuration), reported as {@code <command>: <message>}; {@value #FAILED}
+ * anything else, reported as {@code <command>: <message>} for the failures the program expects and
+ * {@code <command>: internal error: <exception>} for the rest. Every report is one line on stderr;
+ * never a stack trace. Immutable.
+ */
+public final class ExitPolicy {
+    /** Exit code for success. */
+    public static final int OK = 0;
+    /** Exit code for a failure that is not the input's fault, or an internal error. */
+    public static final int FAILED = 1;
+    /** Exit code for bad input. */
+    public static final int BAD_INPUT = 2;
+
+    private final Predicate<Throwable> badInput;
+    private final Predicate<Throwable> expected;
+
+    /**
+     * @param badInput which exceptions a command throws for bad input (exit {@value #BAD_INPUT}, their message)
+     * @param expected which others are failures the program expects, reported by their message (exit
+     *                 {@value #FAILED}); everything else is an internal error
+     */
+    public ExitPolicy(Predicate<Throwable> badInput, Predicate<Throwable> expected) {
+        this.badInput = Objects.requireNonNull(badInput, "badInput");
+        this.expected = Objects.requireNonNull(expected, "expected");
+    }
+
+    /**
+     * Reports input the command line parser refused.
+     *
+     * @param command the command's full name, e.g. {@code splitee-device run}
+     * @return {@value #BAD_INPUT}
+     */
+    public int badInput(PrintWriter err, String command, String message) {
+        err.println(command + ": " + oneLine(message));
+        return BAD_INPUT;
+    }
+
+    /**
+     * Reports what a command threw.
+     *
+     * @param command the command's full name, e.g. {@code splitee-device run}
+     * @return {@value #BAD_INPUT} or {@value #FAILED}
+     */
+    public int failed(PrintWriter err, String command, Throwable ex) {
+        if (badInput.test(ex)) {
+            return badInput(err, command, ex.getMessage());
+        }
+        if (expected.test(ex)) {
+            err.println(command + ": " + oneLine(ex.getMessage()));
+            return FAILED;
+        }
+        err.println(command + ": internal error: " + oneLine(String.valueOf(ex)));
+        return FAILED;
+    }
+
+    /** A message as one line: trimmed, every line break (with the blanks around it) as {@code "; "}. */
+    public static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ");
+    }
+
+    /** A UTF-8 writer on a standard stream ({@code System.out}, {@code System.err}) that flushes every line. */
+    public static PrintWriter writer(OutputStream stream) {
+        return new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), true);
+    }
+}

@@ -1,0 +1,111 @@
+package io.splitee.config;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.splitee.mqtt.MqttSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MqttConnectionTest {
+    static final ConfigSource DEFAULTS = ConfigSource.of("T_", "the example file", MqttConnection.keys("5m", 64));
+
+    static MqttConnection read(Map<String, String> overrides) throws ConfigException {
+        ConfigSource c = DEFAULTS.resolve(null, Map.of(), overrides);
+        try {
+            return MqttConnection.read(c);
+        } catch (IllegalArgumentException e) {
+            throw c.invalid(e);
+        }
+    }
+
+    static String failure(Map<String, String> overrides) {
+        return assertThrows(ConfigException.class, () -> read(overrides)).getMessage();
+    }
+
+    @Test
+    void theDefaultsConnectToALocalBrokerWithoutTls() throws Exception {
+        MqttConnection m = read(Map.of());
+        assertEquals("tcp://localhost:1883", m.uri().toString());
+        assertEquals(Optional.empty(), m.username());
+        assertEquals(Optional.empty(), m.caFile());
+        assertEquals(Duration.ofMinutes(5), m.sessionExpiry());
+        assertEquals(Duration.ofSeconds(30), m.keepAlive());
+        assertEquals(64, m.maxInFlight());
+        assertEquals(Duration.ofSeconds(1), m.reconnectMin());
+        assertEquals(Duration.ofSeconds(30), m.reconnectMax());
+        assertEquals(12, MqttConnection.keys("1h", 32).size());
+        assertEquals("1h", MqttConnection.keys("1h", 32).get("mqtt.session-expiry"));
+        assertEquals("32", MqttConnection.keys("1h", 32).get("mqtt.max-in-flight"));
+    }
+
+    @Test
+    void invalidValuesNameTheKey() {
+        String[][] cases = {{"mqtt.uri", "http://x:1"}, {"mqtt.session-expiry", "-5s"}, {"mqtt.keep-alive", "0s"},
+            {"mqtt.max-in-flight", "70000"}, {"mqtt.reconnect-min", "0s"}, {"mqtt.reconnect-max", "soon"},
+            {"mqtt.password", "x"}};
+        for (String[] c : cases) {
+            String msg = failure(Map.of(c[0], c[1]));
+            assertTrue(msg.startsWith(c[0] + ":"), "message should name " + c[0] + ": " + msg);
+        }
+        assertTrue(failure(Map.of("mqtt.reconnect-min", "1m", "mqtt.reconnect-max", "30s"))
+                .startsWith("mqtt.reconnect-max: PT30S is below mqtt.reconnect-min PT1M"));
+        assertTrue(failure(Map.of("mqtt.session-expiry", "PT4294967296S")).startsWith("mqtt.session-expiry:"));
+        assertTrue(failure(Map.of("mqtt.keep-alive", "PT65536S")).startsWith("mqtt.keep-alive:"));
+    }
+
+    @Test
+    void tlsNeedsSslAndPairs() {
+        assertTrue(failure(Map.of("mqtt.tls.ca", "/ca.pem")).contains("not ssl://"));
+        assertTrue(failure(Map.of("mqtt.uri", "ssl://h:8883", "mqtt.tls.cert", "/c.pem")).contains("both or neither"));
+    }
+
+    @Test
+    void passwordIsNotPrinted() throws Exception {
+        MqttConnection m = read(Map.of("mqtt.username", "u", "mqtt.password", "s3cret"));
+        assertEquals("s3cret", m.password().orElseThrow());
+        assertFalse(m.toString().contains("s3cret"), m.toString());
+    }
+
+    @Test
+    void passwordFileIsRead(@TempDir Path dir) throws Exception {
+        Path pw = dir.resolve("pw");
+        Files.writeString(pw, "fromfile\n");
+        MqttConnection m = read(Map.of("mqtt.username", "u", "mqtt.password-file", pw.toString()));
+        assertEquals("fromfile", m.password().orElseThrow());
+        assertTrue(failure(Map.of("mqtt.username", "u", "mqtt.password-file", dir.resolve("none").toString()))
+                .startsWith("mqtt.password-file: cannot read "));
+        assertEquals("mqtt.password-file: set together with mqtt.password; choose one", failure(Map.of(
+                "mqtt.username", "u", "mqtt.password", "p", "mqtt.password-file", pw.toString())));
+    }
+
+    @Test
+    void settingsKeepTheSessionAndCarryCredentialsAndTls() throws Exception {
+        MqttConnection m = read(Map.of("mqtt.uri", "ssl://broker:8883", "mqtt.username", "u",
+                "mqtt.password", "p", "mqtt.tls.ca", "/ca.pem", "mqtt.session-expiry", "1h",
+                "mqtt.max-in-flight", "7"));
+        MqttSettings s = m.settings("client-1").build();
+        assertEquals("client-1", s.clientId());
+        assertEquals("ssl://broker:8883", s.serverUri());
+        assertFalse(s.cleanStart());
+        assertEquals(Duration.ofHours(1), s.sessionExpiry());
+        assertEquals(Duration.ofSeconds(30), s.keepAlive());
+        assertEquals(7, s.maxInFlight());
+        assertEquals("u", s.credentials().orElseThrow().username());
+        assertArrayEquals("p".getBytes(StandardCharsets.UTF_8), s.credentials().orElseThrow().password());
+        assertEquals(Path.of("/ca.pem"), s.tls().orElseThrow().caFile());
+        assertTrue(s.tls().orElseThrow().clientCertFile().isEmpty());
+        MqttSettings plain = read(Map.of()).settings("c").build();
+        assertTrue(plain.credentials().isEmpty());
+        assertTrue(plain.tls().isEmpty());
+    }
+}
