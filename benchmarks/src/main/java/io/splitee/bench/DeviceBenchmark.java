@@ -44,7 +44,10 @@ import java.util.function.Consumer;
  *   <li>resident memory of the daemon as a separate process with {@code -Xmx64m} at steady state.</li>
  * </ol>
  * Usage: {@code java -cp benchmarks/target/splitee-benchmarks.jar io.splitee.bench.DeviceBenchmark
- * [--model models/fmnist-resnet12] [--samples 2000] [--rounds 3] [--device-jar device-runtime/target/splitee-device.jar]}
+ * [--model models/fmnist-resnet12] [--samples 2000] [--warmup 1000] [--rounds 3]
+ * [--device-jar device-runtime/target/splitee-device.jar] [--device-cpus 0 [--device-jvm-opts "..."]]}
+ * (with {@code --device-cpus} only the throughput, with the bare loop and the daemon in child JVMs
+ * pinned to those CPUs; run this JVM pinned elsewhere: {@code taskset -c 1 java ...})
  */
 public final class DeviceBenchmark {
     private DeviceBenchmark() {
@@ -65,23 +68,23 @@ public final class DeviceBenchmark {
             return;
         }
         ModelPackage pkg = ModelPackage.load(model);
+        byte[][] frames = frames(pkg, samples);
+        int warmup = Integer.parseInt(a.getOrDefault("--warmup", "1000"));
+        byte[][] warmFrames = frames(pkg, warmup, "w-");
         if (a.containsKey("--device-cpus")) {
-            int warmup = Integer.parseInt(a.getOrDefault("--warmup", "1000"));
             deviceJvmOpts = a.getOrDefault("--device-jvm-opts", "");
-            isolated(pkg, model, deviceJar, frames(pkg, samples), frames(pkg, warmup, "w-"), rounds,
-                    a.get("--device-cpus"));
+            isolated(pkg, model, deviceJar, frames, warmFrames, rounds, a.get("--device-cpus"));
             return;
         }
-        byte[][] frames = frames(pkg, samples);
-        System.out.printf(Locale.ROOT, "model %s, %d samples per run, %d rounds, 1 intra-op thread%n",
-                pkg.manifest().id(), samples, rounds);
+        System.out.printf(Locale.ROOT, "model %s, %d samples per run after %d warm-up samples, %d rounds, "
+                + "1 intra-op thread%n", pkg.manifest().id(), samples, warmup, rounds);
 
         try (MosquittoBroker broker = MosquittoBroker.builder().maxQueuedMessages(0).start()) { // bursts beyond 1000
             double[] bare = new double[rounds];
             double[] daemon = new double[rounds];
             for (int r = 0; r < rounds; r++) {
-                bare[r] = bareLoop(pkg, samples);
-                daemon[r] = daemonThroughput(pkg, broker, frames, "bench-t" + r);
+                bare[r] = bareLoop(pkg, samples, warmup);
+                daemon[r] = daemonThroughput(pkg, broker, frames, warmFrames, "bench-t" + r);
                 System.out.printf(Locale.ROOT, "round %d: bare loop %.1f samples/s, daemon %.1f samples/s, ratio %.3f;"
                                 + " CPU per sample: bare %.3f ms, daemon worker thread %.3f ms (ratio %.3f)%n",
                         r + 1, bare[r], daemon[r], daemon[r] / bare[r], bareCpuMsPerSample, workerCpuMsPerSample,
@@ -214,23 +217,28 @@ public final class DeviceBenchmark {
         return p;
     }
 
-    static double daemonThroughput(ModelPackage pkg, MosquittoBroker broker, byte[][] frames, String id)
-            throws Exception {
+    static double daemonThroughput(ModelPackage pkg, MosquittoBroker broker, byte[][] frames, byte[][] warmFrames,
+                                   String id) throws Exception {
         Path state = Files.createTempDirectory("bench-state");
-        CountDownLatch done = new CountDownLatch(frames.length);
+        java.util.concurrent.atomic.AtomicReference<CountDownLatch> latch =
+                new java.util.concurrent.atomic.AtomicReference<>(new CountDownLatch(warmFrames.length));
         try (DeviceDaemon d = DeviceDaemon.start(config(broker, pkg, id, state));
-             Transport sub = subscriber(broker, id, r -> done.countDown());
+             Transport sub = subscriber(broker, id, r -> latch.get().countDown());
              Transport pub = publisher(broker, id + "-pub")) {
-            long t0 = System.nanoTime();
-            for (byte[] f : frames) {
-                pub.publish(Outgoing.builder("splitee/" + id + "/samples", f).qos(1)
-                        .contentType(Frame.CONTENT_TYPE).build());
+            send(pub, id, warmFrames); // the daemon's code warms up as the bare loop's does
+            if (!latch.get().await(5, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("warm-up results missing: " + latch.get().getCount());
             }
+            CountDownLatch done = new CountDownLatch(frames.length);
+            latch.set(done);
+            double cpu0 = threadCpuMs("splitee-" + id + "-worker");
+            long t0 = System.nanoTime();
+            send(pub, id, frames);
             if (!done.await(10, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("results missing: " + done.getCount());
             }
             double rate = frames.length / ((System.nanoTime() - t0) / 1e9);
-            workerCpuMsPerSample = threadCpuMs("splitee-" + id + "-worker") / frames.length;
+            workerCpuMsPerSample = (threadCpuMs("splitee-" + id + "-worker") - cpu0) / frames.length;
             return rate;
         }
     }
