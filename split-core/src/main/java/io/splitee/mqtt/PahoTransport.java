@@ -86,6 +86,12 @@ final class PahoTransport implements Transport {
     private volatile ScheduledExecutorService connThread;
     private volatile ExecutorService completionThread;
     private volatile boolean started;
+    /**
+     * Set once the first CONNACK is handled (window and packet limits known), before start() returns:
+     * a resumed session's queued messages arrive while start() is still subscribing, and answers to
+     * them must be publishable then, not fail as "not started".
+     */
+    private volatile boolean publishable;
     private volatile boolean closed;
     private volatile Thread callbackThread;
     private volatile OptionalInt brokerMaxPacketSize = OptionalInt.empty();
@@ -145,6 +151,7 @@ final class PahoTransport implements Transport {
     private void abandonClient() {
         MqttAsyncClient c = client;
         client = null;
+        publishable = false;
         if (c != null) {
             try {
                 c.disconnectForcibly(0, 1000, true);
@@ -335,7 +342,7 @@ final class PahoTransport implements Transport {
             return failed(TransportException.Reason.CLOSED, "transport " + settings.clientId() + " is closed");
         }
         MqttAsyncClient c = client;
-        if (!started || c == null) {
+        if (!(started || publishable) || c == null) {
             return failed(TransportException.Reason.NOT_CONNECTED,
                     "transport " + settings.clientId() + " is not started; nothing was sent");
         }
@@ -498,6 +505,7 @@ final class PahoTransport implements Transport {
         Integer receiveMax = props == null ? null : props.getReceiveMaximum();
         int brokerWindow = receiveMax == null || receiveMax <= 0 ? NO_RECEIVE_MAXIMUM : receiveMax;
         window.setLimit(Math.min(settings.maxInFlight(), brokerWindow));
+        publishable = true;
         boolean sessionPresent = token.getSessionPresent();
         log.info("{} connected to {} (session present: {}, in-flight window {}, broker max packet size {})",
                 settings.clientId(), settings.serverUri(), sessionPresent, window.limit(),

@@ -92,6 +92,7 @@ public final class FrameDecoder implements AutoCloseable {
         private final ByteBuffer b;
         private final int len;
         private String sampleId;
+        private String modelId;
 
         Parse(ByteBuffer b) {
             this.b = b;
@@ -99,7 +100,7 @@ public final class FrameDecoder implements AutoCloseable {
         }
 
         private FrameException fail(FrameError code, String field, String detail) {
-            return new FrameException(code, field, detail, sampleId);
+            return new FrameException(code, field, detail, sampleId, modelId);
         }
 
         Frame run(IntFunction<FloatBuffer> destination) throws FrameException {
@@ -165,12 +166,13 @@ public final class FrameDecoder implements AutoCloseable {
                 throw fail(FrameError.BAD_ID, "sample_id", sidProblem.get());
             }
             sampleId = sid;
-            String modelId = Ids.strictUtf8(b.slice(offModel, modelIdLen))
+            String mid = Ids.strictUtf8(b.slice(offModel, modelIdLen))
                     .orElseThrow(() -> fail(FrameError.BAD_ID, "model_id", "not valid UTF-8"));
-            Optional<String> midProblem = Ids.nameProblem(modelId);
+            Optional<String> midProblem = Ids.nameProblem(mid);
             if (midProblem.isPresent()) {
                 throw fail(FrameError.BAD_ID, "model_id", midProblem.get());
             }
+            modelId = mid;
             if (len < offParams) {
                 throw fail(FrameError.TRUNCATED, "shape", "frame ends at " + len + ", shape ends at " + offParams);
             }

@@ -318,6 +318,47 @@ class MqttTransportIT {
         assertEquals(0, both.inFlight(), "every in-flight slot returned");
     }
 
+    /**
+     * A resumed session's queued messages arrive while start() is still subscribing; a handler that
+     * answers each one at once (from another thread, as the device's answer stage does) must be able
+     * to publish then, instead of failing "not started" and retrying later.
+     */
+    @Test
+    void answersToAResumedSessionsBacklogCanBePublishedDuringStart() throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder());
+        MqttSettings s = settings("resume-answerer", broker.uri()).cleanStart(false)
+                .sessionExpiry(Duration.ofMinutes(5)).build();
+        PahoTransport first = transport(s);
+        first.subscribe("splitee/resume/in", 1, first::ack);
+        first.start();
+        first.close();
+        PahoTransport feeder = transport(settings("resume-feeder", broker.uri()).build());
+        feeder.start();
+        int n = 20;
+        for (int i = 0; i < n; i++) {
+            feeder.publish(Outgoing.of("splitee/resume/in", intBytes(i), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        PahoTransport again = transport(s);
+        java.util.concurrent.ExecutorService answerer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        closeMe.add(answerer::shutdownNow);
+        List<CompletableFuture<Void>> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        again.subscribe("splitee/resume/in", 1, m -> answerer.execute(() -> {
+            answers.add(again.publish(Outgoing.of("splitee/resume/out", intBytes(intOf(m)), 1))
+                    .thenRun(() -> again.ack(m)));
+        }));
+        again.start();
+        await("the backlog is delivered", () -> answers.size() >= n);
+        List<String> failures = new ArrayList<>();
+        for (CompletableFuture<Void> f : List.copyOf(answers)) {
+            try {
+                f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                failures.add(String.valueOf(e.getCause()));
+            }
+        }
+        assertEquals(List.of(), failures, "answers published while start() was still subscribing");
+    }
+
     @Test
     void fullWindowFailsWithTypedBackpressureAndRecovers() throws Exception {
         MosquittoBroker broker = broker(MosquittoBroker.builder());

@@ -230,7 +230,18 @@ class FrameValidationTest {
     void unknownModel() {
         RawFrame r = valid();
         r.modelId = "mnist-other".getBytes(StandardCharsets.UTF_8);
-        reject(r.toBytes(), FrameError.UNKNOWN_MODEL, "model_id");
+        FrameException e = reject(r.toBytes(), FrameError.UNKNOWN_MODEL, "model_id");
+        assertEquals(java.util.Optional.of("mnist-other"), e.modelId(), "the error can name the model it was for");
+    }
+
+    @Test
+    void modelIdIsOnlyReportedOnceReadAndValid() {
+        assertEquals(java.util.Optional.empty(), reject(new byte[] {'X', 'X', 'X', 'X', 1, 0, 0, 0}, FrameError.BAD_MAGIC,
+                "magic").modelId(), "nothing read yet");
+        RawFrame r = valid();
+        r.modelId = "bad model id!".getBytes(StandardCharsets.UTF_8);
+        assertEquals(java.util.Optional.empty(), reject(r.toBytes(), FrameError.BAD_ID, "model_id").modelId(),
+                "an invalid model id is not reported as the frame's");
     }
 
     @Test

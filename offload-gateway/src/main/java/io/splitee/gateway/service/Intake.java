@@ -85,7 +85,7 @@ final class Intake implements Transport.MessageHandler {
                 unanswerable(m, device, INTERNAL_ERROR);
                 return;
             }
-            answerLater(m, () -> error(sid.get(), device, new ResultMessage.ErrorInfo(INTERNAL_ERROR,
+            answerLater(m, () -> error(sid.get(), device, UNKNOWN_MODEL_ID, new ResultMessage.ErrorInfo(INTERNAL_ERROR,
                     "the gateway failed to decode the frame: " + e), arrived), INTERNAL_ERROR);
             return;
         }
@@ -106,7 +106,8 @@ final class Intake implements Transport.MessageHandler {
             unanswerable(m, device, e.code().name());
             return;
         }
-        answerLater(m, () -> error(sid.get(), device, ResultMessage.ErrorInfo.of(e), arrived), e.code().name());
+        String model = e.modelId().orElse(UNKNOWN_MODEL_ID);
+        answerLater(m, () -> error(sid.get(), device, model, ResultMessage.ErrorInfo.of(e), arrived), e.code().name());
     }
 
     /**
@@ -150,8 +151,9 @@ final class Intake implements Transport.MessageHandler {
         LOG.warn("responder backlog full: frame {} from {} left unacknowledged to the broker", sampleId, device);
     }
 
-    private static ResultMessage error(String sampleId, String device, ResultMessage.ErrorInfo info, long arrived) {
-        return new ResultMessage(sampleId, device, UNKNOWN_MODEL_ID, ResultMessage.Status.ERROR, null,
+    private static ResultMessage error(String sampleId, String device, String modelId, ResultMessage.ErrorInfo info,
+                                       long arrived) {
+        return new ResultMessage(sampleId, device, modelId, ResultMessage.Status.ERROR, null,
                 ResultMessage.Location.GATEWAY, 0, null, null, null, timings(arrived), info);
     }
 

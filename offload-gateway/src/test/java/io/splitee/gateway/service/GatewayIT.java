@@ -210,6 +210,11 @@ class GatewayIT {
             assertError("bad-block", "BAD_BLOCK", "block");
             assertError("garbage", "BAD_MAGIC", "magic");
             assertError("truncated", "TRUNCATED", "payload");
+            assertEquals("no-such-model", answers.replies("e1", "unknown-model").get(0).message().modelId(),
+                    "an error answer names the frame's model once it could be read");
+            assertEquals(id, answers.replies("e1", "wrong-hash").get(0).message().modelId());
+            assertEquals("unknown", answers.replies("e1", "garbage").get(0).message().modelId(),
+                    "garbage names no model");
 
             ResultMessage v1 = answers.replies("e1", "good-v1").get(0).message();
             ResultMessage v2r = answers.replies("e1", "good-v2").get(0).message();
