@@ -315,13 +315,7 @@ public final class DeviceBenchmark {
                 "--set", "policy=splitee", "--set", "runtime.intra-op-threads=1", "--set", "queue.size=10000")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(log).contains("serving")) {
-                if (!p.isAlive() || System.nanoTime() > end) {
-                    throw new IllegalStateException("device did not start: " + Files.readString(log));
-                }
-                Thread.sleep(100);
-            }
+            awaitServing(p, log);
             CountDownLatch done = new CountDownLatch(n);
             long peak = 0;
             try (Transport sub = subscriber(broker, "bench-rss", r -> done.countDown());
@@ -422,13 +416,7 @@ public final class DeviceBenchmark {
         System.out.println("  daemon log: " + log);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(log).contains("serving")) {
-                if (!p.isAlive() || System.nanoTime() > end) {
-                    throw new IllegalStateException("device did not start: " + Files.readString(log));
-                }
-                Thread.sleep(100);
-            }
+            awaitServing(p, log);
             java.util.concurrent.atomic.AtomicReference<CountDownLatch> latch =
                     new java.util.concurrent.atomic.AtomicReference<>(new CountDownLatch(warmup));
             try (Transport sub = subscriber(broker, id, r -> latch.get().countDown());
@@ -503,5 +491,16 @@ public final class DeviceBenchmark {
             }
         }
         return out;
+    }
+
+    /** Waits up to a minute for a daemon process to log that it is serving. */
+    private static void awaitServing(Process p, Path log) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(log).contains("serving")) {
+            if (!p.isAlive() || System.nanoTime() > end) {
+                throw new IllegalStateException("device did not start: " + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
     }
 }
