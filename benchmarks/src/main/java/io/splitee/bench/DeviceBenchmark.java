@@ -445,7 +445,7 @@ public final class DeviceBenchmark {
                     double ms = (e.getValue() - cpu0.getOrDefault(e.getKey(), 0L)) * tick;
                     total += ms;
                     String name = e.getKey().substring(e.getKey().indexOf(' ') + 1);
-                    if (name.endsWith("-worker") || name.startsWith("splitee-" + id + "-w")) {
+                    if (name.startsWith("splitee-" + id + "-w")) { // thread names are cut to 15 characters in /proc
                         worker += ms;
                     } else if (name.startsWith("MQTT")) {
                         mqtt += ms;

@@ -78,14 +78,14 @@ final class Answers implements AutoCloseable {
      * makes no second answer.
      */
     boolean takeOver(String id, Incoming m) {
-        if (inProgress.computeIfPresent(id, (k, v) -> Optional.ofNullable(m)) != null) {
+        if (inProgress.computeIfPresent(id, (k, v) -> Optional.of(m)) != null) {
             return true;
         }
         boolean done;
         synchronized (answered) {
             done = answered.containsKey(id);
         }
-        if (done && m != null) {
+        if (done) {
             transport.ack(m);
         }
         return done;
@@ -94,11 +94,6 @@ final class Answers implements AutoCloseable {
     /** Whether every submitted answer is out and acknowledged. */
     boolean idle() {
         return inProgress.isEmpty();
-    }
-
-    /** Sample ids whose answers are not yet acknowledged by the broker. */
-    int inProgress() {
-        return inProgress.size();
     }
 
     private void send(ResultMessage r) {
