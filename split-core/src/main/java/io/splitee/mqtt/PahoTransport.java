@@ -88,10 +88,13 @@ final class PahoTransport implements Transport {
     private volatile boolean started;
     /**
      * Set once the first CONNACK is handled (window and packet limits known), before start() returns:
-     * a resumed session's queued messages arrive while start() is still subscribing, and answers to
-     * them must be publishable then, not fail as "not started".
+     * a resumed session's queued messages can arrive before that, and answers to them must wait for
+     * it (see {@link #awaitFirstConnection}), not fail as "not started".
      */
     private volatile boolean publishable;
+    /** While start() is connecting: publishes from threads other than the callback thread wait for it. */
+    private volatile boolean connecting;
+    private final Object firstConnection = new Object();
     private volatile boolean closed;
     private volatile Thread callbackThread;
     private volatile OptionalInt brokerMaxPacketSize = OptionalInt.empty();
@@ -127,6 +130,7 @@ final class PahoTransport implements Transport {
             this.client = c;
             this.connThread = Executors.newSingleThreadScheduledExecutor(named(threadPrefix + "-conn"));
             this.completionThread = Executors.newSingleThreadExecutor(named(threadPrefix + "-complete"));
+            connecting = true;
             try {
                 IMqttToken token = c.connect(opts);
                 if (!await(token, settings.connectTimeout())) {
@@ -143,6 +147,41 @@ final class PahoTransport implements Transport {
             } catch (TransportException | RuntimeException e) {
                 abandonClient();
                 throw e;
+            } finally {
+                connecting = false;
+                signalFirstConnection();
+            }
+        }
+    }
+
+    private void signalFirstConnection() {
+        synchronized (firstConnection) {
+            firstConnection.notifyAll();
+        }
+    }
+
+    /**
+     * Waits, at most the connect timeout, while start() is still connecting: messages of a resumed
+     * session can be delivered before the CONNACK is handled, and an answer to one made then would
+     * otherwise fail as "not started". The MQTT callback thread never waits (it handles the CONNACK).
+     */
+    private void awaitFirstConnection() {
+        if (Thread.currentThread() == callbackThread) {
+            return;
+        }
+        long deadline = System.nanoTime() + settings.connectTimeout().toNanos();
+        synchronized (firstConnection) {
+            while (connecting && !publishable && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(firstConnection, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
@@ -342,6 +381,9 @@ final class PahoTransport implements Transport {
             return failed(TransportException.Reason.CLOSED, "transport " + settings.clientId() + " is closed");
         }
         MqttAsyncClient c = client;
+        if (!(started || publishable) && connecting) {
+            awaitFirstConnection();
+        }
         if (!(started || publishable) || c == null) {
             return failed(TransportException.Reason.NOT_CONNECTED,
                     "transport " + settings.clientId() + " is not started; nothing was sent");
@@ -506,6 +548,7 @@ final class PahoTransport implements Transport {
         int brokerWindow = receiveMax == null || receiveMax <= 0 ? NO_RECEIVE_MAXIMUM : receiveMax;
         window.setLimit(Math.min(settings.maxInFlight(), brokerWindow));
         publishable = true;
+        signalFirstConnection();
         boolean sessionPresent = token.getSessionPresent();
         log.info("{} connected to {} (session present: {}, in-flight window {}, broker max packet size {})",
                 settings.clientId(), settings.serverUri(), sessionPresent, window.limit(),
