@@ -20,19 +20,27 @@ import java.util.Locale;
  * the answer − cost, cost = latency ms × weight) and the accuracy of (1) every sample on the device at
  * the final exit, (2) every raw sample to the gateway, (3) SplitEE ({@code --policy}, {@code --ucb-c}) offloading features only, (4) SplitEE
  * with the per-offload payload choice, (5) the best fixed (arm, payload) in hindsight (largest summed
- * reward, the engine's objective). Replays use {@link MeasuredReplay}, i.e. the live cost model.
+ * reward, the engine's objective). Replays use {@link MeasuredReplay}, i.e. the live cost model; the policy
+ * is charged for every exit head it evaluates (SplitEE-S evaluates exits 1..a), the fixed choices for their own.
+ * {@code --weight} is the reward units per ms of latency (device and link alike). {@code --grid c1,c2,...}
+ * prints, instead, for every shipped trace and each exploration constant, whether (4) meets both targets
+ * in each (link, board) cell.
  *
  * <pre>
  * java -cp benchmarks/target/splitee-benchmarks.jar io.splitee.bench.PayloadFigures \
  *     [--trace models/fmnist-resnet12/traces/clean.csv.gz] [--profile models/fmnist-resnet12/profiles/x86-vm.json] \
- *     [--encoding fp16] [--threshold 0.8] [--slowdowns 1,8] [--policy splitee] [--ucb-c 1]
+ *     [--encoding fp16] [--threshold 0.8] [--slowdowns 1,8] [--policy splitee] [--ucb-c 1] [--weight 0.1]
+ *     [--grid 0.1,0.3,1]
  * </pre>
  */
 public final class PayloadFigures {
 
-    private static final double W = 0.01;
+    private static double W = 0.1;
     private static String policy = "splitee";
     private static double ucbC = 1.0;
+    private static String grid;
+    private static final List<LinkProfile> LINKS = List.of(LinkProfile.WIFI, LinkProfile.LTE, LinkProfile.CONSTRAINED);
+    private static final List<String> TRACES = List.of("clean", "blur-1", "noise-0.1", "noise-0.2", "contrast-0.5");
 
     private PayloadFigures() {
     }
@@ -64,18 +72,25 @@ public final class PayloadFigures {
                         slowdowns[k] = Double.parseDouble(parts[k]);
                     }
                 }
+                case "--grid" -> grid = v;
+                case "--weight" -> W = Double.parseDouble(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        Trace trace = Trace.read(tracePath);
         CostProfile profile = CostProfile.read(profilePath);
+        Policies.checkSpec(policy);
+        if (grid != null) {
+            grid(profile, encoding, threshold, slowdowns, grid);
+            return;
+        }
+        Trace trace = Trace.read(tracePath);
         System.out.printf(Locale.ROOT, "trace %s (%d samples), profile %s, encoding %s, threshold %s, weights %s/ms, policy %s, ucb-c %s%n%n",
                 tracePath, trace.samples(), profilePath, encoding, threshold, W, policy, ucbC);
         System.out.println("| link | board | (1) device only | (2) raw to gateway | (3) SplitEE features | "
                 + "(4) SplitEE auto (features/raw offloads) | (5) best fixed (arm, payload) | (4) ≤ 1.05·(5) | "
                 + "(4) ≤ 1.05·min((1),(2)) |");
         System.out.println("|---|---:|---|---|---|---|---|---|---|");
-        for (LinkProfile link : List.of(LinkProfile.WIFI, LinkProfile.LTE, LinkProfile.CONSTRAINED)) {
+        for (LinkProfile link : LINKS) {
             for (double slow : slowdowns) {
                 row(trace, profile, link, slow, encoding, threshold);
             }
@@ -85,24 +100,85 @@ public final class PayloadFigures {
                 + W + " × latency ms (the engine's objective). Targets compare mean latency.");
     }
 
+    private static void grid(CostProfile profile, String enc, double alpha, double[] slowdowns, String cs)
+            throws TraceException {
+        String[] cvals = cs.split(",");
+        StringBuilder head = new StringBuilder("| trace | c |");
+        StringBuilder rule = new StringBuilder("|---|---:|");
+        for (LinkProfile link : LINKS) {
+            for (double slow : slowdowns) {
+                head.append(' ').append(link.name()).append(" ×").append(fmt(slow)).append(" |");
+                rule.append("---|");
+            }
+        }
+        System.out.println(head + " met |");
+        System.out.println(rule + "---:|");
+        for (String name : TRACES) {
+            Trace t = Trace.read(Path.of("models/fmnist-resnet12/traces/" + name + ".csv.gz"));
+            for (String c : cvals) {
+                ucbC = Double.parseDouble(c);
+                StringBuilder line = new StringBuilder("| " + name + " | " + c + " |");
+                int met = 0;
+                int cells = 0;
+                for (LinkProfile link : LINKS) {
+                    for (double slow : slowdowns) {
+                        Cell cell = cell(t, profile, link, slow, enc, alpha);
+                        double excess = Math.max(cell.excessOverBest(), cell.excessOverBaselines());
+                        met += cell.met() ? 1 : 0;
+                        cells++;
+                        line.append(String.format(Locale.ROOT, " %s %.1f%% |", cell.met() ? "✓" : "✗", 100 * excess));
+                    }
+                }
+                System.out.println(line + " " + met + "/" + cells + " |");
+            }
+        }
+        System.out.println();
+        System.out.println("Each cell: ✓ when (4) ≤ 1.05·(5) and (4) ≤ 1.05·min((1),(2)) on mean latency, with the larger "
+                + "of the two excesses.");
+    }
+
     private record Figure(double latencyMs, double reward, double accuracy) {
         String cell() {
             return String.format(Locale.ROOT, "%.2f / %.4f / %.2f%%", latencyMs, reward, 100 * accuracy);
         }
     }
 
-    private static void row(Trace t, CostProfile profile, LinkProfile link, double slow, String enc, double alpha) {
+    /** One (trace, link, board) cell: the five figures and the payload counts of (4). */
+    private record Cell(Figure device, Figure allRaw, Figure splitFeatures, Figure splitAuto, long featureOffloads,
+                        long rawOffloads, Figure best, String bestName) {
+        double baseline() {
+            return Math.min(device.latencyMs(), allRaw.latencyMs());
+        }
+
+        double excessOverBest() {
+            return splitAuto.latencyMs() / best.latencyMs() - 1;
+        }
+
+        double excessOverBaselines() {
+            return splitAuto.latencyMs() / baseline() - 1;
+        }
+
+        boolean met() {
+            return excessOverBest() <= 0.05 && excessOverBaselines() <= 0.05;
+        }
+    }
+
+    private static Cell cell(Trace t, CostProfile profile, LinkProfile link, double slow, String enc, double alpha) {
         int l = t.exits();
-        MeasuredReplay features = MeasuredReplay.of(profile, link, slow, enc, PayloadRule.FEATURES, W, W);
-        MeasuredReplay raw = MeasuredReplay.of(profile, link, slow, enc, PayloadRule.RAW, W, W);
-        MeasuredReplay auto = MeasuredReplay.of(profile, link, slow, enc, PayloadRule.AUTO, W, W);
+        // The fixed choices evaluate only their own exit; the policy is charged for the exits it evaluates.
+        MeasuredReplay features = MeasuredReplay.of(profile, link, slow, enc, PayloadRule.FEATURES, W, W, false);
+        MeasuredReplay raw = MeasuredReplay.of(profile, link, slow, enc, PayloadRule.RAW, W, W, false);
+        MeasuredReplay auto = MeasuredReplay.of(profile, link, slow, enc, PayloadRule.AUTO, W, W, false);
+        boolean every = Policies.evaluatesEveryExit(policy);
+        MeasuredReplay policyFeatures = MeasuredReplay.of(profile, link, slow, enc, PayloadRule.FEATURES, W, W, every);
+        MeasuredReplay policyAuto = MeasuredReplay.of(profile, link, slow, enc, PayloadRule.AUTO, W, W, every);
 
         Figure device = fixed(t, auto, l, alpha);
         double rawLatency = auto.rawOnlyLatencyMs();
         Figure allRaw = new Figure(rawLatency, meanConfidence(t, l) - W * rawLatency, finalAccuracy(t));
-        Figure splitFeatures = splitee(t, features, alpha, null);
+        Figure splitFeatures = splitee(t, policyFeatures, alpha, null);
         long[] counts = new long[2];
-        Figure splitAuto = splitee(t, auto, alpha, counts);
+        Figure splitAuto = splitee(t, policyAuto, alpha, counts);
 
         Figure best = null;
         String bestName = "";
@@ -115,12 +191,16 @@ public final class PayloadFigures {
                 }
             }
         }
-        double better = Math.min(device.latencyMs(), allRaw.latencyMs());
+        return new Cell(device, allRaw, splitFeatures, splitAuto, counts[0], counts[1], best, bestName);
+    }
+
+    private static void row(Trace t, CostProfile profile, LinkProfile link, double slow, String enc, double alpha) {
+        Cell c = cell(t, profile, link, slow, enc, alpha);
         System.out.printf(Locale.ROOT, "| %s | ×%s | %s | %s | %s | %s (%d/%d) | %s (%s) | %s (%.1f%%) | %s (%.1f%%) |%n",
-                link.name(), fmt(slow), device.cell(), allRaw.cell(), splitFeatures.cell(), splitAuto.cell(), counts[0],
-                counts[1], best.cell(), bestName, splitAuto.latencyMs() <= 1.05 * best.latencyMs() ? "yes" : "no",
-                100 * (splitAuto.latencyMs() / best.latencyMs() - 1),
-                splitAuto.latencyMs() <= 1.05 * better ? "yes" : "no", 100 * (splitAuto.latencyMs() / better - 1));
+                link.name(), fmt(slow), c.device().cell(), c.allRaw().cell(), c.splitFeatures().cell(),
+                c.splitAuto().cell(), c.featureOffloads(), c.rawOffloads(), c.best().cell(), c.bestName(),
+                c.excessOverBest() <= 0.05 ? "yes" : "no", 100 * c.excessOverBest(),
+                c.excessOverBaselines() <= 0.05 ? "yes" : "no", 100 * c.excessOverBaselines());
     }
 
     private static String fmt(double v) {

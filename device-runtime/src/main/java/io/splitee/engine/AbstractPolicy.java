@@ -78,6 +78,12 @@ abstract class AbstractPolicy implements Policy {
         round = state.round();
         loadRandomState(state.randomState());
         stats.load(state.rewardSums(), state.updateCounts());
+        restored();
+    }
+
+    /** Called after a snapshot was loaded; policies drop what they derived from the statistics. */
+    void restored() {
+        // nothing derived
     }
 
     @Override

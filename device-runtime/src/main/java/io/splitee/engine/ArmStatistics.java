@@ -16,6 +16,9 @@ interface ArmStatistics {
      */
     int argmaxIndex(long t, double c);
 
+    /** N_a of 1-based {@code arm}. */
+    long count(int arm);
+
     /** Q_a for every arm (a copy). */
     double[] rewardSums();
 

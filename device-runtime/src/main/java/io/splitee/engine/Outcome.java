@@ -115,6 +115,24 @@ public record Outcome(int arm, boolean offloaded, double[] confidences) {
         return cl - checkedCost(cost, j, true);
     }
 
+    /**
+     * This outcome with C_L filled in, when it was not observed, by the played exit's confidence:
+     * the sample exited there confidently (C_arm ≥ α), so an offload at a shallower arm would
+     * have been answered by the final exit with about that confidence. Without this estimate a
+     * side observation at a shallower arm j with C_j &lt; α could only be credited when the
+     * played sample was offloaded, and arm j's mean would be taken over its cheap, confident
+     * samples only (biased upwards).
+     */
+    Outcome withFinalEstimate() {
+        int last = confidences.length;
+        if (confidences[last - 1] != UNOBSERVED) {
+            return this;
+        }
+        double[] c = confidences.clone();
+        c[last - 1] = confidences[arm - 1];
+        return new Outcome(arm, offloaded, c);
+    }
+
     private static double checkedCost(CostModel model, int arm, boolean offloaded) {
         double c = model.cost(arm, offloaded);
         if (!Double.isFinite(c)) {

@@ -54,6 +54,17 @@ public final class Policies {
     }
 
     /**
+     * Whether a policy made from {@code spec} evaluates every exit on the way to its arm
+     * ({@link Policy#evaluatesEveryExit()}), known before the policy (and its cost model) exists.
+     *
+     * @throws IllegalArgumentException for a malformed spec
+     */
+    public static boolean evaluatesEveryExit(String spec) {
+        String s = checkSpec(spec);
+        return s.equals("splitee-s") || s.equals("early-exit");
+    }
+
+    /**
      * A fresh policy.
      *
      * @throws IllegalArgumentException for an unknown spec or a {@code fixed:K} outside 1..L

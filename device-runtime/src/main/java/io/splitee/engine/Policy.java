@@ -30,6 +30,15 @@ public interface Policy {
     }
 
     /**
+     * Whether the device evaluates every exit head on the way to the chosen arm (exits 1..arm),
+     * not only the chosen arm's: SplitEE-S (its side observations) and the early-exit baseline.
+     * A measured cost model charges those exit heads to the arm.
+     */
+    default boolean evaluatesEveryExit() {
+        return stopsAtFirstConfidentExit();
+    }
+
+    /**
      * Credits the outcome of one sample: the played arm gets its reward; SplitEE-S also credits
      * every lower arm whose reward is computable from the observed confidences.
      *

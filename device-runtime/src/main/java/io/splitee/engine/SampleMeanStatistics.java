@@ -38,6 +38,11 @@ final class SampleMeanStatistics implements ArmStatistics {
     }
 
     @Override
+    public long count(int arm) {
+        return counts[arm - 1];
+    }
+
+    @Override
     public double[] rewardSums() {
         return sums.clone();
     }

@@ -4,6 +4,7 @@ import io.splitee.device.cost.CostEstimates;
 import io.splitee.device.cost.MeasuredCosts;
 import io.splitee.engine.CostModel;
 import io.splitee.engine.EngineConfig;
+import io.splitee.engine.Policies;
 import io.splitee.engine.Policy;
 import io.splitee.linkproxy.LinkProfile;
 import java.util.List;
@@ -60,15 +61,19 @@ public final class MeasuredReplay {
      * @param rule          auto, or a forced payload
      * @param perDeviceMs   reward units per ms of device compute (≥ 0)
      * @param perLinkMs     reward units per ms of link and gateway time (≥ 0)
+     * @param everyExit     whether the policy to replay evaluates every exit on the way to its arm
+     *                      ({@link Policies#evaluatesEveryExit(String)}): its arms are charged for those exit heads
      * @throws IllegalArgumentException naming the bad argument
      */
     public static MeasuredReplay of(CostProfile profile, LinkProfile link, double boardSlowdown, String encoding,
-                                    MeasuredCosts.PayloadRule rule, double perDeviceMs, double perLinkMs) {
+                                    MeasuredCosts.PayloadRule rule, double perDeviceMs, double perLinkMs,
+                                    boolean everyExit) {
         Objects.requireNonNull(profile, "profile");
         CostProfile.Wire wire = profile.wire(encoding);
         CostEstimates e = profile.estimates(link, boardSlowdown);
         long[] featureBytes = wire.featureBytes();
-        MeasuredCosts m = new MeasuredCosts(e, perDeviceMs, perLinkMs, rule, a -> featureBytes[a - 1], wire.rawBytes());
+        MeasuredCosts m = new MeasuredCosts(e, perDeviceMs, perLinkMs, rule, a -> featureBytes[a - 1], wire.rawBytes(),
+                everyExit);
         return new MeasuredReplay(e, m);
     }
 
@@ -84,7 +89,7 @@ public final class MeasuredReplay {
 
     /** Expected end-to-end latency of a sample played at {@code arm}, ms. */
     public double latencyMs(int arm, boolean offloaded) {
-        double device = estimates.deviceMs(arm);
+        double device = costs.deviceMs(arm);
         if (!offloaded) {
             return device;
         }
@@ -107,6 +112,11 @@ public final class MeasuredReplay {
     public Result run(Trace trace, Policy policy, EngineConfig config, List<Integer> checkpoints) {
         if (config.costModel() != costModel) {
             throw new IllegalArgumentException("config: its cost model is not this replay's costModel()");
+        }
+        if (policy.evaluatesEveryExit() != costs.everyExit()) {
+            throw new IllegalArgumentException("policy " + policy.spec() + (policy.evaluatesEveryExit()
+                    ? " evaluates every exit" : " evaluates only its arm's exit") + " but this replay's costs charge "
+                    + (costs.everyExit() ? "every exit" : "only the arm's exit") + " (MeasuredReplay.of(..., everyExit))");
         }
         if (estimates.blocks() != trace.exits()) {
             throw new IllegalArgumentException("the profile has " + estimates.blocks() + " blocks but trace "

@@ -95,7 +95,7 @@ public final class Replay {
                 arm = exit;
             }
             boolean off = config.offloads(arm, trace.confidence(s, arm));
-            policy.record(new Outcome(arm, off, trace.confidences(s)));
+            policy.record(observed(trace, s, arm, off));
             played.played(s, arm, off);
             double reward = rewards[s * l + arm - 1];
             playedReward += reward;
@@ -123,5 +123,20 @@ public final class Replay {
         OptionalDouble finalAccuracy = trace.hasLabels() ? OptionalDouble.of((double) finalCorrect / n) : OptionalDouble.empty();
         return new ReplayResult(policy.spec(), n, l, cost, n * costModel.cost(l, false), offloaded, counts, best,
                 armSums[best - 1] - playedReward, accuracy, finalAccuracy, cumulative);
+    }
+
+    /**
+     * What the live device sees of sample {@code s} played at {@code arm}: C_1..C_arm (the device
+     * computed those exits), and C_L only when the gateway answered (offloaded) or arm = L.
+     */
+    static Outcome observed(Trace trace, int s, int arm, boolean offloaded) {
+        double[] c = trace.confidences(s);
+        int l = c.length;
+        for (int j = arm + 1; j <= l; j++) {
+            if (!(offloaded && j == l)) {
+                c[j - 1] = Outcome.UNOBSERVED;
+            }
+        }
+        return new Outcome(arm, offloaded, c);
     }
 }

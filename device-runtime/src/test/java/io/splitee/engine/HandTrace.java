@@ -52,4 +52,19 @@ final class HandTrace {
     static Outcome outcome(EngineConfig config, int arm, double[] row) {
         return new Outcome(arm, config.offloads(arm, row[arm - 1]), row);
     }
+
+    /**
+     * What a device that evaluates every exit on the way observes: C_1..C_arm, and C_L only when it
+     * offloaded (the gateway's answer) or played arm L.
+     */
+    static Outcome observed(EngineConfig config, int arm, double[] row) {
+        boolean offloaded = config.offloads(arm, row[arm - 1]);
+        double[] seen = row.clone();
+        for (int j = arm + 1; j <= row.length; j++) {
+            if (!(offloaded && j == row.length)) {
+                seen[j - 1] = Outcome.UNOBSERVED;
+            }
+        }
+        return new Outcome(arm, offloaded, seen);
+    }
 }

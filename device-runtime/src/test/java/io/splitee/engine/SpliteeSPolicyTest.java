@@ -10,36 +10,38 @@ class SpliteeSPolicyTest {
     private final EngineConfig config = HandTrace.config();
 
     /**
-     * SplitEE-S on the hand trace: after each sample every arm j below the played arm is also
-     * credited with its own reward (replay knows every confidence).
+     * SplitEE-S on the hand trace, fed what the device observes ({@link HandTrace#observed}). The
+     * first round plays arm L = 3, which observes every arm; after each sample every arm j below
+     * the played arm is also credited; when the played sample exited early, C_L is estimated by
+     * C_arm (t=3).
      * <pre>
-     * t=1 arm 1: Q = (0.8125, 0, 0), N = (1, 0, 0)
-     * t=2 arm 2: +0.5; side r1 = 0.5625 → Q = (1.375, 0.5, 0), N = (2, 1, 0)
-     * t=3 arm 3: +0.5; side r1 = 0.375, r2 = 0.625 → Q = (1.75, 1.125, 0.5), N = (3, 2, 1)
-     * t=4: 0.583333 + sqrt(ln4/3) = 1.263111; 0.5625 + sqrt(ln4/2) = 1.395055;
-     *      0.5 + sqrt(ln4) = 1.677410 → arm 3. +0.375; sides 0.25, 0.6875
-     *      → Q = (2.0, 1.8125, 0.875), N = (4, 3, 2)
-     * t=5: 0.5 + sqrt(ln5/4) = 1.134318; 0.604167 + sqrt(ln5/3) = 1.336614;
-     *      0.4375 + sqrt(ln5/2) = 1.334561 → arm 2. +0.75; side r1 = 0.875 (C1 = 0.9375 exits)
-     *      → Q = (2.875, 2.5625, 0.875), N = (5, 4, 2)
-     * t=6: 0.575 + sqrt(ln6/5) = 1.173625; 0.640625 + sqrt(ln6/4) = 1.309908;
-     *      0.4375 + sqrt(ln6/2) = 1.384009 → arm 3. +0.6875; sides 0.5625, 0.5
-     *      → Q = (3.4375, 3.0625, 1.5625), N = (6, 5, 3)
+     * t=1 arm 3 (row 1, all known): +0.8125; sides r1 = 0.8125, r2 = 0.8125 → Q = (.8125, .8125, .8125), N = (1, 1, 1)
+     * t=2 indices equal (0.8125 + sqrt(ln 2)) → arm 1 (smallest). Row 2: C1 = .5 offloads, C3 = .875:
+     *      +0.5625 → Q = (1.375, .8125, .8125), N = (2, 1, 1)
+     * t=3: 0.6875 + sqrt(ln3/2) = 1.428654; 0.8125 + sqrt(ln3) = 1.860647 for arms 2 and 3 → arm 2.
+     *      Row 3: C2 = .75 exits (+0.625), C3 not computed. Side j=1: C1 = .25 &lt; α would offload;
+     *      C_L estimated by C2 = .75: .75 − .3125 = .4375 → Q = (1.8125, 1.4375, .8125), N = (3, 2, 1)
+     * t=4: 1.283940; 1.551305; 0.8125 + sqrt(ln4) = 1.989910 → arm 3. Row 4: +0.375; sides
+     *      .5625 − .3125 = .25, .8125 − .125 = .6875 → Q = (2.0625, 2.125, 1.1875), N = (4, 3, 2)
+     * t=5: 1.149941; 1.440781; 0.59375 + sqrt(ln5/2) = 1.490811 → arm 3. Row 5: +0.75; sides .875, .75
+     *      → Q = (2.9375, 2.875, 1.9375), N = (5, 4, 3)
+     * t=6: 1.186125; 1.388033; 0.645833 + sqrt(ln6/3) = 1.418654 → arm 3. Row 6: +0.6875; sides
+     *      .875 − .3125 = .5625, .875 − .375 = .5 → Q = (3.5, 3.375, 2.625), N = (6, 5, 4)
      * </pre>
      */
     @Test
     void creditsSideObservations() {
         Policy policy = Policies.parse("splitee-s", config);
-        int[] expectedArms = {1, 2, 3, 3, 2, 3};
+        int[] expectedArms = {3, 1, 2, 3, 3, 3};
         double[][] expectedQ = {
-            {0.8125, 0, 0}, {1.375, 0.5, 0}, {1.75, 1.125, 0.5},
-            {2.0, 1.8125, 0.875}, {2.875, 2.5625, 0.875}, {3.4375, 3.0625, 1.5625},
+            {0.8125, 0.8125, 0.8125}, {1.375, 0.8125, 0.8125}, {1.8125, 1.4375, 0.8125},
+            {2.0625, 2.125, 1.1875}, {2.9375, 2.875, 1.9375}, {3.5, 3.375, 2.625},
         };
-        long[][] expectedN = {{1, 0, 0}, {2, 1, 0}, {3, 2, 1}, {4, 3, 2}, {5, 4, 2}, {6, 5, 3}};
+        long[][] expectedN = {{1, 1, 1}, {2, 1, 1}, {3, 2, 1}, {4, 3, 2}, {5, 4, 3}, {6, 5, 4}};
         for (int t = 0; t < 6; t++) {
             int arm = policy.choose();
             assertEquals(expectedArms[t], arm, "arm at t=" + (t + 1));
-            policy.record(HandTrace.outcome(config, arm, HandTrace.ROWS[t]));
+            policy.record(HandTrace.observed(config, arm, HandTrace.ROWS[t]));
             PolicyState s = policy.snapshot();
             assertArrayEquals(expectedQ[t], s.rewardSums(), 0.0, "Q after t=" + (t + 1));
             assertArrayEquals(expectedN[t], s.updateCounts(), "N after t=" + (t + 1));
@@ -47,30 +49,63 @@ class SpliteeSPolicyTest {
     }
 
     /**
-     * The live rule: on a device that exited at arm a without offloading, C_L is unknown; a
-     * side arm j &lt; a is credited iff C_j was observed and C_j ≥ α.
+     * Until every arm has an observation SplitEE-S plays the deepest unobserved arm; a shallow
+     * play that exits early leaves deeper arms unobserved, and a restored state is checked again.
      */
     @Test
-    void liveSideObservationsNeedConfidentExitOrFinalConfidence() {
+    void playsTheDeepestUnobservedArmFirst() {
+        double u = Outcome.UNOBSERVED;
+        EngineConfig four = new EngineConfig(4, HandTrace.ALPHA, new PaperCost(HandTrace.LAMBDA, HandTrace.OFFLOAD));
+        Policy p = Policies.parse("splitee-s", four);
+        assertEquals(4, p.choose());
+        // the answer for arm 4 is still out; arm 4 has no observation yet, so the next choice is arm 4 again
+        assertEquals(4, p.choose());
+        PolicyState fresh = p.snapshot();
+        p.record(new Outcome(4, false, new double[] {0.9, 0.9, 0.9, 0.9}));
+        assertArrayEquals(new long[] {1, 1, 1, 1}, p.snapshot().updateCounts());
+        assertEquals(1, p.choose()); // UCB: equal bonuses, arm 1 has the largest mean (least cost)
+        // a restored state without observations starts over at the deepest arm
+        Policy restored = Policies.restore(fresh, four);
+        assertEquals(4, restored.choose());
+        // plain SplitEE keeps the paper's round robin 1..L
+        Policy plain = Policies.parse("splitee", four);
+        assertEquals(1, plain.choose());
+        assertEquals(2, plain.choose());
+        // an arm-2 sample that exited early observes arms 1 and 2 only: arm 4, then 3, are still unplayed
+        Policy q = Policies.parse("splitee-s", four);
+        q.record(new Outcome(2, false, new double[] {0.9, 0.8, u, u}));
+        assertEquals(4, q.choose());
+        q.record(new Outcome(4, false, new double[] {0.9, 0.8, u, 0.9}));
+        assertEquals(3, q.choose());
+    }
+
+    /**
+     * The live rule: on a device that exited at arm a without offloading, C_L is unknown; a side
+     * arm j &lt; a with C_j ≥ α is credited its exit, one with C_j &lt; α its offload answered with
+     * C_a standing in for C_L; an exit that was not evaluated gives no credit.
+     */
+    @Test
+    void liveSideObservationsEstimateTheFinalConfidence() {
         double u = Outcome.UNOBSERVED;
         Policy policy = Policies.parse("splitee-s", config);
         // 4 exits, so that arm 3 can exit on the device with two side arms below it
         EngineConfig four = new EngineConfig(4, HandTrace.ALPHA, new PaperCost(HandTrace.LAMBDA, HandTrace.OFFLOAD));
         Policy p4 = Policies.parse("splitee-s", four);
-        // a = 3, C3 = 0.875 ≥ α: exits on device, C4 unknown. C1 = 0.8 ≥ α → credited 0.8 − 0.0625;
-        // C2 = 0.5 < α → would need C4 → not credited.
+        // a = 3, C3 = 0.875 ≥ α: exits on device, C4 unknown. C1 = 0.8 ≥ α → 0.8 − 0.0625;
+        // C2 = 0.5 < α → offload answered with C4 ≈ C3 = 0.875: 0.875 − (0.125 + 0.25)
         p4.record(new Outcome(3, false, new double[] {0.8, 0.5, 0.875, u}));
-        assertArrayEquals(new long[] {1, 0, 1, 0}, p4.snapshot().updateCounts());
-        assertArrayEquals(new double[] {0.8 - 0.0625, 0, 0.875 - 0.1875, 0}, p4.snapshot().rewardSums(), 1e-15);
-        // a = 3 offloaded (C3 = 0.5 < α), C4 = 0.9 known: both side arms credited:
+        assertArrayEquals(new long[] {1, 1, 1, 0}, p4.snapshot().updateCounts());
+        assertArrayEquals(new double[] {0.8 - 0.0625, 0.875 - 0.375, 0.875 - 0.1875, 0}, p4.snapshot().rewardSums(),
+                1e-15);
+        // a = 3 offloaded (C3 = 0.5 < α), C4 = 0.9 known: both side arms credited with it where needed:
         // j=1 C1 = 0.8 exits: 0.8 − 0.0625; j=2 C2 = 0.6 < α: 0.9 − (0.125 + 0.25)
         p4.record(new Outcome(3, true, new double[] {0.8, 0.6, 0.5, 0.9}));
-        assertArrayEquals(new long[] {2, 1, 2, 0}, p4.snapshot().updateCounts());
-        assertEquals(0.9 - 0.375, p4.snapshot().rewardSums()[1], 1e-15);
-        // intermediate exits not evaluated (plain SplitEE on a device): no side credit
+        assertArrayEquals(new long[] {2, 2, 2, 0}, p4.snapshot().updateCounts());
+        assertEquals(0.875 - 0.375 + 0.9 - 0.375, p4.snapshot().rewardSums()[1], 1e-15);
+        // intermediate exits not evaluated: no side credit
         p4.record(new Outcome(3, false, new double[] {u, u, 0.875, u}));
-        assertArrayEquals(new long[] {2, 1, 3, 0}, p4.snapshot().updateCounts());
-        // on 3 exits, arm 3 (final) always knows C_L: side arm 2 with C2 < α is credited
+        assertArrayEquals(new long[] {2, 2, 3, 0}, p4.snapshot().updateCounts());
+        // on 3 exits, arm 3 (final) always knows C_L: side arm 2 with C2 < α is credited with it
         policy.record(new Outcome(3, false, new double[] {u, 0.5, 0.75}));
         assertArrayEquals(new long[] {0, 1, 1}, policy.snapshot().updateCounts());
         assertArrayEquals(new double[] {0, 0.75 - 0.375, 0.75 - 0.1875}, policy.snapshot().rewardSums(), 1e-15);

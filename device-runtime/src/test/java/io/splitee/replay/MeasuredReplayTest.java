@@ -2,6 +2,7 @@ package io.splitee.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.splitee.device.cost.MeasuredCosts;
 import io.splitee.device.cost.MeasuredCosts.PayloadRule;
@@ -22,7 +23,7 @@ class MeasuredReplayTest {
 
     private MeasuredReplay replay(String encoding, PayloadRule rule) throws Exception {
         CostProfile p = CostProfile.read(TraceFiles.write(dir, "p.json", ProfileFiles.HAND));
-        return MeasuredReplay.of(p, p.link().orElseThrow(), 1.0, encoding, rule, 0.01, 0.01);
+        return MeasuredReplay.of(p, p.link().orElseThrow(), 1.0, encoding, rule, 0.01, 0.01, false);
     }
 
     private MeasuredReplay.Result fixedArm1(MeasuredReplay m) throws Exception {
@@ -72,8 +73,18 @@ class MeasuredReplayTest {
     void boardSlowdownScalesOnlyTheDevice() throws Exception {
         CostProfile p = CostProfile.read(TraceFiles.write(dir, "p.json", ProfileFiles.HAND));
         MeasuredReplay m = MeasuredReplay.of(p, LinkProfile.parse("8000kbit:10ms"), 4.0, "small", PayloadRule.AUTO, 0.01,
-                0.01);
+                0.01, false);
         assertEquals(6.0 + 10.2 + 0.5, m.latencyMs(1, true), 1e-9);
+    }
+
+    @Test
+    void refusesCostsThatChargeOtherExitsThanThePolicyEvaluates() throws Exception {
+        MeasuredReplay m = replay("small", PayloadRule.AUTO); // charges only the arm's exit
+        Trace t = Trace.read(TraceFiles.write(dir, "t.csv", ProfileFiles.TRACE));
+        EngineConfig c = new EngineConfig(2, 0.8, m.costModel(), 1.0, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> m.run(t, Policies.parse("splitee-s", c), c, List.of()));
+        assertTrue(e.getMessage().contains("splitee-s evaluates every exit"), e.getMessage());
     }
 
     @Test

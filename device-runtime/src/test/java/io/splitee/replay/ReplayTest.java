@@ -1,5 +1,6 @@
 package io.splitee.replay;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +27,18 @@ class ReplayTest {
     @BeforeEach
     void load() throws Exception {
         trace = Trace.read(TraceFiles.write(dir, "hand.csv", TraceFiles.HAND));
+    }
+
+    /** The policy learns from what the device would have seen, not from the whole trace row. */
+    @Test
+    void policiesSeeOnlyWhatTheDeviceObserves() {
+        double u = io.splitee.engine.Outcome.UNOBSERVED;
+        // row 3: C = (.25, .75, .6875). Arm 2 exits (C2 = α): C1, C2 seen, C3 never computed.
+        assertArrayEquals(new double[] {0.25, 0.75, u}, Replay.observed(trace, 2, 2, false).confidences());
+        // row 2: C = (.5, .625, .875). Arm 1 offloads: C1 and the gateway's C3.
+        assertArrayEquals(new double[] {0.5, u, 0.875}, Replay.observed(trace, 1, 1, true).confidences());
+        // arm L sees everything
+        assertArrayEquals(new double[] {0.5, 0.625, 0.875}, Replay.observed(trace, 1, 3, false).confidences());
     }
 
     /**

@@ -85,11 +85,11 @@ final class SimulateCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     String payload;
 
-    @Option(names = "--w-device-ms", defaultValue = "0.01", paramLabel = "W",
+    @Option(names = "--w-device-ms", defaultValue = "0.1", paramLabel = "W",
             description = "Measured mode: reward units per ms of device compute (default ${DEFAULT-VALUE}).")
     double wDeviceMs;
 
-    @Option(names = "--w-link-ms", defaultValue = "0.01", paramLabel = "W",
+    @Option(names = "--w-link-ms", defaultValue = "0.1", paramLabel = "W",
             description = "Measured mode: reward units per ms of link + gateway time (default ${DEFAULT-VALUE}).")
     double wLinkMs;
 
@@ -156,9 +156,15 @@ final class SimulateCommand implements Callable<Integer> {
             l = profile.link().orElseThrow(() -> new InputException(
                     "--link: not given and cost profile " + costProfile + " has no link section"));
         }
+        boolean everyExit;
+        try {
+            everyExit = Policies.evaluatesEveryExit(policy);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--policy: " + e.getMessage());
+        }
         MeasuredReplay replay;
         try {
-            replay = MeasuredReplay.of(profile, l, boardSlowdown, encoding, rule, wDeviceMs, wLinkMs);
+            replay = MeasuredReplay.of(profile, l, boardSlowdown, encoding, rule, wDeviceMs, wLinkMs, everyExit);
         } catch (IllegalArgumentException e) {
             throw new InputException("--encoding: " + e.getMessage());
         }

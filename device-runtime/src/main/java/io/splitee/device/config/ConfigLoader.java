@@ -18,7 +18,7 @@ final class ConfigLoader {
         KEYS.putAll(MqttConnection.keys("1h", 32));
         KEYS.put("model.dir", null);
         KEYS.put("runtime.intra-op-threads", "2");
-        KEYS.put("policy", "splitee");
+        KEYS.put("policy", "splitee-s");
         KEYS.put("policy.threshold", "0.8");
         KEYS.put("policy.ucb-c", "1.0");
         KEYS.put("policy.seed", "1");
@@ -26,8 +26,8 @@ final class ConfigLoader {
         KEYS.put("cost.mode", "measured");
         KEYS.put("cost.lambda", "0.01");
         KEYS.put("cost.offload", "0.3");
-        KEYS.put("cost.weight.device-ms", "0.01");
-        KEYS.put("cost.weight.link-ms", "0.01");
+        KEYS.put("cost.weight.device-ms", "0.1");
+        KEYS.put("cost.weight.link-ms", "0.1");
         KEYS.put("cost.weight.millijoule", "0");
         KEYS.put("offload.encoding", "fp16");
         KEYS.put("offload.deflate", "false");

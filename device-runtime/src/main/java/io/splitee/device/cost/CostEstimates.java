@@ -129,9 +129,20 @@ public final class CostEstimates {
 
     /** Device compute of arm {@code a}: blocks 1..a and exit a, in ms. */
     public double deviceMs(int arm) {
+        return deviceMs(arm, false);
+    }
+
+    /**
+     * Device compute of arm {@code a}: blocks 1..a and exit a, or with {@code everyExit} exits 1..a
+     * (SplitEE-S and the early-exit baseline evaluate every exit on the way), in ms.
+     */
+    public double deviceMs(int arm, boolean everyExit) {
         double ms = 0;
         for (int i = 1; i <= arm; i++) {
             ms += blockMs[i].value();
+            if (everyExit && i < arm) {
+                ms += exitMs[i].value();
+            }
         }
         return arm == 0 ? 0 : ms + exitMs[arm].value();
     }

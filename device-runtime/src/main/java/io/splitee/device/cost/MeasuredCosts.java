@@ -6,7 +6,8 @@ import java.util.function.IntToLongFunction;
 /**
  * Turns {@link CostEstimates} into reward units, and chooses what an offload carries.
  *
- * <p>Cost of arm {@code a} answered on the device: {@code wDevice · deviceMs(a)}. Cost of arm {@code a}
+ * <p>Cost of arm {@code a} answered on the device: {@code wDevice · deviceMs(a)} (blocks 1..a and exit a;
+ * with {@code everyExit}, for policies that evaluate every exit on the way, exits 1..a). Cost of arm {@code a}
  * offloaded: {@code wDevice · deviceMs(a) + wLink · (linkMs(bytes) + gatewayMs(first block the gateway runs))},
  * where the payload is either the features after block {@code a} (the gateway runs {@code a+1..L}) or the
  * raw sample (the gateway runs {@code 1..L}), whichever costs less, unless configuration forces one. With
@@ -42,6 +43,7 @@ public final class MeasuredCosts {
     private final PayloadRule rule;
     private final IntToLongFunction featureBytes;
     private final long rawBytes;
+    private final boolean everyExit;
 
     /**
      * @param estimates    the measurements
@@ -50,9 +52,11 @@ public final class MeasuredCosts {
      * @param rule         auto, or a forced payload
      * @param featureBytes bytes on the wire of the features after block {@code a}, for the configured encoding
      * @param rawBytes     bytes on the wire of the raw sample
+     * @param everyExit    whether the device evaluates every exit on the way to the arm
+     *                     (SplitEE-S, the early-exit baseline), so each arm is charged for them
      */
     public MeasuredCosts(CostEstimates estimates, double perDeviceMs, double perLinkMs, PayloadRule rule,
-                         IntToLongFunction featureBytes, long rawBytes) {
+                         IntToLongFunction featureBytes, long rawBytes, boolean everyExit) {
         this.estimates = Objects.requireNonNull(estimates, "estimates");
         if (!(perDeviceMs >= 0) || !(perLinkMs >= 0)) {
             throw new IllegalArgumentException("weights must be ≥ 0: device " + perDeviceMs + ", link " + perLinkMs);
@@ -65,11 +69,22 @@ public final class MeasuredCosts {
             throw new IllegalArgumentException("rawBytes: " + rawBytes + " must be > 0");
         }
         this.rawBytes = rawBytes;
+        this.everyExit = everyExit;
     }
 
     /** Cost of arm {@code a} when the sample is answered on the device. */
     public double onDevice(int arm) {
-        return perDeviceMs * estimates.deviceMs(arm);
+        return perDeviceMs * deviceMs(arm);
+    }
+
+    /** Whether each arm is charged for every exit head on the way. */
+    public boolean everyExit() {
+        return everyExit;
+    }
+
+    /** Device compute of arm {@code a} in ms, exit heads as configured. */
+    public double deviceMs(int arm) {
+        return estimates.deviceMs(arm, everyExit);
     }
 
     /** The cheapest offload after arm {@code a} (arm 0: the raw sample, nothing computed on the device). */

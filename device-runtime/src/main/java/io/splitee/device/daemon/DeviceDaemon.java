@@ -111,7 +111,8 @@ public final class DeviceDaemon implements AutoCloseable {
             long[] frameBytes = frameSizes(pkg, hash, tensors, Pipeline.encodingOf(config.offload().encoding()));
             IntToLongFunction featureBytes = a -> frameBytes[a];
             MeasuredCosts m = new MeasuredCosts(estimates, config.cost().perDeviceMs(), config.cost().perLinkMs(),
-                    config.offload().payload(), featureBytes, frameBytes[0]);
+                    config.offload().payload(), featureBytes, frameBytes[0],
+                    Policies.evaluatesEveryExit(config.policy().name()));
             measured = m;
             costModel = (arm, offloaded) -> offloaded ? m.offload(arm - offset).cost() : m.onDevice(arm - offset);
         }

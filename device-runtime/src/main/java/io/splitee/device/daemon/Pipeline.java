@@ -154,7 +154,7 @@ final class Pipeline {
         this.nanos = nanos;
         this.depth = runner.depth();
         this.classes = runner.classes();
-        this.sideObservations = "splitee-s".equals(policy.spec());
+        this.sideObservations = policy.evaluatesEveryExit();
         this.armOffset = policy.arms() - runner.depth();
         if (armOffset != 0 && armOffset != 1) {
             throw new IllegalArgumentException("the engine has " + policy.arms() + " arms for " + runner.depth()

@@ -35,8 +35,8 @@ class MeasuredSimulateTest {
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals((1.5 + 12.2 + 12.2 + 1.5) / 4, j.get("mean_latency_ms").asDouble(), 1e-9);
         assertEquals("{\"features\":2,\"raw\":0}", j.get("payload_counts").toString());
-        assertEquals(0.01 * (1.5 + 12.2 + 12.2 + 1.5), j.get("cost").asDouble(), 1e-9);
-        assertEquals(4 * 0.01 * 3.5, j.get("full_cost").asDouble(), 1e-9);
+        assertEquals(0.1 * (1.5 + 12.2 + 12.2 + 1.5), j.get("cost").asDouble(), 1e-9);
+        assertEquals(4 * 0.1 * 3.5, j.get("full_cost").asDouble(), 1e-9);
         assertEquals(2, j.get("offloaded").asInt());
     }
 
@@ -110,7 +110,10 @@ class MeasuredSimulateTest {
                 r.err().strip());
     }
 
-    /** Paper mode prints exactly what it printed before this change (captured from main's jar). */
+    /**
+     * Paper mode prints exactly what it printed before the payload choice (captured from main's jar), except
+     * SplitEE-S, whose start and side observations changed later (deepest arm first, C_L estimated).
+     */
     @Test
     void paperModeIsUnchanged() throws Exception {
         Path trace = TraceFiles.write(dir, "hand.csv", TraceFiles.HAND);
@@ -119,10 +122,12 @@ class MeasuredSimulateTest {
                     + "\"cost_reduction\":-0.11111111111111116,\"offloaded\":2,\"arm_counts\":[2,2,2],\"best_fixed_arm\":2,"
                     + "\"regret\":0.375,\"accuracy\":0.6666666666666666,\"final_exit_accuracy\":0.8333333333333334,"
                     + "\"accuracy_drop\":0.16666666666666674}"},
-            {"splitee-s", "{\"policy\":\"splitee-s\",\"samples\":6,\"arms\":3,\"cost\":1.125,\"full_cost\":1.125,"
-                    + "\"cost_reduction\":0.0,\"offloaded\":1,\"arm_counts\":[1,2,3],\"best_fixed_arm\":2,\"regret\":0.25,"
-                    + "\"accuracy\":0.6666666666666666,\"final_exit_accuracy\":0.8333333333333334,"
-                    + "\"accuracy_drop\":0.16666666666666674}"},
+            // SplitEE-S plays 3, 1, 2, 3, 3, 3 (SpliteeSPolicyTest): cost 4 × .1875 + .3125 + .125,
+            // rewards 3.8125 against arm 2's 3.875, every answer right
+            {"splitee-s", "{\"policy\":\"splitee-s\",\"samples\":6,\"arms\":3,\"cost\":1.1875,\"full_cost\":1.125,"
+                    + "\"cost_reduction\":-0.05555555555555558,\"offloaded\":1,\"arm_counts\":[1,1,4],\"best_fixed_arm\":2,"
+                    + "\"regret\":0.0625,\"accuracy\":1.0,\"final_exit_accuracy\":0.8333333333333334,"
+                    + "\"accuracy_drop\":-0.16666666666666663}"},
             {"early-exit", "{\"policy\":\"early-exit\",\"samples\":6,\"arms\":3,\"cost\":0.75,\"full_cost\":1.125,"
                     + "\"cost_reduction\":0.33333333333333337,\"offloaded\":0,\"arm_counts\":[2,2,2],\"best_fixed_arm\":2,"
                     + "\"regret\":-0.5,\"accuracy\":1.0,\"final_exit_accuracy\":0.8333333333333334,"

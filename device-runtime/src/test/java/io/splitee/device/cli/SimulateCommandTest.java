@@ -51,7 +51,7 @@ class SimulateCommandTest {
         assertEquals(1.0 / 6, j.get("accuracy_drop").asDouble(), 1e-12);
     }
 
-    /** SplitEE-S plays 1, 2, 3, 3, 2, 3 (engine test): offloads rows 2 and 4 (arm 2: C2 .625; arm 3: none). */
+    /** SplitEE-S plays 3, 1, 2, 3, 3, 3 (engine test): offloads row 2 only (arm 1: C1 .5). */
     @Test
     void jsonWithoutLabelsHasNoAccuracy() throws Exception {
         String unlabelled = TraceFiles.HAND.replaceAll("(?m)^[^,]*,", "");
@@ -61,10 +61,10 @@ class SimulateCommandTest {
         assertEquals(0, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertFalse(j.has("accuracy"));
-        assertEquals("[1,2,3]", j.get("arm_counts").toString());
+        assertEquals("[1,1,4]", j.get("arm_counts").toString());
         assertEquals(1, j.get("offloaded").asInt());
-        // played rewards .8125 + .5 + .5 + .375 + .75 + .6875 = 3.625; best arm 2: 3.875
-        assertEquals(0.25, j.get("regret").asDouble(), 1e-12);
+        // played rewards .8125 + .5625 + .625 + .375 + .75 + .6875 = 3.8125; best arm 2: 3.875
+        assertEquals(0.0625, j.get("regret").asDouble(), 1e-12);
     }
 
     @Test
