@@ -29,15 +29,15 @@ import java.util.Locale;
  * <pre>
  * java -cp benchmarks/target/splitee-benchmarks.jar io.splitee.bench.PayloadFigures \
  *     [--trace models/fmnist-resnet12/traces/clean.csv.gz] [--profile models/fmnist-resnet12/profiles/x86-vm.json] \
- *     [--encoding fp16] [--threshold 0.8] [--slowdowns 1,8] [--policy splitee] [--ucb-c 1] [--weight 0.1]
+ *     [--encoding fp16] [--threshold 0.8] [--slowdowns 1,8] [--policy splitee-s] [--ucb-c 0.5] [--weight 0.1]
  *     [--grid 0.1,0.3,1]
  * </pre>
  */
 public final class PayloadFigures {
 
     private static double W = 0.1;
-    private static String policy = "splitee";
-    private static double ucbC = 1.0;
+    private static String policy = "splitee-s";
+    private static double ucbC = 0.5;
     private static String grid;
     private static final List<LinkProfile> LINKS = List.of(LinkProfile.WIFI, LinkProfile.LTE, LinkProfile.CONSTRAINED);
     private static final List<String> TRACES = List.of("clean", "blur-1", "noise-0.1", "noise-0.2", "contrast-0.5");

@@ -19,6 +19,12 @@ interface ArmStatistics {
     /** N_a of 1-based {@code arm}. */
     long count(int arm);
 
+    /** The UCB index of an observed 1-based {@code arm}, given {@code StrictMath.log(t)}. */
+    double index(int arm, double logT, double c);
+
+    /** The largest mean Q_a/N_a over the observed arms; −∞ when none is. */
+    double bestMean();
+
     /** Q_a for every arm (a copy). */
     double[] rewardSums();
 

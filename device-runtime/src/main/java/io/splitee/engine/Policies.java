@@ -60,8 +60,7 @@ public final class Policies {
      * @throws IllegalArgumentException for a malformed spec
      */
     public static boolean evaluatesEveryExit(String spec) {
-        String s = checkSpec(spec);
-        return s.equals("splitee-s") || s.equals("early-exit");
+        return checkSpec(spec).equals("early-exit");
     }
 
     /**

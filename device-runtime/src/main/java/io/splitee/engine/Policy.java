@@ -39,6 +39,17 @@ public interface Policy {
     }
 
     /**
+     * Whether the device should evaluate exit {@code exit}, below the arm returned by the last
+     * {@link #choose()}, on the way to that arm (the arm's own exit is always evaluated). True for
+     * every exit of a policy that {@link #evaluatesEveryExit()}; SplitEE-S asks for the exits whose
+     * arms are still in contention (their side observation could change a later choice); false
+     * for the other policies.
+     */
+    default boolean evaluatesOnTheWay(int exit) {
+        return evaluatesEveryExit();
+    }
+
+    /**
      * Credits the outcome of one sample: the played arm gets its reward; SplitEE-S also credits
      * every lower arm whose reward is computable from the observed confidences.
      *

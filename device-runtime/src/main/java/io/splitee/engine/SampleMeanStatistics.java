@@ -43,6 +43,23 @@ final class SampleMeanStatistics implements ArmStatistics {
     }
 
     @Override
+    public double index(int arm, double logT, double c) {
+        long n = counts[arm - 1];
+        return sums[arm - 1] / n + c * Math.sqrt(logT / n);
+    }
+
+    @Override
+    public double bestMean() {
+        double best = Double.NEGATIVE_INFINITY;
+        for (int a = 0; a < sums.length; a++) {
+            if (counts[a] > 0) {
+                best = Math.max(best, sums[a] / counts[a]);
+            }
+        }
+        return best;
+    }
+
+    @Override
     public double[] rewardSums() {
         return sums.clone();
     }

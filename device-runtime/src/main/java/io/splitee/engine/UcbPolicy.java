@@ -3,8 +3,12 @@ package io.splitee.engine;
 /**
  * SplitEE: play arms 1..L once each, then the arm with the largest UCB index.
  *
- * <p>SplitEE-S (side observations): the device evaluates every exit on the way to the played arm,
- * so a play of arm a also credits every arm j &lt; a whose reward the outcome determines. Its first
+ * <p>SplitEE-S (side observations): a play of arm a also credits every arm j &lt; a whose reward the
+ * outcome determines. Evaluating exit j on the way costs an exit head's compute on every sample, so
+ * the device evaluates it only while arm j is in contention: its UCB index reaches the best mean
+ * (or it has no observation yet). An arm that UCB would explore is thus observed on the way, for
+ * an exit head, before it would be played, for a possible offload; once ruled out it costs nothing
+ * until its bonus has grown back. Its first
  * round plays arm L, which observes every arm, instead of L rounds of which the shallow ones may
  * offload over a slow link; an arm that is still unobserved later (C_L missing) is played deepest
  * first. When the played sample exited early (C_a ≥ α, not offloaded, so C_L was not computed),
@@ -17,32 +21,43 @@ final class UcbPolicy extends AbstractPolicy {
     private final boolean sideObservations;
     /** SplitEE-S: every arm has at least one observation (checked again after a restore). */
     private boolean allObserved;
+    /** SplitEE-S: onTheWay[j] says whether exit j is evaluated for the last chosen sample. */
+    private final boolean[] onTheWay;
 
     UcbPolicy(String spec, EngineConfig config, boolean sideObservations, ArmStatistics stats) {
         super(spec, config, stats);
         this.sideObservations = sideObservations;
+        this.onTheWay = new boolean[config.arms() + 1];
     }
 
     @Override
-    public boolean evaluatesEveryExit() {
-        return sideObservations;
+    public boolean evaluatesOnTheWay(int exit) {
+        return exit >= 1 && exit < onTheWay.length && onTheWay[exit];
     }
 
     @Override
     int select(long t) {
-        if (sideObservations) {
-            if (!allObserved) {
-                for (int a = config.arms(); a >= 1; a--) {
-                    if (stats.count(a) == 0) {
-                        return a;
-                    }
-                }
-                allObserved = true;
-            }
-        } else if (t <= config.arms()) {
-            return (int) t;
+        if (!sideObservations) {
+            return t <= config.arms() ? (int) t : stats.argmaxIndex(t, config.explorationConstant());
         }
-        return stats.argmaxIndex(t, config.explorationConstant());
+        int arm = 0;
+        if (!allObserved) {
+            for (int a = config.arms(); a >= 1 && arm == 0; a--) {
+                if (stats.count(a) == 0) {
+                    arm = a;
+                }
+            }
+            allObserved = arm == 0;
+        }
+        if (arm == 0) {
+            arm = stats.argmaxIndex(t, config.explorationConstant());
+        }
+        double bar = stats.bestMean();
+        double logT = StrictMath.log(t);
+        for (int j = 1; j < onTheWay.length; j++) {
+            onTheWay[j] = j < arm && (stats.count(j) == 0 || stats.index(j, logT, config.explorationConstant()) >= bar);
+        }
+        return arm;
     }
 
     @Override

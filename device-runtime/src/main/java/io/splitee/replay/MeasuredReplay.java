@@ -18,7 +18,9 @@ import java.util.Objects;
  * blocks 1..a and exit a on the device; when it offloads, the payload (features after block a or the
  * raw sample) is chosen by {@link MeasuredCosts#offload(int)}.
  *
- * <p>Latency of a sample: device compute of its arm, plus link and gateway time when offloaded.
+ * <p>Latency of a sample: device compute of its arm, plus link and gateway time when offloaded, plus
+ * the exit heads the policy evaluated on the way (SplitEE-S side observations). The engine's cost
+ * model prices an arm without those side exits: they buy information, not an answer.
  */
 public final class MeasuredReplay {
 
@@ -132,8 +134,14 @@ public final class MeasuredReplay {
         }
         double[] total = new double[1];
         long[] counts = new long[2];
-        ReplayResult r = Replay.run(trace, policy, config, checkpoints, (s, arm, off) -> {
+        boolean charged = costs.everyExit();
+        ReplayResult r = Replay.run(trace, policy, config, checkpoints, (s, arm, off, seen) -> {
             total[0] += latency[2 * arm + (off ? 1 : 0)];
+            for (int j = 1; j < arm && !charged; j++) {
+                if (seen.observed(j)) {
+                    total[0] += estimates.exitMs(j); // evaluated on the way (SplitEE-S side observation)
+                }
+            }
             if (off) {
                 counts[payload[arm] == MeasuredCosts.Payload.FEATURES ? 0 : 1]++;
             }

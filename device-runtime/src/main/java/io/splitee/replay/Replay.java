@@ -33,13 +33,13 @@ public final class Replay {
      * @throws IllegalArgumentException if the trace, policy and configuration disagree on L
      */
     public static ReplayResult run(Trace trace, Policy policy, EngineConfig config, List<Integer> checkpoints) {
-        return run(trace, policy, config, checkpoints, (sample, arm, offloaded) -> { });
+        return run(trace, policy, config, checkpoints, (sample, arm, offloaded, seen) -> { });
     }
 
-    /** What the replay decided for one sample (0-based sample, 1-based arm). */
+    /** What the replay decided for one sample (0-based sample, 1-based arm) and what the policy saw. */
     @FunctionalInterface
     interface Played {
-        void played(int sample, int arm, boolean offloaded);
+        void played(int sample, int arm, boolean offloaded, Outcome seen);
     }
 
     static ReplayResult run(Trace trace, Policy policy, EngineConfig config, List<Integer> checkpoints, Played played) {
@@ -95,8 +95,9 @@ public final class Replay {
                 arm = exit;
             }
             boolean off = config.offloads(arm, trace.confidence(s, arm));
-            policy.record(observed(trace, s, arm, off));
-            played.played(s, arm, off);
+            Outcome seen = observed(trace, s, arm, off, policy);
+            policy.record(seen);
+            played.played(s, arm, off, seen);
             double reward = rewards[s * l + arm - 1];
             playedReward += reward;
             running += rewards[s * l + best - 1] - reward;
@@ -126,14 +127,16 @@ public final class Replay {
     }
 
     /**
-     * What the live device sees of sample {@code s} played at {@code arm}: C_1..C_arm (the device
-     * computed those exits), and C_L only when the gateway answered (offloaded) or arm = L.
+     * What the live device sees of sample {@code s} played at {@code arm}: C_arm, C_j for the exits
+     * j &lt; arm the policy asked to evaluate on the way ({@link Policy#evaluatesOnTheWay}), and C_L
+     * only when the gateway answered (offloaded) or arm = L.
      */
-    static Outcome observed(Trace trace, int s, int arm, boolean offloaded) {
+    static Outcome observed(Trace trace, int s, int arm, boolean offloaded, Policy policy) {
         double[] c = trace.confidences(s);
         int l = c.length;
-        for (int j = arm + 1; j <= l; j++) {
-            if (!(offloaded && j == l)) {
+        for (int j = 1; j <= l; j++) {
+            boolean seen = j == arm || j < arm && policy.evaluatesOnTheWay(j) || j == l && offloaded;
+            if (!seen) {
                 c[j - 1] = Outcome.UNOBSERVED;
             }
         }

@@ -2,6 +2,8 @@ package io.splitee.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +79,35 @@ class SpliteeSPolicyTest {
         assertEquals(4, q.choose());
         q.record(new Outcome(4, false, new double[] {0.9, 0.8, u, 0.9}));
         assertEquals(3, q.choose());
+    }
+
+    /**
+     * Exits on the way are evaluated only for arms still in contention: index ≥ the best mean.
+     * After t=1 of the hand trace (arm 3, Q = N = (.8125, 1) for all, see above) every index at t=2
+     * is .8125 + sqrt(ln 2) ≥ .8125: arm 1 is chosen and has no exit below it. Fed an outcome that
+     * makes arm 1 poor, arm 3 chosen: exit 1 is skipped once its index falls below the best mean.
+     */
+    @Test
+    void evaluatesOnlyExitsOfArmsInContention() {
+        EngineConfig c = new EngineConfig(3, HandTrace.ALPHA, new PaperCost(HandTrace.LAMBDA, HandTrace.OFFLOAD), 0.1, 1);
+        Policy p = Policies.parse("splitee-s", c);
+        assertEquals(3, p.choose());
+        // the first round observes every arm: every exit on the way is evaluated
+        assertTrue(p.evaluatesOnTheWay(1) && p.evaluatesOnTheWay(2));
+        assertFalse(p.evaluatesOnTheWay(3) || p.evaluatesOnTheWay(0) || p.evaluatesOnTheWay(4));
+        // row 4: r1 = .25, r2 = .6875, r3 = .375 → means (.25, .6875, .375)
+        p.record(HandTrace.observed(c, 3, HandTrace.ROWS[3]));
+        // t=2, c = 0.1: indices .25 + .1·sqrt(ln 2) = .3333, .6875 + .0833 = .7708, .375 + .0833 = .4583 → arm 2;
+        // below it arm 1's index .3333 < best mean .6875: exit 1 is not evaluated
+        assertEquals(2, p.choose());
+        assertFalse(p.evaluatesOnTheWay(1));
+        // plain SplitEE evaluates nothing on the way; the early-exit baseline everything
+        Policy plain = Policies.parse("splitee", c);
+        plain.choose();
+        assertFalse(plain.evaluatesOnTheWay(1));
+        assertTrue(Policies.parse("early-exit", c).evaluatesOnTheWay(1));
+        assertFalse(Policies.evaluatesEveryExit("splitee-s"));
+        assertTrue(Policies.evaluatesEveryExit("early-exit"));
     }
 
     /**

@@ -83,8 +83,8 @@ class MeasuredReplayTest {
         Trace t = Trace.read(TraceFiles.write(dir, "t.csv", ProfileFiles.TRACE));
         EngineConfig c = new EngineConfig(2, 0.8, m.costModel(), 1.0, 0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> m.run(t, Policies.parse("splitee-s", c), c, List.of()));
-        assertTrue(e.getMessage().contains("splitee-s evaluates every exit"), e.getMessage());
+                () -> m.run(t, Policies.parse("early-exit", c), c, List.of()));
+        assertTrue(e.getMessage().contains("early-exit evaluates every exit"), e.getMessage());
     }
 
     @Test

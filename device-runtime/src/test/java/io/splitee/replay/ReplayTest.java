@@ -33,12 +33,16 @@ class ReplayTest {
     @Test
     void policiesSeeOnlyWhatTheDeviceObserves() {
         double u = io.splitee.engine.Outcome.UNOBSERVED;
-        // row 3: C = (.25, .75, .6875). Arm 2 exits (C2 = α): C1, C2 seen, C3 never computed.
-        assertArrayEquals(new double[] {0.25, 0.75, u}, Replay.observed(trace, 2, 2, false).confidences());
+        io.splitee.engine.Policy every = Policies.parse("early-exit", config); // evaluates every exit on the way
+        io.splitee.engine.Policy plain = Policies.parse("splitee", config); // only the arm's exit
+        // row 3: C = (.25, .75, .6875). Arm 2 exits (C2 = α): C3 never computed; C1 only if evaluated.
+        assertArrayEquals(new double[] {0.25, 0.75, u}, Replay.observed(trace, 2, 2, false, every).confidences());
+        assertArrayEquals(new double[] {u, 0.75, u}, Replay.observed(trace, 2, 2, false, plain).confidences());
         // row 2: C = (.5, .625, .875). Arm 1 offloads: C1 and the gateway's C3.
-        assertArrayEquals(new double[] {0.5, u, 0.875}, Replay.observed(trace, 1, 1, true).confidences());
-        // arm L sees everything
-        assertArrayEquals(new double[] {0.5, 0.625, 0.875}, Replay.observed(trace, 1, 3, false).confidences());
+        assertArrayEquals(new double[] {0.5, u, 0.875}, Replay.observed(trace, 1, 1, true, plain).confidences());
+        // arm L: its own exit; the ones on the way as evaluated
+        assertArrayEquals(new double[] {0.5, 0.625, 0.875}, Replay.observed(trace, 1, 3, false, every).confidences());
+        assertArrayEquals(new double[] {u, u, 0.875}, Replay.observed(trace, 1, 3, false, plain).confidences());
     }
 
     /**

@@ -20,7 +20,7 @@ final class ConfigLoader {
         KEYS.put("runtime.intra-op-threads", "2");
         KEYS.put("policy", "splitee-s");
         KEYS.put("policy.threshold", "0.8");
-        KEYS.put("policy.ucb-c", "1.0");
+        KEYS.put("policy.ucb-c", "0.5");
         KEYS.put("policy.seed", "1");
         KEYS.put("policy.raw-sample-arm", "false");
         KEYS.put("cost.mode", "measured");

@@ -80,7 +80,6 @@ final class Pipeline {
     private final LongSupplier nanos;
     private final int depth;
     private final int classes;
-    private final boolean sideObservations;
     private final int armOffset;
     private final Encoding encoding;
     private final Compression compression;
@@ -154,7 +153,6 @@ final class Pipeline {
         this.nanos = nanos;
         this.depth = runner.depth();
         this.classes = runner.classes();
-        this.sideObservations = policy.evaluatesEveryExit();
         this.armOffset = policy.arms() - runner.depth();
         if (armOffset != 0 && armOffset != 1) {
             throw new IllegalArgumentException("the engine has " + policy.arms() + " arms for " + runner.depth()
@@ -272,7 +270,7 @@ final class Pipeline {
         }
         for (int i = 1; i <= arm; i++) {
             block(i);
-            if (sideObservations || i == arm) {
+            if (i == arm || policy.evaluatesOnTheWay(i)) {
                 exit(i);
             }
         }
