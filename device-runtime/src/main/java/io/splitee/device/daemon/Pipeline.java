@@ -270,7 +270,7 @@ final class Pipeline {
         }
         for (int i = 1; i <= arm; i++) {
             block(i);
-            if (i == arm || policy.evaluatesOnTheWay(i)) {
+            if (i == arm || policy.evaluatesOnTheWay(i + armOffset)) { // the engine's exit i + offset is live exit i
                 exit(i);
             }
         }
