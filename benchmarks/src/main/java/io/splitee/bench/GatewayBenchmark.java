@@ -206,7 +206,7 @@ public final class GatewayBenchmark {
     }
 
     /** Frames of one split point and their decoded values. */
-    private record Split(int block, byte[][] frames, float[][] decoded, int frameBytes) {
+    record Split(int block, byte[][] frames, float[][] decoded, int frameBytes) {
         static Split make(ModelPackage pkg, RunnerConfig rc, int block) throws Exception {
             int distinct = 256;
             byte[][] frames = new byte[distinct][];
@@ -238,7 +238,7 @@ public final class GatewayBenchmark {
     }
 
     /** Throughput of a phase and the CPU it got. */
-    private record Measured(double perSecond, double cpuMsPerSample, String cores) {
+    record Measured(double perSecond, double cpuMsPerSample, String cores) {
     }
 
     static GatewayConfig config(String id, String uri, Path model, int workers, int batch, String wait)
