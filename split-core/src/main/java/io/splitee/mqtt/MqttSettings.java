@@ -136,6 +136,9 @@ public record MqttSettings(
          * not. It sends acknowledgements in the order the messages arrived, as MQTT 5 requires
          * ([MQTT-4.6.0-2]): an {@link Transport#ack ack} takes effect once every earlier message of the same
          * connection is acked, so a message left unacknowledged keeps the later ones with the broker too.
+         * It drops the connection when the broker sends more unacknowledged messages than
+         * {@link MqttSettings#receiveMaximum()} (Mosquitto 2.0.11 does); the transport then reconnects once
+         * announcing the largest Receive Maximum, 65,535, and says so in a warning.
          * It has no file persistence ({@link MqttSettings#persistenceDir()} is refused).
          */
         HIVEMQ
