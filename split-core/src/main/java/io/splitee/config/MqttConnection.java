@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,11 +30,14 @@ import java.util.Optional;
  * @param maxInFlight   {@code mqtt.max-in-flight}: bound on unacknowledged QoS 1 publishes
  * @param reconnectMin  {@code mqtt.reconnect-min}: first reconnect delay
  * @param reconnectMax  {@code mqtt.reconnect-max}: reconnect back-off ceiling
+ * @param client        {@code mqtt.client}: the MQTT client library, {@code paho} or {@code hivemq} (see
+ *                      {@link MqttSettings.Client}); {@code hivemq} needs the HiveMQ MQTT client on the class
+ *                      path, which the gateway has and the device jar has not
  */
 public record MqttConnection(URI uri, Optional<String> username, Optional<String> password,
                              Optional<Path> caFile, Optional<Path> certFile, Optional<Path> keyFile,
                              Duration sessionExpiry, Duration keepAlive, int maxInFlight,
-                             Duration reconnectMin, Duration reconnectMax) {
+                             Duration reconnectMin, Duration reconnectMax, MqttSettings.Client client) {
 
     /** Validates; see the record description. */
     public MqttConnection {
@@ -74,11 +78,13 @@ public record MqttConnection(URI uri, Optional<String> username, Optional<String
             throw new IllegalArgumentException("mqtt.reconnect-max: " + reconnectMax
                     + " is below mqtt.reconnect-min " + reconnectMin);
         }
+        Objects.requireNonNull(client, "mqtt.client");
     }
 
     /**
-     * The keys, in documented order, with their defaults: {@code tcp://localhost:1883}, no credentials, no
-     * TLS, keep-alive 30 s, reconnect after 1 s backing off to 30 s.
+     * The keys, in documented order, with their defaults: {@code tcp://localhost:1883}, the Paho client, no
+     * credentials, no TLS, keep-alive 30 s, reconnect after 1 s backing off to 30 s. A program that prefers
+     * another client puts its own default for {@code mqtt.client} over this one.
      *
      * @param sessionExpiry the program's default {@code mqtt.session-expiry}, e.g. {@code 1h}
      * @param maxInFlight   the program's default {@code mqtt.max-in-flight}
@@ -86,6 +92,7 @@ public record MqttConnection(URI uri, Optional<String> username, Optional<String
     public static Map<String, String> keys(String sessionExpiry, int maxInFlight) {
         Map<String, String> k = new LinkedHashMap<>();
         k.put("mqtt.uri", "tcp://localhost:1883");
+        k.put("mqtt.client", "paho");
         k.put("mqtt.username", "");
         k.put("mqtt.password", "");
         k.put("mqtt.password-file", "");
@@ -125,18 +132,20 @@ public record MqttConnection(URI uri, Optional<String> username, Optional<String
         return new MqttConnection(c.uri("mqtt.uri"), c.optional("mqtt.username"), password,
                 c.optionalPath("mqtt.tls.ca"), c.optionalPath("mqtt.tls.cert"), c.optionalPath("mqtt.tls.key"),
                 c.duration("mqtt.session-expiry"), c.duration("mqtt.keep-alive"), c.integer("mqtt.max-in-flight"),
-                c.duration("mqtt.reconnect-min"), c.duration("mqtt.reconnect-max"));
+                c.duration("mqtt.reconnect-min"), c.duration("mqtt.reconnect-max"),
+                c.enumOf("mqtt.client", MqttSettings.Client.class));
     }
 
     /**
      * Transport settings for this connection with a persistent session ({@code cleanStart(false)}): the
-     * session expiry, keep-alive, reconnect delays, in-flight bound, credentials and TLS. The caller adds
+     * client library, session expiry, keep-alive, reconnect delays, in-flight bound, credentials and TLS. The caller adds
      * what is its own (receive maximum, last will) and builds.
      *
      * @param clientId the MQTT client id; a restarted program with the same id resumes its session
      */
     public MqttSettings.Builder settings(String clientId) {
         MqttSettings.Builder b = MqttSettings.builder(clientId, uri.toString())
+                .client(client)
                 .cleanStart(false)
                 .sessionExpiry(sessionExpiry)
                 .keepAlive(keepAlive)
@@ -152,7 +161,8 @@ public record MqttConnection(URI uri, Optional<String> username, Optional<String
     /** Without the password. */
     @Override
     public String toString() {
-        return "MqttConnection[uri=" + uri + ", username=" + username.orElse("-") + ", password="
+        return "MqttConnection[uri=" + uri + ", client=" + client.name().toLowerCase(Locale.ROOT)
+                + ", username=" + username.orElse("-") + ", password="
                 + (password.isPresent() ? "***" : "-") + ", tls=" + caFile.isPresent()
                 + ", sessionExpiry=" + sessionExpiry + "]";
     }

@@ -15,8 +15,9 @@ import java.util.Optional;
  * @param payload         its bytes (copied in and out; see {@link #payloadBuffer()} for a view)
  * @param qos             the QoS it was delivered with
  * @param retained        whether it is a retained message
- * @param duplicate       the MQTT DUP flag: the broker may have delivered it before. Paho mqttv5
- *                        1.2.5 reads the flag but does not pass it on, so messages from
+ * @param duplicate       the MQTT DUP flag: the broker may have delivered it before. Neither client
+ *                        library passes the flag on (Paho mqttv5 1.2.5 reads it and drops it, the
+ *                        HiveMQ client 1.3 does not expose it), so messages from
  *                        {@link Transport#mqtt} always say false here; handle QoS 1 messages
  *                        idempotently in any case (at-least-once delivery)
  * @param contentType     MQTT 5 content type

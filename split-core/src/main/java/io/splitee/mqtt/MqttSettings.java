@@ -34,6 +34,8 @@ import java.util.OptionalInt;
  * @param maxPacketSize       outgoing PUBLISH packets larger than this are refused (the broker's
  *                            CONNACK Maximum Packet Size applies too; the smaller wins)
  * @param persistenceDir      where the client keeps its in-flight QoS 1/2 state; absent = memory only
+ *                            (Paho only: {@link Client#HIVEMQ} refuses it)
+ * @param client              which MQTT client library implements the transport (default {@link Client#PAHO})
  */
 public record MqttSettings(
         String clientId,
@@ -52,7 +54,8 @@ public record MqttSettings(
         int receiveMaximum,
         Optional<Will> will,
         OptionalInt maxPacketSize,
-        Optional<Path> persistenceDir) {
+        Optional<Path> persistenceDir,
+        Client client) {
 
     /** MQTT 5: the largest packet any peer can send (remaining length of 268,435,455 + 5 header bytes). */
     public static final int MQTT_MAX_PACKET_SIZE = 268_435_460;
@@ -109,6 +112,36 @@ public record MqttSettings(
                     + " bytes, got " + maxPacketSize.getAsInt());
         }
         require(persistenceDir, "persistenceDir");
+        require(client, "client");
+        if (client == Client.HIVEMQ && persistenceDir.isPresent()) {
+            throw new IllegalArgumentException("persistenceDir is not supported with client HIVEMQ: the HiveMQ "
+                    + "MQTT client keeps its in-flight QoS 1/2 state in memory only (use client PAHO for a "
+                    + "persistent store)");
+        }
+    }
+
+    /**
+     * The MQTT client library under {@link Transport#mqtt}. Both implement the whole {@link Transport}
+     * contract; where they differ is said here.
+     */
+    public enum Client {
+        /**
+         * Eclipse Paho mqttv5 1.2.5: always on the class path (the device jar ships only this one).
+         * Decodes incoming payloads one byte at a time, which costs CPU for large messages.
+         */
+        PAHO,
+        /**
+         * The HiveMQ MQTT client 1.3 (Netty): bulk payload copies, so much cheaper for large incoming
+         * messages. An optional dependency of split-core that the gateway carries and the device jar does
+         * not. It sends acknowledgements in the order the messages arrived, as MQTT 5 requires
+         * ([MQTT-4.6.0-2]): an {@link Transport#ack ack} takes effect once every earlier message of the same
+         * connection is acked, so a message left unacknowledged keeps the later ones with the broker too.
+         * It drops the connection when the broker sends more unacknowledged messages than
+         * {@link MqttSettings#receiveMaximum()} (Mosquitto 2.0.11 does); the transport then reconnects once
+         * announcing the largest Receive Maximum, 65,535, and says so in a warning.
+         * It has no file persistence ({@link MqttSettings#persistenceDir()} is refused).
+         */
+        HIVEMQ
     }
 
     /** Starts a builder with the defaults described on the record. */
@@ -120,7 +153,7 @@ public record MqttSettings(
     public MqttSettings withClientId(String newClientId) {
         return new MqttSettings(newClientId, serverUri, credentials, tls, cleanStart, sessionExpiry, keepAlive,
                 connectTimeout, reconnectMinDelay, reconnectMaxDelay, operationTimeout, maxInFlight,
-                backpressureTimeout, receiveMaximum, will, maxPacketSize, persistenceDir);
+                backpressureTimeout, receiveMaximum, will, maxPacketSize, persistenceDir, client);
     }
 
     private static String schemeOf(String serverUri) {
@@ -308,6 +341,7 @@ public record MqttSettings(
         private Will will;
         private Integer maxPacketSize;
         private Path persistenceDir;
+        private Client client = Client.PAHO;
 
         private Builder(String clientId, String serverUri) {
             this.clientId = clientId;
@@ -352,6 +386,8 @@ public record MqttSettings(
         public Builder maxPacketSize(int v) { this.maxPacketSize = v; return this; }
         /** @see MqttSettings#persistenceDir() */
         public Builder persistenceDir(Path v) { this.persistenceDir = v; return this; }
+        /** @see MqttSettings#client() */
+        public Builder client(Client v) { this.client = v; return this; }
 
         /** Validates and builds. */
         public MqttSettings build() {
@@ -359,7 +395,7 @@ public record MqttSettings(
                     cleanStart, sessionExpiry, keepAlive, connectTimeout, reconnectMinDelay, reconnectMaxDelay,
                     operationTimeout, maxInFlight, backpressureTimeout, receiveMaximum, Optional.ofNullable(will),
                     maxPacketSize == null ? OptionalInt.empty() : OptionalInt.of(maxPacketSize),
-                    Optional.ofNullable(persistenceDir));
+                    Optional.ofNullable(persistenceDir), client);
         }
     }
 }

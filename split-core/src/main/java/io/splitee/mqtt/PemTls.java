@@ -21,7 +21,8 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Builds an {@link SSLSocketFactory} from PEM files with the JDK only: X.509 certificates and an
+ * Builds an {@link SSLSocketFactory} (Paho) or key and trust manager factories (HiveMQ) from PEM files
+ * with the JDK only: X.509 certificates and an
  * unencrypted PKCS#8 private key (RSA or EC). Errors name the file and what is wrong with it.
  */
 final class PemTls {
@@ -34,6 +35,18 @@ final class PemTls {
 
     static SSLSocketFactory socketFactory(MqttSettings.Tls tls) {
         try {
+            KeyManagerFactory kmf = keyManagerFactory(tls);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf == null ? null : kmf.getKeyManagers(), trustManagerFactory(tls).getTrustManagers(), null);
+            return ctx.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot set up TLS from " + tls + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Trusts exactly the certificates of {@code tls.caFile}. */
+    static TrustManagerFactory trustManagerFactory(MqttSettings.Tls tls) {
+        try {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
             List<Certificate> cas = readCertificates(tls.caFile(), "tls.caFile");
@@ -42,22 +55,28 @@ final class PemTls {
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
+            return tmf;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("cannot set up TLS from " + tls + ": " + e.getMessage(), e);
+        }
+    }
 
-            KeyManagerFactory kmf = null;
-            if (tls.clientCertFile().isPresent()) {
-                Path certFile = tls.clientCertFile().get();
-                Path keyFile = tls.clientKeyFile().orElseThrow();
-                List<Certificate> chain = readCertificates(certFile, "tls.clientCertFile");
-                PrivateKey key = readPkcs8Key(keyFile);
-                KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-                ks.load(null, null);
-                ks.setKeyEntry("client", key, NO_PASSWORD, chain.toArray(new Certificate[0]));
-                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(ks, NO_PASSWORD);
-            }
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            return ctx.getSocketFactory();
+    /** The client certificate and key for mutual TLS; null when {@code tls} has none. */
+    static KeyManagerFactory keyManagerFactory(MqttSettings.Tls tls) {
+        if (tls.clientCertFile().isEmpty()) {
+            return null;
+        }
+        try {
+            Path certFile = tls.clientCertFile().get();
+            Path keyFile = tls.clientKeyFile().orElseThrow();
+            List<Certificate> chain = readCertificates(certFile, "tls.clientCertFile");
+            PrivateKey key = readPkcs8Key(keyFile);
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            ks.setKeyEntry("client", key, NO_PASSWORD, chain.toArray(new Certificate[0]));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, NO_PASSWORD);
+            return kmf;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("cannot set up TLS from " + tls + ": " + e.getMessage(), e);
         }

@@ -7,17 +7,21 @@ import java.util.concurrent.CompletableFuture;
  * Moves byte[] payloads with MQTT 5 properties between this process and a broker. It knows
  * nothing of what the bytes mean.
  *
- * <p><b>Threads.</b> {@link MessageHandler}s run on the MQTT client's single callback thread,
- * which also completes publish acknowledgements. A handler must therefore only hand the message
- * to the application's own queue or worker and return; it must not block, publish, subscribe or
- * close the transport. {@link ConnectionListener}s run on the transport's own thread
+ * <p><b>Threads.</b> {@link MessageHandler}s run on one callback thread per transport, in the order
+ * the messages arrived. A handler must only hand the message to the application's own queue or
+ * worker and return; it must not block, publish, subscribe or close the transport. Publish futures
+ * complete on a thread of the transport's ({@code splitee-mqtt-<clientId>-complete}), never on the
+ * callback thread. {@link ConnectionListener}s run on the transport's own thread
  * {@code splitee-mqtt-<clientId>-conn}.
  *
  * <p><b>Acknowledgements.</b> QoS 1/2 messages are acknowledged only by {@link #ack(Incoming)}.
  * A message that is never acked (the handler threw, the process crashed) stays with the broker
  * and is redelivered, with the duplicate flag, when the session resumes on the next connection;
  * the broker does not resend it on the same connection. Unacked messages count against
- * {@link MqttSettings#receiveMaximum()}.
+ * {@link MqttSettings#receiveMaximum()}. Delivery is at least once: with
+ * {@link MqttSettings.Client#HIVEMQ} an ack reaches the broker only once every earlier message of the
+ * same connection is acked (MQTT 5 requires acknowledgements in arrival order), so a message left
+ * unacked keeps the later ones with the broker as well, and they are redelivered with it.
  *
  * <p><b>Reconnects.</b> After a lost connection the transport reconnects by itself with
  * exponential back-off. Subscriptions are sent again whenever the broker did not keep the
@@ -25,9 +29,35 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Transport extends AutoCloseable {
 
-    /** Creates an MQTT 5 transport (Eclipse Paho underneath). Nothing connects until {@link #start()}. */
+    /**
+     * Creates an MQTT 5 transport on the client library {@link MqttSettings#client()} names (Eclipse Paho or
+     * the HiveMQ MQTT client). Nothing connects until {@link #start()}.
+     *
+     * @throws IllegalArgumentException for {@link MqttSettings.Client#HIVEMQ} when the HiveMQ MQTT client is not
+     *                                  on the class path (it is an optional dependency: the device jar has
+     *                                  only Paho)
+     */
     static Transport mqtt(MqttSettings settings) {
-        return new PahoTransport(settings);
+        return switch (settings.client()) {
+            case PAHO -> new PahoTransport(settings);
+            case HIVEMQ -> {
+                requireOnClassPath("com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient", "io.netty.channel.Channel",
+                        "io.reactivex.Flowable");
+                yield new HiveMqTransport(settings);
+            }
+        };
+    }
+
+    /** Checks before HiveMqTransport is loaded, whose linking would fail with a NoClassDefFoundError. */
+    private static void requireOnClassPath(String... classNames) {
+        for (String name : classNames) {
+            try {
+                Class.forName(name, false, Transport.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new IllegalArgumentException("mqtt.client=hivemq needs the HiveMQ MQTT client on the class "
+                        + "path; the device jar ships Paho only (missing: " + name + ")", e);
+            }
+        }
     }
 
     /**

@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * A transport operation failed. {@link #reason()} says how, so that callers can react (retry
  * later, shed load, fall back to local inference) without parsing messages; the message names
- * the broker URI, topic, sizes or limits involved and, where Paho reported it, Paho's reason.
+ * the broker URI, topic, sizes or limits involved and, where the client library reported it, its reason
+ * ({@code Paho reason <code>} or {@code HiveMQ client: <exception>}).
  * Publish futures complete exceptionally with this exception (wrapped in a
  * {@link java.util.concurrent.CompletionException} by {@code join()}).
  */

@@ -43,7 +43,9 @@ class MqttConnectionTest {
         assertEquals(64, m.maxInFlight());
         assertEquals(Duration.ofSeconds(1), m.reconnectMin());
         assertEquals(Duration.ofSeconds(30), m.reconnectMax());
-        assertEquals(12, MqttConnection.keys("1h", 32).size());
+        assertEquals(MqttSettings.Client.PAHO, m.client());
+        assertEquals(13, MqttConnection.keys("1h", 32).size());
+        assertEquals("paho", MqttConnection.keys("1h", 32).get("mqtt.client"));
         assertEquals("1h", MqttConnection.keys("1h", 32).get("mqtt.session-expiry"));
         assertEquals("32", MqttConnection.keys("1h", 32).get("mqtt.max-in-flight"));
     }
@@ -61,6 +63,19 @@ class MqttConnectionTest {
                 .startsWith("mqtt.reconnect-max: PT30S is below mqtt.reconnect-min PT1M"));
         assertTrue(failure(Map.of("mqtt.session-expiry", "PT4294967296S")).startsWith("mqtt.session-expiry:"));
         assertTrue(failure(Map.of("mqtt.keep-alive", "PT65536S")).startsWith("mqtt.keep-alive:"));
+    }
+
+    @Test
+    void theClientIsPahoOrHiveMqAndAnythingElseIsRefusedNamingTheKey() throws Exception {
+        assertEquals(MqttSettings.Client.HIVEMQ, read(Map.of("mqtt.client", "hivemq")).client());
+        assertEquals(MqttSettings.Client.HIVEMQ, read(Map.of("mqtt.client", "HiveMQ")).client());
+        assertEquals(MqttSettings.Client.PAHO, read(Map.of("mqtt.client", "paho")).client());
+        assertEquals(MqttSettings.Client.HIVEMQ,
+                read(Map.of("mqtt.client", "hivemq")).settings("c").build().client());
+        for (String garbage : new String[] {"mosquitto", "paho5", "hive mq", "1"}) {
+            String msg = failure(Map.of("mqtt.client", garbage));
+            assertTrue(msg.startsWith("mqtt.client:") && msg.contains("paho, hivemq"), msg);
+        }
     }
 
     @Test

@@ -36,6 +36,15 @@ class MqttSettingsTest {
         assertTrue(s.maxPacketSize().isEmpty());
         assertTrue(s.persistenceDir().isEmpty());
         assertTrue(s.reconnectMaxDelay().compareTo(s.reconnectMinDelay()) >= 0);
+        assertEquals(MqttSettings.Client.PAHO, s.client());
+    }
+
+    @Test
+    void theHiveMqClientRefusesAPersistenceDirectory() {
+        assertRejected("persistenceDir", b -> b.client(MqttSettings.Client.HIVEMQ).persistenceDir(Path.of("/tmp/x")));
+        assertRejected("client", b -> b.client(null));
+        assertEquals(MqttSettings.Client.HIVEMQ, base().client(MqttSettings.Client.HIVEMQ).build()
+                .withClientId("other").client());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.splitee.mqtt;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,11 +13,15 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Mutual TLS against Mosquitto with a certificate-requiring listener, PEM files read by the JDK. */
+/**
+ * Mutual TLS against Mosquitto with a certificate-requiring listener, PEM files read by the JDK, for every
+ * {@link MqttSettings.Client}.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MqttTlsIT {
     @TempDir
@@ -31,17 +36,19 @@ class MqttTlsIT {
                 .start();
     }
 
-    private static MqttSettings.Builder settings(String id, MosquittoBroker broker) {
+    private static MqttSettings.Builder settings(String id, MosquittoBroker broker, MqttSettings.Client client) {
         return MqttSettings.builder(id, "ssl://127.0.0.1:" + broker.port())
+                .client(client)
                 .connectTimeout(Duration.ofSeconds(5))
                 .operationTimeout(Duration.ofSeconds(5));
     }
 
-    @Test
-    void mutualTlsRoundTrip() throws Exception {
+    @ParameterizedTest
+    @EnumSource(MqttSettings.Client.class)
+    void mutualTlsRoundTrip(MqttSettings.Client client) throws Exception {
         TlsTestFiles f = TlsTestFiles.writeTo(dir);
         try (MosquittoBroker broker = tlsBroker(f);
-             Transport t = Transport.mqtt(settings("tls-1", broker)
+             Transport t = Transport.mqtt(settings("tls-1", broker, client)
                      .tls(MqttSettings.Tls.mutual(f.ca, f.clientCert, f.clientKey)).build())) {
             BlockingQueue<Incoming> inbox = new LinkedBlockingQueue<>();
             t.subscribe("splitee/tls", 1, inbox::add);
@@ -54,15 +61,30 @@ class MqttTlsIT {
         }
     }
 
-    @Test
-    void withoutAClientCertificateTheBrokerRefuses() throws Exception {
+    @ParameterizedTest
+    @EnumSource(MqttSettings.Client.class)
+    void withoutAClientCertificateTheBrokerRefuses(MqttSettings.Client client) throws Exception {
         TlsTestFiles f = TlsTestFiles.writeTo(dir);
         try (MosquittoBroker broker = tlsBroker(f);
-             Transport t = Transport.mqtt(settings("tls-2", broker)
+             Transport t = Transport.mqtt(settings("tls-2", broker, client)
                      .tls(MqttSettings.Tls.serverOnly(f.ca)).build())) {
             TransportException e = assertThrows(TransportException.class, t::start);
             assertEquals(TransportException.Reason.CONNECT_FAILED, e.reason());
             assertTrue(e.getMessage().contains("ssl://127.0.0.1:" + broker.port()), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(MqttSettings.Client.class)
+    void aBrokerCertificateTheCaFileDoesNotSignIsRefused(MqttSettings.Client client) throws Exception {
+        TlsTestFiles f = TlsTestFiles.writeTo(dir);
+        // the client certificate as the only trusted "CA": it did not sign the broker's certificate
+        try (MosquittoBroker broker = tlsBroker(f);
+             Transport t = Transport.mqtt(settings("tls-3", broker, client)
+                     .tls(MqttSettings.Tls.mutual(f.clientCert, f.clientCert, f.clientKey)).build())) {
+            TransportException e = assertThrows(TransportException.class, t::start);
+            assertEquals(TransportException.Reason.CONNECT_FAILED, e.reason());
+            assertFalse(t.isConnected());
         }
     }
 }

@@ -154,7 +154,13 @@ public final class DeviceDaemon implements AutoCloseable {
             throw new StartupException("model package " + config.modelDir() + ": " + e.getMessage(), e);
         }
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint();
-        Transport transport = Transport.mqtt(mqttSettings(config));
+        Transport transport;
+        try {
+            transport = Transport.mqtt(mqttSettings(config));
+        } catch (IllegalArgumentException e) { // mqtt.client=hivemq: this jar ships Paho only
+            runner.close();
+            throw new StartupException(e.getMessage(), e);
+        }
         DeviceDaemon d = new DeviceDaemon(config, pkg, runner, transport, metricsEndpoint);
         try {
             d.begin();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.splitee.config.ConfigException;
 import io.splitee.config.ExampleFile;
+import io.splitee.mqtt.MqttSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,9 @@ class GatewayConfigTest {
         assertEquals("$share/gateways/splitee/+/features", c.subscription());
         assertEquals(Duration.ofMinutes(5), c.mqtt().sessionExpiry());
         assertEquals(64, c.mqtt().maxInFlight());
+        assertEquals(MqttSettings.Client.PAHO, c.mqtt().client());
+        assertEquals(MqttSettings.Client.HIVEMQ, GatewayConfig.load(EXAMPLE, Map.of(), Map.of("mqtt.client", "hivemq"))
+                .mqtt().client(), "the gateway carries the HiveMQ client");
         assertEquals(1024, c.receiveMaximum());
         assertEquals(List.of(Path.of("/usr/share/splitee/models/fmnist-resnet12")), c.models());
         assertEquals(16, c.batch().maxSize());

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Gateways in-process against a real Mosquitto on loopback and the real model; devices are played by
@@ -83,8 +85,10 @@ class GatewayIT {
                 Compression comp) {
     }
 
-    @Test
-    void threeDevicesTwoGatewaysEveryFrameAnsweredOnceAsTheModelComputes() throws Exception {
+    /** On either MQTT client (mqtt.client): the gateway jar carries both. */
+    @ParameterizedTest(name = "mqtt.client={0}")
+    @ValueSource(strings = {"paho", "hivemq"})
+    void threeDevicesTwoGatewaysEveryFrameAnsweredOnceAsTheModelComputes(String client) throws Exception {
         int depth = pkg.depth();
         // Each device splits at its own blocks and encodes its own way; d3 also sends raw samples.
         Map<String, int[]> blocks = Map.of("d1", new int[] {3, 4}, "d2", new int[] {depth / 2, depth - 1},
@@ -102,7 +106,7 @@ class GatewayIT {
                 sent.add(new Sent(d, d + "-s" + i, wire, frames.expected(wire), block, enc, compressions.get(d)));
             }
         }
-        Map<String, String> cfg = Map.of("batch.max-size", "8", "batch.max-wait", "2ms");
+        Map<String, String> cfg = Map.of("batch.max-size", "8", "batch.max-wait", "2ms", "mqtt.client", client);
         try (Gateway g1 = Gateway.start(TestGateways.config("g1", broker.uri(), cfg));
              Gateway g2 = Gateway.start(TestGateways.config("g2", broker.uri(), cfg))) {
             Map<String, Transport> devices = new HashMap<>();

@@ -36,6 +36,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The shaded jar as a real process ({@code java -jar target/splitee-gateway.jar run ...}): killed with
@@ -207,11 +209,13 @@ class GatewayProcessIT {
                 .build());
     }
 
-    @Test
-    void sigtermAnswersWhatItHoldsAndExitsZero() throws Exception {
+    /** On either MQTT client: the shaded jar carries Paho and the HiveMQ client with Netty and RxJava. */
+    @ParameterizedTest(name = "mqtt.client={0}")
+    @ValueSource(strings = {"paho", "hivemq"})
+    void sigtermAnswersWhatItHoldsAndExitsZero(String client) throws Exception {
         Path log = tmp.resolve("t.log");
         // frames are batched for up to 300 ms, so the stop surely finds frames in its queue
-        String[] cfg = {"batch.max-wait=300ms", "batch.max-size=64"};
+        String[] cfg = {"batch.max-wait=300ms", "batch.max-size=64", "mqtt.client=" + client};
         Process t = launch("t", log, 1, cfg);
         int n = 100;
         List<String> keys = new ArrayList<>();

@@ -1,0 +1,68 @@
+package io.splitee.mqtt;
+
+import java.util.Set;
+import java.util.function.IntSupplier;
+
+/**
+ * The {@link Transport} contract on Eclipse Paho ({@link PahoTransport}). Every contract test holds for
+ * Paho as it is; nothing here is Paho-only beyond reading Paho's own in-flight count.
+ */
+class PahoTransportIT extends TransportContract {
+    @Override
+    MqttSettings.Client client() {
+        return MqttSettings.Client.PAHO;
+    }
+
+    @Override
+    Probe probe(Transport t) {
+        PahoTransport p = (PahoTransport) t;
+        return new Probe() {
+            @Override
+            public int inFlight() {
+                return p.inFlight();
+            }
+
+            @Override
+            public int inFlightPeak() {
+                return p.inFlightPeak();
+            }
+
+            @Override
+            public int inFlightLimit() {
+                return p.inFlightLimit();
+            }
+
+            @Override
+            public long resubscriptions() {
+                return p.resubscriptions();
+            }
+
+            @Override
+            public long unmatchedMessages() {
+                return p.unmatchedMessages();
+            }
+
+            @Override
+            public long handlerFailures() {
+                return p.handlerFailures();
+            }
+        };
+    }
+
+    @Override
+    String clientErrorMarker() {
+        return "Paho reason";
+    }
+
+    /** Paho sends each acknowledgement when it is made, in any order: exactly the unacked ones come back. */
+    @Override
+    Set<Integer> redeliveredAfterAckingTheEvenOnes() {
+        return Set.of(1, 3, 5, 7, 9);
+    }
+
+    /** Paho counts its own in-flight publishes: they must never exceed our window either. */
+    @Override
+    IntSupplier clientInFlight(Transport t) {
+        return ((PahoTransport) t)::pahoInFlight;
+    }
+}
