@@ -22,17 +22,21 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * taskset -c 0 java -cp benchmarks/target/splitee-benchmarks.jar io.splitee.bench.GatewayIsolated \
  *     [--model models/fmnist-resnet12] [--split 4] [--cpus 1] [--workers 1] [--batch 16] [--seconds 10] \
- *     [--rounds 3] [--clients paho,hivemq]
+ *     [--rounds 3] [--warmup 10] [--clients paho,hivemq] [--gateway-jvm-opts "-XX:..."]
  * </pre>
  *
  * <p>Each round runs the bare loop ({@code --workers} threads, batches of {@code --batch}, 1 intra-op
  * thread), then one gateway process per MQTT client ({@code mqtt.client}, or {@code default} for the
  * gateway's default; same workers and batch),
- * each with a closed loop of frames for a warm-up and a timed phase. It prints samples/s, the ratio to
+ * each with a closed loop of frames for a warm-up ({@code --warmup} seconds; the bare child warms up as
+ * long) and a timed phase. It prints samples/s, the ratio to
  * the round's bare loop, and the gateway process's CPU per sample by thread (from /proc, so GC and JIT
  * threads count too).
  */
 public final class GatewayIsolated {
+
+    /** Extra JVM options for the gateway's process (space-separated). */
+    private static String gatewayJvmOpts = "";
 
     private GatewayIsolated() {
     }
@@ -52,9 +56,11 @@ public final class GatewayIsolated {
         a.put("--batch", "16");
         a.put("--seconds", "10");
         a.put("--rounds", "3");
+        a.put("--warmup", "10");
         a.put("--clients", "paho,hivemq");
         a.put("--gateway-jar", "offload-gateway/target/splitee-gateway.jar");
         a.put("--bare-only", "false");
+        a.put("--gateway-jvm-opts", "");
         for (int i = 0; i < args.length; i += 2) {
             if (!a.containsKey(args[i]) || i + 1 >= args.length) {
                 System.err.println("usage: GatewayIsolated " + String.join(" V ", a.keySet()) + " V");
@@ -67,7 +73,7 @@ public final class GatewayIsolated {
         int workers = Integer.parseInt(a.get("--workers"));
         int batch = Integer.parseInt(a.get("--batch"));
         Duration measure = Duration.ofSeconds(Long.parseLong(a.get("--seconds")));
-        Duration warmup = Duration.ofSeconds(5);
+        Duration warmup = Duration.ofSeconds(Long.parseLong(a.get("--warmup")));
         ModelPackage pkg = ModelPackage.load(model);
         RunnerConfig rc = RunnerConfig.defaults().withIntraOpThreads(1).withFused(false);
         GatewayBenchmark.Split split = GatewayBenchmark.Split.make(pkg, rc, block);
@@ -80,6 +86,7 @@ public final class GatewayIsolated {
         int rounds = Integer.parseInt(a.get("--rounds"));
         List<String> clients = List.of(a.get("--clients").split(","));
         Path jar = Path.of(a.get("--gateway-jar"));
+        gatewayJvmOpts = a.get("--gateway-jvm-opts");
         String java = ProcessHandle.current().info().command().orElse("java");
         String self = Path.of(GatewayIsolated.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .toString();
@@ -94,7 +101,8 @@ public final class GatewayIsolated {
                 Process b = new ProcessBuilder("taskset", "-c", cpus, java, "-cp", self, GatewayIsolated.class.getName(),
                         "--model", model.toString(), "--split", String.valueOf(block), "--workers",
                         String.valueOf(workers), "--batch", String.valueOf(batch), "--seconds",
-                        String.valueOf(measure.toSeconds()), "--bare-only", "true").redirectErrorStream(true).start();
+                        String.valueOf(measure.toSeconds()), "--warmup", String.valueOf(warmup.toSeconds()),
+                        "--bare-only", "true").redirectErrorStream(true).start();
                 String out = new String(b.getInputStream().readAllBytes());
                 b.waitFor();
                 String line = out.lines().filter(l -> l.startsWith("BARE ")).findFirst()
@@ -105,7 +113,7 @@ public final class GatewayIsolated {
                         Double.parseDouble(f[2]));
                 for (String client : clients) {
                     double[] g = gateway(broker, load, model, jar, java, cpus, client, workers, batch, warmup, measure,
-                            "iso-" + client + "-" + r);
+                            "iso-" + client.replace("+", "-") + "-" + r);
                     ratios.get(client)[r] = g[0] / bare;
                     System.out.printf(Locale.ROOT, "  gateway (%s) %.0f samples/s, ratio %.3f; CPU %.3f ms/sample%n",
                             client, g[0], g[0] / bare, g[1]);
@@ -126,8 +134,14 @@ public final class GatewayIsolated {
                                     Duration measure, String id) throws Exception {
         Path dir = Files.createTempDirectory("bench-gw-iso");
         Path log = dir.resolve("gateway.log");
-        List<String> cmd = new ArrayList<>(List.of("taskset", "-c", cpus, java, "-Xmx256m", "-jar", jar.toString(),
-                "run"));
+        System.out.println("  gateway log: " + log);
+        List<String> cmd = new ArrayList<>(List.of("taskset", "-c", cpus, java, "-Xmx256m"));
+        for (String o : gatewayJvmOpts.trim().split("\\s+")) {
+            if (!o.isEmpty()) {
+                cmd.add(o);
+            }
+        }
+        cmd.addAll(List.of("-jar", jar.toString(), "run"));
         for (String kv : List.of("gateway.id=" + id, "mqtt.uri=" + broker.uri(), "models=" + model,
                 "workers=" + workers, "batch.max-size=" + batch, "batch.max-wait=2ms", "queue.size=1024",
                 "mqtt.session-expiry=0s", "mqtt.client=" + client)) {
@@ -146,22 +160,30 @@ public final class GatewayIsolated {
                 }
                 Thread.sleep(100);
             }
-            load.closedLoop(8 * batch, warmup.multipliedBy(2), Duration.ofSeconds(2)); // JIT warm-up, not counted
+            // one continuous closed loop: warm-up, then the timed window; the gateway's CPU is read at the
+            // window's edges, so no drain and ramp-up (and the recompilation it triggers) falls inside it
+            java.util.concurrent.FutureTask<GatewayBenchLoad.Phase> run = new java.util.concurrent.FutureTask<>(
+                    () -> load.closedLoop(8 * batch, warmup, measure));
+            Thread loop = new Thread(run, "bench-closed-loop");
+            loop.start();
+            Thread.sleep(warmup.toMillis());
             Map<String, Long> cpu0 = DeviceBenchmark.threadCpuTicks(p.pid());
-            GatewayBenchLoad.Phase ph = load.closedLoop(8 * batch, Duration.ZERO, measure);
+            Thread.sleep(measure.toMillis());
             Map<String, Long> cpu1 = DeviceBenchmark.threadCpuTicks(p.pid());
+            GatewayBenchLoad.Phase ph = run.get();
             double tick = 1000.0 / 100; // ms per clock tick (USER_HZ 100)
+            long inWindow = ph.answeredOk() + ph.answeredOther(); // answers inside the timed window
             double total = 0;
             Map<String, Double> byName = new TreeMap<>();
             for (Map.Entry<String, Long> e : cpu1.entrySet()) {
                 double ms = (e.getValue() - cpu0.getOrDefault(e.getKey(), 0L)) * tick;
                 total += ms;
                 String name = e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[0-9]+$", "#");
-                byName.merge(name, ms / ph.answeredInPhase(), Double::sum);
+                byName.merge(name, ms / inWindow, Double::sum);
             }
             byName.values().removeIf(v -> v < 0.005);
             System.out.printf(Locale.ROOT, "  gateway (%s) CPU ms/sample by thread: %s%n", client, byName);
-            return new double[] {ph.throughput(), total / ph.answeredInPhase()};
+            return new double[] {ph.throughput(), total / inWindow};
         } finally {
             p.destroy();
             p.waitFor(30, TimeUnit.SECONDS);

@@ -43,6 +43,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -388,12 +389,9 @@ final class HiveMqTransport implements Transport {
                     "transport " + settings.clientId() + " is not started; nothing was sent");
         }
         long size = PublishPacket.encodedSize(message);
-        OptionalInt limit = maxPacketSize();
-        if (limit.isPresent() && size > limit.getAsInt()) {
-            return failed(TransportException.Reason.PACKET_TOO_LARGE, "the PUBLISH to '" + message.topic()
-                    + "' would be " + size + " bytes encoded (payload " + message.payloadBuffer().remaining()
-                    + " bytes), over the maximum packet size of " + limit.getAsInt() + " bytes ("
-                    + limitSource() + "); nothing was sent");
+        Optional<String> tooLarge = PacketLimit.tooLarge(message, size, brokerMaxPacketSize, settings.maxPacketSize());
+        if (tooLarge.isPresent()) {
+            return failed(TransportException.Reason.PACKET_TOO_LARGE, tooLarge.get());
         }
         if (!conn.isConnected()) {
             return failed(TransportException.Reason.NOT_CONNECTED, "not connected to " + settings.serverUri()
@@ -435,24 +433,6 @@ final class HiveMqTransport implements Transport {
                     "publish to '" + message.topic() + "' failed: " + describe(e), e));
         }
         return pending.future;
-    }
-
-    private OptionalInt maxPacketSize() {
-        OptionalInt broker = brokerMaxPacketSize;
-        OptionalInt configured = settings.maxPacketSize();
-        if (broker.isPresent() && configured.isPresent()) {
-            return OptionalInt.of(Math.min(broker.getAsInt(), configured.getAsInt()));
-        }
-        return broker.isPresent() ? broker : configured;
-    }
-
-    private String limitSource() {
-        OptionalInt broker = brokerMaxPacketSize;
-        OptionalInt configured = settings.maxPacketSize();
-        if (broker.isPresent() && (configured.isEmpty() || broker.getAsInt() <= configured.getAsInt())) {
-            return "the broker's CONNACK Maximum Packet Size";
-        }
-        return "the configured maxPacketSize";
     }
 
     // ---------------------------------------------------------------- state

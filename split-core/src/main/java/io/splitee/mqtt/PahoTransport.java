@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -396,12 +397,9 @@ final class PahoTransport implements Transport {
             return failed(TransportException.Reason.FAILED,
                     "cannot encode the publish to '" + message.topic() + "': " + describe(e));
         }
-        OptionalInt limit = maxPacketSize();
-        if (limit.isPresent() && size > limit.getAsInt()) {
-            return failed(TransportException.Reason.PACKET_TOO_LARGE, "the PUBLISH to '" + message.topic()
-                    + "' would be " + size + " bytes encoded (payload " + message.payloadBuffer().remaining()
-                    + " bytes), over the maximum packet size of " + limit.getAsInt() + " bytes ("
-                    + limitSource() + "); nothing was sent");
+        Optional<String> tooLarge = PacketLimit.tooLarge(message, size, brokerMaxPacketSize, settings.maxPacketSize());
+        if (tooLarge.isPresent()) {
+            return failed(TransportException.Reason.PACKET_TOO_LARGE, tooLarge.get());
         }
         if (!c.isConnected()) {
             return failed(TransportException.Reason.NOT_CONNECTED, "not connected to " + settings.serverUri()
@@ -452,24 +450,6 @@ final class PahoTransport implements Transport {
                 return pending.future;
             }
         }
-    }
-
-    private OptionalInt maxPacketSize() {
-        OptionalInt broker = brokerMaxPacketSize;
-        OptionalInt configured = settings.maxPacketSize();
-        if (broker.isPresent() && configured.isPresent()) {
-            return OptionalInt.of(Math.min(broker.getAsInt(), configured.getAsInt()));
-        }
-        return broker.isPresent() ? broker : configured;
-    }
-
-    private String limitSource() {
-        OptionalInt broker = brokerMaxPacketSize;
-        OptionalInt configured = settings.maxPacketSize();
-        if (broker.isPresent() && (configured.isEmpty() || broker.getAsInt() <= configured.getAsInt())) {
-            return "the broker's CONNACK Maximum Packet Size";
-        }
-        return "the configured maxPacketSize";
     }
 
     // ---------------------------------------------------------------- state
