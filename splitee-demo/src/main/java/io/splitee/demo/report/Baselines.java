@@ -237,6 +237,16 @@ final class Baselines {
         }
 
         @Override
+        public boolean evaluatesEveryExit() {
+            return inner.evaluatesEveryExit();
+        }
+
+        @Override
+        public boolean evaluatesOnTheWay(int exit) {
+            return inner.evaluatesOnTheWay(exit);
+        }
+
+        @Override
         public void record(Outcome outcome) {
             inner.record(outcome);
             outcomes.add(outcome);
