@@ -12,7 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The link matters: with measured costs the device's SplitEE offloads less and computes deeper on the
  * device behind a constrained link (250 kbit/s, 150 ms round trip) than behind no shaping at all, because
- * every offload's measured link time enters its cost.
+ * every offload's measured link time enters its cost. The weights are set to 0.01 per ms: at the
+ * default 0.1 per ms latency decides, and a device as fast as the test machine answers deep on the device
+ * behind either link (an offload never saves it time), so the link could not move the arm.
  */
 class LinkIT {
     @TempDir
@@ -21,6 +23,7 @@ class LinkIT {
     JsonNode run(String link) throws Exception {
         Path out = dir.resolve(link);
         Cli r = Cli.run("demo", "--samples", "150", "--rate", "10", "--cost", "measured", "--link", link,
+                "--set", "cost.weight.device-ms=0.01", "--set", "cost.weight.link-ms=0.01",
                 "--model", TestModel.DIR.toString(), "--out", out.toString());
         assertEquals(0, r.code, r.toString());
         return new ObjectMapper().readTree(out.resolve("summary.json").toFile());
