@@ -437,7 +437,7 @@ public final class DeviceBenchmark {
                 }
                 double rate = frames.length / ((System.nanoTime() - t0) / 1e9);
                 Map<String, Long> cpu1 = threadCpuTicks(p.pid());
-                double tick = 1000.0 / 100; // ms per clock tick (USER_HZ 100)
+                double tick = MS_PER_TICK;
                 double total = 0;
                 double worker = 0;
                 double mqtt = 0;
@@ -451,14 +451,8 @@ public final class DeviceBenchmark {
                         mqtt += ms;
                     }
                 }
-                Map<String, Double> byName = new java.util.TreeMap<>();
-                for (Map.Entry<String, Long> e : cpu1.entrySet()) {
-                    String name = e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[0-9]+$", "#");
-                    byName.merge(name, (e.getValue() - cpu0.getOrDefault(e.getKey(), 0L)) * tick / frames.length,
-                            Double::sum);
-                }
-                byName.values().removeIf(v -> v < 0.005);
-                System.out.println("  daemon CPU ms/sample by thread: " + byName);
+                System.out.println("  daemon CPU ms/sample by thread: "
+                        + cpuPerSampleByThread(cpu0, cpu1, frames.length));
                 int n = frames.length;
                 return new double[] {rate, total / n, worker / n, mqtt / n};
             }
@@ -473,6 +467,24 @@ public final class DeviceBenchmark {
             pub.publish(Outgoing.builder("splitee/" + id + "/samples", f).qos(1).contentType(Frame.CONTENT_TYPE)
                     .build());
         }
+    }
+
+    /** Milliseconds per clock tick in /proc ({@code USER_HZ} 100). */
+    static final double MS_PER_TICK = 1000.0 / 100;
+
+    /**
+     * CPU ms per sample between two {@link #threadCpuTicks} readings, by thread name (trailing
+     * numbers folded to {@code #}), leaving out threads under 0.005 ms.
+     */
+    static Map<String, Double> cpuPerSampleByThread(Map<String, Long> cpu0, Map<String, Long> cpu1, long samples) {
+        Map<String, Double> byName = new java.util.TreeMap<>();
+        for (Map.Entry<String, Long> e : cpu1.entrySet()) {
+            String name = e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[0-9]+$", "#");
+            byName.merge(name, (e.getValue() - cpu0.getOrDefault(e.getKey(), 0L)) * MS_PER_TICK / samples,
+                    Double::sum);
+        }
+        byName.values().removeIf(v -> v < 0.005);
+        return byName;
     }
 
     /** "tid name" to utime + stime in clock ticks, for every thread of a process. */

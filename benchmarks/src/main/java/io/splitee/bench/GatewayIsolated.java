@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -171,18 +170,13 @@ public final class GatewayIsolated {
             Thread.sleep(measure.toMillis());
             Map<String, Long> cpu1 = DeviceBenchmark.threadCpuTicks(p.pid());
             GatewayBenchLoad.Phase ph = run.get();
-            double tick = 1000.0 / 100; // ms per clock tick (USER_HZ 100)
             long inWindow = ph.answeredOk() + ph.answeredOther(); // answers inside the timed window
-            double total = 0;
-            Map<String, Double> byName = new TreeMap<>();
-            for (Map.Entry<String, Long> e : cpu1.entrySet()) {
-                double ms = (e.getValue() - cpu0.getOrDefault(e.getKey(), 0L)) * tick;
-                total += ms;
-                String name = e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[0-9]+$", "#");
-                byName.merge(name, ms / inWindow, Double::sum);
-            }
-            byName.values().removeIf(v -> v < 0.005);
+            Map<String, Double> byName = DeviceBenchmark.cpuPerSampleByThread(cpu0, cpu1, inWindow);
             System.out.printf(Locale.ROOT, "  gateway (%s) CPU ms/sample by thread: %s%n", client, byName);
+            double total = 0;
+            for (Map.Entry<String, Long> e : cpu1.entrySet()) {
+                total += (e.getValue() - cpu0.getOrDefault(e.getKey(), 0L)) * DeviceBenchmark.MS_PER_TICK;
+            }
             return new double[] {ph.throughput(), total / inWindow};
         } finally {
             p.destroy();

@@ -30,9 +30,10 @@ public interface Policy {
     }
 
     /**
-     * Whether the device evaluates every exit head on the way to the chosen arm (exits 1..arm),
-     * not only the chosen arm's: SplitEE-S (its side observations) and the early-exit baseline.
-     * A measured cost model charges those exit heads to the arm.
+     * Whether the device always evaluates every exit head on the way to the chosen arm (exits
+     * 1..arm), not only the chosen arm's: the early-exit baseline. A measured cost model charges
+     * those exit heads to the arm. (SplitEE-S evaluates exits on the way only while they can
+     * matter: {@link #evaluatesOnTheWay(int)}.)
      */
     default boolean evaluatesEveryExit() {
         return stopsAtFirstConfidentExit();

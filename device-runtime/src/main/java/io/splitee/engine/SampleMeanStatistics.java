@@ -24,11 +24,10 @@ final class SampleMeanStatistics implements ArmStatistics {
         int best = 0;
         double bestIndex = Double.NEGATIVE_INFINITY;
         for (int a = 0; a < sums.length; a++) {
-            long n = counts[a];
-            if (n == 0) {
+            if (counts[a] == 0) {
                 return a + 1; // unexplored: infinite index; the first one wins the tie
             }
-            double index = sums[a] / n + c * Math.sqrt(logT / n);
+            double index = index(a + 1, logT, c);
             if (index > bestIndex) {
                 bestIndex = index;
                 best = a;

@@ -134,12 +134,17 @@ public final class MeasuredReplay {
         }
         double[] total = new double[1];
         long[] counts = new long[2];
-        boolean charged = costs.everyExit();
+        // exits evaluated on the way (SplitEE-S side observations) cost their exit head; a policy whose
+        // costs already charge every exit (early-exit) pays nothing extra here
+        double[] sideExitMs = new double[l + 1];
+        for (int j = 1; j <= l && !costs.everyExit(); j++) {
+            sideExitMs[j] = estimates.exitMs(j);
+        }
         ReplayResult r = Replay.run(trace, policy, config, checkpoints, (s, arm, off, seen) -> {
             total[0] += latency[2 * arm + (off ? 1 : 0)];
-            for (int j = 1; j < arm && !charged; j++) {
+            for (int j = 1; j < arm; j++) {
                 if (seen.observed(j)) {
-                    total[0] += estimates.exitMs(j); // evaluated on the way (SplitEE-S side observation)
+                    total[0] += sideExitMs[j];
                 }
             }
             if (off) {

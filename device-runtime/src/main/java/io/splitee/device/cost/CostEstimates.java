@@ -134,7 +134,7 @@ public final class CostEstimates {
 
     /**
      * Device compute of arm {@code a}: blocks 1..a and exit a, or with {@code everyExit} exits 1..a
-     * (SplitEE-S and the early-exit baseline evaluate every exit on the way), in ms.
+     * (the early-exit baseline evaluates every exit on the way), in ms.
      */
     public double deviceMs(int arm, boolean everyExit) {
         double ms = 0;

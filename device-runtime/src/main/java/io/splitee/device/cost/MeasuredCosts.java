@@ -53,7 +53,7 @@ public final class MeasuredCosts {
      * @param featureBytes bytes on the wire of the features after block {@code a}, for the configured encoding
      * @param rawBytes     bytes on the wire of the raw sample
      * @param everyExit    whether the device evaluates every exit on the way to the arm
-     *                     (SplitEE-S, the early-exit baseline), so each arm is charged for them
+     *                     (the early-exit baseline), so each arm is charged for them
      */
     public MeasuredCosts(CostEstimates estimates, double perDeviceMs, double perLinkMs, PayloadRule rule,
                          IntToLongFunction featureBytes, long rawBytes, boolean everyExit) {
