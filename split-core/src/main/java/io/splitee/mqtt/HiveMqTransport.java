@@ -23,6 +23,7 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5MessageException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubRecException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5UnsubAckException;
 import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientConnectedContext;
 import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientDisconnectedContext;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
@@ -83,7 +84,12 @@ import org.slf4j.LoggerFactory;
  *     client (which sends nothing for a message of a closed connection; the broker redelivers it).</li>
  * <li>Reconnects: the client's own reconnect, driven from its disconnected listener with our exponential
  *     back-off, keeps the session, the global flow and the client's subscriptions (it resubscribes into
- *     a new session itself); filters registered while disconnected are subscribed by us on the next
+ *     a new session itself, but gives no signal when the broker has granted them). So before telling the
+ *     connection listeners of a reconnect into a new session we send one UNSUBSCRIBE of a filter nobody
+ *     subscribes, after the client's own SUBSCRIBE on the same connection, and wait for its UNSUBACK: the
+ *     broker handles a connection's packets in order, so the subscriptions are in place by then (without
+ *     this barrier a message published right after the reconnect could reach the broker first and be
+ *     lost; a CI run did that). Filters registered while disconnected are subscribed by us on the next
  *     connection. Every CONNACK gives session-present, Receive Maximum and Maximum Packet Size.</li>
  * <li>Publishes: an {@link InFlightWindow} bounds them as for Paho (the client's send maximum is set to
  *     the same bound, so it never queues a publish out of sight), sizes are checked against the packet
@@ -596,10 +602,12 @@ final class HiveMqTransport implements Transport {
     /** On the conn thread: subscribe what the client does not know yet, then tell the listeners. */
     private void afterReconnect(Connection conn, boolean sessionPresent) {
         List<Subscription> all = List.copyOf(subscriptions);
-        if (!sessionPresent && all.stream().anyMatch(s -> s.sent)) {
+        long restored = sessionPresent ? 0 : all.stream().filter(s -> s.sent).count();
+        if (restored > 0) {
             resubscriptions.incrementAndGet();
-            log.info("{}: reconnected into a new session; the client resubscribed {} filter(s)",
-                    settings.clientId(), all.stream().filter(s -> s.sent).count());
+            awaitResubscription(conn);
+            log.info("{}: reconnected into a new session; the client resubscribed {} filter(s)", settings.clientId(),
+                    restored);
         }
         List<Subscription> unsent = all.stream().filter(s -> !s.sent).toList();
         try {
@@ -610,6 +618,30 @@ final class HiveMqTransport implements Transport {
                     e.getMessage());
         }
         notifyListeners(l -> l.connected(true, sessionPresent));
+    }
+
+    /**
+     * Waits until the broker has handled the client's own resubscription: an UNSUBSCRIBE of a filter nobody
+     * subscribes goes out after it on the same connection, and the broker answers a connection's packets in
+     * order. Any answer will do (Mosquitto says "no subscription existed"); without one in the operation
+     * timeout we go on and say so.
+     */
+    private void awaitResubscription(Connection conn) {
+        String barrier = "splitee/$transport/resubscribed"; // this session only: nobody else is affected
+        try {
+            conn.client.unsubscribeWith().topicFilter(barrier).send()
+                    .get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            if (!(unwrap(e) instanceof Mqtt5UnsubAckException)) {
+                log.warn("{}: could not confirm the resubscription at {} ({}); messages published right now may "
+                        + "be missed", settings.clientId(), settings.serverUri(), describe(unwrap(e)));
+            }
+        } catch (TimeoutException e) {
+            log.warn("{}: no UNSUBACK from {} within {} after the resubscription; messages published right now may "
+                    + "be missed", settings.clientId(), settings.serverUri(), settings.operationTimeout());
+        }
     }
 
     /** On the Netty thread, when a connection or a connection attempt ends. */
