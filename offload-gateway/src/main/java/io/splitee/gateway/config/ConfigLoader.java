@@ -15,12 +15,12 @@ final class ConfigLoader {
     static {
         KEYS.put("gateway.id", null);
         KEYS.putAll(MqttConnection.keys("5m", 64));
-        // Not yet hivemq, although it decodes large frames much more cheaply: against Mosquitto 2.0.11, which
-        // overruns a lagging client's Receive Maximum, it reconnects once and frames are answered twice
-        // (GatewayIT's graceful restart); see docs/gateway.md, "MQTT client".
-        KEYS.put("mqtt.client", "paho");
+        // hivemq: it copies payloads in bulk where Paho reads them byte by byte (docs/gateway.md, "MQTT client")
+        KEYS.put("mqtt.client", "hivemq");
         KEYS.put("mqtt.shared-group", "gateways");
-        KEYS.put("mqtt.receive-maximum", "1024");
+        // The largest: Mosquitto 2.0.11 overruns smaller ones, and the HiveMQ client then (as MQTT 5 requires)
+        // drops the connection; the gateway's own bound on frames is queue.size, beyond it "overloaded".
+        KEYS.put("mqtt.receive-maximum", "65535");
         KEYS.put("models", null);
         KEYS.put("runtime.intra-op-threads", "1");
         KEYS.put("workers", "2");

@@ -52,6 +52,12 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
+    /**
+     * Answers that may wait for the responder after their frames were acknowledged because its backlog was
+     * full (a few hundred bytes each, so at most some tens of MB).
+     */
+    static final int DETACHED_ANSWERS = 65_536;
+
     private final GatewayConfig config;
     private final ServedModels models;
     private final List<List<SegmentRunner>> runners; // [worker][model]
@@ -79,7 +85,7 @@ public final class Gateway implements AutoCloseable {
         this.transport = Transport.mqtt(mqttSettings(config));
         String prefix = "splitee-gw-" + config.gatewayId();
         this.replies = new Replies(transport, metrics, prefix + "-responder", Math.max(1024, 4 * config.queueSize()),
-                Math.max(64, 4 * config.workers() * config.batch().maxSize()));
+                Math.max(64, 4 * config.workers() * config.batch().maxSize()), DETACHED_ANSWERS);
         this.intake = new Intake(models, decoder, batcher, replies, metrics, config.queueSize());
         for (int i = 0; i < config.workers(); i++) {
             Worker w = new Worker(batcher, runners.get(i), replies, metrics);

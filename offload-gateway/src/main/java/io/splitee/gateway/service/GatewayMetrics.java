@@ -16,7 +16,7 @@ final class GatewayMetrics {
     private final MeterRegistry registry;
     /** Frames received (valid or not), before any check. */
     final Counter frames;
-    /** Frames left to the broker unanswered (responder backlog full, or no device id to answer). */
+    /** Frames without an answer: nothing to answer them with (no device or sample id), or no room left for one. */
     final Counter unanswered;
     /** Frames answered {@code overloaded} because the queue was full. */
     final Counter overloaded;
@@ -35,7 +35,7 @@ final class GatewayMetrics {
         this.registry = registry;
         frames = Counter.builder("splitee.gateway.frames").description("frames received").register(registry);
         unanswered = Counter.builder("splitee.gateway.unanswered")
-                .description("frames left unacknowledged to the broker without an answer").register(registry);
+                .description("frames acknowledged without an answer (nothing to answer with, or no room for one)").register(registry);
         overloaded = Counter.builder("splitee.gateway.overloaded")
                 .description("frames answered overloaded (queue full)").register(registry);
         answersOk = Counter.builder("splitee.gateway.answers").tag("status", "ok").register(registry);

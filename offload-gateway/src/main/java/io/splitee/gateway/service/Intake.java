@@ -133,7 +133,7 @@ final class Intake implements Transport.MessageHandler {
         if (queued) {
             metrics.answeredOverloaded();
         } else {
-            leftToBroker(job.message(), f.sampleId(), job.device());
+            metrics.unanswered.increment(); // Replies logged why
         }
     }
 
@@ -142,13 +142,8 @@ final class Intake implements Transport.MessageHandler {
         if (replies.sendLater(answer, m)) {
             metrics.answeredError();
         } else {
-            leftToBroker(m, "?", deviceOf(m.topic()));
+            metrics.unanswered.increment(); // Replies logged why
         }
-    }
-
-    private void leftToBroker(Incoming m, String sampleId, String device) {
-        metrics.unanswered.increment();
-        LOG.warn("responder backlog full: frame {} from {} left unacknowledged to the broker", sampleId, device);
     }
 
     private static ResultMessage error(String sampleId, String device, String modelId, ResultMessage.ErrorInfo info,

@@ -33,6 +33,13 @@ import org.slf4j.LoggerFactory;
  * <p>Every answer is published from this class's own named responder thread, which also runs the
  * retries: workers hand theirs over with {@link #send} (and go back to computing); the MQTT callback
  * thread, which must not publish, hands over errors and overloaded answers with {@link #sendLater}.
+ *
+ * <p>The callback thread never leaves a frame unacknowledged for want of room: when its backlog is
+ * full, the answer is made at once, the frame is acknowledged and only the answer (a few hundred
+ * bytes, without the frame's payload) waits for the responder, retried across reconnects, since no
+ * redelivery would bring it back. A frame left unacknowledged on a live connection would hold a slot
+ * of the broker's in-flight window until the connection ends, and with a client that acknowledges in
+ * order (the HiveMQ client, as MQTT 5 requires) it would hold back every later acknowledgement too.
  */
 final class Replies implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
@@ -43,8 +50,10 @@ final class Replies implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final ScheduledThreadPoolExecutor responder;
     private final int backlogLimit;
+    private final int detachedLimit;
     private final Semaphore workerBacklog;
     private final AtomicInteger backlog = new AtomicInteger();
+    private final AtomicInteger detached = new AtomicInteger();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Object idle = new Object();
 
@@ -53,11 +62,15 @@ final class Replies implements AutoCloseable {
      *                      {@link #sendLater} refuses)
      * @param workerBacklog answers from the workers that may wait for the responder (beyond it {@link #send}
      *                      blocks)
+     * @param detachedLimit answers whose frames were acknowledged at once because the backlog was full that
+     *                      may wait for the responder (beyond it the frame is acknowledged unanswered)
      */
-    Replies(Transport transport, GatewayMetrics metrics, String threadName, int backlogLimit, int workerBacklog) {
+    Replies(Transport transport, GatewayMetrics metrics, String threadName, int backlogLimit, int workerBacklog,
+            int detachedLimit) {
         this.transport = transport;
         this.metrics = metrics;
         this.backlogLimit = backlogLimit;
+        this.detachedLimit = detachedLimit;
         this.workerBacklog = new Semaphore(workerBacklog);
         this.responder = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, threadName);
@@ -99,15 +112,19 @@ final class Replies implements AutoCloseable {
     }
 
     /**
-     * Publishes from the responder thread; for the MQTT callback thread.
+     * Publishes from the responder thread; for the MQTT callback thread. Never leaves the frame
+     * unacknowledged: when the backlog is full the answer is made now, the frame acknowledged and the
+     * answer alone queued (see the class comment).
      *
-     * @param answer made on the responder thread (so that its timing includes the wait for it)
-     * @return false if the responder's backlog is full (nothing queued; the frame stays unacknowledged)
+     * @param answer made on the responder thread (so that its timing includes the wait for it), or at once
+     *               when the backlog is full
+     * @return false only if even the queue of answers without frames is full (or the responder is
+     *         stopped): the frame was acknowledged without an answer
      */
     boolean sendLater(Supplier<ResultMessage> answer, Incoming frame) {
         if (backlog.incrementAndGet() > backlogLimit) {
             backlog.decrementAndGet();
-            return false;
+            return sendDetached(answer, frame);
         }
         outstanding.incrementAndGet();
         try {
@@ -119,6 +136,44 @@ final class Replies implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             backlog.decrementAndGet();
             settled();
+            return false; // stopped: the frame stays with the broker
+        }
+    }
+
+    private boolean sendDetached(Supplier<ResultMessage> answer, Incoming frame) {
+        Outgoing out;
+        ResultMessage r;
+        try {
+            r = answer.get();
+            out = outgoing(r, frame);
+        } catch (RuntimeException e) {
+            LOG.error("cannot make an answer for the frame on {}: {}; acknowledged without one", frame.topic(),
+                    e.toString());
+            transport.ack(frame);
+            return false;
+        }
+        transport.ack(frame);
+        if (detached.incrementAndGet() > detachedLimit) {
+            detached.decrementAndGet();
+            LOG.error("responder backlog full ({} answers with their frames, {} without): frame {} from {} "
+                    + "acknowledged without an answer; the device finishes it at its offload deadline", backlogLimit,
+                    detachedLimit, r.sampleId(), r.device());
+            return false;
+        }
+        if (detached.get() == 1) {
+            LOG.warn("responder backlog of {} full: frames are acknowledged at once and their answers queued "
+                    + "without them", backlogLimit);
+        }
+        outstanding.incrementAndGet();
+        try {
+            responder.execute(() -> {
+                detached.decrementAndGet();
+                attempt(r, out, null, 1);
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            detached.decrementAndGet();
+            settled();
             return false;
         }
     }
@@ -126,73 +181,86 @@ final class Replies implements AutoCloseable {
     /** On the responder thread: makes the answer now (so its gateway time includes the wait for this thread). */
     private void publishNew(Supplier<ResultMessage> answer, Incoming frame) {
         ResultMessage r;
-        try {
-            r = answer.get();
-        } catch (RuntimeException e) {
-            LOG.error("cannot make an answer for the frame on {}: {}", frame.topic(), e.toString());
-            settled();
-            return;
-        }
-        attempt(r, frame, 1);
-    }
-
-    private void attempt(ResultMessage answer, Incoming frame, int attempt) {
         Outgoing out;
         try {
-            out = outgoing(answer, frame);
+            r = answer.get();
+            out = outgoing(r, frame);
         } catch (RuntimeException e) {
-            LOG.error("cannot build the answer for {} from {}: {}", answer.sampleId(), answer.device(), e.toString());
+            LOG.error("cannot make the answer for the frame on {}: {}; acknowledged without one", frame.topic(),
+                    e.toString());
             transport.ack(frame);
             settled();
             return;
         }
+        attempt(r, out, frame, 1);
+    }
+
+    /**
+     * @param frame the frame to acknowledge once the broker has the answer, or null for an answer whose
+     *              frame was acknowledged already (it is then retried across reconnects too)
+     */
+    private void attempt(ResultMessage answer, Outgoing out, Incoming frame, int attempt) {
         transport.publish(out).whenComplete((ok, err) -> {
             if (err == null) {
-                transport.ack(frame);
+                if (frame != null) {
+                    transport.ack(frame);
+                }
                 settled();
             } else {
-                failed(answer, frame, attempt, err);
+                failed(answer, out, frame, attempt, err);
             }
         });
     }
 
-    private void failed(ResultMessage answer, Incoming frame, int attempt, Throwable err) {
+    private void failed(ResultMessage answer, Outgoing out, Incoming frame, int attempt, Throwable err) {
         metrics.publishFailures.increment();
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
         TransportException.Reason reason = cause instanceof TransportException te ? te.reason()
                 : TransportException.Reason.FAILED;
         switch (reason) {
             case CONNECTION_LOST, CLOSED -> {
+                if (frame == null && reason == TransportException.Reason.CONNECTION_LOST) {
+                    retry(answer, out, null, attempt, cause); // no redelivery brings this answer back: send it again
+                    return;
+                }
                 // It may have reached the broker; either way the frame's delivery belongs to a connection that
                 // is gone, and the broker redelivers the frame when the session resumes.
-                LOG.warn("answer for {} from {} not confirmed ({}); the broker redelivers its frame when the "
-                        + "session resumes", answer.sampleId(), answer.device(), cause.getMessage());
+                LOG.warn("answer for {} from {} not confirmed ({}); {}", answer.sampleId(), answer.device(),
+                        cause.getMessage(), frame != null ? "the broker redelivers its frame when the session resumes"
+                        : "its frame was acknowledged already: the device finishes it at its offload deadline");
                 settled();
             }
             case PACKET_TOO_LARGE, REJECTED -> {
                 LOG.error("the broker will not take the answer for {} from {} ({}); frame acknowledged without it",
                         answer.sampleId(), answer.device(), cause.getMessage());
-                transport.ack(frame);
+                if (frame != null) {
+                    transport.ack(frame);
+                }
                 settled();
             }
-            default -> { // nothing was sent (back-pressure, not connected yet or reconnecting): try again shortly
-                if (attempt >= MAX_ATTEMPTS) {
-                    LOG.warn("answer for {} from {} not delivered after {} attempts ({}); its frame is left to the "
-                            + "broker", answer.sampleId(), answer.device(), attempt, cause.getMessage());
-                    settled();
-                    return;
-                }
-                if (attempt == 1) {
-                    LOG.info("answer for {} from {} not sent yet ({}); retrying every {}", answer.sampleId(),
-                            answer.device(), cause.getMessage(), RETRY_DELAY);
-                }
-                try {
-                    responder.schedule(() -> attempt(answer, frame, attempt + 1), RETRY_DELAY.toMillis(),
-                            TimeUnit.MILLISECONDS);
-                } catch (RejectedExecutionException e) {
-                    settled();
-                }
-            }
+            // nothing was sent (back-pressure, not connected yet or reconnecting): try again shortly
+            default -> retry(answer, out, frame, attempt, cause);
+        }
+    }
+
+    private void retry(ResultMessage answer, Outgoing out, Incoming frame, int attempt, Throwable cause) {
+        if (attempt >= MAX_ATTEMPTS) {
+            LOG.warn("answer for {} from {} not delivered after {} attempts ({}); {}", answer.sampleId(),
+                    answer.device(), attempt, cause.getMessage(), frame == null ? "given up (its frame was "
+                    + "acknowledged already; the device finishes it at its offload deadline)"
+                    : "its frame is left to the broker");
+            settled();
+            return;
+        }
+        if (attempt == 1) {
+            LOG.info("answer for {} from {} not sent yet ({}); retrying every {}", answer.sampleId(),
+                    answer.device(), cause.getMessage(), RETRY_DELAY);
+        }
+        try {
+            responder.schedule(() -> attempt(answer, out, frame, attempt + 1), RETRY_DELAY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            settled();
         }
     }
 

@@ -30,10 +30,12 @@ class GatewayConfigTest {
         assertEquals("$share/gateways/splitee/+/features", c.subscription());
         assertEquals(Duration.ofMinutes(5), c.mqtt().sessionExpiry());
         assertEquals(64, c.mqtt().maxInFlight());
-        assertEquals(MqttSettings.Client.PAHO, c.mqtt().client());
-        assertEquals(MqttSettings.Client.HIVEMQ, GatewayConfig.load(EXAMPLE, Map.of(), Map.of("mqtt.client", "hivemq"))
-                .mqtt().client(), "the gateway carries the HiveMQ client");
-        assertEquals(1024, c.receiveMaximum());
+        assertEquals(MqttSettings.Client.HIVEMQ, c.mqtt().client(), "the gateway carries the HiveMQ client");
+        assertEquals(MqttSettings.Client.PAHO, GatewayConfig.load(EXAMPLE, Map.of(), Map.of("mqtt.client", "paho"))
+                .mqtt().client());
+        assertEquals(65_535, c.receiveMaximum());
+        assertEquals(MqttSettings.Client.HIVEMQ, GatewayConfig.load(null, Map.of(), Map.of("gateway.id", "g",
+                "models", "/m")).mqtt().client(), "the built-in default, not only the example file's");
         assertEquals(List.of(Path.of("/usr/share/splitee/models/fmnist-resnet12")), c.models());
         assertEquals(16, c.batch().maxSize());
         assertEquals(Duration.ofMillis(2), c.batch().maxWait());
