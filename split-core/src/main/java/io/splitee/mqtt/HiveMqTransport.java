@@ -49,6 +49,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -479,6 +480,12 @@ final class HiveMqTransport implements Transport {
         return window.limit();
     }
 
+    /** Whether the client's end of the flow of incoming messages reached the transport (tests). */
+    boolean sawIncomingEnd() {
+        Connection c = connection;
+        return c != null && c.incomingEnded.getCount() == 0;
+    }
+
     /** How many reconnects came into a new session with subscriptions to restore. */
     long resubscriptions() {
         return resubscriptions.get();
@@ -527,6 +534,19 @@ final class HiveMqTransport implements Transport {
         } catch (RuntimeException e) {
             log.error("taking a message on '{}' failed; it stays unacknowledged", publish.getTopic(), e);
         }
+    }
+
+    /**
+     * The client ends the flow when the session ends: with our own DISCONNECT on close (with a zero session
+     * expiry), which is expected, or otherwise, which means no more messages.
+     */
+    private void onIncomingEnded(Connection conn, Throwable e) {
+        if (closed || conn.abandoned) {
+            log.debug("{}: the flow of incoming messages ended on close ({})", settings.clientId(), describe(e));
+            return;
+        }
+        log.error("{}: the HiveMQ client ended the flow of incoming messages ({}); no more messages are delivered",
+                settings.clientId(), describe(e));
     }
 
     /** On the callback thread. */
@@ -761,6 +781,8 @@ final class HiveMqTransport implements Transport {
         volatile boolean everConnected;
         volatile boolean up;
         volatile boolean abandoned;
+        /** Counted down when the client ends the flow of incoming messages (the session ended). */
+        final CountDownLatch incomingEnded = new CountDownLatch(1);
         /** Set once the broker overran our Receive Maximum: every reconnect then announces the largest one. */
         volatile boolean receiveMaximumRaised;
 
@@ -800,8 +822,11 @@ final class HiveMqTransport implements Transport {
             // Disposed by close(): until then it holds the client's event loop (and its thread).
             this.incoming = client.toRx().publishes(MqttGlobalPublishFilter.ALL, true).subscribe(
                     p -> onPublish(this, p),
-                    e -> log.error("{}: the HiveMQ client ended the flow of incoming messages ({}); no more messages "
-                            + "are delivered", settings.clientId(), describe(e)));
+                    e -> {
+                        onIncomingEnded(this, e);
+                        incomingEnded.countDown();
+                    },
+                    incomingEnded::countDown);
         }
 
         Mqtt5ConnAck connect() throws TransportException {
@@ -842,6 +867,15 @@ final class HiveMqTransport implements Transport {
                 sleepQuietly(5);
             }
             disconnectQuietly(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0)).plusSeconds(1));
+            if (settings.sessionExpiry().isZero()) {
+                // The session ends with this DISCONNECT and the client ends the flow, on another thread; disposing
+                // it first would make that end undeliverable (RxJava then throws it on the client's thread).
+                try {
+                    incomingEnded.await(1, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             incoming.dispose();
         }
 

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -115,6 +117,34 @@ class HiveMqTransportIT extends TransportContract {
         assertTrue(losses.get() <= 1, losses.get() + " connection losses");
         assertEquals(losses.get() == 1, ((HiveMqTransport) sub).receiveMaximumRaised(),
                 "the Receive Maximum is raised exactly when the broker overran it");
+    }
+
+    /**
+     * Closing a session that ends with its connection: the client ends its flow of incoming messages on
+     * another thread; disposing the flow first made RxJava throw that end on the client's thread (seen
+     * in GatewayBenchmark) or lose it. close() waits for it.
+     */
+    @Test
+    void closingASessionThatEndsWithItsConnectionWaitsForTheEndOfTheFlow() throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder());
+        List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        try {
+            for (int i = 0; i < 6; i++) {
+                Transport t = Transport.mqtt(settings("closing-" + i, broker.uri()).cleanStart(true)
+                        .sessionExpiry(Duration.ZERO).build());
+                t.subscribe("splitee/+/result", 1, t::ack);
+                t.start();
+                t.publish(Outgoing.of("splitee/d1/result", bytes("x"), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                t.close();
+                assertTrue(((HiveMqTransport) t).sawIncomingEnd(), "close " + i + " disposed the flow before its end");
+            }
+            Thread.sleep(300);
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previous);
+        }
+        assertEquals(List.of(), uncaught, "exceptions thrown on the client's threads while closing");
     }
 
     @Override

@@ -574,6 +574,44 @@ abstract class TransportContract {
         sub.ack(after);
     }
 
+    /**
+     * A session that ends with its connection (expiry 0, as devices and a retiring gateway use): the
+     * HiveMQ client ends its flow of incoming messages with the session, so the transport must take a new
+     * one, and it must do so before the broker can deliver into the new session.
+     */
+    @Test
+    void aSessionThatEndsWithItsConnectionStillDeliversAfterReconnects() throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder());
+        Events events = new Events();
+        Transport sub = transport(settings("expiring-sub", broker.uri()).cleanStart(true)
+                .sessionExpiry(Duration.ZERO).build());
+        sub.addConnectionListener(events);
+        BlockingQueue<Incoming> inbox = new LinkedBlockingQueue<>();
+        sub.subscribe("splitee/+/result", 1, inbox::add);
+        sub.start();
+        assertEquals("connected reconnect=false sessionPresent=false", events.next());
+        Transport pub = transport(settings("expiring-pub", broker.uri()).build());
+        pub.start();
+        for (int round = 0; round < 2; round++) {
+            pub.publish(Outgoing.of("splitee/d1/result", bytes("before " + round), 1))
+                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            sub.ack(take(inbox, "message before restart " + round));
+            broker.restart();
+            assertEquals("lost CONNECTION_LOST", events.next());
+            assertEquals("connected reconnect=true sessionPresent=false", events.next(), "broker log:\n" + broker.log());
+            await("the publisher to reconnect", pub::isConnected);
+            for (int i = 0; i < 5; i++) {
+                pub.publish(Outgoing.of("splitee/d2/result", bytes("after " + round + "/" + i), 1))
+                        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            for (int i = 0; i < 5; i++) {
+                Incoming after = take(inbox, "message " + i + " after restart " + round);
+                assertArrayEquals(bytes("after " + round + "/" + i), after.payload());
+                sub.ack(after);
+            }
+        }
+    }
+
     // 5 ------------------------------------------------------------------------------------------
 
     @Test
