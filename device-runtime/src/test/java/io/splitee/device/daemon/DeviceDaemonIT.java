@@ -221,6 +221,7 @@ class DeviceDaemonIT {
             }
             results.awaitDistinct(30, Duration.ofSeconds(60));
             responder.close(); // the gateway goes away mid-stream
+            long outageStart = System.nanoTime();
             for (int i = 30; i < 90; i++) {
                 publishSample("d3", i, "o-" + i);
                 Thread.sleep(20);
@@ -239,8 +240,12 @@ class DeviceDaemonIT {
             assertTrue(deviceAnswers >= 55, "after a few misses everything is answered on the device: "
                     + deviceAnswers + " of 60");
             double missesMetric = daemon.metrics().registry().counter("splitee.device.deadline.misses").count();
-            assertTrue(missesMetric <= 8, "offloading stops within a few samples, not after each times out: "
-                    + missesMetric + " deadline misses");
+            // Pipeline.OPEN_AFTER_MISSES in a row open the breaker, a couple more may be in flight, then one
+            // probe per probe interval misses for as long as the outage lasts (longer on a slow machine).
+            long probes = Duration.ofNanos(System.nanoTime() - outageStart).toMillis() / 400 + 1;
+            assertTrue(missesMetric <= Pipeline.OPEN_AFTER_MISSES + 2 + probes, "offloading stops within a few "
+                    + "samples, not after each times out: " + missesMetric + " deadline misses, " + probes
+                    + " probe intervals");
             // The gateway comes back: probes notice, offloading resumes by itself.
             try (TestResponder back = new TestResponder(pkg, broker.uri(), "responder-3b")) {
                 Thread.sleep(1500);
