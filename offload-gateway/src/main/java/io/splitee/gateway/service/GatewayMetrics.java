@@ -35,7 +35,8 @@ final class GatewayMetrics {
         this.registry = registry;
         frames = Counter.builder("splitee.gateway.frames").description("frames received").register(registry);
         unanswered = Counter.builder("splitee.gateway.unanswered")
-                .description("frames acknowledged without an answer (nothing to answer with, or no room for one)").register(registry);
+                .description("frames acknowledged without an answer (nothing to answer with, or no room for one)")
+                .register(registry);
         overloaded = Counter.builder("splitee.gateway.overloaded")
                 .description("frames answered overloaded (queue full)").register(registry);
         answersOk = Counter.builder("splitee.gateway.answers").tag("status", "ok").register(registry);

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The callback thread never leaves a frame unacknowledged for want of room: when its backlog is
  * full, the answer is made at once, the frame is acknowledged and only the answer (a few hundred
- * bytes, without the frame's payload) waits for the responder, retried across reconnects, since no
- * redelivery would bring it back. A frame left unacknowledged on a live connection would hold a slot
+ * bytes, without the frame's payload) waits for the responder; it is retried for a few seconds, across a
+ * reconnect too, since no redelivery would bring it back. A frame left unacknowledged on a live connection would hold a slot
  * of the broker's in-flight window until the connection ends, and with a client that acknowledges in
  * order (the HiveMQ client, as MQTT 5 requires) it would hold back every later acknowledgement too.
  */
@@ -140,18 +140,30 @@ final class Replies implements AutoCloseable {
         }
     }
 
-    private boolean sendDetached(Supplier<ResultMessage> answer, Incoming frame) {
-        Outgoing out;
-        ResultMessage r;
+    /** An answer and the message that carries it. */
+    private record Prepared(ResultMessage answer, Outgoing out) {
+    }
+
+    /** Makes the answer and its message, or acknowledges the frame without one and returns null. */
+    private Prepared prepare(Supplier<ResultMessage> answer, Incoming frame) {
         try {
-            r = answer.get();
-            out = outgoing(r, frame);
+            ResultMessage r = answer.get();
+            return new Prepared(r, outgoing(r, frame));
         } catch (RuntimeException e) {
-            LOG.error("cannot make an answer for the frame on {}: {}; acknowledged without one", frame.topic(),
+            LOG.error("cannot make the answer for the frame on {}: {}; acknowledged without one", frame.topic(),
                     e.toString());
             transport.ack(frame);
+            return null;
+        }
+    }
+
+    private boolean sendDetached(Supplier<ResultMessage> answer, Incoming frame) {
+        Prepared p = prepare(answer, frame);
+        if (p == null) {
             return false;
         }
+        ResultMessage r = p.answer();
+        Outgoing out = p.out();
         transport.ack(frame);
         if (detached.incrementAndGet() > detachedLimit) {
             detached.decrementAndGet();
@@ -180,19 +192,12 @@ final class Replies implements AutoCloseable {
 
     /** On the responder thread: makes the answer now (so its gateway time includes the wait for this thread). */
     private void publishNew(Supplier<ResultMessage> answer, Incoming frame) {
-        ResultMessage r;
-        Outgoing out;
-        try {
-            r = answer.get();
-            out = outgoing(r, frame);
-        } catch (RuntimeException e) {
-            LOG.error("cannot make the answer for the frame on {}: {}; acknowledged without one", frame.topic(),
-                    e.toString());
-            transport.ack(frame);
+        Prepared p = prepare(answer, frame);
+        if (p == null) {
             settled();
             return;
         }
-        attempt(r, out, frame, 1);
+        attempt(p.answer(), p.out(), frame, 1);
     }
 
     /**
