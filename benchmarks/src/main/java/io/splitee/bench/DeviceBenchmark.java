@@ -371,17 +371,11 @@ public final class DeviceBenchmark {
         try (MosquittoBroker broker = MosquittoBroker.builder().maxQueuedMessages(0).start()) { // bursts beyond 1000
             System.out.println("  broker log: " + broker.logFile());
             for (int r = 0; r < rounds; r++) {
-                Process b = new ProcessBuilder("taskset", "-c", cpus, java, "-cp", self,
+                double[] bareRun = runBareChild(List.of("taskset", "-c", cpus, java, "-cp", self,
                         DeviceBenchmark.class.getName(), "--model", model.toString(), "--samples",
-                        String.valueOf(frames.length), "--bare-only", String.valueOf(warmup))
-                        .redirectErrorStream(true).start();
-                String out = new String(b.getInputStream().readAllBytes());
-                b.waitFor();
-                String line = out.lines().filter(l -> l.startsWith("BARE ")).findFirst()
-                        .orElseThrow(() -> new IllegalStateException("bare child failed: " + out));
-                String[] f = line.split(" ");
-                double bare = Double.parseDouble(f[1]);
-                double bareCpu = Double.parseDouble(f[2]);
+                        String.valueOf(frames.length), "--bare-only", String.valueOf(warmup)));
+                double bare = bareRun[0];
+                double bareCpu = bareRun[1];
                 double[] d = daemonIsolated(broker, model, jar, frames, warmFrames, cpus, "i" + r, java);
                 ratios[r] = d[0] / bare;
                 System.out.printf(Locale.ROOT, "round %d: bare %.1f samples/s (%.3f ms CPU), daemon %.1f samples/s, "
@@ -471,6 +465,20 @@ public final class DeviceBenchmark {
 
     /** Milliseconds per clock tick in /proc ({@code USER_HZ} 100). */
     static final double MS_PER_TICK = 1000.0 / 100;
+
+    /**
+     * Runs an isolated harness's bare ONNX Runtime child and reads its {@code BARE <samples/s> <CPU ms per
+     * sample>} line.
+     */
+    static double[] runBareChild(List<String> command) throws java.io.IOException, InterruptedException {
+        Process b = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(b.getInputStream().readAllBytes());
+        b.waitFor();
+        String line = out.lines().filter(l -> l.startsWith("BARE ")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("bare child failed: " + out));
+        String[] f = line.split(" ");
+        return new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2])};
+    }
 
     /**
      * CPU ms per sample between two {@link #threadCpuTicks} readings, by thread name (trailing

@@ -97,19 +97,14 @@ public final class GatewayIsolated {
         try (GatewayBenchBroker broker = GatewayBenchBroker.start(64);
              GatewayBenchLoad load = new GatewayBenchLoad(broker.uri(), split.frames())) {
             for (int r = 0; r < rounds; r++) {
-                Process b = new ProcessBuilder("taskset", "-c", cpus, java, "-cp", self, GatewayIsolated.class.getName(),
-                        "--model", model.toString(), "--split", String.valueOf(block), "--workers",
-                        String.valueOf(workers), "--batch", String.valueOf(batch), "--seconds",
+                double[] bareRun = DeviceBenchmark.runBareChild(List.of("taskset", "-c", cpus, java, "-cp", self,
+                        GatewayIsolated.class.getName(), "--model", model.toString(), "--split", String.valueOf(block),
+                        "--workers", String.valueOf(workers), "--batch", String.valueOf(batch), "--seconds",
                         String.valueOf(measure.toSeconds()), "--warmup", String.valueOf(warmup.toSeconds()),
-                        "--bare-only", "true").redirectErrorStream(true).start();
-                String out = new String(b.getInputStream().readAllBytes());
-                b.waitFor();
-                String line = out.lines().filter(l -> l.startsWith("BARE ")).findFirst()
-                        .orElseThrow(() -> new IllegalStateException("bare child failed: " + out));
-                String[] f = line.split(" ");
-                double bare = Double.parseDouble(f[1]);
+                        "--bare-only", "true"));
+                double bare = bareRun[0];
                 System.out.printf(Locale.ROOT, "round %d: bare %.0f samples/s (%.3f ms CPU/sample)%n", r + 1, bare,
-                        Double.parseDouble(f[2]));
+                        bareRun[1]);
                 for (String client : clients) {
                     double[] g = gateway(broker, load, model, jar, java, cpus, client, workers, batch, warmup, measure,
                             "iso-" + client.replace("+", "-") + "-" + r);

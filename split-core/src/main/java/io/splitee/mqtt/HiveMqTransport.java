@@ -99,7 +99,7 @@ import org.slf4j.LoggerFactory;
  *     still does).</li>
  * </ul>
  */
-final class HiveMqTransport implements Transport {
+final class HiveMqTransport implements Transport, TransportCounters {
     private static final Logger log = LoggerFactory.getLogger(HiveMqTransport.class);
     private static final int NO_RECEIVE_MAXIMUM = 65_535;
     private static final Duration CONNECT_SLACK = Duration.ofSeconds(2);
@@ -112,7 +112,7 @@ final class HiveMqTransport implements Transport {
     private final Object lifecycle = new Object();
     private final Object subscriptionLock = new Object();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
-    private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+    private final ConnectionListeners listeners = new ConnectionListeners(log);
     private final Set<PendingPublish> pendingPublishes = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<Long, PendingAck> pendingAcks = new ConcurrentHashMap<>();
     private final AtomicLong deliveryTags = new AtomicLong();
@@ -457,7 +457,7 @@ final class HiveMqTransport implements Transport {
 
     @Override
     public void addConnectionListener(ConnectionListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.add(listener);
     }
 
     @Override
@@ -465,18 +465,18 @@ final class HiveMqTransport implements Transport {
         listeners.remove(listener);
     }
 
-    /** Highest number of publishes outstanding at once, for tests and diagnostics. */
-    int inFlightPeak() {
+    @Override
+    public int inFlightPeak() {
         return window.peak();
     }
 
-    /** Publishes outstanding right now. */
-    int inFlight() {
+    @Override
+    public int inFlight() {
         return window.inFlight();
     }
 
-    /** Current limit of the in-flight window. */
-    int inFlightLimit() {
+    @Override
+    public int inFlightLimit() {
         return window.limit();
     }
 
@@ -486,18 +486,18 @@ final class HiveMqTransport implements Transport {
         return c != null && c.incomingEnded.getCount() == 0;
     }
 
-    /** How many reconnects came into a new session with subscriptions to restore. */
-    long resubscriptions() {
+    @Override
+    public long resubscriptions() {
         return resubscriptions.get();
     }
 
-    /** Messages that matched no handler. */
-    long unmatchedMessages() {
+    @Override
+    public long unmatchedMessages() {
         return unmatched.get();
     }
 
-    /** Handler invocations that threw. */
-    long handlerFailures() {
+    @Override
+    public long handlerFailures() {
         return handlerFailures.get();
     }
 
@@ -759,15 +759,7 @@ final class HiveMqTransport implements Transport {
         if (listeners.isEmpty()) {
             return;
         }
-        runOnConnThread(() -> {
-            for (ConnectionListener l : listeners) {
-                try {
-                    event.accept(l);
-                } catch (RuntimeException e) {
-                    log.error("connection listener {} failed", l, e);
-                }
-            }
-        });
+        runOnConnThread(() -> listeners.tell(event));
     }
 
     // ---------------------------------------------------------------- the client of one start()
@@ -864,7 +856,7 @@ final class HiveMqTransport implements Transport {
         void close() {
             long deadline = System.nanoTime() + settings.operationTimeout().toNanos();
             while (isConnected() && window.inFlight() > 0 && System.nanoTime() < deadline) {
-                sleepQuietly(5);
+                TransportThreads.sleepQuietly(5);
             }
             disconnectQuietly(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0)).plusSeconds(1));
             if (settings.sessionExpiry().isZero()) {
@@ -1000,21 +992,7 @@ final class HiveMqTransport implements Transport {
     }
 
     private static void awaitTermination(ExecutorService e, Duration timeout) {
-        try {
-            if (!e.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("a transport thread did not stop within {}", timeout);
-            }
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        TransportThreads.awaitTermination(e, timeout, log);
     }
 
     // ---------------------------------------------------------------- small types

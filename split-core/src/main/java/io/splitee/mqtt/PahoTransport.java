@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * Publish futures are completed on {@code splitee-mqtt-<clientId>-complete}, so that dependent
  * stages never run on Paho's callback thread.
  */
-final class PahoTransport implements Transport {
+final class PahoTransport implements Transport, TransportCounters {
     private static final Logger log = LoggerFactory.getLogger(PahoTransport.class);
     private static final int MQTT_ERROR = 0x80;
     private static final int NO_RECEIVE_MAXIMUM = 65_535;
@@ -72,7 +72,7 @@ final class PahoTransport implements Transport {
     private final Object lifecycle = new Object();
     private final Object subscriptionLock = new Object();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
-    private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+    private final ConnectionListeners listeners = new ConnectionListeners(log);
     private final Set<PendingPublish> pendingPublishes = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<Long, PendingAck> pendingAcks = new ConcurrentHashMap<>();
     private final AtomicLong deliveryTags = new AtomicLong();
@@ -437,7 +437,7 @@ final class PahoTransport implements Transport {
                         && System.nanoTime() < deadline && !closed) {
                     // Paho's own window is full of messages it resent after a reconnect: wait briefly.
                     pahoWindowRetries.incrementAndGet();
-                    sleepQuietly(pauseMillis);
+                    TransportThreads.sleepQuietly(pauseMillis);
                     pauseMillis = Math.min(pauseMillis * 2, 50);
                     continue;
                 }
@@ -467,7 +467,7 @@ final class PahoTransport implements Transport {
 
     @Override
     public void addConnectionListener(ConnectionListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.add(listener);
     }
 
     @Override
@@ -475,18 +475,18 @@ final class PahoTransport implements Transport {
         listeners.remove(listener);
     }
 
-    /** Highest number of publishes outstanding at once, for tests and diagnostics. */
-    int inFlightPeak() {
+    @Override
+    public int inFlightPeak() {
         return window.peak();
     }
 
-    /** Publishes outstanding right now. */
-    int inFlight() {
+    @Override
+    public int inFlight() {
         return window.inFlight();
     }
 
-    /** Current limit of the in-flight window. */
-    int inFlightLimit() {
+    @Override
+    public int inFlightLimit() {
         return window.limit();
     }
 
@@ -496,8 +496,8 @@ final class PahoTransport implements Transport {
         return c == null ? 0 : c.getInFlightMessageCount();
     }
 
-    /** How many times subscriptions were re-sent after a reconnect into a new session. */
-    long resubscriptions() {
+    @Override
+    public long resubscriptions() {
         return resubscriptions.get();
     }
 
@@ -506,13 +506,13 @@ final class PahoTransport implements Transport {
         return pahoWindowRetries.get();
     }
 
-    /** Messages that matched no handler. */
-    long unmatchedMessages() {
+    @Override
+    public long unmatchedMessages() {
         return unmatched.get();
     }
 
-    /** Handler invocations that threw. */
-    long handlerFailures() {
+    @Override
+    public long handlerFailures() {
         return handlerFailures.get();
     }
 
@@ -635,15 +635,7 @@ final class PahoTransport implements Transport {
             return;
         }
         try {
-            conn.execute(() -> {
-                for (ConnectionListener l : listeners) {
-                    try {
-                        event.accept(l);
-                    } catch (RuntimeException e) {
-                        log.error("connection listener {} failed", l, e);
-                    }
-                }
-            });
+            conn.execute(() -> listeners.tell(event));
         } catch (RejectedExecutionException e) {
             log.debug("connection event dropped: transport closing");
         }
@@ -842,21 +834,7 @@ final class PahoTransport implements Transport {
     }
 
     private static void awaitTermination(ExecutorService e, Duration timeout) {
-        try {
-            if (!e.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("a transport thread did not stop within {}", timeout);
-            }
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        TransportThreads.awaitTermination(e, timeout, log);
     }
 
     // ---------------------------------------------------------------- small types

@@ -25,42 +25,6 @@ class HiveMqTransportIT extends TransportContract {
         return MqttSettings.Client.HIVEMQ;
     }
 
-    @Override
-    Probe probe(Transport t) {
-        HiveMqTransport p = (HiveMqTransport) t;
-        return new Probe() {
-            @Override
-            public int inFlight() {
-                return p.inFlight();
-            }
-
-            @Override
-            public int inFlightPeak() {
-                return p.inFlightPeak();
-            }
-
-            @Override
-            public int inFlightLimit() {
-                return p.inFlightLimit();
-            }
-
-            @Override
-            public long resubscriptions() {
-                return p.resubscriptions();
-            }
-
-            @Override
-            public long unmatchedMessages() {
-                return p.unmatchedMessages();
-            }
-
-            @Override
-            public long handlerFailures() {
-                return p.handlerFailures();
-            }
-        };
-    }
-
     /**
      * Mosquitto 2.0.11 overruns a lagging receiver's Receive Maximum, and the HiveMQ client then drops the
      * connection ({@link #aBrokerThatOverrunsTheReceiveMaximumCostsOneReconnect}); a test about something else

@@ -14,42 +14,6 @@ class PahoTransportIT extends TransportContract {
     }
 
     @Override
-    Probe probe(Transport t) {
-        PahoTransport p = (PahoTransport) t;
-        return new Probe() {
-            @Override
-            public int inFlight() {
-                return p.inFlight();
-            }
-
-            @Override
-            public int inFlightPeak() {
-                return p.inFlightPeak();
-            }
-
-            @Override
-            public int inFlightLimit() {
-                return p.inFlightLimit();
-            }
-
-            @Override
-            public long resubscriptions() {
-                return p.resubscriptions();
-            }
-
-            @Override
-            public long unmatchedMessages() {
-                return p.unmatchedMessages();
-            }
-
-            @Override
-            public long handlerFailures() {
-                return p.handlerFailures();
-            }
-        };
-    }
-
-    @Override
     String clientErrorMarker() {
         return "Paho reason";
     }

@@ -1,0 +1,22 @@
+package io.splitee.mqtt;
+
+/** The counters both transports keep for tests and diagnostics (package-private: not part of the API). */
+interface TransportCounters {
+    /** Publishes outstanding right now. */
+    int inFlight();
+
+    /** Highest number of publishes outstanding at once. */
+    int inFlightPeak();
+
+    /** Current limit of the in-flight window. */
+    int inFlightLimit();
+
+    /** How many reconnects came into a new session with subscriptions to restore. */
+    long resubscriptions();
+
+    /** Messages that matched no handler. */
+    long unmatchedMessages();
+
+    /** Handler invocations that threw. */
+    long handlerFailures();
+}
