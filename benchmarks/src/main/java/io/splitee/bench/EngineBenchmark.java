@@ -67,7 +67,7 @@ public class EngineBenchmark {
     @Benchmark
     public int chooseAndRecord() {
         double[] row = rows[next++ & (SAMPLES - 1)];
-        int arm = engine.choose();
+        int arm = engine.choose().arm();
         engine.record(new Outcome(arm, config.offloads(arm, row[arm - 1]), row));
         return arm;
     }

@@ -2,7 +2,9 @@ package io.splitee.bench;
 
 import io.splitee.device.cost.MeasuredCosts.PayloadRule;
 import io.splitee.engine.EngineConfig;
+import io.splitee.engine.Characteristic;
 import io.splitee.engine.Policies;
+import io.splitee.engine.PolicySpec;
 import io.splitee.linkproxy.LinkProfile;
 import io.splitee.replay.CostProfile;
 import io.splitee.replay.MeasuredReplay;
@@ -169,7 +171,7 @@ public final class PayloadFigures {
         MeasuredReplay features = MeasuredReplay.of(profile, link, slow, enc, PayloadRule.FEATURES, W, W, false);
         MeasuredReplay raw = MeasuredReplay.of(profile, link, slow, enc, PayloadRule.RAW, W, W, false);
         MeasuredReplay auto = MeasuredReplay.of(profile, link, slow, enc, PayloadRule.AUTO, W, W, false);
-        boolean every = Policies.evaluatesEveryExit(policy);
+        boolean every = PolicySpec.parse(policy).has(Characteristic.EVALUATES_EVERY_EXIT);
         MeasuredReplay policyFeatures = MeasuredReplay.of(profile, link, slow, enc, PayloadRule.FEATURES, W, W, every);
         MeasuredReplay policyAuto = MeasuredReplay.of(profile, link, slow, enc, PayloadRule.AUTO, W, W, every);
 

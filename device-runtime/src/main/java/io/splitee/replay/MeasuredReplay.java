@@ -2,6 +2,7 @@ package io.splitee.replay;
 
 import io.splitee.device.cost.CostEstimates;
 import io.splitee.device.cost.MeasuredCosts;
+import io.splitee.engine.Characteristic;
 import io.splitee.engine.CostModel;
 import io.splitee.engine.EngineConfig;
 import io.splitee.engine.Policies;
@@ -64,7 +65,7 @@ public final class MeasuredReplay {
      * @param perDeviceMs   reward units per ms of device compute (≥ 0)
      * @param perLinkMs     reward units per ms of link and gateway time (≥ 0)
      * @param everyExit     whether the policy to replay evaluates every exit on the way to its arm
-     *                      ({@link Policies#evaluatesEveryExit(String)}): its arms are charged for those exit heads
+     *                      ({@link Characteristic#EVALUATES_EVERY_EXIT}): its arms are charged for those exit heads
      * @throws IllegalArgumentException naming the bad argument
      */
     public static MeasuredReplay of(CostProfile profile, LinkProfile link, double boardSlowdown, String encoding,
@@ -115,8 +116,9 @@ public final class MeasuredReplay {
         if (config.costModel() != costModel) {
             throw new IllegalArgumentException("config: its cost model is not this replay's costModel()");
         }
-        if (policy.evaluatesEveryExit() != costs.everyExit()) {
-            throw new IllegalArgumentException("policy " + policy.spec() + (policy.evaluatesEveryExit()
+        boolean everyExit = policy.characteristics().contains(Characteristic.EVALUATES_EVERY_EXIT);
+        if (everyExit != costs.everyExit()) {
+            throw new IllegalArgumentException("policy " + policy.spec() + (everyExit
                     ? " evaluates every exit" : " evaluates only its arm's exit") + " but this replay's costs charge "
                     + (costs.everyExit() ? "every exit" : "only the arm's exit") + " (MeasuredReplay.of(..., everyExit))");
         }

@@ -2,7 +2,10 @@ package io.splitee.replay;
 
 import io.splitee.engine.CostModel;
 import io.splitee.engine.EngineConfig;
+import io.splitee.engine.Observation;
 import io.splitee.engine.Outcome;
+import io.splitee.engine.Plan;
+import io.splitee.engine.PlanExecutor;
 import io.splitee.engine.Policy;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +15,10 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Replays a policy over a trace, as the device would have played it: per sample, choose an arm,
- * exit at it when C_arm ≥ α, else offload and answer with the final exit (or, for the early-exit
- * baseline, stop at the first confident exit); record the outcome with every confidence known.
+ * Replays a policy over a trace, as the device would have played it: per sample, choose a plan and
+ * carry it out with {@link PlanExecutor} against the trace row (the same executor the device runs
+ * against its segment runner), then record what the device would have observed: the exits the plan
+ * evaluated, and C_L only when the sample was offloaded (the gateway's answer) or played at L.
  */
 public final class Replay {
 
@@ -83,19 +87,9 @@ public final class Replay {
         long correct = 0;
         long finalCorrect = 0;
         for (int s = 0; s < n; s++) {
-            int arm = policy.choose();
-            if (arm < 1 || arm > l) {
-                throw new IllegalStateException("policy " + policy.spec() + " chose arm " + arm + " of " + l);
-            }
-            if (policy.stopsAtFirstConfidentExit()) {
-                int exit = 1;
-                while (exit < arm && !config.confident(trace.confidence(s, exit))) {
-                    exit++;
-                }
-                arm = exit;
-            }
-            boolean off = config.offloads(arm, trace.confidence(s, arm));
-            Outcome seen = observed(trace, s, arm, off, policy);
+            Outcome seen = observed(trace, s, policy.choose(), config);
+            int arm = seen.arm();
+            boolean off = seen.offloaded();
             policy.record(seen);
             played.played(s, arm, off, seen);
             double reward = rewards[s * l + arm - 1];
@@ -127,19 +121,11 @@ public final class Replay {
     }
 
     /**
-     * What the live device sees of sample {@code s} played at {@code arm}: C_arm, C_j for the exits
-     * j &lt; arm the policy asked to evaluate on the way ({@link Policy#evaluatesOnTheWay}), and C_L
-     * only when the gateway answered (offloaded) or arm = L.
+     * What the live device sees of sample {@code s} played by {@code plan}: the exits the plan
+     * evaluated, and C_L only when the gateway answered (offloaded) or the sample reached L.
      */
-    static Outcome observed(Trace trace, int s, int arm, boolean offloaded, Policy policy) {
-        double[] c = trace.confidences(s);
-        int l = c.length;
-        for (int j = 1; j <= l; j++) {
-            boolean seen = j == arm || j < arm && policy.evaluatesOnTheWay(j) || j == l && offloaded;
-            if (!seen) {
-                c[j - 1] = Outcome.UNOBSERVED;
-            }
-        }
-        return new Outcome(arm, offloaded, c);
+    static Outcome observed(Trace trace, int s, Plan plan, EngineConfig config) {
+        Observation o = PlanExecutor.execute(plan, config, exit -> trace.confidence(s, exit));
+        return o.offloads() ? o.answered(trace.confidence(s, trace.exits())) : o.exited();
     }
 }

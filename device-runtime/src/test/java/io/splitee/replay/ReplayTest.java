@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.splitee.engine.EngineConfig;
 import io.splitee.engine.PaperCost;
+import io.splitee.engine.Plan;
 import io.splitee.engine.Policies;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,16 +34,21 @@ class ReplayTest {
     @Test
     void policiesSeeOnlyWhatTheDeviceObserves() {
         double u = io.splitee.engine.Outcome.UNOBSERVED;
-        io.splitee.engine.Policy every = Policies.parse("early-exit", config); // evaluates every exit on the way
-        io.splitee.engine.Policy plain = Policies.parse("splitee", config); // only the arm's exit
+        Plan twoWithSide = Plan.withSideExits(2, new boolean[] {false, true});
+        Plan threeWithSides = Plan.withSideExits(3, new boolean[] {false, true, true});
         // row 3: C = (.25, .75, .6875). Arm 2 exits (C2 = α): C3 never computed; C1 only if evaluated.
-        assertArrayEquals(new double[] {0.25, 0.75, u}, Replay.observed(trace, 2, 2, false, every).confidences());
-        assertArrayEquals(new double[] {u, 0.75, u}, Replay.observed(trace, 2, 2, false, plain).confidences());
+        assertArrayEquals(new double[] {0.25, 0.75, u}, Replay.observed(trace, 2, twoWithSide, config).confidences());
+        assertArrayEquals(new double[] {u, 0.75, u}, Replay.observed(trace, 2, Plan.at(2), config).confidences());
+        // the early-exit baseline stops there too, having seen every exit on the way
+        assertArrayEquals(new double[] {0.25, 0.75, u},
+                Replay.observed(trace, 2, Plan.stopAtFirstConfidentExit(3), config).confidences());
         // row 2: C = (.5, .625, .875). Arm 1 offloads: C1 and the gateway's C3.
-        assertArrayEquals(new double[] {0.5, u, 0.875}, Replay.observed(trace, 1, 1, true, plain).confidences());
+        io.splitee.engine.Outcome off = Replay.observed(trace, 1, Plan.at(1), config);
+        assertTrue(off.offloaded());
+        assertArrayEquals(new double[] {0.5, u, 0.875}, off.confidences());
         // arm L: its own exit; the ones on the way as evaluated
-        assertArrayEquals(new double[] {0.5, 0.625, 0.875}, Replay.observed(trace, 1, 3, false, every).confidences());
-        assertArrayEquals(new double[] {u, u, 0.875}, Replay.observed(trace, 1, 3, false, plain).confidences());
+        assertArrayEquals(new double[] {0.5, 0.625, 0.875}, Replay.observed(trace, 1, threeWithSides, config).confidences());
+        assertArrayEquals(new double[] {u, u, 0.875}, Replay.observed(trace, 1, Plan.at(3), config).confidences());
     }
 
     /**

@@ -1,15 +1,19 @@
 package io.splitee.engine;
 
+import java.util.Set;
+
 /** What every policy shares: the round counter, the statistics, outcome validation, snapshots. */
 abstract class AbstractPolicy implements Policy {
 
     final String spec;
+    final PolicySpec parsedSpec;
     final EngineConfig config;
     final ArmStatistics stats;
     long round;
 
     AbstractPolicy(String spec, EngineConfig config, ArmStatistics stats) {
         this.spec = spec;
+        this.parsedSpec = PolicySpec.parse(spec);
         this.config = config;
         this.stats = stats;
     }
@@ -25,13 +29,23 @@ abstract class AbstractPolicy implements Policy {
     }
 
     @Override
-    public final int choose() {
+    public final Set<Characteristic> characteristics() {
+        return parsedSpec.characteristics();
+    }
+
+    @Override
+    public final Plan choose() {
         round++;
-        return select(round);
+        return plan(select(round));
     }
 
     /** The arm for round {@code t} (1-based, already counted). */
     abstract int select(long t);
+
+    /** The plan for the arm {@link #select} just chose: by default, only the arm's exit. */
+    Plan plan(int arm) {
+        return Plan.at(arm);
+    }
 
     @Override
     public final void record(Outcome outcome) {

@@ -2,7 +2,7 @@ package io.splitee.engine;
 
 /**
  * Baseline {@code early-exit}: everything on the device; the sample leaves at the first exit with
- * C_i ≥ α, else at the final exit. {@link #choose()} returns L and the caller stops early.
+ * C_i ≥ α, else at the final exit. {@link #choose()} plans arm L, stopping at the first confident exit.
  */
 final class EarlyExitPolicy extends AbstractPolicy {
 
@@ -16,8 +16,8 @@ final class EarlyExitPolicy extends AbstractPolicy {
     }
 
     @Override
-    public boolean stopsAtFirstConfidentExit() {
-        return true;
+    Plan plan(int arm) {
+        return Plan.stopAtFirstConfidentExit(arm);
     }
 
     @Override

@@ -14,53 +14,20 @@ import java.util.Objects;
 public final class Policies {
 
     /** The accepted specs, for messages and help ({@code K} stands for an arm number). */
-    public static final List<String> SPECS = List.of("splitee", "splitee-s", "final", "fixed:K", "random", "early-exit");
-
-    private static final String FIXED = "fixed:";
+    public static final List<String> SPECS = PolicySpec.SPECS;
 
     private Policies() {
     }
 
     /**
      * Checks a spec's syntax without a configuration ({@code fixed:K} is range-checked against L
-     * by {@link #parse}).
+     * by {@link #parse}); the same as {@link PolicySpec#parse}.
      *
      * @return the canonical spec
      * @throws IllegalArgumentException naming the problem
      */
     public static String checkSpec(String spec) {
-        Objects.requireNonNull(spec, "spec");
-        switch (spec) {
-            case "splitee", "splitee-s", "final", "random", "early-exit":
-                return spec;
-            default:
-                break;
-        }
-        if (spec.startsWith(FIXED)) {
-            String k = spec.substring(FIXED.length());
-            int arm;
-            try {
-                arm = Integer.parseInt(k);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("policy '" + spec + "': '" + k + "' is not an arm number");
-            }
-            if (arm < 1) {
-                throw new IllegalArgumentException("policy '" + spec + "': the arm must be >= 1");
-            }
-            return FIXED + arm;
-        }
-        throw new IllegalArgumentException("unknown policy '" + spec + "' (expected one of "
-                + String.join(", ", SPECS) + ")");
-    }
-
-    /**
-     * Whether a policy made from {@code spec} evaluates every exit on the way to its arm
-     * ({@link Policy#evaluatesEveryExit()}), known before the policy (and its cost model) exists.
-     *
-     * @throws IllegalArgumentException for a malformed spec
-     */
-    public static boolean evaluatesEveryExit(String spec) {
-        return checkSpec(spec).equals("early-exit");
+        return PolicySpec.parse(spec).toString();
     }
 
     /**
@@ -70,7 +37,7 @@ public final class Policies {
      */
     public static Policy parse(String spec, EngineConfig config) {
         Objects.requireNonNull(config, "config");
-        return create(checkSpec(spec), config);
+        return create(PolicySpec.parse(spec), config);
     }
 
     /**
@@ -84,30 +51,21 @@ public final class Policies {
         if (state.arms() != config.arms()) {
             throw new IllegalArgumentException("state has " + state.arms() + " arms, the configuration " + config.arms());
         }
-        AbstractPolicy policy = create(checkSpec(state.policy()), config);
+        AbstractPolicy policy = create(PolicySpec.parse(state.policy()), config);
         policy.restore(state);
         return policy;
     }
 
-    private static AbstractPolicy create(String spec, EngineConfig config) {
+    private static AbstractPolicy create(PolicySpec parsed, EngineConfig config) {
         int arms = config.arms();
-        switch (spec) {
-            case "splitee":
-                return new UcbPolicy(spec, config, false, new SampleMeanStatistics(arms));
-            case "splitee-s":
-                return new UcbPolicy(spec, config, true, new SampleMeanStatistics(arms));
-            case "final":
-                return new FixedArmPolicy(spec, config, arms);
-            case "random":
-                return new RandomPolicy(spec, config);
-            case "early-exit":
-                return new EarlyExitPolicy(spec, config);
-            default:
-                int arm = Integer.parseInt(spec.substring(FIXED.length()));
-                if (arm > arms) {
-                    throw new IllegalArgumentException("policy '" + spec + "': the arm must be in 1.." + arms);
-                }
-                return new FixedArmPolicy(spec, config, arm);
-        }
+        String spec = parsed.checkArms(arms).toString();
+        return switch (parsed.kind()) {
+            case SPLITEE -> new UcbPolicy(spec, config, false, new SampleMeanStatistics(arms));
+            case SPLITEE_S -> new UcbPolicy(spec, config, true, new SampleMeanStatistics(arms));
+            case FINAL -> new FixedArmPolicy(spec, config, arms);
+            case RANDOM -> new RandomPolicy(spec, config);
+            case EARLY_EXIT -> new EarlyExitPolicy(spec, config);
+            case FIXED -> new FixedArmPolicy(spec, config, parsed.fixedArm());
+        };
     }
 }

@@ -1,11 +1,13 @@
 package io.splitee.engine;
 
+import java.util.Set;
+
 /**
  * A pure, deterministic split-point policy (one per device stream; not thread-safe).
  *
- * <p>Per sample the caller calls {@link #choose()}, computes blocks 1..arm on the device,
- * exits there when C_arm ≥ α or offloads otherwise, and later calls {@link #record(Outcome)}
- * with what it observed. Choices may run ahead of outcomes (an offload answer arrives later):
+ * <p>Per sample the caller calls {@link #choose()}, carries out the returned {@link Plan} with
+ * {@link PlanExecutor} (computes blocks 1..arm on the device, exits there when C_arm ≥ α or
+ * offloads otherwise), and later calls {@link #record(Outcome)} with what it observed. Choices may run ahead of outcomes (an offload answer arrives later):
  * the round counter t counts {@code choose()} calls, and an arm without any recorded outcome
  * counts as unexplored. Create policies with {@link Policies}.
  */
@@ -17,37 +19,15 @@ public interface Policy {
     /** The number of arms L. */
     int arms();
 
-    /** Chooses the arm (1..L) for the next sample and advances the round counter. */
-    int choose();
-
     /**
-     * When true, the device evaluates exits 1..chosen arm in order and stops at the first with
-     * C_i ≥ α, answering there (the on-device early-exit baseline); the outcome's arm is then
-     * the exit where the sample stopped. False for every other policy.
+     * Chooses the plan for the next sample (the arm, and which exits to evaluate on the way) and
+     * advances the round counter. Carry it out with {@link PlanExecutor}.
      */
-    default boolean stopsAtFirstConfidentExit() {
-        return false;
-    }
+    Plan choose();
 
-    /**
-     * Whether the device always evaluates every exit head on the way to the chosen arm (exits
-     * 1..arm), not only the chosen arm's: the early-exit baseline. A measured cost model charges
-     * those exit heads to the arm. (SplitEE-S evaluates exits on the way only while they can
-     * matter: {@link #evaluatesOnTheWay(int)}.)
-     */
-    default boolean evaluatesEveryExit() {
-        return stopsAtFirstConfidentExit();
-    }
-
-    /**
-     * Whether the device should evaluate exit {@code exit}, below the arm returned by the last
-     * {@link #choose()}, on the way to that arm (the arm's own exit is always evaluated). True for
-     * every exit of a policy that {@link #evaluatesEveryExit()}; SplitEE-S asks for the exits whose
-     * arms are still in contention (their side observation could change a later choice); false
-     * for the other policies.
-     */
-    default boolean evaluatesOnTheWay(int exit) {
-        return evaluatesEveryExit();
+    /** What this policy is known to do; by default, what its {@link #spec()} declares. */
+    default Set<Characteristic> characteristics() {
+        return PolicySpec.parse(spec()).characteristics();
     }
 
     /**

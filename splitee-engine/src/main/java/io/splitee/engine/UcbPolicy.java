@@ -21,7 +21,7 @@ final class UcbPolicy extends AbstractPolicy {
     private final boolean sideObservations;
     /** SplitEE-S: every arm has at least one observation (checked again after a restore). */
     private boolean allObserved;
-    /** SplitEE-S: onTheWay[j] says whether exit j is evaluated for the last chosen sample. */
+    /** SplitEE-S: onTheWay[j] says whether exit j is evaluated on the way for the sample being chosen. */
     private final boolean[] onTheWay;
 
     UcbPolicy(String spec, EngineConfig config, boolean sideObservations, ArmStatistics stats) {
@@ -31,8 +31,8 @@ final class UcbPolicy extends AbstractPolicy {
     }
 
     @Override
-    public boolean evaluatesOnTheWay(int exit) {
-        return exit >= 1 && exit < onTheWay.length && onTheWay[exit];
+    Plan plan(int arm) {
+        return sideObservations ? Plan.withSideExits(arm, onTheWay) : Plan.at(arm);
     }
 
     @Override

@@ -18,19 +18,19 @@ class BaselinePoliciesTest {
         Policy p = Policies.parse("final", config);
         assertEquals("final", p.spec());
         for (int t = 0; t < 6; t++) {
-            assertEquals(3, p.choose());
+            assertEquals(3, p.choose().arm());
             p.record(HandTrace.outcome(config, 3, HandTrace.ROWS[t]));
         }
         // sum of r3 over the trace
         assertArrayEquals(new double[] {0, 0, 3.8125}, p.snapshot().rewardSums(), 0.0);
-        assertFalse(p.stopsAtFirstConfidentExit());
+        assertFalse(p.choose().stopsAtFirstConfidentExit());
     }
 
     @Test
     void fixedPlaysItsArm() {
         Policy p = Policies.parse("fixed:2", config);
         for (int t = 0; t < 6; t++) {
-            assertEquals(2, p.choose());
+            assertEquals(2, p.choose().arm());
             p.record(HandTrace.outcome(config, 2, HandTrace.ROWS[t]));
         }
         assertArrayEquals(new double[] {0, 3.875, 0}, p.snapshot().rewardSums(), 0.0);
@@ -55,10 +55,10 @@ class BaselinePoliciesTest {
         int[] seqA = new int[3000];
         int[] seqOther = new int[3000];
         for (int t = 0; t < 3000; t++) {
-            int arm = a.choose();
-            assertEquals(arm, b.choose(), "same seed, same sequence at t=" + t);
+            int arm = a.choose().arm();
+            assertEquals(arm, b.choose().arm(), "same seed, same sequence at t=" + t);
             seqA[t] = arm;
-            seqOther[t] = other.choose();
+            seqOther[t] = other.choose().arm();
             counts[arm - 1]++;
         }
         assertNotEquals(java.util.Arrays.toString(seqA), java.util.Arrays.toString(seqOther));
@@ -71,13 +71,13 @@ class BaselinePoliciesTest {
     @Test
     void earlyExitChoosesTheFinalArmAndStopsEarly() {
         Policy p = Policies.parse("early-exit", config);
-        assertTrue(p.stopsAtFirstConfidentExit());
-        assertEquals(3, p.choose());
+        assertTrue(p.choose().stopsAtFirstConfidentExit());
+        assertEquals(3, p.choose().arm());
         // row 3: C1 = 0.25, C2 = 0.75 ≥ α: the sample stops at exit 2, reward 0.75 − 0.125
         p.record(new Outcome(2, false, HandTrace.ROWS[2]));
         assertArrayEquals(new double[] {0, 0.625, 0}, p.snapshot().rewardSums(), 0.0);
         // row 2: no exit confident: final exit, reward 0.875 − 0.1875
-        p.choose();
+        p.choose().arm();
         p.record(new Outcome(3, false, HandTrace.ROWS[1]));
         assertArrayEquals(new double[] {0, 0.625, 0.6875}, p.snapshot().rewardSums(), 0.0);
     }
@@ -85,7 +85,7 @@ class BaselinePoliciesTest {
     @Test
     void earlyExitRejectsAnOutcomePastAConfidentExit() {
         Policy p = Policies.parse("early-exit", config);
-        p.choose();
+        p.choose().arm();
         // row 1: C1 = 0.875 ≥ α, so stopping at exit 3 is not what early exit does
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> p.record(new Outcome(3, false, HandTrace.ROWS[0])));

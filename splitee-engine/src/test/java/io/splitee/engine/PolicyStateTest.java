@@ -38,14 +38,8 @@ class PolicyStateTest {
     /** One replay step on the hand trace; early exit stops at the first confident exit. */
     private static int step(Policy p, int t) {
         double[] row = HandTrace.ROWS[(t * 7) % 6];
-        int arm = p.choose();
-        if (p.stopsAtFirstConfidentExit()) {
-            int e = 1;
-            while (e < arm && !CONFIG.confident(row[e - 1])) {
-                e++;
-            }
-            arm = e;
-        }
+        Observation seen = PlanExecutor.execute(p.choose(), CONFIG, exit -> row[exit - 1]);
+        int arm = seen.arm();
         p.record(HandTrace.outcome(CONFIG, arm, row));
         return arm;
     }
@@ -97,7 +91,7 @@ class PolicyStateTest {
     void snapshotIsACopy() {
         Policy p = Policies.parse("splitee", CONFIG);
         PolicyState s = p.snapshot();
-        p.choose();
+        p.choose().arm();
         p.record(HandTrace.outcome(CONFIG, 1, HandTrace.ROWS[0]));
         assertEquals(0, s.round());
         assertArrayEquals(new long[3], s.updateCounts());

@@ -34,7 +34,7 @@ class SpliteePolicyTest {
         double[] q = new double[3];
         long[] n = new long[3];
         for (int t = 0; t < 6; t++) {
-            int arm = policy.choose();
+            int arm = policy.choose().arm();
             assertEquals(expectedArms[t], arm, "arm at t=" + (t + 1));
             Outcome outcome = HandTrace.outcome(config, arm, HandTrace.ROWS[t]);
             assertEquals(expectedOffloaded[t], outcome.offloaded(), "offloaded at t=" + (t + 1));
@@ -69,32 +69,32 @@ class SpliteePolicyTest {
     @Test
     void tiesGoToTheSmallestArm() {
         Policy policy = Policies.parse("splitee", config);
-        assertEquals(1, policy.choose());
-        assertEquals(2, policy.choose());
-        assertEquals(3, policy.choose());
-        assertEquals(1, policy.choose(), "nothing recorded: all unexplored, smallest");
+        assertEquals(1, policy.choose().arm());
+        assertEquals(2, policy.choose().arm());
+        assertEquals(3, policy.choose().arm());
+        assertEquals(1, policy.choose().arm(), "nothing recorded: all unexplored, smallest");
         // identical rewards on all arms: row 1 gives 0.8125 for every arm
         Policy equal = Policies.parse("splitee", config);
         for (int t = 0; t < 3; t++) {
-            equal.record(HandTrace.outcome(config, equal.choose(), HandTrace.ROWS[0]));
+            equal.record(HandTrace.outcome(config, equal.choose().arm(), HandTrace.ROWS[0]));
         }
-        assertEquals(1, equal.choose());
+        assertEquals(1, equal.choose().arm());
         // record that t=4 choice: N1 = 2 lowers arm 1's bonus, so arms 2 and 3 (equal Q and
         // N = 1, bit-identical indexes 0.8125 + sqrt(ln 5) = 2.081) tie above it
         equal.record(HandTrace.outcome(config, 1, HandTrace.ROWS[0]));
-        assertEquals(2, equal.choose(), "arms 2 and 3 tie with the larger bonus");
+        assertEquals(2, equal.choose().arm(), "arms 2 and 3 tie with the larger bonus");
     }
 
     /** An arm whose outcome is still pending keeps an infinite index after the round robin. */
     @Test
     void pendingOutcomeLeavesArmUnexplored() {
         Policy policy = Policies.parse("splitee", config);
-        policy.choose();
-        int second = policy.choose();
-        policy.choose();
+        policy.choose().arm();
+        int second = policy.choose().arm();
+        policy.choose().arm();
         policy.record(HandTrace.outcome(config, 1, HandTrace.ROWS[0]));
         policy.record(HandTrace.outcome(config, 3, HandTrace.ROWS[0]));
-        assertEquals(second, policy.choose());
+        assertEquals(second, policy.choose().arm());
         assertEquals(2, second);
     }
 
@@ -104,7 +104,7 @@ class SpliteePolicyTest {
         EngineConfig greedy = new EngineConfig(3, HandTrace.ALPHA, new PaperCost(HandTrace.LAMBDA, HandTrace.OFFLOAD), 0.0, 0L);
         Policy policy = Policies.parse("splitee", greedy);
         for (int t = 0; t < 6; t++) {
-            int arm = policy.choose();
+            int arm = policy.choose().arm();
             // means after t=3: (0.8125, 0.5, 0.5); arm 1 stays best: 1.0625/2 = 0.53125 > 0.5,
             // then (0.53125+...) row 5 arm 1 reward 0.875 → 1.9375/3 = 0.6458 > 0.5
             if (t >= 3) {
@@ -128,7 +128,7 @@ class SpliteePolicyTest {
         Policy policy = Policies.parse(spec, cfg);
         int[] arms = new int[60];
         for (int t = 0; t < arms.length; t++) {
-            arms[t] = policy.choose();
+            arms[t] = policy.choose().arm();
             policy.record(HandTrace.outcome(cfg, arms[t], HandTrace.ROWS[t % 6]));
         }
         return arms;

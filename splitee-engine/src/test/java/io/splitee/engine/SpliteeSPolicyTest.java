@@ -41,7 +41,7 @@ class SpliteeSPolicyTest {
         };
         long[][] expectedN = {{1, 1, 1}, {2, 1, 1}, {3, 2, 1}, {4, 3, 2}, {5, 4, 3}, {6, 5, 4}};
         for (int t = 0; t < 6; t++) {
-            int arm = policy.choose();
+            int arm = policy.choose().arm();
             assertEquals(expectedArms[t], arm, "arm at t=" + (t + 1));
             policy.record(HandTrace.observed(config, arm, HandTrace.ROWS[t]));
             PolicyState s = policy.snapshot();
@@ -59,26 +59,26 @@ class SpliteeSPolicyTest {
         double u = Outcome.UNOBSERVED;
         EngineConfig four = new EngineConfig(4, HandTrace.ALPHA, new PaperCost(HandTrace.LAMBDA, HandTrace.OFFLOAD));
         Policy p = Policies.parse("splitee-s", four);
-        assertEquals(4, p.choose());
+        assertEquals(4, p.choose().arm());
         // the answer for arm 4 is still out; arm 4 has no observation yet, so the next choice is arm 4 again
-        assertEquals(4, p.choose());
+        assertEquals(4, p.choose().arm());
         PolicyState fresh = p.snapshot();
         p.record(new Outcome(4, false, new double[] {0.9, 0.9, 0.9, 0.9}));
         assertArrayEquals(new long[] {1, 1, 1, 1}, p.snapshot().updateCounts());
-        assertEquals(1, p.choose()); // UCB: equal bonuses, arm 1 has the largest mean (least cost)
+        assertEquals(1, p.choose().arm()); // UCB: equal bonuses, arm 1 has the largest mean (least cost)
         // a restored state without observations starts over at the deepest arm
         Policy restored = Policies.restore(fresh, four);
-        assertEquals(4, restored.choose());
+        assertEquals(4, restored.choose().arm());
         // plain SplitEE keeps the paper's round robin 1..L
         Policy plain = Policies.parse("splitee", four);
-        assertEquals(1, plain.choose());
-        assertEquals(2, plain.choose());
+        assertEquals(1, plain.choose().arm());
+        assertEquals(2, plain.choose().arm());
         // an arm-2 sample that exited early observes arms 1 and 2 only: arm 4, then 3, are still unplayed
         Policy q = Policies.parse("splitee-s", four);
         q.record(new Outcome(2, false, new double[] {0.9, 0.8, u, u}));
-        assertEquals(4, q.choose());
+        assertEquals(4, q.choose().arm());
         q.record(new Outcome(4, false, new double[] {0.9, 0.8, u, 0.9}));
-        assertEquals(3, q.choose());
+        assertEquals(3, q.choose().arm());
     }
 
     /**
@@ -91,23 +91,24 @@ class SpliteeSPolicyTest {
     void evaluatesOnlyExitsOfArmsInContention() {
         EngineConfig c = new EngineConfig(3, HandTrace.ALPHA, new PaperCost(HandTrace.LAMBDA, HandTrace.OFFLOAD), 0.1, 1);
         Policy p = Policies.parse("splitee-s", c);
-        assertEquals(3, p.choose());
+        Plan first = p.choose();
+        assertEquals(3, first.arm());
         // the first round observes every arm: every exit on the way is evaluated
-        assertTrue(p.evaluatesOnTheWay(1) && p.evaluatesOnTheWay(2));
-        assertFalse(p.evaluatesOnTheWay(3) || p.evaluatesOnTheWay(0) || p.evaluatesOnTheWay(4));
+        assertTrue(first.evaluatesOnTheWay(1) && first.evaluatesOnTheWay(2));
+        assertFalse(first.evaluatesOnTheWay(3) || first.evaluatesOnTheWay(0) || first.evaluatesOnTheWay(4));
         // row 4: r1 = .25, r2 = .6875, r3 = .375 → means (.25, .6875, .375)
         p.record(HandTrace.observed(c, 3, HandTrace.ROWS[3]));
         // t=2, c = 0.1: indices .25 + .1·sqrt(ln 2) = .3333, .6875 + .0833 = .7708, .375 + .0833 = .4583 → arm 2;
         // below it arm 1's index .3333 < best mean .6875: exit 1 is not evaluated
-        assertEquals(2, p.choose());
-        assertFalse(p.evaluatesOnTheWay(1));
+        Plan second = p.choose();
+        assertEquals(2, second.arm());
+        assertFalse(second.evaluatesOnTheWay(1));
         // plain SplitEE evaluates nothing on the way; the early-exit baseline everything
         Policy plain = Policies.parse("splitee", c);
-        plain.choose();
-        assertFalse(plain.evaluatesOnTheWay(1));
-        assertTrue(Policies.parse("early-exit", c).evaluatesOnTheWay(1));
-        assertFalse(Policies.evaluatesEveryExit("splitee-s"));
-        assertTrue(Policies.evaluatesEveryExit("early-exit"));
+        assertFalse(plain.choose().evaluatesOnTheWay(1));
+        assertTrue(Policies.parse("early-exit", c).choose().evaluatesOnTheWay(1));
+        assertFalse(PolicySpec.parse("splitee-s").has(Characteristic.EVALUATES_EVERY_EXIT));
+        assertTrue(PolicySpec.parse("early-exit").has(Characteristic.EVALUATES_EVERY_EXIT));
     }
 
     /**

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.splitee.device.cost.MeasuredCosts;
 import io.splitee.engine.EngineConfig;
 import io.splitee.engine.PaperCost;
+import io.splitee.engine.Characteristic;
 import io.splitee.engine.Policies;
+import io.splitee.engine.PolicySpec;
 import io.splitee.engine.Policy;
 import io.splitee.linkproxy.LinkProfile;
 import io.splitee.replay.CostProfile;
@@ -158,7 +160,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         boolean everyExit;
         try {
-            everyExit = Policies.evaluatesEveryExit(policy);
+            everyExit = PolicySpec.parse(policy).has(Characteristic.EVALUATES_EVERY_EXIT);
         } catch (IllegalArgumentException e) {
             throw new InputException("--policy: " + e.getMessage());
         }

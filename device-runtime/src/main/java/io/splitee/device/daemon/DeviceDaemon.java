@@ -10,7 +10,9 @@ import io.splitee.device.state.StateStore;
 import io.splitee.engine.CostModel;
 import io.splitee.engine.EngineConfig;
 import io.splitee.engine.PaperCost;
+import io.splitee.engine.Characteristic;
 import io.splitee.engine.Policies;
+import io.splitee.engine.PolicySpec;
 import io.splitee.engine.Policy;
 import io.splitee.engine.PolicyState;
 import io.splitee.metrics.MetricsEndpoint;
@@ -112,7 +114,7 @@ public final class DeviceDaemon implements AutoCloseable {
             IntToLongFunction featureBytes = a -> frameBytes[a];
             MeasuredCosts m = new MeasuredCosts(estimates, config.cost().perDeviceMs(), config.cost().perLinkMs(),
                     config.offload().payload(), featureBytes, frameBytes[0],
-                    Policies.evaluatesEveryExit(config.policy().name()));
+                    PolicySpec.parse(config.policy().name()).has(Characteristic.EVALUATES_EVERY_EXIT));
             measured = m;
             costModel = (arm, offloaded) -> offloaded ? m.offload(arm - offset).cost() : m.onDevice(arm - offset);
         }

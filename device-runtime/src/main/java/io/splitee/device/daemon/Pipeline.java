@@ -4,7 +4,10 @@ import io.splitee.device.config.DeviceConfig;
 import io.splitee.device.cost.CostEstimates;
 import io.splitee.device.cost.MeasuredCosts;
 import io.splitee.engine.EngineConfig;
+import io.splitee.engine.Observation;
 import io.splitee.engine.Outcome;
+import io.splitee.engine.Plan;
+import io.splitee.engine.PlanExecutor;
 import io.splitee.engine.Policy;
 import io.splitee.model.ModelPackage;
 import io.splitee.mqtt.Incoming;
@@ -100,6 +103,7 @@ final class Pipeline {
     private long probeSeq;
     private float[] lastInput;
     private long deviceNanosThisSample;
+    private int computedTo;
 
     /** An offload awaiting the gateway. */
     private static final class Pending {
@@ -245,45 +249,37 @@ final class Pipeline {
     private void infer(String id, Incoming m, long arrived) {
         Arrays.fill(confidences, Outcome.UNOBSERVED);
         deviceNanosThisSample = 0;
-        int arm = policy.choose() - armOffset;
-        metrics.arm(arm);
-        if (arm == 0) { // live arm 0: send the raw sample, compute nothing here
-            if (offloadAllowed()) {
-                offload(id, m, arrived, 0, false);
-            } else {
-                finishOnDevice(id, m, arrived, 0, confidences, predictions, null);
-            }
-            return;
-        }
-        if (policy.stopsAtFirstConfidentExit()) {
-            int exit = 1;
-            for (; exit <= depth; exit++) {
-                block(exit);
-                exit(exit);
-                if (exit == depth || engineConfig.confident(confidences[exit - 1])) {
-                    break;
-                }
-            }
-            answerOnDevice(id, m, arrived, exit, exit, ResultMessage.Status.OK, null);
-            record(exit, false, confidences);
-            return;
-        }
-        for (int i = 1; i <= arm; i++) {
-            block(i);
-            if (i == arm || policy.evaluatesOnTheWay(i + armOffset)) { // the engine's exit i + offset is live exit i
-                exit(i);
-            }
-        }
-        if (arm == depth || engineConfig.confident(confidences[arm - 1])) {
+        computedTo = 0;
+        Plan plan = policy.choose();
+        metrics.arm(plan.arm() - armOffset);
+        Observation o = PlanExecutor.execute(plan, engineConfig, this::liveConfidence);
+        int arm = o.arm() - armOffset;
+        if (!o.offloads()) {
             answerOnDevice(id, m, arrived, arm, arm, ResultMessage.Status.OK, null);
             record(arm, false, confidences);
-            return;
-        }
-        if (!offloadAllowed()) {
+        } else if (offloadAllowed()) {
+            offload(id, m, arrived, arm, false);
+        } else {
             finishOnDevice(id, m, arrived, arm, confidences, predictions, null);
-            return;
         }
-        offload(id, m, arrived, arm, false);
+    }
+
+    /**
+     * The executor's oracle: C of the engine's exit, computing the blocks up to it first. With the
+     * raw-sample arm the engine's exit k is the live exit k-1, and its exit 1 (live arm 0: send the raw
+     * sample, compute nothing) has confidence 0.
+     */
+    private double liveConfidence(int engineExit) {
+        int exit = engineExit - armOffset;
+        if (exit == 0) {
+            return 0.0;
+        }
+        for (int i = computedTo + 1; i <= exit; i++) {
+            block(i);
+        }
+        computedTo = Math.max(computedTo, exit);
+        exit(exit);
+        return confidences[exit - 1];
     }
 
     /**

@@ -2,6 +2,7 @@ package io.splitee.demo.report;
 
 import io.splitee.engine.EngineConfig;
 import io.splitee.engine.Outcome;
+import io.splitee.engine.Plan;
 import io.splitee.engine.Policies;
 import io.splitee.engine.Policy;
 import io.splitee.engine.PolicyState;
@@ -227,23 +228,8 @@ final class Baselines {
         }
 
         @Override
-        public int choose() {
+        public Plan choose() {
             return inner.choose();
-        }
-
-        @Override
-        public boolean stopsAtFirstConfidentExit() {
-            return inner.stopsAtFirstConfidentExit();
-        }
-
-        @Override
-        public boolean evaluatesEveryExit() {
-            return inner.evaluatesEveryExit();
-        }
-
-        @Override
-        public boolean evaluatesOnTheWay(int exit) {
-            return inner.evaluatesOnTheWay(exit);
         }
 
         @Override
