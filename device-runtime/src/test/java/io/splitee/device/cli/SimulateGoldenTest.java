@@ -1,0 +1,80 @@
+package io.splitee.device.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.splitee.model.TestPackages;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code simulate --json} prints byte for byte what it printed before the redesign of the engine's
+ * interface (issue 13: plans, one executor), for every policy on every shipped trace, in paper mode
+ * at two settings and in measured mode over LTE. The digests in {@code golden/simulate-sha256.txt}
+ * were recorded from the jar built before that change; a deliberate change of behaviour must say so
+ * and record them again.
+ */
+class SimulateGoldenTest {
+    private static final String[] POLICIES = {"splitee", "splitee-s", "final", "fixed:3", "random", "early-exit"};
+
+    static Stream<Arguments> cases() throws IOException {
+        Map<String, String> golden = new LinkedHashMap<>();
+        try (InputStream in = SimulateGoldenTest.class.getResourceAsStream("/golden/simulate-sha256.txt")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    String[] kv = line.split(" ");
+                    golden.put(kv[0], kv[1]);
+                }
+            }
+        }
+        Path model = TestPackages.realPackageDir();
+        Path profile;
+        try (Stream<Path> s = Files.list(model.resolve("profiles"))) {
+            profile = s.sorted().findFirst().orElseThrow();
+        }
+        List<Arguments> out = new ArrayList<>();
+        List<Path> traces;
+        try (Stream<Path> s = Files.list(model.resolve("traces"))) {
+            traces = s.sorted().toList();
+        }
+        for (Path t : traces) {
+            String name = t.getFileName().toString().replace(".csv.gz", "");
+            for (String p : POLICIES) {
+                out.add(Arguments.of(name + "-" + p + "-paper", golden.get(name + "-" + p + "-paper"), new String[] {
+                        "simulate", "--trace", t.toString(), "--policy", p, "--lambda", "0.01", "--offload-cost", "0.1",
+                        "--threshold", "0.8", "--json"}));
+                out.add(Arguments.of(name + "-" + p + "-paper2", golden.get(name + "-" + p + "-paper2"), new String[] {
+                        "simulate", "--trace", t.toString(), "--policy", p, "--lambda", "0.1", "--offload-cost", "0.3",
+                        "--threshold", "0.7", "--ucb-c", "0.5", "--seed", "3", "--json"}));
+                out.add(Arguments.of(name + "-" + p + "-measured", golden.get(name + "-" + p + "-measured"), new String[] {
+                        "simulate", "--trace", t.toString(), "--policy", p, "--cost-profile", profile.toString(),
+                        "--link", "lte", "--threshold", "0.8", "--json"}));
+            }
+        }
+        assertEquals(golden.size(), out.size(), "one golden digest per case");
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void simulatePrintsWhatItPrintedBefore(String name, String sha256, String[] args) throws NoSuchAlgorithmException {
+        Cli r = Cli.run(args);
+        assertEquals(0, r.code(), r.err());
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(r.out().getBytes(StandardCharsets.UTF_8)));
+        assertEquals(sha256, digest, name + " printed " + r.out());
+    }
+}
