@@ -18,14 +18,20 @@ import org.junit.jupiter.api.Test;
  * subclass in its adapter's module, where {@link Transport#mqtt} finds it.
  */
 public abstract class OfflineContract {
-    /** The client under test. */
-    protected abstract MqttSettings.Client client();
+    private final MqttSettings.Client client;
+    private final String transportClass;
 
-    /** The simple name of the class {@link Transport#mqtt} makes for {@link #client()}. */
-    protected abstract String transportClass();
+    /**
+     * @param client         the client under test
+     * @param transportClass the simple name of the class {@link Transport#mqtt} makes for it
+     */
+    protected OfflineContract(MqttSettings.Client client, String transportClass) {
+        this.client = client;
+        this.transportClass = transportClass;
+    }
 
     private Transport transport() {
-        return Transport.mqtt(MqttSettings.builder("unit", "tcp://127.0.0.1:1").client(client()).build());
+        return Transport.mqtt(MqttSettings.builder("unit", "tcp://127.0.0.1:1").client(client).build());
     }
 
     private static TransportException failure(CompletableFuture<Void> f) {
@@ -36,7 +42,7 @@ public abstract class OfflineContract {
     @Test
     void theSettingPicksTheImplementation() {
         try (Transport t = transport()) {
-            assertEquals(transportClass(), t.getClass().getSimpleName());
+            assertEquals(transportClass, t.getClass().getSimpleName());
         }
     }
 

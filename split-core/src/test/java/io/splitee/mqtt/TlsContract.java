@@ -26,8 +26,12 @@ public abstract class TlsContract {
     @TempDir
     Path dir;
 
-    /** The client under test. */
-    protected abstract MqttSettings.Client client();
+    private final MqttSettings.Client client;
+
+    /** @param client the client under test */
+    protected TlsContract(MqttSettings.Client client) {
+        this.client = client;
+    }
 
     private MosquittoBroker tlsBroker(TlsTestFiles f) throws Exception {
         return MosquittoBroker.builder()
@@ -40,7 +44,7 @@ public abstract class TlsContract {
 
     private MqttSettings.Builder settings(String id, MosquittoBroker broker) {
         return MqttSettings.builder(id, "ssl://127.0.0.1:" + broker.port())
-                .client(client())
+                .client(client)
                 .connectTimeout(Duration.ofSeconds(5))
                 .operationTimeout(Duration.ofSeconds(5));
     }

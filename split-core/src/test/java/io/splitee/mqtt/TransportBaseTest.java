@@ -245,23 +245,13 @@ class TransportBaseTest {
         CompletableFuture<Void> f = t.publish(Outgoing.of("a", new byte[1], 1));
         t.published.get(0).succeeded();
         f.get(5, TimeUnit.SECONDS); // on -complete
-        assertTrue(threads("splitee-mqtt-fake-").size() >= 2, threads("splitee-mqtt-fake-").toString());
+        assertTrue(TransportContract.threadsNamed("splitee-mqtt-fake-").size() >= 2, TransportContract.threadsNamed("splitee-mqtt-fake-").toString());
         t.close();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!threads("splitee-mqtt-fake-").isEmpty() && System.nanoTime() < deadline) {
+        while (!TransportContract.threadsNamed("splitee-mqtt-fake-").isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertEquals(List.of(), threads("splitee-mqtt-fake-"));
-    }
-
-    private static List<String> threads(String prefix) {
-        List<String> names = new ArrayList<>();
-        for (Thread th : Thread.getAllStackTraces().keySet()) {
-            if (th.isAlive() && th.getName().startsWith(prefix)) {
-                names.add(th.getName());
-            }
-        }
-        return names;
+        assertEquals(List.of(), TransportContract.threadsNamed("splitee-mqtt-fake-"));
     }
 
     private record Listener(BlockingQueue<String> events) implements Transport.ConnectionListener {

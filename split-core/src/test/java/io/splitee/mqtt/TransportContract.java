@@ -41,7 +41,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The {@link Transport} contract against a real Mosquitto on a free loopback port, run once per
- * implementation by a subclass ({@code PahoTransportIT} in mqtt-paho, {@code HiveMqTransportIT} in mqtt-hivemq) that names its
+ * implementation by a subclass in the adapter's module ({@code PahoTransportIT} in mqtt-paho,
+ * {@code HiveMqTransportIT} in mqtt-hivemq) that names its
  * {@link MqttSettings.Client} and reads the implementation's counters. Every wait is bounded; each test
  * takes a few seconds at most.
  */
@@ -219,7 +220,7 @@ public abstract class TransportContract {
                 && threadsNamed("rt-pub").isEmpty(), () -> "still alive: " + threadsNamed("rt-"));
     }
 
-    private static List<String> threadsNamed(String clientId) {
+    static List<String> threadsNamed(String clientId) {
         List<String> names = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.isAlive() && t.getName().contains(clientId)) {

@@ -121,16 +121,10 @@ final class HiveMqTransport extends TransportBase {
     }
 
     @Override
-    protected boolean clientConnected() {
-        Connection conn = connection;
-        return conn != null && conn.isConnected();
-    }
-
-    @Override
     protected void abandon() {
         Connection conn = connection;
-        connection = null;
         if (conn != null) {
+            connection = null;
             conn.abandon();
         }
     }
@@ -145,17 +139,12 @@ final class HiveMqTransport extends TransportBase {
 
     @Override
     protected CompletableFuture<SubAck> subscribe(List<Subscription> subs) {
-        Connection conn = connection;
-        if (conn == null) {
-            return CompletableFuture.failedFuture(new TransportException(TransportException.Reason.NOT_CONNECTED,
-                    "transport not started"));
-        }
         List<Mqtt5Subscription> wire = new ArrayList<>(subs.size());
         for (Subscription s : subs) {
             wire.add(Mqtt5Subscription.builder().topicFilter(s.filter()).qos(HiveMqMessages.qos(s.qos())).build());
         }
         Mqtt5Subscribe subscribe = Mqtt5Subscribe.builder().addSubscriptions(wire).build();
-        return conn.client.subscribe(subscribe).handle((ack, error) -> {
+        return connection.client.subscribe(subscribe).handle((ack, error) -> {
             Throwable cause = error == null ? null : unwrap(error);
             if (cause instanceof Mqtt5SubAckException se) {
                 return subAck(se.getMqttMessage());
@@ -174,12 +163,7 @@ final class HiveMqTransport extends TransportBase {
 
     @Override
     protected void publish(Outgoing message, PendingPublish pending, long deadline) {
-        Connection conn = connection;
-        if (conn == null) {
-            pending.fail(new TransportException(TransportException.Reason.NOT_CONNECTED, "transport not started"));
-            return;
-        }
-        conn.client.publish(HiveMqMessages.toHiveMq(message)).whenComplete((result, error) -> settle(pending, result,
+        connection.client.publish(HiveMqMessages.toHiveMq(message)).whenComplete((result, error) -> settle(pending, result,
                 error));
     }
 
@@ -243,6 +227,13 @@ final class HiveMqTransport extends TransportBase {
     @Override
     protected boolean isClientThread(Thread t) {
         return isCompletionThread(t) || t.getName().startsWith(threadName("netty"));
+    }
+
+    /** Between a CONNACK and the end of that connection. */
+    @Override
+    protected boolean clientConnected() {
+        Connection conn = connection;
+        return conn != null && conn.isConnected();
     }
 
     /** Whether the client's end of the flow of incoming messages reached the transport (tests). */

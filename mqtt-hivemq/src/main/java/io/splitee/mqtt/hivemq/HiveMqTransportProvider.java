@@ -9,13 +9,14 @@ import io.splitee.mqtt.spi.TransportProvider;
  * nothing of the client; {@link #create} does.
  */
 public final class HiveMqTransportProvider implements TransportProvider {
-    @Override
-    public String name() {
-        return "hivemq";
-    }
-
+    /** Loads the HiveMQ client's classes (a missing client fails here, as a {@link LinkageError}). */
     @Override
     public Transport create(MqttSettings settings) {
         return new HiveMqTransport(settings);
+    }
+
+    @Override
+    public String name() {
+        return "hivemq";
     }
 }

@@ -5,13 +5,7 @@ import io.splitee.mqtt.OfflineContract;
 
 /** {@link OfflineContract} on {@link HiveMqTransport}, found by {@link io.splitee.mqtt.Transport#mqtt}. */
 class HiveMqOfflineTest extends OfflineContract {
-    @Override
-    protected MqttSettings.Client client() {
-        return MqttSettings.Client.HIVEMQ;
-    }
-
-    @Override
-    protected String transportClass() {
-        return "HiveMqTransport";
+    HiveMqOfflineTest() {
+        super(MqttSettings.Client.HIVEMQ, "HiveMqTransport");
     }
 }

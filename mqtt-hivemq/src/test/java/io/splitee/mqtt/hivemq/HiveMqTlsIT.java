@@ -5,8 +5,7 @@ import io.splitee.mqtt.TlsContract;
 
 /** Mutual TLS ({@link TlsContract}) on {@link HiveMqTransport}. */
 class HiveMqTlsIT extends TlsContract {
-    @Override
-    protected MqttSettings.Client client() {
-        return MqttSettings.Client.HIVEMQ;
+    HiveMqTlsIT() {
+        super(MqttSettings.Client.HIVEMQ);
     }
 }

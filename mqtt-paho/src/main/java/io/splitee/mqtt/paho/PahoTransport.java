@@ -188,18 +188,13 @@ final class PahoTransport extends TransportBase {
 
     @Override
     protected CompletableFuture<SubAck> subscribe(List<Subscription> subs) {
-        MqttAsyncClient c = client;
-        if (c == null) {
-            return CompletableFuture.failedFuture(new TransportException(TransportException.Reason.NOT_CONNECTED,
-                    "transport not started"));
-        }
         MqttSubscription[] wire = new MqttSubscription[subs.size()];
         for (int i = 0; i < wire.length; i++) {
             wire[i] = new MqttSubscription(subs.get(i).filter(), subs.get(i).qos());
         }
         Outcome outcome = new Outcome();
         try {
-            c.subscribe(wire, null, outcome, new MqttProperties());
+            client.subscribe(wire, null, outcome, new MqttProperties());
         } catch (MqttException | RuntimeException e) {
             outcome.future.completeExceptionally(e);
         }
@@ -212,11 +207,7 @@ final class PahoTransport extends TransportBase {
 
     @Override
     protected void publish(Outgoing message, PendingPublish pending, long deadline) {
-        MqttAsyncClient c = client;
-        if (c == null) {
-            pending.fail(new TransportException(TransportException.Reason.NOT_CONNECTED, "transport not started"));
-            return;
-        }
+        MqttAsyncClient c = client; // set by connect() before anything is published
         MqttMessage paho = PahoMessages.toPaho(message, payloadArray(message));
         long pauseMillis = 1;
         while (true) {

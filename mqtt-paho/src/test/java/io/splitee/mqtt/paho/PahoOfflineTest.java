@@ -5,13 +5,7 @@ import io.splitee.mqtt.OfflineContract;
 
 /** {@link OfflineContract} on {@link PahoTransport}, found by {@link io.splitee.mqtt.Transport#mqtt}. */
 class PahoOfflineTest extends OfflineContract {
-    @Override
-    protected MqttSettings.Client client() {
-        return MqttSettings.Client.PAHO;
-    }
-
-    @Override
-    protected String transportClass() {
-        return "PahoTransport";
+    PahoOfflineTest() {
+        super(MqttSettings.Client.PAHO, "PahoTransport");
     }
 }

@@ -5,8 +5,7 @@ import io.splitee.mqtt.TlsContract;
 
 /** Mutual TLS ({@link TlsContract}) on {@link PahoTransport}. */
 class PahoTlsIT extends TlsContract {
-    @Override
-    protected MqttSettings.Client client() {
-        return MqttSettings.Client.PAHO;
+    PahoTlsIT() {
+        super(MqttSettings.Client.PAHO);
     }
 }
