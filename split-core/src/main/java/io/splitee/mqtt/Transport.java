@@ -31,33 +31,15 @@ public interface Transport extends AutoCloseable {
 
     /**
      * Creates an MQTT 5 transport on the client library {@link MqttSettings#client()} names (Eclipse Paho or
-     * the HiveMQ MQTT client). Nothing connects until {@link #start()}.
+     * the HiveMQ MQTT client), from the {@link io.splitee.mqtt.spi.TransportProvider} of that name on the class
+     * path (modules {@code io.splitee:mqtt-paho} and {@code io.splitee:mqtt-hivemq}). Nothing connects until
+     * {@link #start()}.
      *
-     * @throws IllegalArgumentException for {@link MqttSettings.Client#HIVEMQ} when the HiveMQ MQTT client is not
-     *                                  on the class path (it is an optional dependency: the device jar has
-     *                                  only Paho)
+     * @throws IllegalArgumentException when the client's module is not on the class path (the device jar has
+     *                                  only Paho), in one line naming {@code mqtt.client} and what is missing
      */
     static Transport mqtt(MqttSettings settings) {
-        return switch (settings.client()) {
-            case PAHO -> new PahoTransport(settings);
-            case HIVEMQ -> {
-                requireOnClassPath("com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient", "io.netty.channel.Channel",
-                        "io.reactivex.Flowable");
-                yield new HiveMqTransport(settings);
-            }
-        };
-    }
-
-    /** Checks before HiveMqTransport is loaded, whose linking would fail with a NoClassDefFoundError. */
-    private static void requireOnClassPath(String... classNames) {
-        for (String name : classNames) {
-            try {
-                Class.forName(name, false, Transport.class.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError e) {
-                throw new IllegalArgumentException("mqtt.client=hivemq needs the HiveMQ MQTT client on the class "
-                        + "path; the device jar ships Paho only (missing: " + name + ")", e);
-            }
-        }
+        return TransportProviders.create(settings);
     }
 
     /**

@@ -41,17 +41,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The {@link Transport} contract against a real Mosquitto on a free loopback port, run once per
- * implementation by a subclass ({@link PahoTransportIT}, {@link HiveMqTransportIT}) that names its
+ * implementation by a subclass in the adapter's module ({@code PahoTransportIT} in mqtt-paho,
+ * {@code HiveMqTransportIT} in mqtt-hivemq) that names its
  * {@link MqttSettings.Client} and reads the implementation's counters. Every wait is bounded; each test
  * takes a few seconds at most.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class TransportContract {
-    static final Duration WAIT = Duration.ofSeconds(10);
+public abstract class TransportContract {
+    protected static final Duration WAIT = Duration.ofSeconds(10);
     final List<AutoCloseable> closeMe = new ArrayList<>();
 
     /** The implementation under test. */
-    abstract MqttSettings.Client client();
+    protected abstract MqttSettings.Client client();
 
     /** The counters every implementation keeps for tests and diagnostics. */
     static TransportCounters probe(Transport t) {
@@ -59,25 +60,25 @@ abstract class TransportContract {
     }
 
     /** What every error message of this implementation that comes from its client library contains. */
-    abstract String clientErrorMarker();
+    protected abstract String clientErrorMarker();
 
     /**
      * Which of messages 0..9 come back to a resumed session after messages 0, 2, 4, 6 and 8 were acked, 1, 3,
      * 5 and 9 were not, and the handler threw on 7: see the subclasses.
      */
-    abstract Set<Integer> redeliveredAfterAckingTheEvenOnes();
+    protected abstract Set<Integer> redeliveredAfterAckingTheEvenOnes();
 
     /**
      * The Receive Maximum for a test whose receiver lags behind a fast publisher. Mosquitto 2.0.11 then sends
      * more unacknowledged messages than the receiver's Receive Maximum; Paho does not mind, the HiveMQ client
-     * drops the connection (see {@link HiveMqTransportIT}).
+     * drops the connection (see {@code HiveMqTransportIT}).
      */
-    int receiveMaximumForALaggingReceiver(int wanted) {
+    protected int receiveMaximumForALaggingReceiver(int wanted) {
         return wanted;
     }
 
     /** Publishes the client library itself counts as in flight, where it tells (Paho); else null. */
-    IntSupplier clientInFlight(Transport t) {
+    protected IntSupplier clientInFlight(Transport t) {
         return null;
     }
 
@@ -88,16 +89,16 @@ abstract class TransportContract {
         }
     }
 
-    <T extends AutoCloseable> T track(T c) {
+    protected <T extends AutoCloseable> T track(T c) {
         closeMe.add(c);
         return c;
     }
 
-    MosquittoBroker broker(MosquittoBroker.Builder b) throws Exception {
+    protected MosquittoBroker broker(MosquittoBroker.Builder b) throws Exception {
         return track(b.start());
     }
 
-    MqttSettings.Builder settings(String clientId, String uri) {
+    protected MqttSettings.Builder settings(String clientId, String uri) {
         return MqttSettings.builder(clientId, uri)
                 .client(client())
                 .connectTimeout(Duration.ofSeconds(5))
@@ -106,19 +107,19 @@ abstract class TransportContract {
                 .keepAlive(Duration.ofSeconds(10));
     }
 
-    Transport transport(MqttSettings s) {
+    protected Transport transport(MqttSettings s) {
         return track(Transport.mqtt(s));
     }
 
-    static byte[] bytes(String s) {
+    protected static byte[] bytes(String s) {
         return s.getBytes(UTF_8);
     }
 
-    static int intOf(Incoming m) {
+    protected static int intOf(Incoming m) {
         return m.payloadBuffer().getInt();
     }
 
-    static byte[] intBytes(int i) {
+    protected static byte[] intBytes(int i) {
         return ByteBuffer.allocate(4).putInt(i).array();
     }
 
@@ -219,7 +220,7 @@ abstract class TransportContract {
                 && threadsNamed("rt-pub").isEmpty(), () -> "still alive: " + threadsNamed("rt-"));
     }
 
-    private static List<String> threadsNamed(String clientId) {
+    static List<String> threadsNamed(String clientId) {
         List<String> names = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.isAlive() && t.getName().contains(clientId)) {

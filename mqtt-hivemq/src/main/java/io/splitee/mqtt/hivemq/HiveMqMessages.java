@@ -1,10 +1,13 @@
-package io.splitee.mqtt;
+package io.splitee.mqtt.hivemq;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishBuilder;
+import io.splitee.mqtt.Incoming;
+import io.splitee.mqtt.Outgoing;
+import io.splitee.mqtt.UserProperty;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +28,9 @@ final class HiveMqMessages {
                 .payload(m.payloadBuffer());
         m.contentType().ifPresent(b::contentType);
         m.responseTopic().ifPresent(b::responseTopic);
-        if (m.correlationDataUnsafe().length > 0) {
-            b.correlationData(ByteBuffer.wrap(m.correlationDataUnsafe()).asReadOnlyBuffer());
+        byte[] correlation = m.correlationData();
+        if (correlation.length > 0) {
+            b.correlationData(ByteBuffer.wrap(correlation).asReadOnlyBuffer());
         }
         if (!m.userProperties().isEmpty()) {
             List<Mqtt5UserProperty> ups = new ArrayList<>(m.userProperties().size());

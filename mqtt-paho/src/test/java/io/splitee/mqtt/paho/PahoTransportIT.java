@@ -1,5 +1,8 @@
-package io.splitee.mqtt;
+package io.splitee.mqtt.paho;
 
+import io.splitee.mqtt.MqttSettings;
+import io.splitee.mqtt.Transport;
+import io.splitee.mqtt.TransportContract;
 import java.util.Set;
 import java.util.function.IntSupplier;
 
@@ -9,24 +12,24 @@ import java.util.function.IntSupplier;
  */
 class PahoTransportIT extends TransportContract {
     @Override
-    MqttSettings.Client client() {
+    protected MqttSettings.Client client() {
         return MqttSettings.Client.PAHO;
     }
 
     @Override
-    String clientErrorMarker() {
+    protected String clientErrorMarker() {
         return "Paho reason";
     }
 
     /** Paho sends each acknowledgement when it is made, in any order: exactly the unacked ones come back. */
     @Override
-    Set<Integer> redeliveredAfterAckingTheEvenOnes() {
+    protected Set<Integer> redeliveredAfterAckingTheEvenOnes() {
         return Set.of(1, 3, 5, 7, 9);
     }
 
     /** Paho counts its own in-flight publishes: they must never exceed our window either. */
     @Override
-    IntSupplier clientInFlight(Transport t) {
+    protected IntSupplier clientInFlight(Transport t) {
         return ((PahoTransport) t)::pahoInFlight;
     }
 }

@@ -1,24 +1,27 @@
-package io.splitee.mqtt;
+package io.splitee.mqtt.paho;
 
+import io.splitee.mqtt.Incoming;
+import io.splitee.mqtt.Outgoing;
+import io.splitee.mqtt.UserProperty;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
 
-/** Converts between our message records and Paho's, and measures encoded PUBLISH packets. */
+/** Converts between our message records and Paho's. */
 final class PahoMessages {
     private PahoMessages() {
     }
 
-    static MqttMessage toPaho(Outgoing m) {
+    /** The message for {@code m}, whose payload array ({@code payload}) it takes as it is. */
+    static MqttMessage toPaho(Outgoing m, byte[] payload) {
         MqttProperties props = new MqttProperties();
         m.contentType().ifPresent(props::setContentType);
         m.responseTopic().ifPresent(props::setResponseTopic);
-        if (m.correlationDataUnsafe().length > 0) {
-            props.setCorrelationData(m.correlationDataUnsafe());
+        byte[] correlation = m.correlationData();
+        if (correlation.length > 0) {
+            props.setCorrelationData(correlation);
         }
         if (!m.userProperties().isEmpty()) {
             List<org.eclipse.paho.mqttv5.common.packet.UserProperty> ups = new ArrayList<>(m.userProperties().size());
@@ -28,7 +31,7 @@ final class PahoMessages {
             props.setUserProperties(ups);
         }
         m.messageExpiry().ifPresent(d -> props.setMessageExpiryInterval(d.getSeconds()));
-        return new MqttMessage(m.payloadUnsafe(), m.qos(), m.retained(), props);
+        return new MqttMessage(payload, m.qos(), m.retained(), props);
     }
 
     static Incoming toIncoming(String topic, MqttMessage m, long deliveryTag) {
@@ -55,17 +58,5 @@ final class PahoMessages {
         byte[] payload = m.getPayload() == null ? new byte[0] : m.getPayload();
         return new Incoming(topic, payload, m.getQos(), m.isRetained(), m.isDuplicate(), contentType, responseTopic,
                 correlation, ups, deliveryTag);
-    }
-
-    /**
-     * The size in bytes of the PUBLISH packet Paho would put on the wire for this message
-     * (fixed header, topic, packet identifier, properties and payload), encoded by Paho itself.
-     */
-    static int encodedSize(String topic, MqttMessage message) throws MqttException {
-        MqttPublish publish = new MqttPublish(topic, message, message.getProperties());
-        if (message.getQos() > 0) {
-            publish.setMessageId(1);
-        }
-        return publish.getHeader().length + publish.getPayload().length;
     }
 }

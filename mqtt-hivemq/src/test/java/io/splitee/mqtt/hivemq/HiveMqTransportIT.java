@@ -1,8 +1,15 @@
-package io.splitee.mqtt;
+package io.splitee.mqtt.hivemq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.splitee.mqtt.Incoming;
+import io.splitee.mqtt.MosquittoBroker;
+import io.splitee.mqtt.MqttSettings;
+import io.splitee.mqtt.Outgoing;
+import io.splitee.mqtt.Transport;
+import io.splitee.mqtt.TransportContract;
+import io.splitee.mqtt.TransportException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class HiveMqTransportIT extends TransportContract {
     @Override
-    MqttSettings.Client client() {
+    protected MqttSettings.Client client() {
         return MqttSettings.Client.HIVEMQ;
     }
 
@@ -31,7 +38,7 @@ class HiveMqTransportIT extends TransportContract {
      * announces the largest one so that this does not get in its way.
      */
     @Override
-    int receiveMaximumForALaggingReceiver(int wanted) {
+    protected int receiveMaximumForALaggingReceiver(int wanted) {
         return HiveMqTransport.RAISED_RECEIVE_MAXIMUM;
     }
 
@@ -112,7 +119,7 @@ class HiveMqTransportIT extends TransportContract {
     }
 
     @Override
-    String clientErrorMarker() {
+    protected String clientErrorMarker() {
         return "HiveMQ client";
     }
 
@@ -122,7 +129,7 @@ class HiveMqTransportIT extends TransportContract {
      * so everything from 1 on comes back (0 was acknowledged). At least once, as the contract promises.
      */
     @Override
-    Set<Integer> redeliveredAfterAckingTheEvenOnes() {
+    protected Set<Integer> redeliveredAfterAckingTheEvenOnes() {
         return Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9);
     }
 }

@@ -13,19 +13,25 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Mutual TLS against Mosquitto with a certificate-requiring listener, PEM files read by the JDK, for every
- * {@link MqttSettings.Client}.
+ * Mutual TLS against Mosquitto with a certificate-requiring listener, PEM files read by the JDK; run once per
+ * {@link MqttSettings.Client} by a subclass in its adapter's module ({@code PahoTlsIT}, {@code HiveMqTlsIT}).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class MqttTlsIT {
+public abstract class TlsContract {
     @TempDir
     Path dir;
+
+    private final MqttSettings.Client client;
+
+    /** @param client the client under test */
+    protected TlsContract(MqttSettings.Client client) {
+        this.client = client;
+    }
 
     private MosquittoBroker tlsBroker(TlsTestFiles f) throws Exception {
         return MosquittoBroker.builder()
@@ -36,19 +42,18 @@ class MqttTlsIT {
                 .start();
     }
 
-    private static MqttSettings.Builder settings(String id, MosquittoBroker broker, MqttSettings.Client client) {
+    private MqttSettings.Builder settings(String id, MosquittoBroker broker) {
         return MqttSettings.builder(id, "ssl://127.0.0.1:" + broker.port())
                 .client(client)
                 .connectTimeout(Duration.ofSeconds(5))
                 .operationTimeout(Duration.ofSeconds(5));
     }
 
-    @ParameterizedTest
-    @EnumSource(MqttSettings.Client.class)
-    void mutualTlsRoundTrip(MqttSettings.Client client) throws Exception {
+    @Test
+    void mutualTlsRoundTrip() throws Exception {
         TlsTestFiles f = TlsTestFiles.writeTo(dir);
         try (MosquittoBroker broker = tlsBroker(f);
-             Transport t = Transport.mqtt(settings("tls-1", broker, client)
+             Transport t = Transport.mqtt(settings("tls-1", broker)
                      .tls(MqttSettings.Tls.mutual(f.ca, f.clientCert, f.clientKey)).build())) {
             BlockingQueue<Incoming> inbox = new LinkedBlockingQueue<>();
             t.subscribe("splitee/tls", 1, inbox::add);
@@ -61,12 +66,11 @@ class MqttTlsIT {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(MqttSettings.Client.class)
-    void withoutAClientCertificateTheBrokerRefuses(MqttSettings.Client client) throws Exception {
+    @Test
+    void withoutAClientCertificateTheBrokerRefuses() throws Exception {
         TlsTestFiles f = TlsTestFiles.writeTo(dir);
         try (MosquittoBroker broker = tlsBroker(f);
-             Transport t = Transport.mqtt(settings("tls-2", broker, client)
+             Transport t = Transport.mqtt(settings("tls-2", broker)
                      .tls(MqttSettings.Tls.serverOnly(f.ca)).build())) {
             TransportException e = assertThrows(TransportException.class, t::start);
             assertEquals(TransportException.Reason.CONNECT_FAILED, e.reason());
@@ -74,13 +78,12 @@ class MqttTlsIT {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(MqttSettings.Client.class)
-    void aBrokerCertificateTheCaFileDoesNotSignIsRefused(MqttSettings.Client client) throws Exception {
+    @Test
+    void aBrokerCertificateTheCaFileDoesNotSignIsRefused() throws Exception {
         TlsTestFiles f = TlsTestFiles.writeTo(dir);
         // the client certificate as the only trusted "CA": it did not sign the broker's certificate
         try (MosquittoBroker broker = tlsBroker(f);
-             Transport t = Transport.mqtt(settings("tls-3", broker, client)
+             Transport t = Transport.mqtt(settings("tls-3", broker)
                      .tls(MqttSettings.Tls.mutual(f.clientCert, f.clientCert, f.clientKey)).build())) {
             TransportException e = assertThrows(TransportException.class, t::start);
             assertEquals(TransportException.Reason.CONNECT_FAILED, e.reason());

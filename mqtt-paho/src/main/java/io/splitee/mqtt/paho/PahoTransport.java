@@ -1,0 +1,423 @@
+package io.splitee.mqtt.paho;
+
+import io.splitee.lifecycle.Threads;
+import io.splitee.mqtt.MqttSettings;
+import io.splitee.mqtt.Outgoing;
+import io.splitee.mqtt.TransportBase;
+import io.splitee.mqtt.TransportException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.client.MqttClientPersistence;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * {@link io.splitee.mqtt.Transport} on Eclipse Paho's {@link MqttAsyncClient} (mqttv5 1.2.5): the primitives
+ * {@link TransportBase} asks for, and the workarounds for what that version gets wrong:
+ * <ul>
+ * <li>No in-flight limit of its own beyond failing with 32202 once the broker's Receive Maximum is
+ *     reached: the base's window bounds publishes. A 32202 that still happens (messages Paho resends after
+ *     a reconnect hold broker slots we already released) is retried until the back-pressure timeout and
+ *     then reported as {@code BACKPRESSURE}, never as 32202.</li>
+ * <li>Oversized packets are sent and get the connection dropped: the base measures the encoded PUBLISH
+ *     first and refuses it.</li>
+ * <li>Shared subscriptions only reach the global callback: every message comes through the global callback
+ *     and the base dispatches it by its own topic filter matching, on Paho's callback thread.</li>
+ * <li>Its automatic reconnect neither resubscribes after a clean-start reconnect nor tells whether the
+ *     session was resumed, and keeps its back-off delay in a static field shared by all clients. We
+ *     reconnect ourselves on {@code splitee-mqtt-<clientId>-conn}: each attempt's CONNACK gives
+ *     session-present, Receive Maximum and Maximum Packet Size, and subscriptions are re-sent from that
+ *     thread (never from inside Paho's callbacks, where a blocking subscribe can deadlock).</li>
+ * <li>A callback that throws makes Paho drop the connection: ours never throw.</li>
+ * </ul>
+ */
+final class PahoTransport extends TransportBase {
+    private static final int MQTT_ERROR = 0x80;
+
+    private final AtomicLong pahoWindowRetries = new AtomicLong();
+    private volatile MqttAsyncClient client;
+    private volatile MqttConnectionOptions options;
+
+    PahoTransport(MqttSettings settings) {
+        super(settings, false);
+    }
+
+    // ---------------------------------------------------------------- connecting
+
+    @Override
+    protected boolean connect() throws TransportException {
+        MqttConnectionOptions opts = connectionOptions();
+        MqttAsyncClient c;
+        try {
+            c = new MqttAsyncClient(settings.serverUri(), settings.clientId(), persistence());
+        } catch (MqttException | IllegalArgumentException e) {
+            throw cannotCreate(e);
+        }
+        c.setCallback(new Callback());
+        c.setManualAcks(true);
+        this.options = opts;
+        this.client = c;
+        IMqttToken token = awaitConnAck(connect(c));
+        connAck(token);
+        return token.getSessionPresent();
+    }
+
+    private CompletableFuture<IMqttToken> connect(MqttAsyncClient c) {
+        Outcome outcome = new Outcome();
+        try {
+            c.connect(options, null, outcome);
+        } catch (MqttException | RuntimeException e) {
+            outcome.future.completeExceptionally(e);
+        }
+        return outcome.future;
+    }
+
+    private void connAck(IMqttToken token) {
+        MqttProperties props = token.getResponseProperties();
+        Long maxPacket = props == null ? null : props.getMaximumPacketSize();
+        Integer receiveMax = props == null ? null : props.getReceiveMaximum();
+        connAck(token.getSessionPresent(), maxPacket == null ? 0 : maxPacket, receiveMax == null ? 0 : receiveMax);
+    }
+
+    /** On the conn thread; {@code attempts} failed attempts came before this one. */
+    private void attemptReconnect(int attempts) {
+        MqttAsyncClient c = client;
+        if (isClosed() || c == null || c.isConnected()) {
+            return;
+        }
+        Duration next = backoff(attempts + 1);
+        IMqttToken token;
+        try {
+            token = awaitConnAck(connect(c));
+        } catch (TransportException e) {
+            if (e.getCause() instanceof MqttException m
+                    && m.getReasonCode() == MqttClientException.REASON_CODE_CONNECT_IN_PROGRESS) {
+                onConnThread(() -> attemptReconnect(attempts), backoff(attempts));
+                return;
+            }
+            if (e.getCause() == null) {
+                abortConnect(c, false); // no CONNACK in time
+            }
+            log.info("{}: reconnect failed ({}); next attempt in {}", settings.clientId(), e.getMessage(), next);
+            onConnThread(() -> attemptReconnect(attempts + 1), next);
+            return;
+        }
+        if (isClosed()) {
+            return;
+        }
+        try {
+            connAck(token);
+            reconnected(token.getSessionPresent());
+        } catch (TransportException | RuntimeException e) {
+            log.error("{}: reconnected to {} but could not resubscribe ({}); disconnecting to try again in {}",
+                    settings.clientId(), settings.serverUri(), e.getMessage(), next);
+            abortConnect(c, true);
+            connectionEnded();
+            onConnThread(() -> attemptReconnect(attempts + 1), next);
+        }
+    }
+
+    private static void abortConnect(MqttAsyncClient c, boolean sendDisconnect) {
+        try {
+            c.disconnectForcibly(0, 1000, sendDisconnect);
+        } catch (MqttException | RuntimeException ignored) {
+            // nothing to abort
+        }
+    }
+
+    @Override
+    protected boolean clientConnected() {
+        MqttAsyncClient c = client;
+        return c != null && c.isConnected();
+    }
+
+    @Override
+    protected void abandon() {
+        MqttAsyncClient c = client;
+        client = null;
+        if (c != null) {
+            abortConnect(c, true);
+            closeQuietly(c);
+        }
+    }
+
+    @Override
+    protected void disconnect() {
+        MqttAsyncClient c = client;
+        if (c == null) {
+            return;
+        }
+        long quiesce = settings.operationTimeout().toMillis();
+        try {
+            if (c.isConnected()) {
+                c.disconnect(quiesce).waitForCompletion(quiesce + 1000);
+            }
+        } catch (MqttException | RuntimeException e) {
+            log.debug("polite disconnect from {} failed: {}", settings.serverUri(), e.toString());
+        }
+        if (c.isConnected()) {
+            abortConnect(c, true);
+        }
+        closeQuietly(c);
+    }
+
+    private void closeQuietly(MqttAsyncClient c) {
+        try {
+            c.close(true);
+        } catch (MqttException | RuntimeException e) {
+            log.debug("closing the Paho client failed: {}", e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- subscribe, publish
+
+    @Override
+    protected CompletableFuture<SubAck> subscribe(List<Subscription> subs) {
+        MqttSubscription[] wire = new MqttSubscription[subs.size()];
+        for (int i = 0; i < wire.length; i++) {
+            wire[i] = new MqttSubscription(subs.get(i).filter(), subs.get(i).qos());
+        }
+        Outcome outcome = new Outcome();
+        try {
+            client.subscribe(wire, null, outcome, new MqttProperties());
+        } catch (MqttException | RuntimeException e) {
+            outcome.future.completeExceptionally(e);
+        }
+        return outcome.future.thenApply(token -> {
+            int[] codes = token.getReasonCodes();
+            List<Integer> list = codes == null ? List.of() : Arrays.stream(codes).boxed().toList();
+            return new SubAck(list, reasonString(token));
+        });
+    }
+
+    @Override
+    protected void publish(Outgoing message, PendingPublish pending, long deadline) {
+        MqttAsyncClient c = client; // set by connect() before anything is published
+        MqttMessage paho = PahoMessages.toPaho(message, payloadArray(message));
+        long pauseMillis = 1;
+        while (true) {
+            try {
+                c.publish(message.topic(), paho, null, new Published(pending));
+                return;
+            } catch (MqttException e) {
+                if (e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT
+                        && System.nanoTime() < deadline && !isClosed()) {
+                    // Paho's own window is full of messages it resent after a reconnect: wait briefly.
+                    pahoWindowRetries.incrementAndGet();
+                    Threads.sleepQuietly(pauseMillis);
+                    pauseMillis = Math.min(pauseMillis * 2, 50);
+                    continue;
+                }
+                pending.fail(new TransportException(reasonFor(e), "publish to '" + message.topic() + "' at "
+                        + settings.serverUri() + " failed before sending: " + describe(e), e));
+                return;
+            }
+        }
+    }
+
+    /** Publishes Paho itself counts as in flight. */
+    int pahoInFlight() {
+        MqttAsyncClient c = client;
+        return c == null ? 0 : c.getInFlightMessageCount();
+    }
+
+    /** Publishes retried because Paho's own window was full (its 32202), never surfaced. */
+    long pahoWindowRetries() {
+        return pahoWindowRetries.get();
+    }
+
+    // ---------------------------------------------------------------- Paho's callbacks
+
+    /** Paho's global callback. Every method returns quickly and never throws. */
+    private final class Callback implements MqttCallback {
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            try {
+                String why;
+                if (response.getException() != null) {
+                    why = describe(response.getException());
+                } else {
+                    why = "broker sent DISCONNECT with reason code 0x" + Integer.toHexString(response.getReturnCode())
+                            + (response.getReasonString() == null ? "" : " (" + response.getReasonString() + ")");
+                }
+                connectionEnded();
+                if (isClosed()) {
+                    return;
+                }
+                connectionLost(new TransportException(TransportException.Reason.CONNECTION_LOST,
+                        "lost the connection to " + settings.serverUri() + ": " + why, response.getException()));
+                onConnThread(() -> attemptReconnect(0), backoff(0));
+            } catch (RuntimeException e) {
+                log.error("handling the lost connection failed", e);
+            }
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            log.warn("{}: MQTT error: {}", settings.clientId(), describe(exception));
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            int id = message.getId();
+            int qos = message.getQos();
+            received(topic, qos, tag -> PahoMessages.toIncoming(topic, message, tag), new Delivery() {
+                @Override
+                public void acknowledge() {
+                    MqttAsyncClient c = client;
+                    try {
+                        if (c != null) {
+                            c.messageArrivedComplete(id, qos);
+                        }
+                    } catch (MqttException | RuntimeException e) {
+                        log.warn("could not acknowledge message {} on '{}' ({}); the broker redelivers it when the "
+                                + "session resumes", id, topic, describe(e));
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+            // publish outcomes arrive through each publish's own listener
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+            // handled on our own thread once the connect token completes; nothing may block here
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            log.debug("AUTH packet with reason 0x{} ignored", Integer.toHexString(reasonCode));
+        }
+    }
+
+    /** A Paho token's outcome as a future. */
+    private static final class Outcome implements MqttActionListener {
+        final CompletableFuture<IMqttToken> future = new CompletableFuture<>();
+
+        @Override
+        public void onSuccess(IMqttToken token) {
+            future.complete(token);
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable exception) {
+            future.completeExceptionally(exception != null ? exception
+                    : new IllegalStateException("Paho reported a failure without its exception"));
+        }
+    }
+
+    /** Settles one publish with Paho's answer. */
+    private final class Published implements MqttActionListener {
+        private final PendingPublish pending;
+
+        Published(PendingPublish pending) {
+            this.pending = pending;
+        }
+
+        @Override
+        public void onSuccess(IMqttToken token) {
+            int[] codes = token.getReasonCodes();
+            if (codes != null && codes.length > 0 && codes[0] >= MQTT_ERROR) {
+                pending.rejected(" with reason code 0x" + Integer.toHexString(codes[0])
+                        + reasonString(token).map(r -> " (" + r + ")").orElse(""), null);
+            } else {
+                pending.succeeded();
+            }
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable exception) {
+            TransportException.Reason reason = exception == null ? TransportException.Reason.FAILED : reasonFor(exception);
+            if (reason == TransportException.Reason.NOT_CONNECTED || reason == TransportException.Reason.TIMEOUT) {
+                reason = TransportException.Reason.CONNECTION_LOST;
+            }
+            pending.unacknowledged(reason, ": " + (exception == null ? "no reason given" : describe(exception)),
+                    exception);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private MqttConnectionOptions connectionOptions() {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(settings.cleanStart());
+        o.setSessionExpiryInterval(settings.sessionExpiry().getSeconds());
+        o.setKeepAliveInterval((int) settings.keepAlive().getSeconds());
+        o.setConnectionTimeout((int) Math.max(1, (settings.connectTimeout().toMillis() + 999) / 1000));
+        o.setAutomaticReconnect(false);
+        o.setReceiveMaximum(settings.receiveMaximum());
+        settings.credentials().ifPresent(cr -> {
+            o.setUserName(cr.username());
+            o.setPassword(cr.password());
+        });
+        settings.will().ifPresent(w -> o.setWill(w.topic(),
+                new MqttMessage(w.payload(), w.qos(), w.retained(), new MqttProperties())));
+        o.setSocketFactory(socketFactory());
+        return o;
+    }
+
+    private MqttClientPersistence persistence() {
+        return settings.persistenceDir()
+                .<MqttClientPersistence>map(d -> new MqttDefaultFilePersistence(d.toString()))
+                .orElseGet(MemoryPersistence::new);
+    }
+
+    @Override
+    protected TransportException.Reason reasonFor(Throwable t) {
+        if (!(t instanceof MqttException e)) {
+            return TransportException.Reason.FAILED;
+        }
+        switch (e.getReasonCode()) {
+            case MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED:
+            case MqttClientException.REASON_CODE_CLIENT_DISCONNECTING:
+            case MqttClientException.REASON_CODE_CONNECT_IN_PROGRESS:
+                return TransportException.Reason.NOT_CONNECTED;
+            case MqttClientException.REASON_CODE_CONNECTION_LOST:
+                return TransportException.Reason.CONNECTION_LOST;
+            case MqttClientException.REASON_CODE_CLIENT_CLOSED:
+                return TransportException.Reason.CLOSED;
+            case MqttClientException.REASON_CODE_MAX_INFLIGHT:
+                return TransportException.Reason.BACKPRESSURE;
+            case MqttClientException.REASON_CODE_CLIENT_TIMEOUT:
+                return TransportException.Reason.TIMEOUT;
+            default:
+                return e.getReasonCode() >= MQTT_ERROR && e.getReasonCode() <= 0xFF
+                        ? TransportException.Reason.REJECTED : TransportException.Reason.FAILED;
+        }
+    }
+
+    /** Paho's reason code and text, plus the root cause if there is one. */
+    @Override
+    protected String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        if (e instanceof MqttException m) {
+            sb.append("Paho reason ").append(m.getReasonCode()).append(" (").append(m.getMessage()).append(')');
+        } else {
+            sb.append(e);
+        }
+        return withRootCause(sb, e);
+    }
+
+    private static Optional<String> reasonString(IMqttToken token) {
+        MqttProperties p = token.getResponseProperties();
+        return p != null && p.getReasonString() != null ? Optional.of(p.getReasonString()) : Optional.empty();
+    }
+}
