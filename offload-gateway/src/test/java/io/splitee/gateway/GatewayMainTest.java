@@ -60,6 +60,13 @@ class GatewayMainTest {
     }
 
     @Test
+    void anInertKeyAndABadIdNameTheKey() {
+        Cli.run("run", "--set", "gateway.id=g", "--set", "models=/m", "--set", "batch.max-size=1",
+                "--set", "batch.max-wait=5ms").assertOneLineError("batch.max-wait: set (from command line) but");
+        Cli.run("run", "--set", "gateway.id=g/1", "--set", "models=/m").assertOneLineError("gateway.id: ");
+    }
+
+    @Test
     void badValueNamesTheKeyAndSource() {
         Cli.run("run", "--set", "gateway.id=g", "--set", "models=/m", "--set", "workers=zero")
                 .assertOneLineError("workers", "not an integer", "command line");

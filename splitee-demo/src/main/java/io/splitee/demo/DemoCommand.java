@@ -143,6 +143,8 @@ final class DemoCommand implements Callable<Integer> {
                     + "), got " + samples);
         }
         Options.policyFits(policySpec, settings, pkg);
+        // the device's configuration with --set, checked before anything starts (the real one names the proxy's port)
+        deviceConfig(pkg, pkg.directory(), 1883, policySpec, settings, mode);
         Trace trace = readTrace(pkg, distortion);
         if (trace.samples() < samples || trace.exits() != pkg.depth()) {
             throw new InputException("--model " + model.dir + ": trace " + distortion.traceName() + " has " + trace.samples()
