@@ -4,9 +4,9 @@ package io.splitee.engine;
  * Baseline {@code early-exit}: everything on the device; the sample leaves at the first exit with
  * C_i ≥ α, else at the final exit. {@link #choose()} returns L and the caller stops early.
  */
-final class EarlyExitCodes extends AbstractPolicy {
+final class EarlyExitPolicy extends AbstractPolicy {
 
-    EarlyExitCodes(String spec, EngineConfig config) {
+    EarlyExitPolicy(String spec, EngineConfig config) {
         super(spec, config, new SampleMeanStatistics(config.arms()));
     }
 

@@ -101,7 +101,7 @@ public final class Policies {
             case "random":
                 return new RandomPolicy(spec, config);
             case "early-exit":
-                return new EarlyExitCodes(spec, config);
+                return new EarlyExitPolicy(spec, config);
             default:
                 int arm = Integer.parseInt(spec.substring(FIXED.length()));
                 if (arm > arms) {
