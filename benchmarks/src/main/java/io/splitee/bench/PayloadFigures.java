@@ -1,5 +1,6 @@
 package io.splitee.bench;
 
+import io.splitee.device.config.DeviceConfig;
 import io.splitee.device.cost.MeasuredCosts.PayloadRule;
 import io.splitee.engine.EngineConfig;
 import io.splitee.engine.Characteristic;
@@ -39,7 +40,7 @@ public final class PayloadFigures {
 
     private static double W = 0.1;
     private static String policy = "splitee-s";
-    private static double ucbC = 0.5;
+    private static double ucbC = DeviceConfig.PolicyConfig.MEASURED_UCB_C;
     private static String grid;
     private static final List<LinkProfile> LINKS = List.of(LinkProfile.WIFI, LinkProfile.LTE, LinkProfile.CONSTRAINED);
     private static final List<String> TRACES = List.of("clean", "blur-1", "noise-0.1", "noise-0.2", "contrast-0.5");

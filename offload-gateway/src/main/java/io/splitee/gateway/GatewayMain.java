@@ -1,6 +1,6 @@
 package io.splitee.gateway;
 
-import io.splitee.cli.ExitPolicy;
+import io.splitee.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,14 +20,14 @@ import picocli.CommandLine.Command;
 public final class GatewayMain implements Callable<Integer> {
 
     /** Bad input: {@link InputException}; an expected failure: {@link RunFailure}; the rest is internal. */
-    private static final ExitPolicy EXIT = new ExitPolicy(InputException.class::isInstance, RunFailure.class::isInstance);
+    private static final ExitCodes EXIT = new ExitCodes(InputException.class::isInstance, RunFailure.class::isInstance);
 
     private GatewayMain() {
     }
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
-        System.exit(execute(ExitPolicy.writer(System.out), ExitPolicy.writer(System.err), args));
+        System.exit(execute(ExitCodes.writer(System.out), ExitCodes.writer(System.err), args));
     }
 
     /** Runs the command line with the given streams (in-process, for tests) and returns the exit code. */

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.splitee.cli.ExitPolicy;
+import io.splitee.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ class GatewayMainTest {
         }
 
         void assertOneLineError(String... parts) {
-            assertEquals(ExitPolicy.BAD_INPUT, code, err);
+            assertEquals(ExitCodes.BAD_INPUT, code, err);
             assertEquals(1, err.strip().lines().count(), "one line: " + err);
             assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + err);
             for (String p : parts) {
@@ -57,6 +57,13 @@ class GatewayMainTest {
     void unknownKeyNamesIt() {
         Cli.run("run", "--set", "gateway.id=g", "--set", "models=/m", "--set", "batch.size=4")
                 .assertOneLineError("batch.size", "unknown key");
+    }
+
+    @Test
+    void anInertKeyAndABadIdNameTheKey() {
+        Cli.run("run", "--set", "gateway.id=g", "--set", "models=/m", "--set", "batch.max-size=1",
+                "--set", "batch.max-wait=5ms").assertOneLineError("batch.max-wait: set (from command line) but");
+        Cli.run("run", "--set", "gateway.id=g/1", "--set", "models=/m").assertOneLineError("gateway.id: ");
     }
 
     @Test

@@ -2,15 +2,11 @@ package io.splitee.config;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,31 +19,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A program's configuration values, each with where it came from: the program's known keys and
- * their defaults, then (by {@link #resolve}) a properties file, environment variables and command-line
- * overrides, in increasing precedence. Immutable.
+ * A program's configuration values, each with where it came from: the program's keys (each defined
+ * once, by a {@link ConfigKey}) with their defaults, then (by {@link #resolve}) a properties file,
+ * environment variables and command-line overrides, in increasing precedence. Immutable.
  *
  * <p>Rules: a key the program does not know is refused when it comes from the file or the command line
  * (the environment is only consulted for known keys); values are trimmed; an empty value counts as
- * unset. Every typed getter throws a {@link ConfigException} whose message starts with the key and says
- * what is wrong with the value and where it came from, e.g. {@code queue.size: 'ten' is not an integer
- * (from environment SPLITEE_QUEUE_SIZE)}.
- *
- * <p>The static {@code require*} methods are the checks the configuration records validate their
- * fields with, so their {@link IllegalArgumentException} messages start with the key as well;
- * {@link #invalid} turns such an exception into a {@link ConfigException} that adds the source.
+ * unset. Every value is parsed and checked by its key's definition when it is resolved, so a bad value
+ * stops the program before anything starts, with a {@link ConfigException} whose message starts with
+ * the key and says what is wrong with the value and where it came from, e.g. {@code queue.size: 'ten'
+ * is not an integer (from environment SPLITEE_QUEUE_SIZE)}. {@link #isSet} tells a value the user gave
+ * from a default, so that a program can refuse a key that does nothing in the mode it runs in
+ * ({@link #refuseIfSet}).
  */
 public final class ConfigSource {
 
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+    private static final String DEFAULT = "default";
+    private static final String PROGRAM = "the program";
 
     private final String envPrefix;
     private final String keyList;
-    private final Map<String, String> known;
+    private final Map<String, ConfigKey<?>> known;
     private final Map<String, String> values;
     private final Map<String, String> sources;
 
-    private ConfigSource(String envPrefix, String keyList, Map<String, String> known, Map<String, String> values,
+    private ConfigSource(String envPrefix, String keyList, Map<String, ConfigKey<?>> known, Map<String, String> values,
                          Map<String, String> sources) {
         this.envPrefix = envPrefix;
         this.keyList = keyList;
@@ -62,37 +59,56 @@ public final class ConfigSource {
      * @param envPrefix the prefix of the environment variables, e.g. {@code SPLITEE_}
      * @param keyList   where the keys are documented, named in the error about an unknown key (e.g.
      *                  {@code device-runtime/splitee-device.example.properties})
-     * @param keys      every key the program knows, in documented order, with its default ({@code null}:
-     *                  no default)
+     * @param keys      every key the program knows, in documented order; a later key of the same name
+     *                  replaces an earlier one in place (a program's own default for a shared key)
      */
-    public static ConfigSource of(String envPrefix, String keyList, Map<String, String> keys) {
+    public static ConfigSource of(String envPrefix, String keyList, List<ConfigKey<?>> keys) {
         Objects.requireNonNull(envPrefix, "envPrefix");
         Objects.requireNonNull(keyList, "keyList");
-        Map<String, String> known = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
+        Map<String, ConfigKey<?>> known = new LinkedHashMap<>();
+        for (ConfigKey<?> k : keys) {
+            known.put(k.name(), k);
+        }
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
-        known.forEach((k, v) -> {
-            if (v != null) {
-                values.put(k, v);
-                sources.put(k, "default");
+        known.values().forEach(k -> {
+            if (k.defaultValue().isPresent()) {
+                values.put(k.name(), k.defaultText());
+                sources.put(k.name(), DEFAULT);
             }
         });
-        return new ConfigSource(envPrefix, keyList, known, values, sources);
+        return new ConfigSource(envPrefix, keyList, Collections.unmodifiableMap(known), values, sources);
+    }
+
+    /**
+     * These values with {@code key} set to {@code value} by the program itself (the demo building a device's
+     * configuration): it counts as a default for {@link #isSet}, and the file, the environment and the
+     * overrides of {@link #resolve} still win over it.
+     */
+    public <T> ConfigSource with(ConfigKey<T> key, T value) {
+        ConfigKey<?> k = definition(key.name());
+        ConfigSource c = copy();
+        c.values.put(k.name(), key.print(value));
+        c.sources.put(k.name(), PROGRAM);
+        return c;
+    }
+
+    private ConfigSource copy() {
+        return new ConfigSource(envPrefix, keyList, known, new LinkedHashMap<>(values), new LinkedHashMap<>(sources));
     }
 
     /**
      * These values with, on top, the file (if any), then the environment variables of the known keys
-     * ({@link #envName}), then the overrides.
+     * ({@link #envName}), then the overrides; every value is then parsed and checked by its key.
      *
      * @param file      properties file (UTF-8), or {@code null} for none
      * @param env       the environment (normally {@link System#getenv()})
      * @param overrides {@code key=value} pairs from the command line
-     * @throws ConfigException when the file cannot be read or names an unknown key, or an override does
+     * @throws ConfigException when the file cannot be read, a key is unknown or a value is invalid
      */
     public ConfigSource resolve(Path file, Map<String, String> env, Map<String, String> overrides)
             throws ConfigException {
-        ConfigSource c = new ConfigSource(envPrefix, keyList, known, new LinkedHashMap<>(values),
-                new LinkedHashMap<>(sources));
+        ConfigSource c = copy();
         if (file != null) {
             c.readFile(file);
         }
@@ -106,6 +122,9 @@ public final class ConfigSource {
         }
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             c.put(e.getKey(), e.getValue(), "command line");
+        }
+        for (ConfigKey<?> k : known.values()) {
+            c.parsed(k);
         }
         return c;
     }
@@ -131,8 +150,8 @@ public final class ConfigSource {
     }
 
     /** Every key the program knows, in documented order. */
-    public List<String> keys() {
-        return List.copyOf(known.keySet());
+    public List<ConfigKey<?>> keys() {
+        return List.copyOf(known.values());
     }
 
     /** The environment variable that overrides {@code key}: the prefix, then the key upper-cased with {@code .} and {@code -} as {@code _}. */
@@ -140,24 +159,65 @@ public final class ConfigSource {
         return envPrefix + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
+    private ConfigKey<?> definition(String name) {
+        ConfigKey<?> k = known.get(name);
+        if (k == null) {
+            throw new IllegalArgumentException(name + ": not a key of this program");
+        }
+        return k;
+    }
+
+    /** The parsed value, or null when unset. */
+    private Object parsed(ConfigKey<?> k) throws ConfigException {
+        String v = values.get(k.name());
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        try {
+            return k.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw bad(k.name(), e.getMessage());
+        }
+    }
+
     /**
-     * The value of a key that must be set.
+     * The value of a key that must have one (its default, or what the user set).
      *
      * @throws ConfigException when it is unset or empty, saying how to set it
+     * @throws IllegalArgumentException when the program does not know the key
      */
-    public String required(String key) throws ConfigException {
-        String v = values.get(key);
-        if (v == null || v.isEmpty()) {
-            throw new ConfigException(key, "missing; set it in the configuration file, as " + envName(key)
-                    + " or with --set " + key + "=...");
+    @SuppressWarnings("unchecked")
+    public <T> T get(ConfigKey<T> key) throws ConfigException {
+        Object v = parsed(definition(key.name()));
+        if (v == null) {
+            throw new ConfigException(key.name(), "missing; set it in the configuration file, as "
+                    + envName(key.name()) + " or with --set " + key.name() + "=...");
         }
-        return v;
+        return (T) v;
     }
 
     /** The value of a key, empty when it is unset or empty. */
-    public Optional<String> optional(String key) {
-        String v = values.get(key);
-        return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v);
+    @SuppressWarnings("unchecked")
+    public <T> Optional<T> optional(ConfigKey<T> key) throws ConfigException {
+        return Optional.ofNullable((T) parsed(definition(key.name())));
+    }
+
+    /** Whether the user set the key (in the file, the environment or on the command line), as opposed to a default. */
+    public boolean isSet(ConfigKey<?> key) {
+        String source = sources.get(definition(key.name()).name());
+        return source != null && !source.equals(DEFAULT) && !source.equals(PROGRAM);
+    }
+
+    /**
+     * Refuses a key the user set that does nothing in the mode the program runs in.
+     *
+     * @param why why it does nothing, e.g. {@code cost.mode is measured: only cost.mode=paper reads it}
+     * @throws ConfigException {@code key: set (from <source>) but <why>}
+     */
+    public void refuseIfSet(ConfigKey<?> key, String why) throws ConfigException {
+        if (isSet(key)) {
+            throw new ConfigException(key.name(), "set (from " + sources.get(key.name()) + ") but " + why);
+        }
     }
 
     /**
@@ -178,120 +238,23 @@ public final class ConfigSource {
         int colon = msg.indexOf(':');
         String key = colon > 0 ? msg.substring(0, colon) : null;
         String source = key == null ? null : sources.get(key);
-        return new ConfigException(null, msg + (source == null ? "" : " (from " + source + ")"));
-    }
-
-    /** A required whole number that fits an {@code int}. */
-    public int integer(String key) throws ConfigException {
-        long v = longInteger(key);
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw bad(key, "is out of range");
-        }
-        return (int) v;
-    }
-
-    /** A required whole number. */
-    public long longInteger(String key) throws ConfigException {
-        try {
-            return Long.parseLong(required(key));
-        } catch (NumberFormatException e) {
-            throw bad(key, "is not an integer");
-        }
-    }
-
-    /** A required finite number. */
-    public double number(String key) throws ConfigException {
-        try {
-            double d = Double.parseDouble(required(key));
-            if (!Double.isFinite(d)) {
-                throw bad(key, "is not a finite number");
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw bad(key, "is not a number");
-        }
-    }
-
-    /** A required {@code true}/{@code yes}/{@code on} or {@code false}/{@code no}/{@code off}, any case. */
-    public boolean bool(String key) throws ConfigException {
-        String v = required(key).toLowerCase(Locale.ROOT);
-        return switch (v) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw bad(key, "is not true or false");
-        };
-    }
-
-    /** A required enum constant, written in any case with {@code -} for {@code _} ({@code int8-channel}). */
-    public <E extends Enum<E>> E enumOf(String key, Class<E> type) throws ConfigException {
-        String v = required(key);
-        try {
-            return Enum.valueOf(type, v.toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            StringBuilder allowed = new StringBuilder();
-            for (E c : type.getEnumConstants()) {
-                allowed.append(allowed.length() == 0 ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT));
-            }
-            throw bad(key, "is not one of " + allowed);
-        }
-    }
-
-    /** A required URI. */
-    public URI uri(String key) throws ConfigException {
-        try {
-            return new URI(required(key));
-        } catch (URISyntaxException e) {
-            throw bad(key, "is not a URI: " + e.getReason());
-        }
-    }
-
-    /** A required duration in either spelling of {@link #parseDuration}. */
-    public Duration duration(String key) throws ConfigException {
-        Duration d = parseDuration(required(key));
-        if (d == null) {
-            throw bad(key, "is not a duration (examples: 500ms, 10s, 5m, 1h, PT0.5S)");
-        }
-        return d;
-    }
-
-    /** A required file system path. */
-    public Path path(String key) throws ConfigException {
-        return toPath(key, required(key));
-    }
-
-    /** An optional file system path. */
-    public Optional<Path> optionalPath(String key) throws ConfigException {
-        Optional<String> v = optional(key);
-        return v.isEmpty() ? Optional.empty() : Optional.of(toPath(key, v.get()));
+        String tail = source == null ? "" : " (from " + source + ")";
+        return known.containsKey(key) ? new ConfigException(key, msg.substring(colon + 1).strip() + tail)
+                : new ConfigException(null, msg + tail);
     }
 
     /**
-     * A required comma-separated list of paths, each trimmed.
-     *
-     * @param what what the entries are, for the error about an empty entry (e.g. {@code model package directories})
+     * The keys as a Markdown table ({@code | key | default | meaning |}), as the docs show them: the
+     * default is {@code (required)} for a required key and {@code (unset)} for an optional one.
      */
-    public List<Path> paths(String key, String what) throws ConfigException {
-        List<Path> out = new ArrayList<>();
-        for (String part : required(key).split(",")) {
-            String p = part.trim();
-            if (p.isEmpty()) {
-                throw bad(key, "has an empty entry (a comma-separated list of " + what + ")");
-            }
-            try {
-                out.add(Path.of(p));
-            } catch (InvalidPathException e) {
-                throw bad(key, "has an invalid path '" + p + "': " + e.getReason());
-            }
+    public String markdownTable() {
+        StringBuilder b = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
+        for (ConfigKey<?> k : known.values()) {
+            String def = k.required() ? "(required)" : k.defaultValue().isEmpty() ? "(unset)" : "`" + k.defaultText() + "`";
+            b.append("| `").append(k.name()).append("` | ").append(def).append(" | ")
+                    .append(k.doc().replace("|", "\\|")).append(" |\n");
         }
-        return out;
-    }
-
-    private Path toPath(String key, String v) throws ConfigException {
-        try {
-            return Path.of(v);
-        } catch (InvalidPathException e) {
-            throw bad(key, "is not a valid path: " + e.getReason());
-        }
+        return b.toString();
     }
 
     /**
@@ -315,41 +278,6 @@ public final class ConfigSource {
             return Duration.parse(v.trim());
         } catch (DateTimeParseException e) {
             return null;
-        }
-    }
-
-    /**
-     * Checks that {@code v} is in {@code [min, max]}.
-     *
-     * @throws IllegalArgumentException {@code key: v is outside [min, max]}
-     */
-    public static void requireRange(String key, long v, long min, long max) {
-        if (v < min || v > max) {
-            throw new IllegalArgumentException(key + ": " + v + " is outside [" + min + ", " + max + "]");
-        }
-    }
-
-    /**
-     * Checks that {@code d} is set and longer than zero.
-     *
-     * @throws NullPointerException naming the key when {@code d} is null
-     * @throws IllegalArgumentException {@code key: d must be positive}
-     */
-    public static void requirePositive(String key, Duration d) {
-        Objects.requireNonNull(d, key);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(key + ": " + d + " must be positive");
-        }
-    }
-
-    /**
-     * Checks that {@code v} is a finite number and not negative.
-     *
-     * @throws IllegalArgumentException {@code key: v must be a finite number ≥ 0}
-     */
-    public static void requireNonNegative(String key, double v) {
-        if (!(v >= 0) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException(key + ": " + v + " must be a finite number ≥ 0");
         }
     }
 }

@@ -35,9 +35,31 @@ public enum Encoding {
         return bytesPerElement;
     }
 
-    /** Lower-case name used in result JSON and documentation, e.g. {@code int8_per_channel}. */
+    /**
+     * The encoding's one name, in result JSON, configuration ({@code offload.encoding}), flags, cost
+     * profiles and documentation: {@code fp32}, {@code fp16}, {@code int8}, {@code int8_per_channel}.
+     * {@link #parse} reads it back.
+     */
     public String jsonName() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The names of every encoding, comma-separated, for messages. */
+    public static String names() {
+        StringBuilder b = new StringBuilder();
+        for (Encoding e : values()) {
+            b.append(b.length() == 0 ? "" : ", ").append(e.jsonName());
+        }
+        return b.toString();
+    }
+
+    /**
+     * The encoding of a {@link #jsonName()}.
+     *
+     * @throws IllegalArgumentException {@code is not one of fp32, fp16, int8, int8_per_channel}
+     */
+    public static Encoding parse(String name) {
+        return ofJsonName(name).orElseThrow(() -> new IllegalArgumentException("is not one of " + names()));
     }
 
     static Optional<Encoding> ofCode(int code) {

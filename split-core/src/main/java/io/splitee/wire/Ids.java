@@ -7,11 +7,16 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-/** Rules for the identifiers the wire format carries. */
-final class Ids {
+/**
+ * The rules for the identifiers the wire format carries, and every program checks its ids with: a
+ * <em>name</em> (a device id, a model id, a gateway id) is 1..64 characters of {@code [A-Za-z0-9._-]},
+ * safe as one MQTT topic level and as a file name ({@code docs/protocol.md}); a <em>sample id</em> is
+ * 1..64 bytes of UTF-8 without control characters.
+ */
+public final class Ids {
 
     /** Longest model id, device id and sample id, in UTF-8 bytes. */
-    static final int MAX_ID_BYTES = 64;
+    public static final int MAX_ID_BYTES = 64;
 
     private Ids() {
     }
@@ -20,7 +25,7 @@ final class Ids {
      * A model or device id: 1..64 characters from {@code [A-Za-z0-9._-]} (safe as an MQTT topic
      * level and a file name). Returns the problem, or empty if valid.
      */
-    static Optional<String> nameProblem(String id) {
+    public static Optional<String> nameProblem(String id) {
         if (id == null) {
             return Optional.of("is missing");
         }
@@ -43,7 +48,7 @@ final class Ids {
      * A sample id: 1..64 bytes of UTF-8 with no control characters. Returns the problem, or
      * empty if valid.
      */
-    static Optional<String> sampleIdProblem(String id) {
+    public static Optional<String> sampleIdProblem(String id) {
         if (id == null) {
             return Optional.of("is missing");
         }
@@ -66,6 +71,22 @@ final class Ids {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Checks a name a configuration or a flag gives.
+     *
+     * @param key the key or flag, e.g. {@code device.id}
+     * @return {@code id}
+     * @throws IllegalArgumentException {@code key: '<id>' <problem> (a name is 1..64 characters of [A-Za-z0-9._-])}
+     */
+    public static String requireName(String key, String id) {
+        Optional<String> problem = nameProblem(id);
+        if (problem.isPresent()) {
+            throw new IllegalArgumentException(key + ": '" + id + "' " + problem.get()
+                    + " (a name is 1.." + MAX_ID_BYTES + " characters of [A-Za-z0-9._-], one MQTT topic level)");
+        }
+        return id;
     }
 
     /** Strict UTF-8 decoding: malformed or truncated sequences give empty. */

@@ -1,6 +1,7 @@
 package io.splitee.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,18 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigSourceTest {
     enum Mode { PAPER, INT8_CHANNEL }
 
-    /** Keys and defaults: an id without default, numbers, a flag, an enum, a URI, a duration and paths. */
-    static final Map<String, String> KEYS = new LinkedHashMap<>();
+    static final ConfigKey<String> ID = ConfigKey.text("thing.id", null, "the thing's name");
+    static final ConfigKey<Integer> QUEUE = ConfigKey.integer("queue.size", 64, 1, 1000, "queue");
+    static final ConfigKey<Long> PENDING = ConfigKey.longInteger("offload.max-pending", 8L, "pending");
+    static final ConfigKey<Double> RATIO = ConfigKey.number("ratio", 0.5, v -> v > 0 && v <= 1, "is outside (0, 1]", "ratio");
+    static final ConfigKey<Boolean> FLAG = ConfigKey.bool("flag", false, "flag");
+    static final ConfigKey<Mode> MODE = ConfigKey.enumOf("mode", Mode.class, Mode.PAPER, "mode");
+    static final ConfigKey<URI> URI_KEY = ConfigKey.uri("uri", URI.create("tcp://localhost:1883"), "uri");
+    static final ConfigKey<Duration> WAIT = ConfigKey.duration("wait", Duration.ofMillis(500), "wait");
+    static final ConfigKey<Path> DIR = ConfigKey.path("dir", Path.of("/var/lib/x"), "dir");
+    static final ConfigKey<Path> EXTRA = ConfigKey.path("extra", null, "extra").asOptional();
+    static final ConfigKey<List<Path>> DIRS = ConfigKey.paths("dirs", "folders", "dirs").asOptional();
 
-    static {
-        String[] pairs = {"thing.id", null, "queue.size", "64", "offload.max-pending", "8", "ratio", "0.5",
-            "flag", "false", "mode", "paper", "uri", "tcp://localhost:1883", "wait", "500ms", "dir", "/var/lib/x",
-            "extra", "", "dirs", ""};
-        for (int i = 0; i < pairs.length; i += 2) {
-            KEYS.put(pairs[i], pairs[i + 1]);
-        }
-    }
-
+    static final List<ConfigKey<?>> KEYS = List.of(ID, QUEUE, PENDING, RATIO, FLAG, MODE, URI_KEY, WAIT, DIR, EXTRA, DIRS);
     static final ConfigSource DEFAULTS = ConfigSource.of("T_", "the example file", KEYS);
 
     static ConfigSource with(String... keyValues) throws ConfigException {
@@ -43,13 +45,14 @@ class ConfigSourceTest {
 
     @Test
     void defaultsAreTheValuesUntilResolved() throws Exception {
-        assertEquals(List.copyOf(KEYS.keySet()), DEFAULTS.keys());
-        assertEquals(64, DEFAULTS.integer("queue.size"));
-        assertEquals(Optional.empty(), DEFAULTS.optional("extra"), "an empty default is unset");
-        ConfigException e = assertThrows(ConfigException.class, () -> DEFAULTS.required("thing.id"));
+        assertEquals(KEYS, DEFAULTS.keys());
+        assertEquals(64, DEFAULTS.get(QUEUE));
+        assertEquals(Optional.empty(), DEFAULTS.optional(EXTRA), "an optional key without a value is unset");
+        ConfigException e = assertThrows(ConfigException.class, () -> DEFAULTS.get(ID));
         assertEquals("thing.id", e.key());
         assertEquals("thing.id: missing; set it in the configuration file, as T_THING_ID or with --set thing.id=...",
                 e.getMessage());
+        assertFalse(DEFAULTS.isSet(QUEUE));
     }
 
     @Test
@@ -58,21 +61,25 @@ class ConfigSourceTest {
         Files.writeString(f, "thing.id=fromfile\nqueue.size=5\nratio=0.25\n");
         ConfigSource c = DEFAULTS.resolve(f, Map.of("T_QUEUE_SIZE", " 7 ", "T_RATIO", "0.75", "T_UNKNOWN", "x"),
                 Map.of("ratio", "0.125"));
-        assertEquals("fromfile", c.required("thing.id"));
-        assertEquals(7, c.integer("queue.size"), "the environment over the file, trimmed");
-        assertEquals(0.125, c.number("ratio"), "the command line over the environment");
-        assertEquals(Duration.ofMillis(500), c.duration("wait"), "the default where nothing sets it");
-        assertEquals(64, DEFAULTS.integer("queue.size"), "resolve leaves the defaults as they are");
-        ConfigException e = assertThrows(ConfigException.class, () -> c.integer("thing.id"));
-        assertEquals("thing.id: 'fromfile' is not an integer (from file " + f + ")", e.getMessage());
-        e = assertThrows(ConfigException.class, () -> with("queue.size", "x").integer("queue.size"));
-        assertTrue(e.getMessage().endsWith("(from command line)"), e.getMessage());
+        assertEquals("fromfile", c.get(ID));
+        assertEquals(7, c.get(QUEUE), "the environment over the file, trimmed");
+        assertEquals(0.125, c.get(RATIO), "the command line over the environment");
+        assertEquals(Duration.ofMillis(500), c.get(WAIT), "the default where nothing sets it");
+        assertEquals(64, DEFAULTS.get(QUEUE), "resolve leaves the defaults as they are");
+        assertTrue(c.isSet(QUEUE) && c.isSet(ID) && c.isSet(RATIO));
+        assertFalse(c.isSet(WAIT));
+        ConfigException e = assertThrows(ConfigException.class, () -> DEFAULTS.resolve(f, Map.of(), Map.of(
+                "queue.size", "x")));
+        assertEquals("queue.size: 'x' is not an integer (from command line)", e.getMessage());
+        Files.writeString(f, "queue.size=fromfile\n");
+        e = assertThrows(ConfigException.class, () -> DEFAULTS.resolve(f, Map.of(), Map.of()));
+        assertEquals("queue.size: 'fromfile' is not an integer (from file " + f + ")", e.getMessage());
     }
 
     @Test
     void envNamesFollowTheRule() {
         assertEquals("T_OFFLOAD_MAX_PENDING", DEFAULTS.envName("offload.max-pending"));
-        assertEquals("SPLITEE_GW_MQTT_TLS_CA", ConfigSource.of("SPLITEE_GW_", "f", Map.of()).envName("mqtt.tls.ca"));
+        assertEquals("SPLITEE_GW_MQTT_TLS_CA", ConfigSource.of("SPLITEE_GW_", "f", List.of()).envName("mqtt.tls.ca"));
     }
 
     @Test
@@ -108,66 +115,96 @@ class ConfigSourceTest {
     }
 
     @Test
-    void typedGettersParse() throws Exception {
+    void typedValuesParse() throws Exception {
         ConfigSource c = with("flag", "ON", "mode", "int8-channel", "uri", "ssl://h:8883", "dirs", " /a , /b/c ",
                 "offload.max-pending", "-3");
-        assertTrue(c.bool("flag"));
-        assertEquals(Mode.INT8_CHANNEL, c.enumOf("mode", Mode.class));
-        assertEquals(URI.create("ssl://h:8883"), c.uri("uri"));
-        assertEquals(Path.of("/var/lib/x"), c.path("dir"));
-        assertEquals(Optional.empty(), c.optionalPath("extra"));
-        assertEquals(List.of(Path.of("/a"), Path.of("/b/c")), c.paths("dirs", "folders"));
-        assertEquals(-3L, c.longInteger("offload.max-pending"));
+        assertTrue(c.get(FLAG));
+        assertEquals(Mode.INT8_CHANNEL, c.get(MODE));
+        assertEquals(URI.create("ssl://h:8883"), c.get(URI_KEY));
+        assertEquals(Path.of("/var/lib/x"), c.get(DIR));
+        assertEquals(Optional.empty(), c.optional(EXTRA));
+        assertEquals(Optional.of(List.of(Path.of("/a"), Path.of("/b/c"))), c.optional(DIRS));
+        assertEquals(-3L, c.get(PENDING));
     }
 
     @Test
-    void everyGetterNamesTheKeyTheValueAndTheSource() {
-        assertBad("queue.size", "3000000000", c -> c.integer("queue.size"), "'3000000000' is out of range");
-        assertBad("queue.size", "ten", c -> c.longInteger("queue.size"), "'ten' is not an integer");
-        assertBad("ratio", "NaN", c -> c.number("ratio"), "'NaN' is not a finite number");
-        assertBad("ratio", "half", c -> c.number("ratio"), "'half' is not a number");
-        assertBad("flag", "maybe", c -> c.bool("flag"), "'maybe' is not true or false");
-        assertBad("mode", "magic", c -> c.enumOf("mode", Mode.class), "'magic' is not one of paper, int8_channel");
-        assertBad("uri", "tcp://a b", c -> c.uri("uri"), "'tcp://a b' is not a URI: Illegal character in authority");
-        assertBad("wait", "soon", c -> c.duration("wait"),
-                "'soon' is not a duration (examples: 500ms, 10s, 5m, 1h, PT0.5S)");
-        assertBad("dirs", "/a,,/b", c -> c.paths("dirs", "folders"),
-                "'/a,,/b' has an empty entry (a comma-separated list of folders)");
-        assertBad("dir", "/a\u0000b", c -> c.path("dir"), "'/a\u0000b' is not a valid path: Nul character not allowed");
+    void everyValueIsCheckedByItsDefinitionNamingTheKeyTheValueAndTheSource() {
+        assertBad("queue.size", "3000000000", "'3000000000' is out of range");
+        assertBad("queue.size", "0", "'0' is outside [1, 1000]");
+        assertBad("offload.max-pending", "ten", "'ten' is not an integer");
+        assertBad("ratio", "NaN", "'NaN' is not a finite number");
+        assertBad("ratio", "half", "'half' is not a number");
+        assertBad("ratio", "1.5", "'1.5' is outside (0, 1]");
+        assertBad("flag", "maybe", "'maybe' is not true or false");
+        assertBad("mode", "magic", "'magic' is not one of paper, int8-channel");
+        assertBad("uri", "tcp://a b", "'tcp://a b' is not a URI: Illegal character in authority");
+        assertBad("wait", "soon", "'soon' is not a duration (examples: 500ms, 10s, 5m, 1h, PT0.5S)");
+        assertBad("wait", "-1s", "'-1s' is not a duration (examples: 500ms, 10s, 5m, 1h, PT0.5S)");
+        assertBad("wait", "PT-1S", "'PT-1S' must not be negative");
+        assertBad("dirs", "/a,,/b", "'/a,,/b' has an empty entry (a comma-separated list of folders)");
+        assertBad("dir", "/a\u0000b", "'/a\u0000b' is not a valid path: Nul character not allowed");
     }
 
-    interface Getter {
-        Object get(ConfigSource c) throws ConfigException;
-    }
-
-    private static void assertBad(String key, String value, Getter getter, String what) {
-        ConfigException e = assertThrows(ConfigException.class, () -> getter.get(with(key, value)));
+    private static void assertBad(String key, String value, String what) {
+        ConfigException e = assertThrows(ConfigException.class, () -> with(key, value));
         assertEquals(key, e.key());
         assertEquals(key + ": " + what + " (from command line)", e.getMessage());
     }
 
     @Test
+    void aKeyThatDoesNothingIsRefusedOnlyWhenTheUserSetIt() throws Exception {
+        ConfigSource c = with("ratio", "0.25");
+        c.refuseIfSet(QUEUE, "nothing reads it");
+        ConfigException e = assertThrows(ConfigException.class, () -> c.refuseIfSet(RATIO, "nothing reads it"));
+        assertEquals("ratio", e.key());
+        assertEquals("ratio: set (from command line) but nothing reads it", e.getMessage());
+        ConfigSource program = DEFAULTS.with(RATIO, 0.25).resolve(null, Map.of(), Map.of());
+        assertEquals(0.25, program.get(RATIO));
+        assertFalse(program.isSet(RATIO), "a value the program sets is not the user's");
+        program.refuseIfSet(RATIO, "nothing reads it");
+    }
+
+    @Test
     void aRecordsValidationErrorGetsTheSourceOfItsKey() throws Exception {
-        ConfigSource c = DEFAULTS.resolve(null, Map.of("T_QUEUE_SIZE", "0"), Map.of());
-        ConfigException e = c.invalid(new IllegalArgumentException("queue.size: 0 is outside [1, 10]"));
-        assertEquals("queue.size: 0 is outside [1, 10] (from environment T_QUEUE_SIZE)", e.getMessage());
+        ConfigSource c = DEFAULTS.resolve(null, Map.of("T_QUEUE_SIZE", "9"), Map.of());
+        ConfigException e = c.invalid(new IllegalArgumentException("queue.size: 9 is odd"));
+        assertEquals("queue.size: 9 is odd (from environment T_QUEUE_SIZE)", e.getMessage());
+        assertEquals("queue.size", e.key());
         assertEquals("no key here", c.invalid(new IllegalArgumentException("no key here")).getMessage());
     }
 
     @Test
     void recordChecksNameTheKey() {
-        assertEquals("a.b: 0 is outside [1, 64]", assertThrows(IllegalArgumentException.class,
-                () -> ConfigSource.requireRange("a.b", 0, 1, 64)).getMessage());
-        assertEquals("a.b: PT0S must be positive", assertThrows(IllegalArgumentException.class,
-                () -> ConfigSource.requirePositive("a.b", Duration.ZERO)).getMessage());
-        assertEquals("a.b", assertThrows(NullPointerException.class,
-                () -> ConfigSource.requirePositive("a.b", null)).getMessage());
-        assertEquals("a.b: -1.0 must be a finite number ≥ 0", assertThrows(IllegalArgumentException.class,
-                () -> ConfigSource.requireNonNegative("a.b", -1)).getMessage());
-        assertThrows(IllegalArgumentException.class, () -> ConfigSource.requireNonNegative("a.b", Double.NaN));
-        assertThrows(IllegalArgumentException.class,
-                () -> ConfigSource.requireNonNegative("a.b", Double.POSITIVE_INFINITY));
-        ConfigSource.requireRange("a.b", 64, 1, 64);
-        ConfigSource.requireNonNegative("a.b", 0);
+        assertEquals("queue.size: 0 is outside [1, 1000]", assertThrows(IllegalArgumentException.class,
+                () -> QUEUE.check(0)).getMessage());
+        assertEquals("wait: -1s must not be negative", assertThrows(IllegalArgumentException.class,
+                () -> WAIT.check(Duration.ofSeconds(-1))).getMessage());
+        assertEquals("wait", assertThrows(NullPointerException.class, () -> WAIT.check(null)).getMessage());
+        assertEquals("ratio: 2.0 is outside (0, 1]", assertThrows(IllegalArgumentException.class,
+                () -> RATIO.check(2.0)).getMessage());
+        assertEquals(1000, QUEUE.check(1000));
+    }
+
+    @Test
+    void definitionsPrintTheirDefaultsAsTheFileWritesThem() {
+        assertEquals("64", QUEUE.defaultText());
+        assertEquals("0.5", RATIO.defaultText());
+        assertEquals("500ms", WAIT.defaultText());
+        assertEquals("1h", ConfigKey.duration("d", Duration.ofHours(1), "d").defaultText());
+        assertEquals("paper", MODE.defaultText());
+        assertEquals("", EXTRA.defaultText());
+        assertTrue(ID.required());
+        assertFalse(EXTRA.required());
+        assertEquals("0.01", ConfigKey.nonNegative("x", 0.01, "x").defaultText());
+        assertThrows(IllegalArgumentException.class, () -> ConfigKey.integer("bad", 0, 1, 2, "default outside"));
+    }
+
+    @Test
+    void theKeyTableIsMadeFromTheDefinitions() {
+        String table = ConfigSource.of("T_", "f", List.of(ID, QUEUE, EXTRA)).markdownTable();
+        assertEquals("| key | default | meaning |\n|---|---|---|\n"
+                + "| `thing.id` | (required) | the thing's name |\n"
+                + "| `queue.size` | `64` | queue |\n"
+                + "| `extra` | (unset) | extra |\n", table);
     }
 }

@@ -11,13 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MqttConnectionTest {
-    static final ConfigSource DEFAULTS = ConfigSource.of("T_", "the example file", MqttConnection.keys("5m", 64));
+    static final ConfigSource DEFAULTS = ConfigSource.of("T_", "the example file",
+            MqttConnection.keys(Duration.ofMinutes(5), 64, MqttSettings.Client.PAHO));
 
     static MqttConnection read(Map<String, String> overrides) throws ConfigException {
         ConfigSource c = DEFAULTS.resolve(null, Map.of(), overrides);
@@ -44,10 +46,13 @@ class MqttConnectionTest {
         assertEquals(Duration.ofSeconds(1), m.reconnectMin());
         assertEquals(Duration.ofSeconds(30), m.reconnectMax());
         assertEquals(MqttSettings.Client.PAHO, m.client());
-        assertEquals(13, MqttConnection.keys("1h", 32).size());
-        assertEquals("paho", MqttConnection.keys("1h", 32).get("mqtt.client"));
-        assertEquals("1h", MqttConnection.keys("1h", 32).get("mqtt.session-expiry"));
-        assertEquals("32", MqttConnection.keys("1h", 32).get("mqtt.max-in-flight"));
+        List<ConfigKey<?>> keys = MqttConnection.keys(Duration.ofHours(1), 32, MqttSettings.Client.HIVEMQ);
+        assertEquals(13, keys.size());
+        assertEquals("hivemq", keys.get(1).defaultText());
+        assertEquals("1h", keys.get(8).defaultText());
+        assertEquals("32", keys.get(10).defaultText());
+        assertEquals(m, MqttConnection.builder().sessionExpiry(Duration.ofMinutes(5)).maxInFlight(64).build(),
+                "the builder starts from the same defaults");
     }
 
     @Test
@@ -76,6 +81,26 @@ class MqttConnectionTest {
             String msg = failure(Map.of("mqtt.client", garbage));
             assertTrue(msg.startsWith("mqtt.client:") && msg.contains("paho, hivemq"), msg);
         }
+    }
+
+    @Test
+    void theBuilderValidatesAsTheLoaderDoes() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> MqttConnection.builder().maxInFlight(0).build())
+                .getMessage().startsWith("mqtt.max-in-flight:"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> MqttConnection.builder()
+                .tls(Path.of("/ca.pem"), null, null).build()).getMessage().contains("not ssl://"));
+    }
+
+    @Test
+    void aConnectionIsTheProgramsOwnBaseForOverrides() throws Exception {
+        MqttConnection built = MqttConnection.builder().uri("tcp://127.0.0.1:1999").credentials("u", "p")
+                .reconnect(Duration.ofMillis(100), Duration.ofSeconds(2)).build();
+        ConfigSource c = built.applyTo(DEFAULTS).resolve(null, Map.of(), Map.of("mqtt.keep-alive", "5s"));
+        MqttConnection read = MqttConnection.read(c);
+        assertEquals(Duration.ofSeconds(5), read.keepAlive());
+        assertEquals(built.uri(), read.uri());
+        assertEquals(built.password(), read.password());
+        assertEquals(Duration.ofMillis(100), read.reconnectMin());
     }
 
     @Test

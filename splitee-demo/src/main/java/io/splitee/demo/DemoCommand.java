@@ -3,6 +3,7 @@ package io.splitee.demo;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.splitee.config.ConfigException;
+import io.splitee.config.MqttConnection;
 import io.splitee.demo.broker.EmbeddedBroker;
 import io.splitee.demo.feed.ResultListener;
 import io.splitee.demo.feed.SamplePublisher;
@@ -35,7 +36,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -116,7 +116,6 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Settings settings = yardstick.settings();
         String policySpec = Options.policy(policy);
         Options.rate(rate);
         if (qos != 0 && qos != 1) {
@@ -133,6 +132,9 @@ final class DemoCommand implements Callable<Integer> {
         if (!costMode.equals("paper") && !costMode.equals("measured")) {
             throw new InputException("--cost must be paper or measured, got '" + cost + "'");
         }
+        DeviceConfig.Cost.Mode mode = costMode.equals("paper") ? DeviceConfig.Cost.Mode.PAPER
+                : DeviceConfig.Cost.Mode.MEASURED;
+        Settings settings = yardstick.settings();
         URI external = broker == null ? null : Options.broker(broker, false);
         ModelPackage pkg = model.load();
         int shipped = pkg.samples().count();
@@ -140,6 +142,9 @@ final class DemoCommand implements Callable<Integer> {
             throw new InputException("--samples must be in 1.." + shipped + " (the images shipped with " + pkg.manifest().id()
                     + "), got " + samples);
         }
+        Options.policyFits(policySpec, settings, pkg);
+        // the device's configuration with --set, checked before anything starts (the real one names the proxy's port)
+        deviceConfig(pkg, pkg.directory(), 1883, policySpec, settings, mode);
         Trace trace = readTrace(pkg, distortion);
         if (trace.samples() < samples || trace.exits() != pkg.depth()) {
             throw new InputException("--model " + model.dir + ": trace " + distortion.traceName() + " has " + trace.samples()
@@ -192,7 +197,7 @@ final class DemoCommand implements Callable<Integer> {
             LinkProxy proxy = LinkProxy.start(brokerAddress, profile);
             open.add(proxy);
             // 5. the device
-            DeviceConfig config = deviceConfig(pkg, temp, proxy.port(), policySpec, settings, costMode);
+            DeviceConfig config = deviceConfig(pkg, temp, proxy.port(), policySpec, settings, mode);
             DeviceDaemon daemon;
             try {
                 daemon = DeviceDaemon.start(config);
@@ -244,7 +249,8 @@ final class DemoCommand implements Callable<Integer> {
             report.show("broker", brokerText);
             report.show("link (device to broker)", describe(profile));
             report.show("gateway", "temporary in-process responder (" + gatewayAnswers + " offloads answered)");
-            report.show("device policy", policySpec + ", " + costMode + " cost" + (deviceSettings.isEmpty() ? ""
+            report.show("device policy", policySpec + ", " + costMode + " cost, c = " + fmt(config.policy().ucbC())
+                    + (deviceSettings.isEmpty() ? ""
                     : ", " + deviceSettings));
             report.show("paper cost", "λ = " + fmt(settings.lambda()) + ", o = " + fmt(settings.offloadCost()) + ", α = "
                     + fmt(settings.threshold()) + ", c = " + fmt(settings.ucbC()) + ", seed " + settings.seed());
@@ -295,31 +301,33 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private DeviceConfig deviceConfig(ModelPackage pkg, Path temp, int proxyPort, String policySpec, Settings s,
-                                      String costMode) {
-        Map<String, String> o = new HashMap<>();
-        o.put("device.id", DEVICE_ID);
-        o.put("mqtt.uri", "tcp://127.0.0.1:" + proxyPort);
-        o.put("mqtt.session-expiry", "60s");
-        o.put("mqtt.reconnect-min", "100ms");
-        o.put("mqtt.reconnect-max", "2s");
-        o.put("model.dir", pkg.directory().toString());
-        o.put("state.dir", temp.resolve("state").toString());
-        o.put("runtime.intra-op-threads", "1");
-        o.put("policy", policySpec);
-        o.put("policy.threshold", Double.toString(s.threshold()));
-        o.put("policy.ucb-c", Double.toString(s.ucbC()));
-        o.put("policy.seed", Long.toString(s.seed()));
-        o.put("cost.mode", costMode);
-        o.put("cost.lambda", Double.toString(s.lambda()));
-        o.put("cost.offload", Double.toString(s.offloadCost()));
-        o.put("queue.size", Integer.toString(Math.max(64, samples + 16)));
-        o.putAll(deviceSettings);
+                                      DeviceConfig.Cost.Mode costMode) {
+        DeviceConfig base;
         try {
-            return DeviceConfig.load(null, Map.of(), o);
-        } catch (ConfigException e) {
-            throw new InputException("--set: " + e.getMessage(), e);
+            base = DeviceConfig.builder(DEVICE_ID, pkg.directory())
+                    .mqtt(MqttConnection.builder().uri("tcp://127.0.0.1:" + proxyPort)
+                            .sessionExpiry(Duration.ofSeconds(60))
+                            .reconnect(Duration.ofMillis(100), Duration.ofSeconds(2)).build())
+                    .stateDir(temp.resolve("state"))
+                    .intraOpThreads(1)
+                    .policy(policySpec)
+                    .threshold(s.threshold())
+                    .ucbC(yardstick.deviceUcbC())
+                    .seed(s.seed())
+                    .costMode(costMode)
+                    .paperCosts(s.lambda(), s.offloadCost())
+                    .queueSize(Math.max(64, samples + 16))
+                    .build();
         } catch (IllegalArgumentException e) {
-            throw new InputException("--set: " + e.getMessage(), e);
+            throw new InputException(e.getMessage(), e);
+        }
+        if (deviceSettings.isEmpty()) {
+            return base;
+        }
+        try {
+            return DeviceConfig.load(base, deviceSettings);
+        } catch (ConfigException e) {
+            throw new InputException("--set " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.splitee.demo;
 
-import io.splitee.cli.ExitPolicy;
+import io.splitee.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, ReportCommand.class, PublishCommand.class})
 public final class DemoMain implements Callable<Integer> {
     /** Bad input: {@link InputException}; an expected failure: {@link RunFailure}; the rest is internal. */
-    private static final ExitPolicy EXIT = new ExitPolicy(InputException.class::isInstance, RunFailure.class::isInstance);
+    private static final ExitCodes EXIT = new ExitCodes(InputException.class::isInstance, RunFailure.class::isInstance);
 
     static {
         // Quiet by default: the demo prints its own progress. Set before any logger exists.
@@ -40,7 +40,7 @@ public final class DemoMain implements Callable<Integer> {
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
-        System.exit(execute(ExitPolicy.writer(System.out), ExitPolicy.writer(System.err), System.console() != null, args));
+        System.exit(execute(ExitCodes.writer(System.out), ExitCodes.writer(System.err), System.console() != null, args));
     }
 
     /**

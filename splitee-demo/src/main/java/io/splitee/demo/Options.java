@@ -2,6 +2,7 @@ package io.splitee.demo;
 
 import io.splitee.demo.images.Distortion;
 import io.splitee.demo.report.Settings;
+import io.splitee.device.config.DeviceConfig;
 import io.splitee.engine.Policies;
 import io.splitee.model.ModelPackage;
 import io.splitee.model.ModelPackageException;
@@ -28,15 +29,23 @@ final class Options {
                 description = "Confidence threshold α in (0, 1] (default ${DEFAULT-VALUE}).")
         double threshold;
 
-        @Option(names = "--ucb-c", defaultValue = "1", paramLabel = "C",
-                description = "UCB exploration constant (default ${DEFAULT-VALUE}).")
-        double ucbC;
+        @Option(names = "--ucb-c", paramLabel = "C",
+                description = "UCB exploration constant (default: 1, the paper's; with the demo's --cost measured 0.5, "
+                        + "the device's).")
+        Double ucbC;
 
         @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED",
                 description = "Seed of the random baseline, the device's policy and the noise distortion (default ${DEFAULT-VALUE}).")
         long seed;
 
+        /** The device's UCB constant: {@code --ucb-c}, or null for the default of its cost mode. */
+        Double deviceUcbC() {
+            return ucbC;
+        }
+
+        /** The yardstick, with the paper's UCB constant unless {@code --ucb-c} is given. */
         Settings settings() {
+            double ucbC = this.ucbC != null ? this.ucbC : DeviceConfig.PolicyConfig.PAPER_UCB_C;
             nonNegative("--lambda", lambda);
             nonNegative("--offload-cost", offloadCost);
             if (!(threshold > 0 && threshold <= 1)) {
@@ -87,6 +96,15 @@ final class Options {
             return Policies.checkSpec(spec);
         } catch (IllegalArgumentException e) {
             throw new InputException("--policy: " + e.getMessage());
+        }
+    }
+
+    /** Checks that a policy spec fits the model ({@code fixed:K} needs K ≤ L): exit 2 naming {@code --policy}. */
+    static void policyFits(String spec, Settings s, ModelPackage pkg) {
+        try {
+            Policies.parse(spec, s.engine(pkg.depth()));
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--policy: " + e.getMessage() + " (the model has " + pkg.depth() + " exits)");
         }
     }
 

@@ -8,6 +8,7 @@ import io.splitee.model.ModelPackage;
 import io.splitee.mqtt.MqttSettings;
 import io.splitee.mqtt.Transport;
 import io.splitee.mqtt.TransportException;
+import io.splitee.wire.Ids;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -73,8 +74,10 @@ final class PublishCommand implements Callable<Integer> {
         if (count < 0) {
             throw new InputException("--count must be >= 0 (0: all), got " + count);
         }
-        if (!device.matches("[A-Za-z0-9_-]{1,64}")) {
-            throw new InputException("--device: '" + device + "' must be 1-64 letters, digits, '_' or '-'");
+        try {
+            Ids.requireName("--device", device);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage());
         }
         if (!prefix.matches("[A-Za-z0-9_.-]{1,40}")) {
             throw new InputException("--id-prefix: '" + prefix + "' must be 1-40 letters, digits, '_', '.' or '-'");

@@ -57,6 +57,19 @@ class FlagErrorsTest {
     }
 
     @Test
+    void aDeviceKeyIsHandledAsTheDeviceHandlesIt() {
+        String model = TestModel.DIR.toString();
+        assertBadInput(Cli.run("demo", "--model", model, "--policy", "fixed:99"), "--policy");
+        assertBadInput(Cli.run("demo", "--model", model, "--set", "policy=fixed:0"), "policy: ");
+        assertBadInput(Cli.run("demo", "--model", model, "--set", "nope=1"), "nope: unknown key");
+        assertBadInput(Cli.run("demo", "--model", model, "--set", "cost.weight.link-ms=0.01"),
+                "cost.weight.link-ms: set (from command line) but cost.mode is paper");
+        assertBadInput(Cli.run("demo", "--model", model, "--cost", "measured", "--set", "cost.lambda=0.02"),
+                "cost.lambda: set (from command line) but cost.mode is measured");
+        assertBadInput(Cli.run("demo", "--model", model, "--set", "device.id=a/b"), "device.id: ");
+    }
+
+    @Test
     void reportNeedsExactlyOneInput() throws Exception {
         assertBadInput(Cli.run("report"), "--trace");
         Path f = Files.writeString(dir.resolve("r.jsonl"), "", StandardCharsets.UTF_8);
@@ -81,6 +94,8 @@ class FlagErrorsTest {
     void publishRejectsBadFlagsAndAnUnreachableBroker() throws Exception {
         assertBadInput(Cli.run("publish", "--device", "cam1"), "--broker");
         assertBadInput(Cli.run("publish", "--broker", "tcp://127.0.0.1:1", "--device", "cam/1"), "--device");
+        Cli dotted = Cli.run("publish", "--broker", "tcp://127.0.0.1:1", "--device", "cam.1", "--qos", "3");
+        assertBadInput(dotted, "--qos"); // a '.' in the device id passes, as on the wire
         assertBadInput(Cli.run("publish", "--broker", "tcp://127.0.0.1:1", "--device", "cam1", "--qos", "3"), "--qos");
         Files.write(dir.resolve("a.png"), new byte[] {1, 2, 3});
         int port;

@@ -1,6 +1,6 @@
 package io.splitee.device.cli;
 
-import io.splitee.cli.ExitPolicy;
+import io.splitee.cli.ExitCodes;
 import io.splitee.replay.TraceException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 public final class DeviceMain implements Callable<Integer> {
 
     /** Bad input: {@link InputException} and a trace that cannot be read; everything else is internal. */
-    private static final ExitPolicy EXIT = new ExitPolicy(
+    private static final ExitCodes EXIT = new ExitCodes(
             ex -> ex instanceof InputException || ex instanceof TraceException, ex -> false);
 
     private DeviceMain() {
@@ -28,7 +28,7 @@ public final class DeviceMain implements Callable<Integer> {
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
-        System.exit(execute(ExitPolicy.writer(System.out), ExitPolicy.writer(System.err), args));
+        System.exit(execute(ExitCodes.writer(System.out), ExitCodes.writer(System.err), args));
     }
 
     /** Runs the command line with the given streams (in-process, for tests) and returns the exit code. */

@@ -3,6 +3,7 @@ package io.splitee.device.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.splitee.device.config.DeviceConfig;
 import io.splitee.device.cost.MeasuredCosts;
 import io.splitee.engine.EngineConfig;
 import io.splitee.engine.PaperCost;
@@ -59,8 +60,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--threshold", required = true, paramLabel = "ALPHA", description = "Confidence threshold α in (0, 1].")
     double threshold;
 
-    @Option(names = "--ucb-c", defaultValue = "1", paramLabel = "C", description = "UCB exploration constant (default ${DEFAULT-VALUE}).")
-    double ucbC;
+    @Option(names = "--ucb-c", paramLabel = "C", description = "UCB exploration constant (default: 1, the paper's, "
+            + "in paper mode; 0.5, the device's, in measured mode).")
+    Double ucbC;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED", description = "Seed of the random policy (default ${DEFAULT-VALUE}).")
     long seed;
@@ -109,7 +111,7 @@ final class SimulateCommand implements Callable<Integer> {
         Checks.nonNegative("--lambda", lambda);
         Checks.nonNegative("--offload-cost", offloadCost);
         Checks.threshold("--threshold", threshold);
-        Checks.nonNegative("--ucb-c", ucbC);
+        double ucbC = Checks.nonNegative("--ucb-c", this.ucbC == null ? DeviceConfig.PolicyConfig.PAPER_UCB_C : this.ucbC);
         String canonical = Checks.policy("--policy", policy);
         Trace t = Trace.read(trace);
         EngineConfig config = new EngineConfig(t.exits(), threshold, new PaperCost(lambda, offloadCost), ucbC, seed);
@@ -128,7 +130,8 @@ final class SimulateCommand implements Callable<Integer> {
             throw new InputException("--cost-profile replaces --lambda and --offload-cost; give one mode");
         }
         Checks.threshold("--threshold", threshold);
-        Checks.nonNegative("--ucb-c", ucbC);
+        double ucbC = Checks.nonNegative("--ucb-c", this.ucbC == null ? DeviceConfig.PolicyConfig.MEASURED_UCB_C
+                : this.ucbC);
         Checks.nonNegative("--w-device-ms", wDeviceMs);
         Checks.nonNegative("--w-link-ms", wLinkMs);
         if (!(boardSlowdown > 0) || Double.isInfinite(boardSlowdown)) {

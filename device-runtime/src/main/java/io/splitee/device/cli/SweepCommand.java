@@ -1,5 +1,6 @@
 package io.splitee.device.cli;
 
+import io.splitee.device.config.DeviceConfig;
 import io.splitee.engine.EngineConfig;
 import io.splitee.engine.PaperCost;
 import io.splitee.engine.Policies;
@@ -58,7 +59,8 @@ final class SweepCommand implements Callable<Integer> {
             description = "Sample counts for cumulative regret (default ${DEFAULT-VALUE}).")
     List<Integer> checkpoints;
 
-    @Option(names = "--ucb-c", defaultValue = "1", paramLabel = "C", description = "UCB exploration constant (default ${DEFAULT-VALUE}).")
+    @Option(names = "--ucb-c", defaultValue = DeviceConfig.PolicyConfig.PAPER_UCB_C_TEXT, paramLabel = "C",
+            description = "UCB exploration constant (default ${DEFAULT-VALUE}, the paper's).")
     double ucbC;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED", description = "Seed of the random policy (default ${DEFAULT-VALUE}).")

@@ -1,75 +1,123 @@
 package io.splitee.device.config;
 
+import static io.splitee.device.config.DeviceKeys.COST_MODE;
+import static io.splitee.device.config.DeviceKeys.LAMBDA;
+import static io.splitee.device.config.DeviceKeys.OFFLOAD_COST;
+import static io.splitee.device.config.DeviceKeys.WEIGHT_DEVICE_MS;
+import static io.splitee.device.config.DeviceKeys.WEIGHT_LINK_MS;
+import static io.splitee.device.config.DeviceKeys.WEIGHT_MILLIJOULE;
+
 import io.splitee.config.ConfigException;
 import io.splitee.config.ConfigSource;
 import io.splitee.config.MqttConnection;
-import io.splitee.device.cost.MeasuredCosts;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The daemon's keys and their defaults, and how their values become a {@link DeviceConfig}. */
+/** How the daemon's keys ({@link DeviceKeys}) become a {@link DeviceConfig}. */
 final class ConfigLoader {
-    /** Every key the daemon knows, with its default ({@code null}: no default). Order is the documented order. */
-    static final Map<String, String> KEYS = new LinkedHashMap<>();
-
-    static {
-        KEYS.put("device.id", null);
-        KEYS.putAll(MqttConnection.keys("1h", 32));
-        KEYS.put("model.dir", null);
-        KEYS.put("runtime.intra-op-threads", "2");
-        KEYS.put("policy", "splitee-s");
-        KEYS.put("policy.threshold", "0.8");
-        KEYS.put("policy.ucb-c", "0.5");
-        KEYS.put("policy.seed", "1");
-        KEYS.put("policy.raw-sample-arm", "false");
-        KEYS.put("cost.mode", "measured");
-        KEYS.put("cost.lambda", "0.01");
-        KEYS.put("cost.offload", "0.3");
-        KEYS.put("cost.weight.device-ms", "0.1");
-        KEYS.put("cost.weight.link-ms", "0.1");
-        KEYS.put("cost.weight.millijoule", "0");
-        KEYS.put("offload.encoding", "fp16");
-        KEYS.put("offload.deflate", "false");
-        KEYS.put("offload.deadline", "500ms");
-        KEYS.put("offload.fallback", "complete");
-        KEYS.put("offload.max-pending", "64");
-        KEYS.put("offload.probe-interval", "10s");
-        KEYS.put("offload.payload", "auto");
-        KEYS.put("queue.size", "64");
-        KEYS.put("state.dir", "/var/lib/splitee");
-        KEYS.put("state.save-interval", "30s");
-        KEYS.put("metrics.port", "0");
-        KEYS.put("shutdown.grace", "10s");
-    }
 
     /** The daemon's keys with their defaults; environment variables are {@code SPLITEE_} + the key. */
     static final ConfigSource DEFAULTS = ConfigSource.of("SPLITEE_",
-            "device-runtime/splitee-device.example.properties", KEYS);
+            "device-runtime/splitee-device.example.properties", DeviceKeys.ALL);
 
     private ConfigLoader() {
     }
 
     static DeviceConfig load(Path file, Map<String, String> env, Map<String, String> overrides) throws ConfigException {
-        ConfigSource c = DEFAULTS.resolve(file, env, overrides);
+        return load(DEFAULTS, file, env, overrides);
+    }
+
+    static DeviceConfig load(ConfigSource base, Path file, Map<String, String> env, Map<String, String> overrides)
+            throws ConfigException {
+        ConfigSource c = base.resolve(file, env, overrides);
+        refuseInert(c);
         try {
-            MqttConnection mqtt = MqttConnection.read(c);
-            DeviceConfig.PolicyConfig policy = new DeviceConfig.PolicyConfig(c.required("policy"),
-                    c.number("policy.threshold"), c.number("policy.ucb-c"), c.longInteger("policy.seed"),
-                    c.bool("policy.raw-sample-arm"));
-            DeviceConfig.Cost cost = new DeviceConfig.Cost(c.enumOf("cost.mode", DeviceConfig.Cost.Mode.class),
-                    c.number("cost.lambda"), c.number("cost.offload"), c.number("cost.weight.device-ms"),
-                    c.number("cost.weight.link-ms"), c.number("cost.weight.millijoule"));
-            DeviceConfig.Offload offload = new DeviceConfig.Offload(c.required("offload.encoding"),
-                    c.bool("offload.deflate"), c.duration("offload.deadline"),
-                    c.enumOf("offload.fallback", DeviceConfig.Offload.Fallback.class), c.integer("offload.max-pending"),
-                    c.duration("offload.probe-interval"), c.enumOf("offload.payload", MeasuredCosts.PayloadRule.class));
-            return new DeviceConfig(c.required("device.id"), mqtt, c.path("model.dir"),
-                    c.integer("runtime.intra-op-threads"), policy, cost, offload, c.integer("queue.size"),
-                    c.path("state.dir"), c.duration("state.save-interval"), c.integer("metrics.port"),
-                    c.duration("shutdown.grace"));
+            DeviceConfig.Cost.Mode mode = c.get(COST_MODE);
+            return DeviceConfig.builder(c.get(DeviceKeys.DEVICE_ID), c.get(DeviceKeys.MODEL_DIR))
+                    .mqtt(MqttConnection.read(c))
+                    .intraOpThreads(c.get(DeviceKeys.INTRA_OP_THREADS))
+                    .policy(c.get(DeviceKeys.POLICY))
+                    .threshold(c.get(DeviceKeys.THRESHOLD))
+                    .ucbC(c.isSet(DeviceKeys.UCB_C) || base != DEFAULTS ? c.get(DeviceKeys.UCB_C) : null)
+                    .seed(c.get(DeviceKeys.SEED))
+                    .rawSampleArm(c.get(DeviceKeys.RAW_SAMPLE_ARM))
+                    .costMode(mode)
+                    .paperCosts(c.get(LAMBDA), c.get(OFFLOAD_COST))
+                    .weights(c.get(WEIGHT_DEVICE_MS), c.get(WEIGHT_LINK_MS))
+                    .perMillijoule(c.get(WEIGHT_MILLIJOULE))
+                    .encoding(c.get(DeviceKeys.ENCODING))
+                    .deflate(c.get(DeviceKeys.DEFLATE))
+                    .deadline(c.get(DeviceKeys.DEADLINE))
+                    .fallback(c.get(DeviceKeys.FALLBACK))
+                    .maxPending(c.get(DeviceKeys.MAX_PENDING))
+                    .probeInterval(c.get(DeviceKeys.PROBE_INTERVAL))
+                    .payload(c.get(DeviceKeys.PAYLOAD))
+                    .queueSize(c.get(DeviceKeys.QUEUE_SIZE))
+                    .stateDir(c.get(DeviceKeys.STATE_DIR))
+                    .stateSaveInterval(c.get(DeviceKeys.STATE_SAVE_INTERVAL))
+                    .metricsPort(c.get(DeviceKeys.METRICS_PORT))
+                    .shutdownGrace(c.get(DeviceKeys.SHUTDOWN_GRACE))
+                    .build();
         } catch (IllegalArgumentException e) {
             throw c.invalid(e);
         }
+    }
+
+    /** Refuses a key the user set that does nothing with the other values. */
+    private static void refuseInert(ConfigSource c) throws ConfigException {
+        DeviceConfig.Cost.Mode mode = c.get(COST_MODE);
+        if (mode == DeviceConfig.Cost.Mode.MEASURED) {
+            String why = "cost.mode is measured, which reads the cost.weight.* keys; only cost.mode=paper reads it";
+            c.refuseIfSet(LAMBDA, why);
+            c.refuseIfSet(OFFLOAD_COST, why);
+        } else {
+            String why = "cost.mode is paper, which reads cost.lambda and cost.offload; only cost.mode=measured reads it";
+            c.refuseIfSet(WEIGHT_DEVICE_MS, why);
+            c.refuseIfSet(WEIGHT_LINK_MS, why);
+            c.refuseIfSet(WEIGHT_MILLIJOULE, why);
+        }
+        DeviceConfig.PolicyConfig.Reads reads = DeviceConfig.PolicyConfig.reads(c.get(DeviceKeys.POLICY));
+        if (!reads.ucbC()) {
+            c.refuseIfSet(DeviceKeys.UCB_C, "policy " + c.get(DeviceKeys.POLICY)
+                    + " does not explore; only policy=splitee and policy=splitee-s read it");
+        }
+        if (!reads.seed()) {
+            c.refuseIfSet(DeviceKeys.SEED, "policy " + c.get(DeviceKeys.POLICY)
+                    + " draws no random numbers; only policy=random reads it");
+        }
+    }
+
+    /** The values of {@code config} as the program's own values under {@link #DEFAULTS}. */
+    static ConfigSource source(DeviceConfig d) {
+        DeviceConfig.PolicyConfig p = d.policy();
+        DeviceConfig.Cost k = d.cost();
+        DeviceConfig.Offload o = d.offload();
+        return d.mqtt().applyTo(DEFAULTS)
+                .with(DeviceKeys.DEVICE_ID, d.deviceId())
+                .with(DeviceKeys.MODEL_DIR, d.modelDir())
+                .with(DeviceKeys.INTRA_OP_THREADS, d.intraOpThreads())
+                .with(DeviceKeys.POLICY, p.name())
+                .with(DeviceKeys.THRESHOLD, p.threshold())
+                .with(DeviceKeys.UCB_C, p.ucbC())
+                .with(DeviceKeys.SEED, p.seed())
+                .with(DeviceKeys.RAW_SAMPLE_ARM, p.rawSampleArm())
+                .with(COST_MODE, k.mode())
+                .with(LAMBDA, k.lambda())
+                .with(OFFLOAD_COST, k.offloadCost())
+                .with(WEIGHT_DEVICE_MS, k.perDeviceMs())
+                .with(WEIGHT_LINK_MS, k.perLinkMs())
+                .with(WEIGHT_MILLIJOULE, k.perMillijoule())
+                .with(DeviceKeys.ENCODING, o.encoding())
+                .with(DeviceKeys.DEFLATE, o.deflate())
+                .with(DeviceKeys.DEADLINE, o.deadline())
+                .with(DeviceKeys.FALLBACK, o.fallback())
+                .with(DeviceKeys.MAX_PENDING, o.maxPending())
+                .with(DeviceKeys.PROBE_INTERVAL, o.probeInterval())
+                .with(DeviceKeys.PAYLOAD, o.payload())
+                .with(DeviceKeys.QUEUE_SIZE, d.queueSize())
+                .with(DeviceKeys.STATE_DIR, d.stateDir())
+                .with(DeviceKeys.STATE_SAVE_INTERVAL, d.stateSaveInterval())
+                .with(DeviceKeys.METRICS_PORT, d.metricsPort())
+                .with(DeviceKeys.SHUTDOWN_GRACE, d.shutdownGrace());
     }
 }

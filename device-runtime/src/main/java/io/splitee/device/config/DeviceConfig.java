@@ -1,21 +1,24 @@
 package io.splitee.device.config;
 
-import static io.splitee.config.ConfigSource.requireNonNegative;
-import static io.splitee.config.ConfigSource.requirePositive;
-import static io.splitee.config.ConfigSource.requireRange;
-
 import io.splitee.config.ConfigException;
+import io.splitee.config.ConfigKey;
 import io.splitee.config.MqttConnection;
 import io.splitee.device.cost.MeasuredCosts;
+import io.splitee.engine.EngineConfig;
+import io.splitee.engine.PaperCost;
+import io.splitee.engine.Policies;
+import io.splitee.wire.Encoding;
+import io.splitee.wire.Ids;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
- * The validated configuration of one device daemon. Build it with {@link #load}; the records
- * validate themselves so a hand-built configuration (tests, the demo) obeys the same rules.
+ * The validated configuration of one device daemon. Read it with {@link #load} (file, environment,
+ * {@code --set}), or build it in code with {@link #builder}; the records validate themselves against
+ * the keys' definitions, so a built configuration obeys the same rules as a loaded one.
  *
  * @param deviceId        the device's name; it is a segment of every topic ({@code splitee/{id}/...})
  * @param mqtt            broker connection ({@code mqtt.*}, shared with the gateway)
@@ -44,33 +47,29 @@ public record DeviceConfig(
         int metricsPort,
         Duration shutdownGrace) {
 
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
+    /** Validates; every message starts with the key. */
     public DeviceConfig {
         Objects.requireNonNull(deviceId, "device.id");
-        if (!DEVICE_ID.matcher(deviceId).matches()) {
-            throw new IllegalArgumentException("device.id: '" + deviceId
-                    + "' must be 1-64 characters of letters, digits, '_' or '-' (it is an MQTT topic segment)");
-        }
+        Ids.requireName("device.id", deviceId);
         Objects.requireNonNull(mqtt, "mqtt");
-        Objects.requireNonNull(modelDir, "model.dir");
-        requireRange("runtime.intra-op-threads", intraOpThreads, 1, 64);
+        DeviceKeys.MODEL_DIR.check(modelDir);
+        DeviceKeys.INTRA_OP_THREADS.check(intraOpThreads);
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(cost, "cost");
         if (policy.rawSampleArm() && cost.mode() == Cost.Mode.PAPER) {
             throw new IllegalArgumentException("policy.raw-sample-arm: arm 0 (send the raw sample) exists in live "
                     + "(measured) cost mode only; the paper's setting has arms 1..L");
         }
-        if (policy.rawSampleArm() && !policy.name().matches("splitee|splitee-s|random")) {
+        if (policy.rawSampleArm() && !PolicyConfig.reads(policy.name()).rawSampleArm()) {
             throw new IllegalArgumentException("policy.raw-sample-arm: only the adaptive policies (splitee, splitee-s, "
                     + "random) play arm 0; policy is " + policy.name());
         }
         Objects.requireNonNull(offload, "offload");
-        requireRange("queue.size", queueSize, 1, 1_000_000);
-        Objects.requireNonNull(stateDir, "state.dir");
-        requirePositive("state.save-interval", stateSaveInterval);
-        requireRange("metrics.port", metricsPort, 0, 65535);
-        requirePositive("shutdown.grace", shutdownGrace);
+        DeviceKeys.QUEUE_SIZE.check(queueSize);
+        DeviceKeys.STATE_DIR.check(stateDir);
+        DeviceKeys.STATE_SAVE_INTERVAL.check(stateSaveInterval);
+        DeviceKeys.METRICS_PORT.check(metricsPort);
+        DeviceKeys.SHUTDOWN_GRACE.check(shutdownGrace);
     }
 
     /** Topic the device takes samples from. */
@@ -101,26 +100,75 @@ public record DeviceConfig(
     /**
      * The engine's policy.
      *
-     * @param name          {@code splitee}, {@code splitee-s}, {@code final}, {@code fixed:K}, {@code random}, {@code early-exit}
+     * @param name          a policy spec ({@link Policies#checkSpec}): {@code splitee}, {@code splitee-s}, {@code final},
+     *                      {@code fixed:K}, {@code random}, {@code early-exit}; kept canonical
      * @param threshold     confidence threshold α in (0, 1]
      * @param ucbC          UCB exploration constant c ≥ 0
      * @param seed          seed of the policy's random source
      * @param rawSampleArm  offer arm 0 (send the raw sample, compute nothing on the device); off in paper mode
      */
     public record PolicyConfig(String name, double threshold, double ucbC, long seed, boolean rawSampleArm) {
-        private static final Pattern NAME = Pattern.compile("splitee|splitee-s|final|random|early-exit|fixed:[0-9]{1,3}");
+        /**
+         * The UCB exploration constant with the paper's costs (λ, o): the paper's value, the default of
+         * {@code simulate}, {@code sweep}, the demo's paper yardstick and {@code policy.ucb-c} in paper mode.
+         */
+        public static final double PAPER_UCB_C = EngineConfig.DEFAULT_EXPLORATION_CONSTANT;
+        /** {@link #PAPER_UCB_C} as flags write it. */
+        public static final String PAPER_UCB_C_TEXT = "1";
+        /**
+         * The UCB exploration constant with measured costs at the default weights (0.1 per ms): the default of
+         * {@code policy.ucb-c} in measured mode, of {@code simulate --cost-profile} and of the demo's
+         * {@code --cost measured}; with {@code splitee-s} it met issue #8's latency targets in every replayed
+         * case (docs/payload.md, "Weights and exploration").
+         */
+        public static final double MEASURED_UCB_C = 0.5;
 
+        /** Validates; the name is checked by {@link Policies#checkSpec} and kept canonical. */
         public PolicyConfig {
             Objects.requireNonNull(name, "policy");
-            if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("policy: unknown policy '" + name
-                        + "' (splitee, splitee-s, final, fixed:K, random, early-exit)");
+            try {
+                name = Policies.checkSpec(name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("policy: " + e.getMessage(), e);
             }
-            if (!(threshold > 0 && threshold <= 1)) {
-                throw new IllegalArgumentException("policy.threshold: " + threshold + " is outside (0, 1]");
-            }
-            if (!(ucbC >= 0) || Double.isInfinite(ucbC)) {
-                throw new IllegalArgumentException("policy.ucb-c: " + ucbC + " must be a finite number ≥ 0");
+            DeviceKeys.THRESHOLD.check(threshold);
+            DeviceKeys.UCB_C.check(ucbC);
+        }
+
+        /** The default UCB exploration constant with costs of {@code mode}: {@link #PAPER_UCB_C} or {@link #MEASURED_UCB_C}. */
+        public static double defaultUcbC(Cost.Mode mode) {
+            return mode == Cost.Mode.PAPER ? PAPER_UCB_C : MEASURED_UCB_C;
+        }
+
+        /**
+         * Which of the policy keys a policy reads.
+         *
+         * @param ucbC         it explores with UCB ({@code splitee}, {@code splitee-s})
+         * @param seed         it draws random numbers ({@code random})
+         * @param rawSampleArm it can play arm 0 (the adaptive ones: {@code splitee}, {@code splitee-s}, {@code random})
+         */
+        public record Reads(boolean ucbC, boolean seed, boolean rawSampleArm) {
+        }
+
+        /** Which policy keys the policy {@code spec} reads. */
+        public static Reads reads(String spec) {
+            String s = Policies.checkSpec(spec);
+            boolean ucb = s.equals("splitee") || s.equals("splitee-s");
+            boolean random = s.equals("random");
+            return new Reads(ucb, random, ucb || random);
+        }
+
+        /**
+         * Checks that this policy fits a model of {@code blocks} blocks ({@code fixed:K} needs K ≤ L), which only
+         * the model package knows: with {@link Policies#parse}, the engine's own rule.
+         *
+         * @throws IllegalArgumentException {@code policy: ...}
+         */
+        public void requireFits(int blocks) {
+            try {
+                Policies.parse(name, new EngineConfig(blocks, threshold, new PaperCost(0, 0), ucbC, seed));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("policy: " + e.getMessage() + " (the model has " + blocks + " exits)", e);
             }
         }
     }
@@ -136,27 +184,28 @@ public record DeviceConfig(
      * @param offloadCost   paper mode: cost of one offload (o ≥ 0)
      * @param perDeviceMs   measured mode: reward units per millisecond of device compute
      * @param perLinkMs     measured mode: reward units per millisecond on the link, gateway compute included
-     * @param perMillijoule measured mode: reward units per millijoule (needs a power sensor; 0 = ignored)
+     * @param perMillijoule reserved: reward units per millijoule; must be 0 until a power sensor is read
      */
     public record Cost(Mode mode, double lambda, double offloadCost, double perDeviceMs, double perLinkMs,
                        double perMillijoule) {
         /** Where the costs come from. */
         public enum Mode { PAPER, MEASURED }
 
+        /** Validates; every message starts with the key. */
         public Cost {
-            Objects.requireNonNull(mode, "cost.mode");
-            requireNonNegative("cost.lambda", lambda);
-            requireNonNegative("cost.offload", offloadCost);
-            requireNonNegative("cost.weight.device-ms", perDeviceMs);
-            requireNonNegative("cost.weight.link-ms", perLinkMs);
-            requireNonNegative("cost.weight.millijoule", perMillijoule);
+            DeviceKeys.COST_MODE.check(mode);
+            DeviceKeys.LAMBDA.check(lambda);
+            DeviceKeys.OFFLOAD_COST.check(offloadCost);
+            DeviceKeys.WEIGHT_DEVICE_MS.check(perDeviceMs);
+            DeviceKeys.WEIGHT_LINK_MS.check(perLinkMs);
+            DeviceKeys.WEIGHT_MILLIJOULE.check(perMillijoule);
         }
     }
 
     /**
      * Offloading.
      *
-     * @param encoding      feature encoding on the wire: fp32, fp16, int8, int8-channel
+     * @param encoding      feature encoding on the wire
      * @param deflate       lossless deflate on top of the encoding
      * @param deadline      how long the device waits for the gateway before finishing the sample itself
      * @param fallback      what the device does at the deadline: compute the remaining blocks, or answer from the exit it has (degraded)
@@ -164,24 +213,235 @@ public record DeviceConfig(
      * @param probeInterval a light probe is sent when nothing was offloaded for this long (keeps link estimates fresh, detects a returning gateway)
      * @param payload       what an offload carries: auto (cheapest by measured cost), features, raw
      */
-    public record Offload(String encoding, boolean deflate, Duration deadline, Fallback fallback, int maxPending,
+    public record Offload(Encoding encoding, boolean deflate, Duration deadline, Fallback fallback, int maxPending,
                           Duration probeInterval, MeasuredCosts.PayloadRule payload) {
         /** What the device does when an offload is not answered in time. */
         public enum Fallback { COMPLETE, DEGRADED }
 
-        private static final Pattern ENCODING = Pattern.compile("fp32|fp16|int8|int8-channel");
-
+        /** Validates; every message starts with the key. */
         public Offload {
-            Objects.requireNonNull(encoding, "offload.encoding");
-            if (!ENCODING.matcher(encoding).matches()) {
-                throw new IllegalArgumentException("offload.encoding: unknown encoding '" + encoding
-                        + "' (fp32, fp16, int8, int8-channel)");
-            }
-            requirePositive("offload.deadline", deadline);
-            Objects.requireNonNull(fallback, "offload.fallback");
-            requireRange("offload.max-pending", maxPending, 1, 100_000);
-            requirePositive("offload.probe-interval", probeInterval);
-            Objects.requireNonNull(payload, "offload.payload");
+            DeviceKeys.ENCODING.check(encoding);
+            DeviceKeys.DEADLINE.check(deadline);
+            DeviceKeys.FALLBACK.check(fallback);
+            DeviceKeys.MAX_PENDING.check(maxPending);
+            DeviceKeys.PROBE_INTERVAL.check(probeInterval);
+            DeviceKeys.PAYLOAD.check(payload);
+        }
+    }
+
+    /**
+     * Every key the daemon knows, each defined once, in documented order (the example file and the key table
+     * in docs/device.md are checked against them).
+     */
+    public static List<ConfigKey<?>> keys() {
+        return DeviceKeys.ALL;
+    }
+
+    /**
+     * A builder with every other value at its key's default; {@code policy.ucb-c}, unless set, follows the cost
+     * mode ({@link PolicyConfig#defaultUcbC}).
+     */
+    public static Builder builder(String deviceId, Path modelDir) {
+        return new Builder(deviceId, modelDir);
+    }
+
+    /**
+     * {@code base} with {@code overrides} on top ({@code key=value} from a command line, e.g. the demo's
+     * {@code --set}), validated as {@link #load} validates: the overrides count as set by the user.
+     *
+     * @throws ConfigException naming the key when anything is wrong
+     */
+    public static DeviceConfig load(DeviceConfig base, Map<String, String> overrides) throws ConfigException {
+        return ConfigLoader.load(ConfigLoader.source(base), null, Map.of(), overrides);
+    }
+
+    /** Builds a {@link DeviceConfig} without strings; {@link #build} validates. */
+    public static final class Builder {
+        private final String deviceId;
+        private final Path modelDir;
+        private MqttConnection mqtt = MqttConnection.builder().build();
+        private int intraOpThreads = DeviceKeys.INTRA_OP_THREADS.defaultValue().orElseThrow();
+        private String policy = DeviceKeys.POLICY.defaultValue().orElseThrow();
+        private double threshold = DeviceKeys.THRESHOLD.defaultValue().orElseThrow();
+        private Double ucbC;
+        private long seed = DeviceKeys.SEED.defaultValue().orElseThrow();
+        private boolean rawSampleArm = DeviceKeys.RAW_SAMPLE_ARM.defaultValue().orElseThrow();
+        private Cost.Mode costMode = DeviceKeys.COST_MODE.defaultValue().orElseThrow();
+        private double lambda = DeviceKeys.LAMBDA.defaultValue().orElseThrow();
+        private double offloadCost = DeviceKeys.OFFLOAD_COST.defaultValue().orElseThrow();
+        private double perDeviceMs = DeviceKeys.WEIGHT_DEVICE_MS.defaultValue().orElseThrow();
+        private double perLinkMs = DeviceKeys.WEIGHT_LINK_MS.defaultValue().orElseThrow();
+        private double perMillijoule = DeviceKeys.WEIGHT_MILLIJOULE.defaultValue().orElseThrow();
+        private Encoding encoding = DeviceKeys.ENCODING.defaultValue().orElseThrow();
+        private boolean deflate = DeviceKeys.DEFLATE.defaultValue().orElseThrow();
+        private Duration deadline = DeviceKeys.DEADLINE.defaultValue().orElseThrow();
+        private Offload.Fallback fallback = DeviceKeys.FALLBACK.defaultValue().orElseThrow();
+        private int maxPending = DeviceKeys.MAX_PENDING.defaultValue().orElseThrow();
+        private Duration probeInterval = DeviceKeys.PROBE_INTERVAL.defaultValue().orElseThrow();
+        private MeasuredCosts.PayloadRule payload = DeviceKeys.PAYLOAD.defaultValue().orElseThrow();
+        private int queueSize = DeviceKeys.QUEUE_SIZE.defaultValue().orElseThrow();
+        private Path stateDir = DeviceKeys.STATE_DIR.defaultValue().orElseThrow();
+        private Duration stateSaveInterval = DeviceKeys.STATE_SAVE_INTERVAL.defaultValue().orElseThrow();
+        private int metricsPort = DeviceKeys.METRICS_PORT.defaultValue().orElseThrow();
+        private Duration shutdownGrace = DeviceKeys.SHUTDOWN_GRACE.defaultValue().orElseThrow();
+
+        private Builder(String deviceId, Path modelDir) {
+            this.deviceId = deviceId;
+            this.modelDir = modelDir;
+        }
+
+        /** The {@code mqtt.*} keys (default: {@link MqttConnection#builder()}'s). */
+        public Builder mqtt(MqttConnection value) {
+            this.mqtt = value;
+            return this;
+        }
+
+        /** {@code runtime.intra-op-threads}. */
+        public Builder intraOpThreads(int value) {
+            this.intraOpThreads = value;
+            return this;
+        }
+
+        /** {@code policy}. */
+        public Builder policy(String spec) {
+            this.policy = spec;
+            return this;
+        }
+
+        /** {@code policy.threshold}. */
+        public Builder threshold(double value) {
+            this.threshold = value;
+            return this;
+        }
+
+        /** {@code policy.ucb-c}; {@code null}: the default of the cost mode. */
+        public Builder ucbC(Double value) {
+            this.ucbC = value;
+            return this;
+        }
+
+        /** {@code policy.seed}. */
+        public Builder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        /** {@code policy.raw-sample-arm}. */
+        public Builder rawSampleArm(boolean value) {
+            this.rawSampleArm = value;
+            return this;
+        }
+
+        /** {@code cost.mode}. */
+        public Builder costMode(Cost.Mode value) {
+            this.costMode = value;
+            return this;
+        }
+
+        /** {@code cost.lambda} and {@code cost.offload} (paper mode). */
+        public Builder paperCosts(double perBlock, double perOffload) {
+            this.lambda = perBlock;
+            this.offloadCost = perOffload;
+            return this;
+        }
+
+        /** {@code cost.weight.device-ms} and {@code cost.weight.link-ms} (measured mode). */
+        public Builder weights(double deviceMs, double linkMs) {
+            this.perDeviceMs = deviceMs;
+            this.perLinkMs = linkMs;
+            return this;
+        }
+
+        /** {@code cost.weight.millijoule} (reserved: only 0). */
+        public Builder perMillijoule(double value) {
+            this.perMillijoule = value;
+            return this;
+        }
+
+        /** {@code offload.encoding}. */
+        public Builder encoding(Encoding value) {
+            this.encoding = value;
+            return this;
+        }
+
+        /** {@code offload.deflate}. */
+        public Builder deflate(boolean value) {
+            this.deflate = value;
+            return this;
+        }
+
+        /** {@code offload.deadline}. */
+        public Builder deadline(Duration value) {
+            this.deadline = value;
+            return this;
+        }
+
+        /** {@code offload.fallback}. */
+        public Builder fallback(Offload.Fallback value) {
+            this.fallback = value;
+            return this;
+        }
+
+        /** {@code offload.max-pending}. */
+        public Builder maxPending(int value) {
+            this.maxPending = value;
+            return this;
+        }
+
+        /** {@code offload.probe-interval}. */
+        public Builder probeInterval(Duration value) {
+            this.probeInterval = value;
+            return this;
+        }
+
+        /** {@code offload.payload}. */
+        public Builder payload(MeasuredCosts.PayloadRule value) {
+            this.payload = value;
+            return this;
+        }
+
+        /** {@code queue.size}. */
+        public Builder queueSize(int value) {
+            this.queueSize = value;
+            return this;
+        }
+
+        /** {@code state.dir}. */
+        public Builder stateDir(Path value) {
+            this.stateDir = value;
+            return this;
+        }
+
+        /** {@code state.save-interval}. */
+        public Builder stateSaveInterval(Duration value) {
+            this.stateSaveInterval = value;
+            return this;
+        }
+
+        /** {@code metrics.port}. */
+        public Builder metricsPort(int value) {
+            this.metricsPort = value;
+            return this;
+        }
+
+        /** {@code shutdown.grace}. */
+        public Builder shutdownGrace(Duration value) {
+            this.shutdownGrace = value;
+            return this;
+        }
+
+        /**
+         * The validated configuration.
+         *
+         * @throws IllegalArgumentException naming the key
+         */
+        public DeviceConfig build() {
+            double c = ucbC != null ? ucbC : PolicyConfig.defaultUcbC(costMode);
+            return new DeviceConfig(deviceId, mqtt, modelDir, intraOpThreads,
+                    new PolicyConfig(policy, threshold, c, seed, rawSampleArm),
+                    new Cost(costMode, lambda, offloadCost, perDeviceMs, perLinkMs, perMillijoule),
+                    new Offload(encoding, deflate, deadline, fallback, maxPending, probeInterval, payload),
+                    queueSize, stateDir, stateSaveInterval, metricsPort, shutdownGrace);
         }
     }
 

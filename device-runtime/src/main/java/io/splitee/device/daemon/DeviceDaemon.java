@@ -110,7 +110,7 @@ public final class DeviceDaemon implements AutoCloseable {
         if (config.cost().mode() == DeviceConfig.Cost.Mode.PAPER) {
             costModel = new PaperCost(config.cost().lambda(), config.cost().offloadCost());
         } else {
-            long[] frameBytes = frameSizes(pkg, hash, tensors, Pipeline.encodingOf(config.offload().encoding()));
+            long[] frameBytes = frameSizes(pkg, hash, tensors, config.offload().encoding());
             IntToLongFunction featureBytes = a -> frameBytes[a];
             MeasuredCosts m = new MeasuredCosts(estimates, config.cost().perDeviceMs(), config.cost().perLinkMs(),
                     config.offload().payload(), featureBytes, frameBytes[0],
@@ -154,6 +154,12 @@ public final class DeviceDaemon implements AutoCloseable {
                     .withIntraOpThreads(config.intraOpThreads()).withFused(false));
         } catch (ModelPackageException e) {
             throw new StartupException("model package " + config.modelDir() + ": " + e.getMessage(), e);
+        }
+        try { // fixed:K with K > L: a configuration error only the model can tell
+            config.policy().requireFits(runner.depth());
+        } catch (IllegalArgumentException e) {
+            runner.close();
+            throw new StartupException(e.getMessage(), e);
         }
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint();
         Transport transport;

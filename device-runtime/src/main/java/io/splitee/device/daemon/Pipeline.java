@@ -162,7 +162,7 @@ final class Pipeline {
             throw new IllegalArgumentException("the engine has " + policy.arms() + " arms for " + runner.depth()
                     + " blocks");
         }
-        this.encoding = encodingOf(config.offload().encoding());
+        this.encoding = config.offload().encoding();
         this.compression = config.offload().deflate() ? Compression.DEFLATE : Compression.NONE;
         this.manifestHash = new ManifestHash(pkg.manifestSha256Bytes());
         this.tensorAt = new TensorSpec[depth + 1];
@@ -177,16 +177,6 @@ final class Pipeline {
         this.confidences = new double[depth];
         this.lastOffloadNanos = nanos.getAsLong();
         this.answers = new Answers(transport, config.resultsTopic(), timer, "splitee-" + config.deviceId() + "-answers");
-    }
-
-    static Encoding encodingOf(String name) {
-        return switch (name) {
-            case "fp32" -> Encoding.FP32;
-            case "fp16" -> Encoding.FP16;
-            case "int8" -> Encoding.INT8;
-            case "int8-channel" -> Encoding.INT8_PER_CHANNEL;
-            default -> throw new IllegalArgumentException("offload.encoding: unknown encoding '" + name + "'");
-        };
     }
 
     /** Whether nothing is left to answer or publish. */

@@ -109,6 +109,8 @@ class BadInputTest {
         assertTrue(msg.startsWith("splitee-device simulate: --policy: unknown policy 'greedy' (expected one of splitee,"), msg);
         msg = simulate(good, "fixed:4", "0.01", "0.3", "0.8");
         assertEquals("splitee-device simulate: --policy: policy 'fixed:4': the arm must be in 1..3 (the trace has 3 exits)", msg);
+        msg = simulate(good, "fixed:0", "0.01", "0.3", "0.8");
+        assertEquals("splitee-device simulate: --policy: policy 'fixed:0': the arm must be >= 1", msg);
     }
 
     @Test

@@ -32,6 +32,28 @@ class RunCommandTest {
     }
 
     @Test
+    void everyBadDeviceKeyIsExitTwoAndOneLineNamingIt(@TempDir Path dir) {
+        String[] base = {"run", "--set", "device.id=d1", "--set", "model.dir=" + MODEL, "--set", "state.dir=" + dir};
+        assertOneLine(Cli.run(concat(base, "--set", "policy=fixed:0")), "policy: ", "the arm must be >= 1");
+        assertOneLine(Cli.run(concat(base, "--set", "policy=nope")), "policy: ", "unknown policy");
+        assertOneLine(Cli.run(concat(base, "--set", "cost.lambda=0.02")),
+                "cost.lambda: set (from command line) but cost.mode is measured");
+        assertOneLine(Cli.run(concat(base, "--set", "cost.weight.millijoule=1")), "cost.weight.millijoule: ", "must be 0");
+        assertOneLine(Cli.run(concat(base, "--set", "device.id=a/b")), "device.id: ");
+        // fixed:K beyond the model's exits is known once the model is loaded: a configuration error all the same
+        assertOneLine(Cli.run(concat(base, "--set", "policy=fixed:99", "--set", "cost.mode=paper")),
+                "policy: ", "1..12");
+    }
+
+    static final String MODEL = Path.of("../models/fmnist-resnet12").toAbsolutePath().normalize().toString();
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void missingConfigFile(@TempDir Path dir) {
         assertOneLine(Cli.run("run", "--config", dir.resolve("absent.properties").toString()), "absent.properties");
     }

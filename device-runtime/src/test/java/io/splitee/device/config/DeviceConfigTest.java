@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.splitee.config.ConfigException;
 import io.splitee.config.ExampleFile;
+import io.splitee.config.MqttConnection;
+import io.splitee.wire.Encoding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -15,11 +17,12 @@ import org.junit.jupiter.api.Test;
 /** The device's keys; the mechanism (layering, parsing, messages) and the mqtt.* keys are tested in split-core. */
 class DeviceConfigTest {
     private static final Path EXAMPLE = Path.of("splitee-device.example.properties");
+    private static final Path DOC = Path.of("../docs/device.md");
 
     @Test
     void exampleFileListsExactlyTheKnownKeysWithTheirDefaultsAndLoads() throws Exception {
-        ExampleFile.assertListsExactly(EXAMPLE, ConfigLoader.KEYS.keySet());
-        ExampleFile.assertShowsTheDefaults(EXAMPLE, ConfigLoader.KEYS);
+        ExampleFile.assertListsExactly(EXAMPLE, DeviceConfig.keys());
+        ExampleFile.assertShowsTheDefaults(EXAMPLE, DeviceConfig.keys());
         DeviceConfig c = DeviceConfig.load(EXAMPLE, Map.of(), Map.of());
         assertEquals("cam1", c.deviceId());
         assertEquals(Duration.ofMillis(500), c.offload().deadline());
@@ -30,8 +33,9 @@ class DeviceConfigTest {
     }
 
     @Test
-    void everyExampleKeyIsDocumentedByAComment() throws Exception {
+    void everyExampleKeyIsDocumentedByACommentAndTheDocsTableIsTheDefinitions() throws Exception {
         ExampleFile.assertEveryKeyIsDocumented(EXAMPLE);
+        ExampleFile.assertKeyTable(DOC, DeviceConfig.keys());
     }
 
     @Test
@@ -61,6 +65,7 @@ class DeviceConfigTest {
                 "policy", "greedy",
                 "offload.deadline", "soon",
                 "offload.encoding", "bf16",
+                "cost.weight.device-ms", "-0.1",
                 "cost.mode", "magic",
                 "metrics.port", "70000",
                 "cost.lambda", "-1",
@@ -92,8 +97,93 @@ class DeviceConfigTest {
     }
 
     @Test
-    void deviceIdIsATopicSegmentAndTheBrokerKeysAreRead() {
+    void deviceIdIsATopicSegmentAndTheBrokerKeysAreRead() throws Exception {
         assertTrue(failure(Map.of("device.id", "bad/id")).startsWith("device.id:"));
+        assertTrue(failure(Map.of("device.id", "")).startsWith("device.id: missing"));
+        assertTrue(failure(Map.of("device.id", "x".repeat(65))).startsWith("device.id:"));
         assertTrue(failure(Map.of("mqtt.tls.ca", "/ca.pem")).contains("not ssl://"));
+        DeviceConfig dotted = DeviceConfig.load(null, Map.of(), Map.of("device.id", "cam.kitchen-1", "model.dir", "/m"));
+        assertEquals("splitee/cam.kitchen-1/samples", dotted.samplesTopic(), "a '.' is allowed, as on the wire");
+    }
+
+    @Test
+    void thePolicyIsCheckedByTheEnginesOneRuleAtLoad() throws Exception {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> DeviceConfig.load(null, Map.of(), Map.of("device.id", "d", "model.dir", "/m", "policy", "fixed:0")));
+        assertEquals("policy", e.key());
+        assertTrue(e.getMessage().contains("the arm must be >= 1") && e.getMessage().endsWith("(from command line)"),
+                e.getMessage());
+        assertEquals("policy", assertThrows(ConfigException.class, () -> DeviceConfig.load(null, Map.of(),
+                Map.of("device.id", "d", "model.dir", "/m", "policy", "nope"))).key());
+        DeviceConfig ok = DeviceConfig.load(null, Map.of(), Map.of("device.id", "d", "model.dir", "/m", "policy", "fixed:99",
+                "cost.mode", "paper"));
+        IllegalArgumentException tooDeep = assertThrows(IllegalArgumentException.class, () -> ok.policy().requireFits(12));
+        assertTrue(tooDeep.getMessage().startsWith("policy: ") && tooDeep.getMessage().contains("1..12"),
+                tooDeep.getMessage());
+        ok.policy().requireFits(99);
+        assertThrows(IllegalArgumentException.class, () -> new DeviceConfig.PolicyConfig("fixed:0", 0.8, 1, 1, false));
+    }
+
+    @Test
+    void aKeyThatDoesNothingInTheChosenModeIsRefusedWhenSet() {
+        String[][] cases = {
+            {"cost.lambda", "0.02", "cost.mode", "measured"},
+            {"cost.offload", "0.1", "cost.mode", "measured"},
+            {"cost.weight.device-ms", "0.2", "cost.mode", "paper"},
+            {"cost.weight.link-ms", "0.2", "cost.mode", "paper"},
+            {"cost.weight.millijoule", "0", "cost.mode", "paper"},
+            {"policy.ucb-c", "0.7", "policy", "fixed:3"},
+            {"policy.ucb-c", "0.7", "policy", "random"},
+            {"policy.seed", "7", "policy", "splitee-s"},
+        };
+        for (String[] c : cases) {
+            String msg = failure(Map.of(c[0], c[1], c[2], c[3]));
+            assertTrue(msg.startsWith(c[0] + ": set (from command line) but ") && !msg.contains("\n"),
+                    c[0] + " with " + c[2] + "=" + c[3] + ": " + msg);
+        }
+        assertTrue(failure(Map.of("cost.weight.millijoule", "0.5")).startsWith(
+                "cost.weight.millijoule: '0.5' must be 0: nothing measures energy yet"), "nothing reads it");
+    }
+
+    @Test
+    void theUcbConstantDefaultsByCostModeAndOtherwiseAsSet() throws Exception {
+        Map<String, String> base = Map.of("device.id", "d", "model.dir", "/m");
+        assertEquals(DeviceConfig.PolicyConfig.MEASURED_UCB_C, DeviceConfig.load(null, Map.of(), base).policy().ucbC());
+        Map<String, String> paper = new java.util.HashMap<>(base);
+        paper.put("cost.mode", "paper");
+        assertEquals(DeviceConfig.PolicyConfig.PAPER_UCB_C, DeviceConfig.load(null, Map.of(), paper).policy().ucbC());
+        paper.put("policy.ucb-c", "0.25");
+        assertEquals(0.25, DeviceConfig.load(null, Map.of(), paper).policy().ucbC());
+    }
+
+    @Test
+    void theBuilderMakesWhatTheLoaderMakes() throws Exception {
+        DeviceConfig loaded = DeviceConfig.load(null, Map.of(), Map.of("device.id", "d.1", "model.dir", "/m",
+                "policy", "splitee", "cost.mode", "paper", "cost.lambda", "0.02", "offload.encoding", "int8_per_channel",
+                "offload.deadline", "250ms", "mqtt.uri", "tcp://h:1884"));
+        DeviceConfig built = DeviceConfig.builder("d.1", Path.of("/m"))
+                .mqtt(MqttConnection.builder().uri("tcp://h:1884").build())
+                .policy("splitee").costMode(DeviceConfig.Cost.Mode.PAPER).paperCosts(0.02, 0.3)
+                .encoding(Encoding.INT8_PER_CHANNEL).deadline(Duration.ofMillis(250)).build();
+        assertEquals(loaded, built);
+        assertEquals(DeviceConfig.load(null, Map.of(), Map.of("device.id", "d", "model.dir", "/m")),
+                DeviceConfig.builder("d", Path.of("/m")).build(), "the same defaults");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DeviceConfig.builder("d", Path.of("/m"))
+                .queueSize(0).build()).getMessage().startsWith("queue.size:"));
+        assertTrue(failure(Map.of("offload.encoding", "int8-channel")).contains("fp32, fp16, int8, int8_per_channel"));
+    }
+
+    @Test
+    void overridesOnABuiltConfigurationAreTheUsersAndChecked() throws Exception {
+        DeviceConfig base = DeviceConfig.builder("demo", Path.of("/m")).costMode(DeviceConfig.Cost.Mode.PAPER)
+                .paperCosts(0.01, 0.1).seed(3).ucbC(1.0).build();
+        assertEquals(base, DeviceConfig.load(base, Map.of()));
+        DeviceConfig more = DeviceConfig.load(base, Map.of("queue.size", "9", "cost.mode", "measured"));
+        assertEquals(9, more.queueSize());
+        assertEquals(0.01, more.cost().lambda(), "the program's own values are not the user's");
+        ConfigException inert = assertThrows(ConfigException.class, () -> DeviceConfig.load(base,
+                Map.of("cost.weight.link-ms", "0.01")));
+        assertEquals("cost.weight.link-ms", inert.key());
+        assertEquals("nope", assertThrows(ConfigException.class, () -> DeviceConfig.load(base, Map.of("nope", "1"))).key());
     }
 }

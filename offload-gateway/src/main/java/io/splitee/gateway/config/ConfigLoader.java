@@ -4,37 +4,14 @@ import io.splitee.config.ConfigException;
 import io.splitee.config.ConfigSource;
 import io.splitee.config.MqttConnection;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The gateway's keys and their defaults, and how their values become a {@link GatewayConfig}. */
+/** How the gateway's keys ({@link GatewayKeys}) become a {@link GatewayConfig}. */
 final class ConfigLoader {
-    /** Every key the gateway knows, with its default ({@code null}: no default). */
-    static final Map<String, String> KEYS = new LinkedHashMap<>();
-
-    static {
-        KEYS.put("gateway.id", null);
-        KEYS.putAll(MqttConnection.keys("5m", 64));
-        // hivemq: it copies payloads in bulk where Paho reads them byte by byte (docs/gateway.md, "MQTT client")
-        KEYS.put("mqtt.client", "hivemq");
-        KEYS.put("mqtt.shared-group", "gateways");
-        // The largest: Mosquitto 2.0.11 overruns smaller ones, and the HiveMQ client then (as MQTT 5 requires)
-        // drops the connection; the gateway's own bound on frames is queue.size, beyond it "overloaded".
-        KEYS.put("mqtt.receive-maximum", "65535");
-        KEYS.put("models", null);
-        KEYS.put("runtime.intra-op-threads", "1");
-        KEYS.put("workers", "2");
-        KEYS.put("queue.size", "256");
-        KEYS.put("batch.max-size", "16");
-        KEYS.put("batch.max-wait", "2ms");
-        KEYS.put("frame.max-bytes", "262144");
-        KEYS.put("metrics.port", "0");
-        KEYS.put("shutdown.grace", "10s");
-    }
 
     /** The gateway's keys with their defaults; environment variables are {@code SPLITEE_GW_} + the key. */
     static final ConfigSource DEFAULTS = ConfigSource.of("SPLITEE_GW_",
-            "offload-gateway/splitee-gateway.example.properties", KEYS);
+            "offload-gateway/splitee-gateway.example.properties", GatewayKeys.ALL);
 
     private ConfigLoader() {
     }
@@ -42,13 +19,22 @@ final class ConfigLoader {
     static GatewayConfig load(Path file, Map<String, String> env, Map<String, String> overrides)
             throws ConfigException {
         ConfigSource c = DEFAULTS.resolve(file, env, overrides);
+        if (c.get(GatewayKeys.BATCH_MAX_SIZE) == 1) {
+            c.refuseIfSet(GatewayKeys.BATCH_MAX_WAIT, "batch.max-size is 1 (batching off), so no batch waits");
+        }
         try {
-            MqttConnection mqtt = MqttConnection.read(c);
-            GatewayConfig.Batch batch = new GatewayConfig.Batch(c.integer("batch.max-size"), c.duration("batch.max-wait"));
-            return new GatewayConfig(c.required("gateway.id"), mqtt, c.required("mqtt.shared-group"),
-                    c.integer("mqtt.receive-maximum"), c.paths("models", "model package directories"),
-                    c.integer("runtime.intra-op-threads"), c.integer("workers"), c.integer("queue.size"), batch,
-                    c.integer("frame.max-bytes"), c.integer("metrics.port"), c.duration("shutdown.grace"));
+            return GatewayConfig.builder(c.get(GatewayKeys.GATEWAY_ID), c.get(GatewayKeys.MODELS))
+                    .mqtt(MqttConnection.read(c))
+                    .sharedGroup(c.get(GatewayKeys.SHARED_GROUP))
+                    .receiveMaximum(c.get(GatewayKeys.RECEIVE_MAXIMUM))
+                    .intraOpThreads(c.get(GatewayKeys.INTRA_OP_THREADS))
+                    .workers(c.get(GatewayKeys.WORKERS))
+                    .queueSize(c.get(GatewayKeys.QUEUE_SIZE))
+                    .batch(new GatewayConfig.Batch(c.get(GatewayKeys.BATCH_MAX_SIZE), c.get(GatewayKeys.BATCH_MAX_WAIT)))
+                    .maxFrameBytes(c.get(GatewayKeys.FRAME_MAX_BYTES))
+                    .metricsPort(c.get(GatewayKeys.METRICS_PORT))
+                    .shutdownGrace(c.get(GatewayKeys.SHUTDOWN_GRACE))
+                    .build();
         } catch (IllegalArgumentException e) {
             throw c.invalid(e);
         }

@@ -1,10 +1,10 @@
 package io.splitee.gateway.config;
 
-import static io.splitee.config.ConfigSource.requirePositive;
-import static io.splitee.config.ConfigSource.requireRange;
-
 import io.splitee.config.ConfigException;
+import io.splitee.config.ConfigKey;
 import io.splitee.config.MqttConnection;
+import io.splitee.mqtt.MqttSettings;
+import io.splitee.wire.Ids;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * The validated configuration of one offload gateway instance. Build it with {@link #load}; the
- * records validate themselves (an {@link IllegalArgumentException} whose message starts with the
- * key), so a hand-built configuration (tests, benchmarks) obeys the same rules.
+ * The validated configuration of one offload gateway instance. Read it with {@link #load}, or build it
+ * in code with {@link #builder}; the records validate themselves against the keys' definitions (an
+ * {@link IllegalArgumentException} whose message starts with the key), so a built configuration (tests,
+ * benchmarks, the demo) obeys the same rules.
  *
  * @param gatewayId      this instance's name; the MQTT client id is {@code splitee-gateway-<id>}, so a
  *                       restarted instance with the same id resumes its broker session
@@ -52,23 +52,14 @@ public record GatewayConfig(
         int metricsPort,
         Duration shutdownGrace) {
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-
     /** Validates; see the record description. */
     public GatewayConfig {
         Objects.requireNonNull(gatewayId, "gateway.id");
-        if (!ID.matcher(gatewayId).matches()) {
-            throw new IllegalArgumentException("gateway.id: '" + gatewayId
-                    + "' must be 1-64 characters of letters, digits, '_' or '-' (it names the MQTT client)");
-        }
+        Ids.requireName("gateway.id", gatewayId);
         Objects.requireNonNull(mqtt, "mqtt");
         Objects.requireNonNull(sharedGroup, "mqtt.shared-group");
-        if (!GROUP.matcher(sharedGroup).matches()) {
-            throw new IllegalArgumentException("mqtt.shared-group: '" + sharedGroup
-                    + "' must be 1-64 characters of letters, digits, '.', '_' or '-'");
-        }
-        requireRange("mqtt.receive-maximum", receiveMaximum, 1, 65_535);
+        Ids.requireName("mqtt.shared-group", sharedGroup);
+        GatewayKeys.RECEIVE_MAXIMUM.check(receiveMaximum);
         Objects.requireNonNull(models, "models");
         models = List.copyOf(models);
         if (models.isEmpty()) {
@@ -80,13 +71,13 @@ public record GatewayConfig(
                 throw new IllegalArgumentException("models: '" + p + "' is listed twice");
             }
         }
-        requireRange("runtime.intra-op-threads", intraOpThreads, 1, 64);
-        requireRange("workers", workers, 1, 64);
-        requireRange("queue.size", queueSize, 1, 1_000_000);
+        GatewayKeys.INTRA_OP_THREADS.check(intraOpThreads);
+        GatewayKeys.WORKERS.check(workers);
+        GatewayKeys.QUEUE_SIZE.check(queueSize);
         Objects.requireNonNull(batch, "batch");
-        requireRange("frame.max-bytes", maxFrameBytes, 1024, 64 * 1024 * 1024);
-        requireRange("metrics.port", metricsPort, 0, 65535);
-        requirePositive("shutdown.grace", shutdownGrace);
+        GatewayKeys.FRAME_MAX_BYTES.check(maxFrameBytes);
+        GatewayKeys.METRICS_PORT.check(metricsPort);
+        GatewayKeys.SHUTDOWN_GRACE.check(shutdownGrace);
     }
 
     /** The MQTT client id: {@code splitee-gateway-<gateway.id>}. */
@@ -121,11 +112,8 @@ public record GatewayConfig(
     public record Batch(int maxSize, Duration maxWait) {
         /** Validates; see the record description. */
         public Batch {
-            requireRange("batch.max-size", maxSize, 1, 1024);
-            Objects.requireNonNull(maxWait, "batch.max-wait");
-            if (maxWait.isNegative() || maxWait.compareTo(Duration.ofSeconds(10)) > 0) {
-                throw new IllegalArgumentException("batch.max-wait: " + maxWait + " must be 0..10s");
-            }
+            GatewayKeys.BATCH_MAX_SIZE.check(maxSize);
+            GatewayKeys.BATCH_MAX_WAIT.check(maxWait);
         }
     }
 
@@ -145,8 +133,114 @@ public record GatewayConfig(
         return ConfigLoader.load(file, env, overrides);
     }
 
-    /** Every configuration key the gateway knows. */
-    public static List<String> keys() {
-        return ConfigLoader.DEFAULTS.keys();
+    /**
+     * Every configuration key the gateway knows, each defined once, in documented order (the example file
+     * and the key table in docs/gateway.md are checked against them).
+     */
+    public static List<ConfigKey<?>> keys() {
+        return GatewayKeys.ALL;
+    }
+
+    /** A builder with every other value at its key's default, and the gateway's broker defaults ({@link #mqttDefaults}). */
+    public static Builder builder(String gatewayId, List<Path> models) {
+        return new Builder(gatewayId, models);
+    }
+
+    /** A broker connection builder with the gateway's defaults: session 5 min, 64 in flight, the HiveMQ client. */
+    public static MqttConnection.Builder mqttDefaults() {
+        return MqttConnection.builder().sessionExpiry(Duration.ofMinutes(5)).maxInFlight(64)
+                .client(MqttSettings.Client.HIVEMQ);
+    }
+
+    /** Builds a {@link GatewayConfig} without strings; {@link #build} validates. */
+    public static final class Builder {
+        private final String gatewayId;
+        private final List<Path> models;
+        private MqttConnection mqtt = mqttDefaults().build();
+        private String sharedGroup = GatewayKeys.SHARED_GROUP.defaultValue().orElseThrow();
+        private int receiveMaximum = GatewayKeys.RECEIVE_MAXIMUM.defaultValue().orElseThrow();
+        private int intraOpThreads = GatewayKeys.INTRA_OP_THREADS.defaultValue().orElseThrow();
+        private int workers = GatewayKeys.WORKERS.defaultValue().orElseThrow();
+        private int queueSize = GatewayKeys.QUEUE_SIZE.defaultValue().orElseThrow();
+        private Batch batch = new Batch(GatewayKeys.BATCH_MAX_SIZE.defaultValue().orElseThrow(),
+                GatewayKeys.BATCH_MAX_WAIT.defaultValue().orElseThrow());
+        private int maxFrameBytes = GatewayKeys.FRAME_MAX_BYTES.defaultValue().orElseThrow();
+        private int metricsPort = GatewayKeys.METRICS_PORT.defaultValue().orElseThrow();
+        private Duration shutdownGrace = GatewayKeys.SHUTDOWN_GRACE.defaultValue().orElseThrow();
+
+        private Builder(String gatewayId, List<Path> models) {
+            this.gatewayId = gatewayId;
+            this.models = models;
+        }
+
+        /** The {@code mqtt.*} keys (default: {@link #mqttDefaults}). */
+        public Builder mqtt(MqttConnection value) {
+            this.mqtt = value;
+            return this;
+        }
+
+        /** {@code mqtt.shared-group}. */
+        public Builder sharedGroup(String value) {
+            this.sharedGroup = value;
+            return this;
+        }
+
+        /** {@code mqtt.receive-maximum}. */
+        public Builder receiveMaximum(int value) {
+            this.receiveMaximum = value;
+            return this;
+        }
+
+        /** {@code runtime.intra-op-threads}. */
+        public Builder intraOpThreads(int value) {
+            this.intraOpThreads = value;
+            return this;
+        }
+
+        /** {@code workers}. */
+        public Builder workers(int value) {
+            this.workers = value;
+            return this;
+        }
+
+        /** {@code queue.size}. */
+        public Builder queueSize(int value) {
+            this.queueSize = value;
+            return this;
+        }
+
+        /** {@code batch.max-size} and {@code batch.max-wait}. */
+        public Builder batch(Batch value) {
+            this.batch = value;
+            return this;
+        }
+
+        /** {@code frame.max-bytes}. */
+        public Builder maxFrameBytes(int value) {
+            this.maxFrameBytes = value;
+            return this;
+        }
+
+        /** {@code metrics.port}. */
+        public Builder metricsPort(int value) {
+            this.metricsPort = value;
+            return this;
+        }
+
+        /** {@code shutdown.grace}. */
+        public Builder shutdownGrace(Duration value) {
+            this.shutdownGrace = value;
+            return this;
+        }
+
+        /**
+         * The validated configuration.
+         *
+         * @throws IllegalArgumentException naming the key
+         */
+        public GatewayConfig build() {
+            return new GatewayConfig(gatewayId, mqtt, sharedGroup, receiveMaximum, models, intraOpThreads, workers,
+                    queueSize, batch, maxFrameBytes, metricsPort, shutdownGrace);
+        }
     }
 }

@@ -22,8 +22,8 @@ class GatewayConfigTest {
 
     @Test
     void exampleFileListsExactlyTheKnownKeysAndLoads() throws Exception {
-        ExampleFile.assertListsExactly(EXAMPLE, ConfigLoader.KEYS.keySet());
-        assertEquals(List.copyOf(ConfigLoader.KEYS.keySet()), GatewayConfig.keys());
+        ExampleFile.assertListsExactly(EXAMPLE, GatewayConfig.keys());
+        assertEquals(ConfigLoader.DEFAULTS.keys(), GatewayConfig.keys());
         GatewayConfig c = GatewayConfig.load(EXAMPLE, Map.of(), Map.of());
         assertEquals("gw1", c.gatewayId());
         assertEquals("splitee-gateway-gw1", c.clientId());
@@ -43,12 +43,36 @@ class GatewayConfigTest {
 
     @Test
     void exampleValuesAreTheDefaults() throws Exception {
-        ExampleFile.assertShowsTheDefaults(EXAMPLE, ConfigLoader.KEYS);
+        ExampleFile.assertShowsTheDefaults(EXAMPLE, GatewayConfig.keys());
     }
 
     @Test
-    void everyExampleKeyIsDocumentedByAComment() throws Exception {
+    void everyExampleKeyIsDocumentedByACommentAndTheDocsTableIsTheDefinitions() throws Exception {
         ExampleFile.assertEveryKeyIsDocumented(EXAMPLE);
+        ExampleFile.assertKeyTable(Path.of("../docs/gateway.md"), GatewayConfig.keys());
+    }
+
+    @Test
+    void theBuilderMakesWhatTheLoaderMakes() throws Exception {
+        GatewayConfig loaded = GatewayConfig.load(null, Map.of(), Map.of("gateway.id", "gw.1", "models", "/m",
+                "workers", "3", "batch.max-size", "8", "mqtt.session-expiry", "0s"));
+        GatewayConfig built = GatewayConfig.builder("gw.1", List.of(Path.of("/m"))).workers(3)
+                .batch(new GatewayConfig.Batch(8, Duration.ofMillis(2)))
+                .mqtt(GatewayConfig.mqttDefaults().sessionExpiry(Duration.ZERO).build()).build();
+        assertEquals(loaded, built);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GatewayConfig.builder("g", List.of(Path.of("/m")))
+                .workers(0).build()).getMessage().startsWith("workers:"));
+    }
+
+    @Test
+    void aBatchWaitWithoutBatchingIsRefusedWhenSet() throws Exception {
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(null, Map.of(), Map.of(
+                "gateway.id", "g", "models", "/m", "batch.max-size", "1", "batch.max-wait", "5ms")));
+        assertEquals("batch.max-wait", e.key());
+        assertTrue(e.getMessage().startsWith("batch.max-wait: set (from command line) but batch.max-size is 1"),
+                e.getMessage());
+        assertEquals(1, GatewayConfig.load(null, Map.of(), Map.of("gateway.id", "g", "models", "/m",
+                "batch.max-size", "1")).batch().maxSize());
     }
 
     @Test

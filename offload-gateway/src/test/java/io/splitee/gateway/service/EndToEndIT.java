@@ -91,7 +91,7 @@ class EndToEndIT {
         TensorSpec input = TensorSpec.float32(pkg.manifest().input().tensor().shape());
         // a: SplitEE choosing its split, features in fp32; b: split after block 6, sends the raw sample in fp16.
         Map<String, Map<String, String>> devices = Map.of(
-                "e2e-a", Map.of("policy", "splitee", "policy.threshold", "0.9", "cost.lambda", "0.01",
+                "e2e.a", Map.of("policy", "splitee", "policy.threshold", "0.9", "cost.lambda", "0.01",
                         "cost.offload", "0.1", "offload.payload", "features", "offload.encoding", "fp32"),
                 "e2e-b", Map.of("policy", "fixed:6", "policy.threshold", "1.0", "offload.payload", "raw",
                         "offload.encoding", "fp16"));
@@ -99,8 +99,8 @@ class EndToEndIT {
              AnswerCollector answers = new AnswerCollector(broker.uri());
              Gateway gateway = Gateway.start(TestGateways.config("e2e", broker.uri(),
                      Map.of("workers", "2", "batch.max-size", "8")));
-             DeviceDaemon a = DeviceDaemon.start(device("e2e-a", broker.uri(), state.resolve("a"),
-                     devices.get("e2e-a")));
+             DeviceDaemon a = DeviceDaemon.start(device("e2e.a", broker.uri(), state.resolve("a"),
+                     devices.get("e2e.a")));
              DeviceDaemon b = DeviceDaemon.start(device("e2e-b", broker.uri(), state.resolve("b"),
                      devices.get("e2e-b")));
              FrameEncoder encoder = new FrameEncoder()) {
@@ -110,7 +110,7 @@ class EndToEndIT {
             try {
                 List<CompletableFuture<Void>> sent = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
-                    for (String d : List.of("e2e-a", "e2e-b")) {
+                    for (String d : List.of("e2e.a", "e2e-b")) {
                         float[] x = pkg.manifest().input().normalise(pkg.samples().image(i));
                         byte[] frame = encoder.encode(Frame.sample(pkg.manifest().id(), hash, 0, input, d + "-" + i,
                                 Instant.now(), FloatBuffer.wrap(x)));
@@ -124,12 +124,12 @@ class EndToEndIT {
             }
             List<String> keys = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                keys.add(AnswerCollector.key("results", "e2e-a", "e2e-a-" + i));
+                keys.add(AnswerCollector.key("results", "e2e.a", "e2e.a-" + i));
                 keys.add(AnswerCollector.key("results", "e2e-b", "e2e-b-" + i));
             }
             answers.awaitAll(keys, Duration.ofSeconds(90));
             Thread.sleep(500);
-            for (String d : List.of("e2e-a", "e2e-b")) {
+            for (String d : List.of("e2e.a", "e2e-b")) {
                 int agree = 0;
                 int correct = 0;
                 int expectedCorrect = 0;

@@ -14,7 +14,7 @@ import java.util.function.Predicate;
  * {@code <command>: internal error: <exception>} for the rest. Every report is one line on stderr;
  * never a stack trace. Immutable.
  */
-public final class ExitPolicy {
+public final class ExitCodes {
     /** Exit code for success. */
     public static final int OK = 0;
     /** Exit code for a failure that is not the input's fault, or an internal error. */
@@ -30,7 +30,7 @@ public final class ExitPolicy {
      * @param expected which others are failures the program expects, reported by their message (exit
      *                 {@value #FAILED}); everything else is an internal error
      */
-    public ExitPolicy(Predicate<Throwable> badInput, Predicate<Throwable> expected) {
+    public ExitCodes(Predicate<Throwable> badInput, Predicate<Throwable> expected) {
         this.badInput = Objects.requireNonNull(badInput, "badInput");
         this.expected = Objects.requireNonNull(expected, "expected");
     }

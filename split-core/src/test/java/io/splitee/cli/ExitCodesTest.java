@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
 
-class ExitPolicyTest {
-    static final ExitPolicy POLICY = new ExitPolicy(IllegalArgumentException.class::isInstance,
+class ExitCodesTest {
+    static final ExitCodes POLICY = new ExitCodes(IllegalArgumentException.class::isInstance,
             UncheckedIOException.class::isInstance);
 
     static String report(ToIntFunction<PrintWriter> call, int expectedCode) {
@@ -26,31 +26,31 @@ class ExitPolicyTest {
     @Test
     void badInputIsOneLineNamingTheCommandWithCode2() {
         assertEquals("tool run: --x: not a number\n",
-                report(err -> POLICY.badInput(err, "tool run", " --x: not a number\n"), ExitPolicy.BAD_INPUT));
+                report(err -> POLICY.badInput(err, "tool run", " --x: not a number\n"), ExitCodes.BAD_INPUT));
         assertEquals("tool run: a; b\n",
-                report(err -> POLICY.failed(err, "tool run", new IllegalArgumentException("a\n  b")), ExitPolicy.BAD_INPUT));
+                report(err -> POLICY.failed(err, "tool run", new IllegalArgumentException("a\n  b")), ExitCodes.BAD_INPUT));
     }
 
     @Test
     void expectedFailuresAreTheirMessageAndTheRestAnInternalErrorWithCode1() {
         assertEquals("tool: broker down\n", report(err -> POLICY.failed(err, "tool",
-                new UncheckedIOException("broker down", new IOException())), ExitPolicy.FAILED));
+                new UncheckedIOException("broker down", new IOException())), ExitCodes.FAILED));
         assertEquals("tool: internal error: java.lang.IllegalStateException: oops; at line 2\n",
-                report(err -> POLICY.failed(err, "tool", new IllegalStateException("oops\r\nat line 2")), ExitPolicy.FAILED));
+                report(err -> POLICY.failed(err, "tool", new IllegalStateException("oops\r\nat line 2")), ExitCodes.FAILED));
         assertEquals("tool: internal error: java.lang.NullPointerException\n",
-                report(err -> POLICY.failed(err, "tool", new NullPointerException()), ExitPolicy.FAILED));
+                report(err -> POLICY.failed(err, "tool", new NullPointerException()), ExitCodes.FAILED));
     }
 
     @Test
     void oneLineJoinsLinesAndTrims() {
-        assertEquals("", ExitPolicy.oneLine(null));
-        assertEquals("a; b; c", ExitPolicy.oneLine("  a \n\n b\r\nc \n"));
+        assertEquals("", ExitCodes.oneLine(null));
+        assertEquals("a; b; c", ExitCodes.oneLine("  a \n\n b\r\nc \n"));
     }
 
     @Test
     void writersAreUtf8() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintWriter w = ExitPolicy.writer(bytes);
+        PrintWriter w = ExitCodes.writer(bytes);
         w.println("λ ≥ 0");
         assertEquals("λ ≥ 0" + System.lineSeparator(), bytes.toString(StandardCharsets.UTF_8), "println flushes");
     }

@@ -1,0 +1,70 @@
+package io.splitee.gateway.config;
+
+import io.splitee.config.ConfigKey;
+import io.splitee.config.MqttConnection;
+import io.splitee.mqtt.MqttSettings;
+import io.splitee.wire.Ids;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every key of the gateway, each defined once: name, type, default, allowed values, one doc line. */
+final class GatewayKeys {
+    private GatewayKeys() {
+    }
+
+    static final ConfigKey<String> GATEWAY_ID = ConfigKey.parsed("gateway.id", null, id -> {
+        Ids.nameProblem(id).ifPresent(p -> {
+            throw new IllegalArgumentException(p + " (a gateway id is 1..64 characters of [A-Za-z0-9._-])");
+        });
+        return id;
+    }, s -> s, "instance name; MQTT client id `splitee-gateway-<id>`; a restart with the same id resumes the session");
+    static final ConfigKey<String> SHARED_GROUP = ConfigKey.parsed("mqtt.shared-group", "gateways", g -> {
+        Ids.nameProblem(g).ifPresent(p -> {
+            throw new IllegalArgumentException(p + " (a group is 1..64 characters of [A-Za-z0-9._-])");
+        });
+        return g;
+    }, s -> s, "subscribes to `$share/<group>/splitee/+/features`; every instance of the group splits the load");
+    // The largest: Mosquitto 2.0.11 overruns smaller ones, and the HiveMQ client then (as MQTT 5 requires)
+    // drops the connection; the gateway's own bound on frames is queue.size, beyond it "overloaded".
+    static final ConfigKey<Integer> RECEIVE_MAXIMUM = ConfigKey.integer("mqtt.receive-maximum", 65_535, 1, 65_535,
+            "MQTT 5 Receive Maximum sent to the broker; keep the largest with `hivemq` (see \"MQTT client\" and \"Observed\" below)");
+    static final ConfigKey<List<Path>> MODELS = ConfigKey.paths("models", "model package directories",
+            "comma-separated model package directories, served side by side");
+    static final ConfigKey<Integer> INTRA_OP_THREADS = ConfigKey.integer("runtime.intra-op-threads", 1, 1, 64,
+            "ONNX Runtime's one shared intra-op pool");
+    static final ConfigKey<Integer> WORKERS = ConfigKey.integer("workers", 2, 1, 64,
+            "inference threads; each holds one runner per model");
+    static final ConfigKey<Integer> QUEUE_SIZE = ConfigKey.integer("queue.size", 256, 1, 1_000_000,
+            "frames waiting for a worker; beyond it frames are answered `overloaded`");
+    static final ConfigKey<Integer> BATCH_MAX_SIZE = ConfigKey.integer("batch.max-size", 16, 1, 1024,
+            "most frames in one micro-batch (1 turns batching off)");
+    static final ConfigKey<Duration> BATCH_MAX_WAIT = ConfigKey.duration("batch.max-wait", Duration.ofMillis(2),
+                    "longest the oldest frame is held back for a batch to fill (0: never wait)")
+            .allowing(d -> d.compareTo(Duration.ofSeconds(10)) <= 0, "must be 0..10s");
+    static final ConfigKey<Integer> FRAME_MAX_BYTES = ConfigKey.integer("frame.max-bytes", 262_144, 1024,
+            64 * 1024 * 1024, "longest frame accepted");
+    static final ConfigKey<Integer> METRICS_PORT = ConfigKey.integer("metrics.port", 0, 0, 65_535,
+            "Prometheus text at `http://<host>:<port>/metrics`; 0 = off");
+    static final ConfigKey<Duration> SHUTDOWN_GRACE = ConfigKey.duration("shutdown.grace", Duration.ofSeconds(10),
+            "bound on the graceful stop").allowing(d -> !d.isZero(), "must be positive");
+
+    /**
+     * The gateway's defaults of the shared broker keys: a session of 5 min, 64 answers in flight, and the
+     * HiveMQ client, which copies payloads in bulk where Paho reads them byte by byte (docs/gateway.md, "MQTT client").
+     */
+    static final List<ConfigKey<?>> MQTT = MqttConnection.keys(Duration.ofMinutes(5), 64, MqttSettings.Client.HIVEMQ);
+
+    /** Every key, in documented order. */
+    static final List<ConfigKey<?>> ALL;
+
+    static {
+        List<ConfigKey<?>> all = new ArrayList<>();
+        all.add(GATEWAY_ID);
+        all.addAll(MQTT);
+        all.addAll(List.of(SHARED_GROUP, RECEIVE_MAXIMUM, MODELS, INTRA_OP_THREADS, WORKERS, QUEUE_SIZE, BATCH_MAX_SIZE,
+                BATCH_MAX_WAIT, FRAME_MAX_BYTES, METRICS_PORT, SHUTDOWN_GRACE));
+        ALL = List.copyOf(all);
+    }
+}
