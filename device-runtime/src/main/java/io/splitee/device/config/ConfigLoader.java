@@ -10,6 +10,8 @@ import static io.splitee.device.config.DeviceKeys.WEIGHT_MILLIJOULE;
 import io.splitee.config.ConfigException;
 import io.splitee.config.ConfigSource;
 import io.splitee.config.MqttConnection;
+import io.splitee.engine.Characteristic;
+import io.splitee.engine.PolicySpec;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -76,12 +78,12 @@ final class ConfigLoader {
             c.refuseIfSet(WEIGHT_LINK_MS, why);
             c.refuseIfSet(WEIGHT_MILLIJOULE, why);
         }
-        DeviceConfig.PolicyConfig.Reads reads = DeviceConfig.PolicyConfig.reads(c.get(DeviceKeys.POLICY));
-        if (!reads.ucbC()) {
+        PolicySpec spec = PolicySpec.parse(c.get(DeviceKeys.POLICY));
+        if (!spec.has(Characteristic.ADAPTIVE)) {
             c.refuseIfSet(DeviceKeys.UCB_C, "policy " + c.get(DeviceKeys.POLICY)
                     + " does not explore; only policy=splitee and policy=splitee-s read it");
         }
-        if (!reads.seed()) {
+        if (!spec.has(Characteristic.RANDOMIZED)) {
             c.refuseIfSet(DeviceKeys.SEED, "policy " + c.get(DeviceKeys.POLICY)
                     + " draws no random numbers; only policy=random reads it");
         }

@@ -4,9 +4,9 @@ import io.splitee.config.ConfigException;
 import io.splitee.config.ConfigKey;
 import io.splitee.config.MqttConnection;
 import io.splitee.device.cost.MeasuredCosts;
+import io.splitee.engine.Characteristic;
 import io.splitee.engine.EngineConfig;
-import io.splitee.engine.PaperCost;
-import io.splitee.engine.Policies;
+import io.splitee.engine.PolicySpec;
 import io.splitee.wire.Encoding;
 import io.splitee.wire.Ids;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ public record DeviceConfig(
             throw new IllegalArgumentException("policy.raw-sample-arm: arm 0 (send the raw sample) exists in live "
                     + "(measured) cost mode only; the paper's setting has arms 1..L");
         }
-        if (policy.rawSampleArm() && !PolicyConfig.reads(policy.name()).rawSampleArm()) {
+        if (policy.rawSampleArm() && !policy.spec().has(Characteristic.PLAYS_EVERY_ARM)) {
             throw new IllegalArgumentException("policy.raw-sample-arm: only the adaptive policies (splitee, splitee-s, "
                     + "random) play arm 0; policy is " + policy.name());
         }
@@ -100,7 +100,7 @@ public record DeviceConfig(
     /**
      * The engine's policy.
      *
-     * @param name          a policy spec ({@link Policies#checkSpec}): {@code splitee}, {@code splitee-s}, {@code final},
+     * @param name          a policy spec ({@link PolicySpec#parse}): {@code splitee}, {@code splitee-s}, {@code final},
      *                      {@code fixed:K}, {@code random}, {@code early-exit}; kept canonical
      * @param threshold     confidence threshold α in (0, 1]
      * @param ucbC          UCB exploration constant c ≥ 0
@@ -123,11 +123,11 @@ public record DeviceConfig(
          */
         public static final double MEASURED_UCB_C = 0.5;
 
-        /** Validates; the name is checked by {@link Policies#checkSpec} and kept canonical. */
+        /** Validates; the name is checked by {@link PolicySpec#parse} and kept canonical. */
         public PolicyConfig {
             Objects.requireNonNull(name, "policy");
             try {
-                name = Policies.checkSpec(name);
+                name = PolicySpec.parse(name).toString();
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("policy: " + e.getMessage(), e);
             }
@@ -140,33 +140,20 @@ public record DeviceConfig(
             return mode == Cost.Mode.PAPER ? PAPER_UCB_C : MEASURED_UCB_C;
         }
 
-        /**
-         * Which of the policy keys a policy reads.
-         *
-         * @param ucbC         it explores with UCB ({@code splitee}, {@code splitee-s})
-         * @param seed         it draws random numbers ({@code random})
-         * @param rawSampleArm it can play arm 0 (the adaptive ones: {@code splitee}, {@code splitee-s}, {@code random})
-         */
-        public record Reads(boolean ucbC, boolean seed, boolean rawSampleArm) {
-        }
-
-        /** Which policy keys the policy {@code spec} reads. */
-        public static Reads reads(String spec) {
-            String s = Policies.checkSpec(spec);
-            boolean ucb = s.equals("splitee") || s.equals("splitee-s");
-            boolean random = s.equals("random");
-            return new Reads(ucb, random, ucb || random);
+        /** The parsed spec, with what the policy is known to do (which keys it reads, whether it plays arm 0). */
+        public PolicySpec spec() {
+            return PolicySpec.parse(name);
         }
 
         /**
          * Checks that this policy fits a model of {@code blocks} blocks ({@code fixed:K} needs K ≤ L), which only
-         * the model package knows: with {@link Policies#parse}, the engine's own rule.
+         * the model package knows.
          *
          * @throws IllegalArgumentException {@code policy: ...}
          */
         public void requireFits(int blocks) {
             try {
-                Policies.parse(name, new EngineConfig(blocks, threshold, new PaperCost(0, 0), ucbC, seed));
+                spec().checkArms(blocks);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("policy: " + e.getMessage() + " (the model has " + blocks + " exits)", e);
             }

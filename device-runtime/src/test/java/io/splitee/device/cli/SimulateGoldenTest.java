@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,6 +27,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * at two settings and in measured mode over LTE. The digests in {@code golden/simulate-sha256.txt}
  * were recorded from the jar built before that change; a deliberate change of behaviour must say so
  * and record them again.
+ *
+ * <p>The one deliberate change of issue 13: {@code simulate --cost-profile} without {@code --ucb-c}
+ * now explores with the device's measured-mode default c = 0.5 (it used 1, so it replayed another
+ * policy than the daemon it predicts). The measured cases pass {@code --ucb-c 1}, the value they
+ * were recorded with; {@link #measuredDefaultIsTheDevicesDefault} checks the new default.
  */
 class SimulateGoldenTest {
     private static final String[] POLICIES = {"splitee", "splitee-s", "final", "fixed:3", "random", "early-exit"};
@@ -61,11 +67,27 @@ class SimulateGoldenTest {
                         "--threshold", "0.7", "--ucb-c", "0.5", "--seed", "3", "--json"}));
                 out.add(Arguments.of(name + "-" + p + "-measured", golden.get(name + "-" + p + "-measured"), new String[] {
                         "simulate", "--trace", t.toString(), "--policy", p, "--cost-profile", profile.toString(),
-                        "--link", "lte", "--threshold", "0.8", "--json"}));
+                        "--link", "lte", "--threshold", "0.8", "--ucb-c", "1", "--json"}));
             }
         }
         assertEquals(golden.size(), out.size(), "one golden digest per case");
         return out.stream();
+    }
+
+    @Test
+    void measuredDefaultIsTheDevicesDefault() throws IOException {
+        Path model = TestPackages.realPackageDir();
+        String trace = model.resolve("traces/clean.csv.gz").toString();
+        String profile = model.resolve("profiles/x86-vm.json").toString();
+        String[] base = {"simulate", "--trace", trace, "--policy", "splitee-s", "--cost-profile", profile, "--link",
+                "lte", "--threshold", "0.8", "--json"};
+        Cli unset = Cli.run(base);
+        String[] half = java.util.Arrays.copyOf(base, base.length + 2);
+        half[base.length] = "--ucb-c";
+        half[base.length + 1] = String.valueOf(io.splitee.device.config.DeviceConfig.PolicyConfig.MEASURED_UCB_C);
+        assertEquals(0, unset.code(), unset.err());
+        assertEquals(Cli.run(half).out(), unset.out());
+        assertEquals(0.5, io.splitee.device.config.DeviceConfig.PolicyConfig.MEASURED_UCB_C);
     }
 
     @ParameterizedTest(name = "{0}")
