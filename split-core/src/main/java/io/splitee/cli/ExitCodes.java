@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.Predicate;
+import picocli.CommandLine;
 
 /**
  * A command-line program's exit codes and failure reports: {@value #OK} success; {@value #BAD_INPUT}
@@ -62,6 +63,23 @@ public final class ExitCodes {
         }
         err.println(command + ": internal error: " + oneLine(String.valueOf(ex)));
         return FAILED;
+    }
+
+    /**
+     * Runs a picocli command line with this program's exit codes: the parser's refusals are bad input,
+     * what a command throws is reported by {@link #failed}; both streams are flushed.
+     *
+     * @return the exit code
+     */
+    public int execute(CommandLine cli, PrintWriter out, PrintWriter err, String... args) {
+        cli.setOut(out).setErr(err);
+        cli.setParameterExceptionHandler((ex, ignored) ->
+                badInput(err, ex.getCommandLine().getCommandSpec().qualifiedName(), ex.getMessage()));
+        cli.setExecutionExceptionHandler((ex, cmd, ignored) -> failed(err, cmd.getCommandSpec().qualifiedName(), ex));
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
     }
 
     /** A message as one line: trimmed, every line break (with the blanks around it) as {@code "; "}. */

@@ -49,18 +49,12 @@ public final class DemoMain implements Callable<Integer> {
      * @param tty whether {@code out} is a terminal (the progress line is then rewritten in place)
      */
     static int execute(PrintWriter out, PrintWriter err, boolean tty, String... args) {
-        CommandLine cli = new CommandLine(new DemoMain()).setOut(out).setErr(err);
+        CommandLine cli = new CommandLine(new DemoMain());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         if (cli.getSubcommands().get("demo").getCommand() instanceof DemoCommand d) {
             d.tty = tty;
         }
-        cli.setParameterExceptionHandler((ex, ignored) ->
-                EXIT.badInput(err, ex.getCommandLine().getCommandSpec().qualifiedName(), ex.getMessage()));
-        cli.setExecutionExceptionHandler((ex, cmd, ignored) -> EXIT.failed(err, cmd.getCommandSpec().qualifiedName(), ex));
-        int code = cli.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return EXIT.execute(cli, out, err, args);
     }
 
     @Override

@@ -33,14 +33,7 @@ public final class DeviceMain implements Callable<Integer> {
 
     /** Runs the command line with the given streams (in-process, for tests) and returns the exit code. */
     static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new DeviceMain()).setOut(out).setErr(err);
-        cli.setParameterExceptionHandler((ex, ignored) ->
-                EXIT.badInput(err, ex.getCommandLine().getCommandSpec().qualifiedName(), ex.getMessage()));
-        cli.setExecutionExceptionHandler((ex, cmd, ignored) -> EXIT.failed(err, cmd.getCommandSpec().qualifiedName(), ex));
-        int code = cli.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return EXIT.execute(new CommandLine(new DeviceMain()), out, err, args);
     }
 
     @Override
