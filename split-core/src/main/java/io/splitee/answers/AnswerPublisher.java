@@ -32,8 +32,11 @@ public final class AnswerPublisher {
 
     /** The caller's side of one answer. */
     public interface Settle {
-        /** Whether a source message waits for this answer's acknowledgement (it decides {@code CONNECTION_LOST}). */
-        boolean hasSource();
+        /**
+         * Whether a redelivery of the source, when the session resumes, makes this answer again (it
+         * decides a lost connection: left to the broker, or retried); see {@link AnswerRule}.
+         */
+        boolean redeliveryAnswers();
 
         /**
          * Called once, on the stage thread, when the answer settled.
@@ -97,7 +100,7 @@ public final class AnswerPublisher {
         TransportException.Reason reason = AnswerRule.reasonOf(err);
         counters.failedAttempt(reason);
         String cause = messageOf(err);
-        switch (rule.onFailure(reason, attempt, settle.hasSource())) {
+        switch (rule.onFailure(reason, attempt, settle.redeliveryAnswers())) {
             case RETRY -> {
                 if (attempt == 1) {
                     LOG.info("answer {} not sent yet ({}); retrying every {}, at most {} attempts", label, cause,
@@ -112,8 +115,8 @@ public final class AnswerPublisher {
             }
             case GIVE_UP -> {
                 counters.gaveUp(reason);
-                LOG.warn("answer {} given up after {} attempt(s) ({}); {}", label, attempt, cause,
-                        settle.hasSource() ? "its source is acknowledged without it" : "nothing left to acknowledge");
+                LOG.warn("answer {} given up after {} attempt(s) ({}); its source, if any, is acknowledged without it",
+                        label, attempt, cause);
                 ack(settle.settled(Outcome.GAVE_UP));
             }
             case LEAVE_TO_BROKER -> {

@@ -12,11 +12,13 @@ import java.util.concurrent.ExecutionException;
  * <ul>
  *   <li>{@code PACKET_TOO_LARGE}, {@code REJECTED}: the broker will never take this answer; a
  *       redelivery of its source would fail the same way. {@link Action#GIVE_UP} at once.</li>
- *   <li>{@code CONNECTION_LOST}, {@code CLOSED} with a source: the source's delivery belongs to a
- *       connection that is gone, so acknowledging it does nothing; the broker redelivers it when the
- *       session resumes and it is answered then. {@link Action#LEAVE_TO_BROKER}. Without a source (its
- *       frame was acknowledged already) no redelivery brings the answer back: {@code CONNECTION_LOST}
- *       is retried, {@code CLOSED} given up.</li>
+ *   <li>{@code CONNECTION_LOST}, {@code CLOSED} when a redelivery of the source answers it again (the
+ *       gateway recomputes a redelivered frame): the source's delivery belongs to a connection that is
+ *       gone, so acknowledging it does nothing; the broker redelivers it when the session resumes and
+ *       it is answered then. {@link Action#LEAVE_TO_BROKER}. Otherwise (the gateway's answer whose
+ *       frame was acknowledged already; the device, where a redelivered sample whose answer is in
+ *       progress only takes over the acknowledgement) no redelivery brings the answer back:
+ *       {@code CONNECTION_LOST} is retried, {@code CLOSED} given up.</li>
  *   <li>anything else ({@code NOT_CONNECTED}, {@code BACKPRESSURE}, {@code TIMEOUT}, {@code FAILED}):
  *       nothing was sent; {@link Action#RETRY} after {@link #retryDelay()}, at most
  *       {@link #maxAttempts()} attempts in all, then {@link Action#GIVE_UP}.</li>
@@ -56,19 +58,20 @@ public record AnswerRule(Duration retryDelay, int maxAttempts) {
     /**
      * The action after attempt number {@code attempt} (1-based) failed for {@code reason}.
      *
-     * @param hasSource whether a source message still waits for this answer's acknowledgement
+     * @param redeliveryAnswers whether a redelivery of the source, when the session resumes, makes this
+     *                          answer again
      */
-    public Action onFailure(TransportException.Reason reason, int attempt, boolean hasSource) {
+    public Action onFailure(TransportException.Reason reason, int attempt, boolean redeliveryAnswers) {
         Objects.requireNonNull(reason, "reason");
         switch (reason) {
             case PACKET_TOO_LARGE, REJECTED -> {
                 return Action.GIVE_UP;
             }
             case CLOSED -> {
-                return hasSource ? Action.LEAVE_TO_BROKER : Action.GIVE_UP;
+                return redeliveryAnswers ? Action.LEAVE_TO_BROKER : Action.GIVE_UP;
             }
             case CONNECTION_LOST -> {
-                if (hasSource) {
+                if (redeliveryAnswers) {
                     return Action.LEAVE_TO_BROKER;
                 }
             }

@@ -24,15 +24,17 @@ import org.slf4j.LoggerFactory;
  * ({@code splitee-<device>-answers}), so the worker thread only decides and computes. A failed
  * publish follows split-core's {@link AnswerRule}, as the gateway's answers do: retried while nothing
  * was sent (at most {@link AnswerRule#maxAttempts()} attempts), given up at once when the broker will
- * never take it (too large, rejected; the sample is then acknowledged without an answer), left to the
- * broker's redelivery when the connection was lost.
+ * never take it (too large, rejected; the sample is then acknowledged without an answer); a publish
+ * lost with its connection is retried too, since a redelivery of its sample only takes over the
+ * acknowledgement (below) and waits for this answer.
  *
  * <p>It also remembers which sample ids are being answered or were answered recently, so that a sample
  * delivered twice (QoS 1 redelivery) gets one answer: {@link #takeOver} lets the new delivery take over
  * the acknowledgement. Thread safety: {@link #submit} and {@link #takeOver} are called by the worker;
  * completions run on the answers thread. An id is entered in the answered memory before it leaves the
  * in-progress map, so a concurrent {@link #takeOver} always finds it in one of the two. An answer given
- * up or left to the broker is not remembered: a redelivery of its sample is answered afresh.
+ * up is not remembered: a redelivery of its sample (possible when the acknowledgement could not reach
+ * the broker) is answered afresh.
  */
 final class Answers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Answers.class);
@@ -75,9 +77,8 @@ final class Answers implements AutoCloseable {
                     .correlationData(id.getBytes(StandardCharsets.UTF_8)).build();
             publisher.publish(out, id + " from " + r.device(), new AnswerPublisher.Settle() {
                 @Override
-                public boolean hasSource() {
-                    Optional<Incoming> s = inProgress.get(id);
-                    return s != null && s.isPresent();
+                public boolean redeliveryAnswers() {
+                    return false; // a redelivery of a sample in progress takes over its acknowledgement
                 }
 
                 @Override
