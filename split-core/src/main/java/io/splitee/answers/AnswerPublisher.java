@@ -45,6 +45,13 @@ public final class AnswerPublisher {
          *         {@link Outcome#GAVE_UP}; ignored for {@link Outcome#LEFT_TO_BROKER}), or null for none
          */
         Incoming settled(Outcome outcome);
+
+        /**
+         * Called once, after {@link #settled} and after the source was acknowledged: the point from
+         * which a graceful stop may disconnect without losing the acknowledgement.
+         */
+        default void done(Outcome outcome) {
+        }
     }
 
     /** What the caller counts; both default to nothing. */
@@ -94,7 +101,7 @@ public final class AnswerPublisher {
 
     private void completed(Outgoing answer, String label, Settle settle, int attempt, Throwable err) {
         if (err == null) {
-            ack(settle.settled(Outcome.DELIVERED));
+            finish(settle, Outcome.DELIVERED);
             return;
         }
         TransportException.Reason reason = AnswerRule.reasonOf(err);
@@ -110,27 +117,29 @@ public final class AnswerPublisher {
                     stage.schedule(() -> attempt(answer, label, settle, attempt + 1), rule.retryDelay().toNanos(),
                             TimeUnit.NANOSECONDS);
                 } catch (RejectedExecutionException stopped) {
-                    settle.settled(Outcome.LEFT_TO_BROKER);
+                    finish(settle, Outcome.LEFT_TO_BROKER);
                 }
             }
             case GIVE_UP -> {
                 counters.gaveUp(reason);
                 LOG.warn("answer {} given up after {} attempt(s) ({}); its source, if any, is acknowledged without it",
                         label, attempt, cause);
-                ack(settle.settled(Outcome.GAVE_UP));
+                finish(settle, Outcome.GAVE_UP);
             }
             case LEAVE_TO_BROKER -> {
                 LOG.warn("answer {} not confirmed ({}); the broker redelivers its source when the session resumes",
                         label, cause);
-                settle.settled(Outcome.LEFT_TO_BROKER);
+                finish(settle, Outcome.LEFT_TO_BROKER);
             }
         }
     }
 
-    private void ack(Incoming source) {
-        if (source != null) {
+    private void finish(Settle settle, Outcome outcome) {
+        Incoming source = settle.settled(outcome);
+        if (source != null && outcome != Outcome.LEFT_TO_BROKER) {
             transport.ack(source);
         }
+        settle.done(outcome);
     }
 
     private void onStage(Settle settle, Runnable task) {
@@ -138,7 +147,7 @@ public final class AnswerPublisher {
             stage.execute(task);
         } catch (RejectedExecutionException stopped) {
             LOG.debug("answers thread stopped; the broker keeps the unacknowledged source");
-            settle.settled(Outcome.LEFT_TO_BROKER);
+            finish(settle, Outcome.LEFT_TO_BROKER);
         }
     }
 

@@ -54,6 +54,8 @@ final class Answers implements AutoCloseable {
             return size() > ANSWERED_MEMORY;
         }
     };
+    /** Answers submitted and not yet done (settled and their samples acknowledged). */
+    private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     Answers(Transport transport, String topic, String threadName, AnswerRule rule, AnswerPublisher.Counters counters) {
@@ -72,6 +74,7 @@ final class Answers implements AutoCloseable {
     void submit(ResultMessage r, Incoming source) {
         String id = r.sampleId();
         inProgress.put(id, Optional.ofNullable(source));
+        outstanding.incrementAndGet();
         run(() -> {
             Outgoing out = Outgoing.builder(topic, ResultCodec.toJson(r)).qos(1).contentType(ResultCodec.CONTENT_TYPE)
                     .correlationData(id.getBytes(StandardCharsets.UTF_8)).build();
@@ -84,6 +87,11 @@ final class Answers implements AutoCloseable {
                 @Override
                 public Incoming settled(AnswerPublisher.Outcome outcome) {
                     return Answers.this.settled(id, outcome);
+                }
+
+                @Override
+                public void done(AnswerPublisher.Outcome outcome) {
+                    outstanding.decrementAndGet(); // after the acknowledgement: shutdown may disconnect now
                 }
             });
         });
@@ -118,9 +126,9 @@ final class Answers implements AutoCloseable {
         return done;
     }
 
-    /** Whether every submitted answer is settled (out and acknowledged, given up, or left to the broker). */
+    /** Whether every submitted answer is settled (out, given up or left to the broker) and its sample acknowledged. */
     boolean idle() {
-        return inProgress.isEmpty();
+        return outstanding.get() == 0;
     }
 
     private void run(Runnable task) {

@@ -225,8 +225,12 @@ final class Answers implements AutoCloseable {
 
             @Override
             public Incoming settled(AnswerPublisher.Outcome outcome) {
-                Answers.this.settled();
                 return frame;
+            }
+
+            @Override
+            public void done(AnswerPublisher.Outcome outcome) {
+                Answers.this.settled(); // after the frame's acknowledgement: a graceful stop must not lose it
             }
         });
     }
