@@ -1,48 +1,49 @@
 package io.splitee.device.daemon;
 
+import io.splitee.answers.AnswerPublisher;
+import io.splitee.answers.AnswerRule;
 import io.splitee.mqtt.Incoming;
 import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
 import io.splitee.wire.ResultCodec;
 import io.splitee.wire.ResultMessage;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The answer stage: publishes each sample's answer on the results topic and acknowledges the sample to
- * the broker once the broker has acknowledged its answer, on its own thread
- * ({@code splitee-<device>-answers}), so the worker thread only decides and computes. An answer whose
- * publish fails is published again after {@link #REPUBLISH_DELAY} (the broker connection came back or
- * the in-flight window freed), never dropped.
+ * The answers stage: publishes each sample's answer on the results topic and acknowledges the sample
+ * to the broker once the broker has acknowledged its answer, on its own thread
+ * ({@code splitee-<device>-answers}), so the worker thread only decides and computes. A failed
+ * publish follows split-core's {@link AnswerRule}, as the gateway's answers do: retried while nothing
+ * was sent (at most {@link AnswerRule#maxAttempts()} attempts), given up at once when the broker will
+ * never take it (too large, rejected; the sample is then acknowledged without an answer); a publish
+ * lost with its connection is retried too, since a redelivery of its sample only takes over the
+ * acknowledgement (below) and waits for this answer.
  *
  * <p>It also remembers which sample ids are being answered or were answered recently, so that a sample
  * delivered twice (QoS 1 redelivery) gets one answer: {@link #takeOver} lets the new delivery take over
  * the acknowledgement. Thread safety: {@link #submit} and {@link #takeOver} are called by the worker;
- * completions arrive on the MQTT client's thread and are handed to the answers thread. An id is entered
- * in the answered memory before it leaves the in-progress map, so a concurrent {@link #takeOver} always
- * finds it in one of the two.
+ * completions run on the answers thread. An id is entered in the answered memory before it leaves the
+ * in-progress map, so a concurrent {@link #takeOver} always finds it in one of the two. An answer given
+ * up is not remembered: a redelivery of its sample (possible when the acknowledgement could not reach
+ * the broker) is answered afresh.
  */
 final class Answers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Answers.class);
-    static final Duration REPUBLISH_DELAY = Duration.ofMillis(500);
     private static final int ANSWERED_MEMORY = 8192;
 
     private final Transport transport;
     private final String topic;
-    private final ScheduledExecutorService timer;
-    private final ExecutorService thread;
+    private final ScheduledThreadPoolExecutor thread;
+    private final AnswerPublisher publisher;
     /** Sample id to the delivery to acknowledge once its answer is out (empty: nothing to acknowledge). */
     private final Map<String, Optional<Incoming>> inProgress = new ConcurrentHashMap<>();
     private final Map<String, Boolean> answered = new LinkedHashMap<>(256, 0.75f, false) {
@@ -53,23 +54,57 @@ final class Answers implements AutoCloseable {
             return size() > ANSWERED_MEMORY;
         }
     };
+    /** Answers submitted and not yet done (settled and their samples acknowledged). */
+    private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
-    Answers(Transport transport, String topic, ScheduledExecutorService timer, String threadName) {
+    Answers(Transport transport, String topic, String threadName, AnswerRule rule, AnswerPublisher.Counters counters) {
         this.transport = transport;
         this.topic = topic;
-        this.timer = timer;
-        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });
+        this.thread.setRemoveOnCancelPolicy(true);
+        this.publisher = new AnswerPublisher(transport, thread, rule, counters);
     }
 
     /** Publishes an answer; {@code source} (may be null) is acknowledged once the answer is acknowledged. */
     void submit(ResultMessage r, Incoming source) {
-        inProgress.put(r.sampleId(), Optional.ofNullable(source));
-        run(() -> send(r));
+        String id = r.sampleId();
+        inProgress.put(id, Optional.ofNullable(source));
+        outstanding.incrementAndGet();
+        run(() -> {
+            Outgoing out = Outgoing.builder(topic, ResultCodec.toJson(r)).qos(1).contentType(ResultCodec.CONTENT_TYPE)
+                    .correlationData(id.getBytes(StandardCharsets.UTF_8)).build();
+            publisher.publish(out, id + " from " + r.device(), new AnswerPublisher.Settle() {
+                @Override
+                public boolean redeliveryAnswers() {
+                    return false; // a redelivery of a sample in progress takes over its acknowledgement
+                }
+
+                @Override
+                public Incoming settled(AnswerPublisher.Outcome outcome) {
+                    return Answers.this.settled(id, outcome);
+                }
+
+                @Override
+                public void done(AnswerPublisher.Outcome outcome) {
+                    outstanding.decrementAndGet(); // after the acknowledgement: shutdown may disconnect now
+                }
+            });
+        });
+    }
+
+    private Incoming settled(String id, AnswerPublisher.Outcome outcome) {
+        if (outcome == AnswerPublisher.Outcome.DELIVERED) {
+            synchronized (answered) {
+                answered.put(id, Boolean.TRUE);
+            }
+        }
+        Optional<Incoming> source = inProgress.remove(id);
+        return source == null ? null : source.orElse(null);
     }
 
     /**
@@ -91,36 +126,9 @@ final class Answers implements AutoCloseable {
         return done;
     }
 
-    /** Whether every submitted answer is out and acknowledged. */
+    /** Whether every submitted answer is settled (out, given up or left to the broker) and its sample acknowledged. */
     boolean idle() {
-        return inProgress.isEmpty();
-    }
-
-    private void send(ResultMessage r) {
-        String id = r.sampleId();
-        Outgoing out = Outgoing.builder(topic, ResultCodec.toJson(r)).qos(1).contentType(ResultCodec.CONTENT_TYPE)
-                .correlationData(id.getBytes(StandardCharsets.UTF_8)).build();
-        transport.publish(out).whenComplete((ok, err) -> run(() -> completed(r, err)));
-    }
-
-    private void completed(ResultMessage r, Throwable err) {
-        String id = r.sampleId();
-        if (err != null) {
-            LOG.warn("answer for {} not published ({}); retrying in {}", id, err.getMessage(), REPUBLISH_DELAY);
-            try {
-                timer.schedule(() -> run(() -> send(r)), REPUBLISH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException stopped) {
-                LOG.warn("answer for {} not published and the daemon is stopping; the broker keeps the sample", id);
-            }
-            return;
-        }
-        synchronized (answered) {
-            answered.put(id, Boolean.TRUE);
-        }
-        Optional<Incoming> source = inProgress.remove(id);
-        if (source != null && source.isPresent()) {
-            transport.ack(source.get());
-        }
+        return outstanding.get() == 0;
     }
 
     private void run(Runnable task) {
@@ -139,5 +147,10 @@ final class Answers implements AutoCloseable {
     public void close() {
         closed = true;
         thread.shutdownNow();
+        try {
+            thread.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

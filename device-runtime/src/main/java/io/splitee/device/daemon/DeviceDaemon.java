@@ -3,6 +3,7 @@ package io.splitee.device.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.splitee.answers.AnswerRule;
 import io.splitee.device.config.DeviceConfig;
 import io.splitee.device.cost.CostEstimates;
 import io.splitee.device.cost.MeasuredCosts;
@@ -12,7 +13,6 @@ import io.splitee.engine.EngineConfig;
 import io.splitee.engine.PaperCost;
 import io.splitee.engine.Characteristic;
 import io.splitee.engine.Policies;
-import io.splitee.engine.PolicySpec;
 import io.splitee.engine.Policy;
 import io.splitee.engine.PolicyState;
 import io.splitee.metrics.MetricsEndpoint;
@@ -26,19 +26,13 @@ import io.splitee.mqtt.TransportException;
 import io.splitee.onnx.OrtSegmentRunner;
 import io.splitee.onnx.RunnerConfig;
 import io.splitee.onnx.SegmentRunner;
-import io.splitee.wire.Compression;
 import io.splitee.wire.DecodeLimits;
-import io.splitee.wire.Frame;
 import io.splitee.wire.FrameDecoder;
-import io.splitee.wire.FrameEncoder;
 import io.splitee.wire.ManifestHash;
 import io.splitee.wire.ModelCatalog;
-import io.splitee.wire.TensorSpec;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -46,8 +40,10 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntToLongFunction;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,29 +92,14 @@ public final class DeviceDaemon implements AutoCloseable {
         int depth = runner.depth();
         this.estimates = new CostEstimates(depth, 0.1);
         this.state = new StateStore(config.stateDir(), config.deviceId(), pkg.manifestSha256Bytes());
+        this.decoder = new FrameDecoder(ModelCatalog.of(pkg.manifest().id(), new ManifestHash(pkg.manifestSha256Bytes()),
+                List.of(OffloadFrames.tensors(pkg))), DecodeLimits.DEFAULT);
 
-        ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
-        List<TensorSpec> tensors = new ArrayList<>();
-        for (int b = 0; b <= depth; b++) {
-            tensors.add(TensorSpec.float32(pkg.boundaryShape(b)));
-        }
-        this.decoder = new FrameDecoder(ModelCatalog.of(pkg.manifest().id(), hash, tensors), DecodeLimits.DEFAULT);
-
-        MeasuredCosts measured = null;
-        CostModel costModel;
-        int offset = config.policy().rawSampleArm() ? 1 : 0; // the engine's arm k is the live arm k - offset
-        if (config.cost().mode() == DeviceConfig.Cost.Mode.PAPER) {
-            costModel = new PaperCost(config.cost().lambda(), config.cost().offloadCost());
-        } else {
-            long[] frameBytes = frameSizes(pkg, hash, tensors, config.offload().encoding());
-            IntToLongFunction featureBytes = a -> frameBytes[a];
-            MeasuredCosts m = new MeasuredCosts(estimates, config.cost().perDeviceMs(), config.cost().perLinkMs(),
-                    config.offload().payload(), featureBytes, frameBytes[0],
-                    PolicySpec.parse(config.policy().name()).has(Characteristic.EVALUATES_EVERY_EXIT));
-            measured = m;
-            costModel = (arm, offloaded) -> offloaded ? m.offload(arm - offset).cost() : m.onDevice(arm - offset);
-        }
-        EngineConfig engineConfig = new EngineConfig(depth + offset,
+        ArmMapping arms = ArmMapping.of(config.policy().rawSampleArm());
+        MeasuredCosts measured = config.cost().mode() == DeviceConfig.Cost.Mode.PAPER ? null : measuredCosts(pkg);
+        CostModel costModel = measured == null ? new PaperCost(config.cost().lambda(), config.cost().offloadCost())
+                : arms.costModel(measured);
+        EngineConfig engineConfig = new EngineConfig(arms.engineArms(depth),
                 config.policy().threshold(), costModel, config.policy().ucbC(), config.policy().seed());
         this.policy = restoreOrCreate(engineConfig);
 
@@ -129,10 +110,37 @@ public final class DeviceDaemon implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        SampleDecoding decoding = new SampleDecoding(decoder, pkg.manifest().input(), MAX_SAMPLE_BYTES);
-        this.pipeline = new Pipeline(config, pkg, runner, transport, policy, engineConfig, estimates, measured,
-                decoding, metrics, loop, timer, System::nanoTime);
+        this.pipeline = assemble(new Learner(policy, engineConfig, arms), measured);
         this.worker = new Thread(this::work, "splitee-" + config.deviceId() + "-worker");
+    }
+
+    private MeasuredCosts measuredCosts(ModelPackage pkg) {
+        long[] frameBytes = OffloadFrames.sizes(pkg, config.offload().encoding());
+        IntToLongFunction featureBytes = a -> frameBytes[a];
+        return new MeasuredCosts(estimates, config.cost().perDeviceMs(), config.cost().perLinkMs(),
+                config.offload().payload(), featureBytes, frameBytes[0],
+                config.policy().spec().has(Characteristic.EVALUATES_EVERY_EXIT));
+    }
+
+    /** The worker's stages, wired; deadlines and publish failures come back through the event loop. */
+    private Pipeline assemble(Learner learner, MeasuredCosts measured) {
+        LongSupplier nanos = System::nanoTime;
+        Answers answers = new Answers(transport, config.resultsTopic(), "splitee-" + config.deviceId() + "-answers",
+                AnswerRule.DEFAULT, metrics.answerCounters());
+        Core core = new Core(config, new Compute(runner, estimates, nanos), new Results(config, pkg, nanos), answers,
+                metrics, nanos);
+        Offloads.Deadlines deadlines = (after, task) -> {
+            ScheduledFuture<?> f = timer.schedule(() -> loop.post(task), after.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        };
+        Offloads offloads = new Offloads(config.offload(), measured, deadlines);
+        GatewayBreaker breaker = new GatewayBreaker(config.offload().deadline(), config.offload().probeInterval(), nanos);
+        OffloadFrames frames = new OffloadFrames(pkg, config.offload());
+        OnDevice onDevice = new OnDevice(core, learner);
+        Offloader offloader = new Offloader(core, onDevice, offloads, breaker,
+                new Offloader.Link(transport, frames, estimates, loop::post));
+        SampleDecoding decoding = new SampleDecoding(decoder, pkg.manifest().input(), MAX_SAMPLE_BYTES);
+        return new Pipeline(core, new Pipeline.Stages(learner, decoding, onDevice, offloader, frames));
     }
 
     /**
@@ -169,6 +177,15 @@ public final class DeviceDaemon implements AutoCloseable {
             runner.close();
             throw new StartupException(e.getMessage(), e);
         }
+        return start(config, pkg, runner, transport, metricsEndpoint);
+    }
+
+    /**
+     * Starts a daemon on a loaded package, an open runner and a transport not started yet (tests pass
+     * test doubles); on failure releases all three.
+     */
+    static DeviceDaemon start(DeviceConfig config, ModelPackage pkg, SegmentRunner runner, Transport transport,
+                              MetricsEndpoint metricsEndpoint) throws StartupException {
         DeviceDaemon d = new DeviceDaemon(config, pkg, runner, transport, metricsEndpoint);
         try {
             d.begin();
@@ -192,23 +209,6 @@ public final class DeviceDaemon implements AutoCloseable {
         n.put("state", state);
         n.put("time", Instant.now().toString());
         return n.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Bytes on the wire of a features frame after each block (index 0: the raw sample), uncompressed. */
-    private static long[] frameSizes(ModelPackage pkg, ManifestHash hash, List<TensorSpec> tensors,
-                                     io.splitee.wire.Encoding enc) {
-        long[] out = new long[tensors.size()];
-        try (FrameEncoder e = new FrameEncoder()) {
-            for (int i = 0; i < tensors.size(); i++) {
-                TensorSpec t = tensors.get(i);
-                FloatBuffer zeros = FloatBuffer.allocate(t.elementCount());
-                String id = "x".repeat(24); // a typical sample id length
-                Frame f = i == 0 ? Frame.sample(pkg.manifest().id(), hash, 0, t, id, Instant.now(), zeros)
-                        : Frame.features(pkg.manifest().id(), hash, i, t, id, Instant.now(), zeros);
-                out[i] = e.encode(f.encodedAs(enc, Compression.NONE)).length;
-            }
-        }
-        return out;
     }
 
     private Policy restoreOrCreate(EngineConfig engineConfig) {

@@ -23,6 +23,8 @@ final class DeviceMetrics {
     final Counter lateReplies;
     final Counter deadlineMisses;
     final Counter probes;
+    final Counter answerFailures;
+    final Counter answersGivenUp;
     final Timer latencyLocal;
     final Timer latencyOffload;
     final DistributionSummary offloadBytes;
@@ -42,6 +44,11 @@ final class DeviceMetrics {
                 .register(registry);
         deadlineMisses = Counter.builder("splitee.device.deadline.misses").register(registry);
         probes = Counter.builder("splitee.device.probes").register(registry);
+        answerFailures = Counter.builder("splitee.device.answer.publish.failures")
+                .description("failed attempts to publish an answer").register(registry);
+        answersGivenUp = Counter.builder("splitee.device.answers.given.up")
+                .description("answers given up by the answer rule; their samples acknowledged without them")
+                .register(registry);
         latencyLocal = Timer.builder("splitee.device.latency").tag("path", "device").publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
@@ -65,6 +72,21 @@ final class DeviceMetrics {
             Gauge.builder("splitee.device.cost.block.ms", estimates, e -> e.blockMs(b))
                     .tag("block", Integer.toString(i)).register(registry);
         }
+    }
+
+    /** Counts the answers stage's failed attempts and give-ups. */
+    io.splitee.answers.AnswerPublisher.Counters answerCounters() {
+        return new io.splitee.answers.AnswerPublisher.Counters() {
+            @Override
+            public void failedAttempt(io.splitee.mqtt.TransportException.Reason reason) {
+                answerFailures.increment();
+            }
+
+            @Override
+            public void gaveUp(io.splitee.mqtt.TransportException.Reason reason) {
+                answersGivenUp.increment();
+            }
+        };
     }
 
     void exit(int exit) {

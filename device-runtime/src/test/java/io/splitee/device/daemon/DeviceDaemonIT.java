@@ -240,10 +240,10 @@ class DeviceDaemonIT {
             assertTrue(deviceAnswers >= 55, "after a few misses everything is answered on the device: "
                     + deviceAnswers + " of 60");
             double missesMetric = daemon.metrics().registry().counter("splitee.device.deadline.misses").count();
-            // Pipeline.OPEN_AFTER_MISSES in a row open the breaker, a couple more may be in flight, then one
+            // GatewayBreaker.OPEN_AFTER_MISSES in a row open the breaker, a couple more may be in flight, then one
             // probe per probe interval misses for as long as the outage lasts (longer on a slow machine).
             long probes = Duration.ofNanos(System.nanoTime() - outageStart).toMillis() / 400 + 1;
-            assertTrue(missesMetric <= Pipeline.OPEN_AFTER_MISSES + 2 + probes, "offloading stops within a few "
+            assertTrue(missesMetric <= GatewayBreaker.OPEN_AFTER_MISSES + 2 + probes, "offloading stops within a few "
                     + "samples, not after each times out: " + missesMetric + " deadline misses, " + probes
                     + " probe intervals");
             // The gateway comes back: probes notice, offloading resumes by itself.

@@ -46,14 +46,14 @@ import org.slf4j.LoggerFactory;
  * then it disconnects, keeping its session. Both are idempotent.
  *
  * <p>Threads: the MQTT client's (callback: decode and enqueue only), {@code splitee-gw-<id>-worker-<n>}
- * (inference), {@code splitee-gw-<id>-responder} (publishes every answer, retries) and
+ * (inference), {@code splitee-gw-<id>-answers} (publishes every answer under the answer rule) and
  * {@code splitee-gw-<id>-metrics} when the metrics endpoint is on.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     /**
-     * Answers that may wait for the responder after their frames were acknowledged because its backlog was
+     * Answers that may wait for the answers thread after their frames were acknowledged because its backlog was
      * full (a few hundred bytes each, so at most some tens of MB).
      */
     static final int DETACHED_ANSWERS = 65_536;
@@ -66,7 +66,7 @@ public final class Gateway implements AutoCloseable {
     private final MicroBatcher<Job.Key, Job> batcher;
     private final FrameDecoder decoder;
     private final Transport transport;
-    private final Replies replies;
+    private final Answers answers;
     private final Intake intake;
     private final List<Thread> workers = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -84,11 +84,11 @@ public final class Gateway implements AutoCloseable {
         this.decoder = new FrameDecoder(models, new DecodeLimits(config.maxFrameBytes(), maxElements));
         this.transport = Transport.mqtt(mqttSettings(config));
         String prefix = "splitee-gw-" + config.gatewayId();
-        this.replies = new Replies(transport, metrics, prefix + "-responder", Math.max(1024, 4 * config.queueSize()),
+        this.answers = new Answers(transport, metrics, prefix + "-answers", Math.max(1024, 4 * config.queueSize()),
                 Math.max(64, 4 * config.workers() * config.batch().maxSize()), DETACHED_ANSWERS);
-        this.intake = new Intake(models, decoder, batcher, replies, metrics, config.queueSize());
+        this.intake = new Intake(models, decoder, batcher, answers, metrics, config.queueSize());
         for (int i = 0; i < config.workers(); i++) {
-            Worker w = new Worker(batcher, runners.get(i), replies, metrics);
+            Worker w = new Worker(batcher, runners.get(i), answers, metrics);
             workers.add(new Thread(w, prefix + "-worker-" + (i + 1)));
         }
     }
@@ -235,9 +235,9 @@ public final class Gateway implements AutoCloseable {
             for (Thread w : workers) {
                 w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
             }
-            if (!replies.awaitSettled(Duration.ofNanos(Math.max(0, end - System.nanoTime())))) {
+            if (!answers.awaitSettled(Duration.ofNanos(Math.max(0, end - System.nanoTime())))) {
                 LOG.warn("shutdown grace {} ran out with {} answer(s) unconfirmed; the broker redelivers their frames",
-                        config.shutdownGrace(), replies.outstanding());
+                        config.shutdownGrace(), answers.outstanding());
             }
             // A barrier: the broker handles a connection's packets in order, so once it acknowledges this
             // publish it has also taken every frame acknowledgement sent before it. Without it the socket may
@@ -266,7 +266,7 @@ public final class Gateway implements AutoCloseable {
         intake.stop();
         batcher.close();
         transport.close(); // no more callbacks after this: the decoder is free
-        replies.close();
+        answers.close();
         for (Thread w : workers) {
             try {
                 w.join(2000);

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 
 /**
  * The gateway's meters; every name starts with {@code splitee_gateway} in Prometheus. Updated from the
- * MQTT callback thread, the workers and the responder (Micrometer meters are thread-safe).
+ * MQTT callback thread, the workers and the answers thread (Micrometer meters are thread-safe).
  */
 final class GatewayMetrics {
     private final MeterRegistry registry;

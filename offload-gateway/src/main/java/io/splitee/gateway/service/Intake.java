@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes frames on the MQTT client's callback thread: validates and decodes each one against the
  * served models and queues it for the workers. It never publishes and never blocks: a rejected frame
- * or a full queue is answered through {@link Replies#sendLater} from the responder thread. While
+ * or a full queue is answered through {@link Answers#sendLater} from the answers thread. While
  * stopping, frames are left unacknowledged, so the broker redelivers them when this instance's
  * session resumes.
  */
@@ -35,17 +35,17 @@ final class Intake implements Transport.MessageHandler {
     private final ServedModels models;
     private final FrameDecoder decoder;
     private final MicroBatcher<Job.Key, Job> batcher;
-    private final Replies replies;
+    private final Answers answers;
     private final GatewayMetrics metrics;
     private final int queueSize;
     private volatile boolean stopping;
 
-    Intake(ServedModels models, FrameDecoder decoder, MicroBatcher<Job.Key, Job> batcher, Replies replies,
+    Intake(ServedModels models, FrameDecoder decoder, MicroBatcher<Job.Key, Job> batcher, Answers answers,
            GatewayMetrics metrics, int queueSize) {
         this.models = models;
         this.decoder = decoder;
         this.batcher = batcher;
-        this.replies = replies;
+        this.answers = answers;
         this.metrics = metrics;
         this.queueSize = queueSize;
     }
@@ -67,7 +67,7 @@ final class Intake implements Transport.MessageHandler {
             metrics.unanswered.increment();
             LOG.warn("frame on '{}' cannot be answered: the device segment is not a valid device id "
                     + "([A-Za-z0-9._-], 1..64); acknowledged and dropped", m.topic());
-            replies.acknowledge(m);
+            answers.acknowledge(m);
             return;
         }
         Frame frame;
@@ -117,30 +117,30 @@ final class Intake implements Transport.MessageHandler {
         metrics.unanswered.increment();
         LOG.warn("frame from {} on '{}' has no sample id and no usable correlation data: counted, not answered",
                 device, m.topic());
-        replies.acknowledge(m);
+        answers.acknowledge(m);
     }
 
     private void overloaded(Job job) {
         Frame f = job.frame();
         String msg = "the gateway's queue of " + queueSize + " frames is full; finish the sample on the device "
                 + "or try again later";
-        boolean queued = replies.sendLater(() -> new ResultMessage(f.sampleId(), job.device(), job.model().id,
+        boolean queued = answers.sendLater(() -> new ResultMessage(f.sampleId(), job.device(), job.model().id,
                 ResultMessage.Status.OVERLOADED, null, ResultMessage.Location.GATEWAY, f.deviceExitBlock(),
                 f.encoding(), f.compression(), null, timings(job.arrivedNanos()),
                 new ResultMessage.ErrorInfo(OVERLOADED, msg)), job.message());
         if (queued) {
             metrics.answeredOverloaded();
         } else {
-            metrics.unanswered.increment(); // Replies logged why
+            metrics.unanswered.increment(); // Answers logged why
         }
     }
 
     private void answerLater(Incoming m, Supplier<ResultMessage> answer, String code) {
         metrics.error(code);
-        if (replies.sendLater(answer, m)) {
+        if (answers.sendLater(answer, m)) {
             metrics.answeredError();
         } else {
-            metrics.unanswered.increment(); // Replies logged why
+            metrics.unanswered.increment(); // Answers logged why
         }
     }
 

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One inference worker: takes batches from the batcher, runs the remaining blocks and the final
  * exit for the whole batch as one ONNX Runtime call per segment on its own runner of that model,
- * and hands each frame's answer to the responder. Owns its runners (one per served model) and its native buffers; runs until
+ * and hands each frame's answer to the answers thread. Owns its runners (one per served model) and its native buffers; runs until
  * the batcher is closed and drained.
  */
 final class Worker implements Runnable {
@@ -27,15 +27,15 @@ final class Worker implements Runnable {
 
     private final MicroBatcher<Job.Key, Job> batcher;
     private final List<SegmentRunner> runners; // index: ServedModel.index
-    private final Replies replies;
+    private final Answers answers;
     private final GatewayMetrics metrics;
     private FloatBuffer in = direct(1);
     private FloatBuffer out = direct(1);
 
-    Worker(MicroBatcher<Job.Key, Job> batcher, List<SegmentRunner> runners, Replies replies, GatewayMetrics metrics) {
+    Worker(MicroBatcher<Job.Key, Job> batcher, List<SegmentRunner> runners, Answers answers, GatewayMetrics metrics) {
         this.batcher = batcher;
         this.runners = List.copyOf(runners);
-        this.replies = replies;
+        this.answers = answers;
         this.metrics = metrics;
     }
 
@@ -132,7 +132,7 @@ final class Worker implements Runnable {
         double confidence = Softmax.maxProbability(logits, i * c, c);
         Frame f = j.frame();
         metrics.answersOk.increment();
-        replies.send(() -> {
+        answers.send(() -> {
             Duration gw = Duration.ofNanos(System.nanoTime() - j.arrivedNanos());
             metrics.latency.record(gw);
             return new ResultMessage(f.sampleId(), j.device(), m.id, ResultMessage.Status.OK,
@@ -149,7 +149,7 @@ final class Worker implements Runnable {
         metrics.answeredError();
         Frame f = j.frame();
         String msg = String.valueOf(e.getMessage());
-        replies.send(() -> new ResultMessage(f.sampleId(), j.device(), j.model().id, ResultMessage.Status.ERROR, null,
+        answers.send(() -> new ResultMessage(f.sampleId(), j.device(), j.model().id, ResultMessage.Status.ERROR, null,
                 ResultMessage.Location.GATEWAY, f.deviceExitBlock(), f.encoding(), f.compression(), null,
                 new ResultMessage.Timings(null, null, Duration.ofNanos(System.nanoTime() - j.arrivedNanos()), null),
                 new ResultMessage.ErrorInfo(MODEL_ERROR, msg.length() > 1000 ? msg.substring(0, 1000) : msg)),

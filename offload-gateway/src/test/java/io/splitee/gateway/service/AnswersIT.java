@@ -25,12 +25,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The responder's backlog, on a real Mosquitto with each MQTT client: when it is full, frames are still
+ * The answers stage's backlog, on a real Mosquitto with each MQTT client: when it is full, frames are still
  * acknowledged at once (their answers wait without them), so nothing holds a slot of the broker's
  * in-flight window or, with the HiveMQ client's in-order acknowledgements, the acknowledgements of later
  * frames; and nothing is redelivered when the gateway's session resumes.
  */
-class RepliesIT {
+class AnswersIT {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(MqttSettings.Client.class)
@@ -67,22 +67,22 @@ class RepliesIT {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             List<Boolean> queued = new ArrayList<>();
-            try (Replies replies = new Replies(gw, metrics, "replies-it-responder", backlog, 4, detached)) {
+            try (Answers stage = new Answers(gw, metrics, "answers-it-answers", backlog, 4, detached)) {
                 for (int i = 0; i < n; i++) {
                     String sid = "s-" + i;
                     boolean first = i == 0;
-                    queued.add(replies.sendLater(() -> {
-                        if (first) { // holds the responder, so that the backlog fills
+                    queued.add(stage.sendLater(() -> {
+                        if (first) { // holds the answers thread, so that the backlog fills
                             entered.countDown();
                             awaitQuietly(release);
                         }
                         return overloaded(sid);
                     }, received.get(i)));
                     if (first) {
-                        assertTrue(entered.await(10, TimeUnit.SECONDS), "the responder took the first answer");
+                        assertTrue(entered.await(10, TimeUnit.SECONDS), "the answers thread took the first answer");
                     }
                 }
-                // frame 0 is on the responder, 1..backlog wait with their frames, then `detached` without, then none
+                // frame 0 is on the answers thread, 1..backlog wait with their frames, then `detached` without, then none
                 int answerable = 1 + backlog + detached;
                 for (int i = 0; i < n; i++) {
                     assertEquals(i < answerable, queued.get(i), "frame " + i + " queued");
@@ -93,7 +93,7 @@ class RepliesIT {
                     keys.add(AnswerCollector.key("replies", "r1", "s-" + i));
                 }
                 answers.awaitAll(keys, Duration.ofSeconds(30));
-                assertTrue(replies.awaitSettled(Duration.ofSeconds(10)), "every answer settled");
+                assertTrue(stage.awaitSettled(Duration.ofSeconds(10)), "every answer settled");
             }
             Thread.sleep(300);
             assertEquals(List.of(), answers.duplicates());

@@ -1,5 +1,7 @@
 package io.splitee.gateway.service;
 
+import io.splitee.answers.AnswerPublisher;
+import io.splitee.answers.AnswerRule;
 import io.splitee.mqtt.Incoming;
 import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
@@ -8,7 +10,6 @@ import io.splitee.wire.ResultCodec;
 import io.splitee.wire.ResultMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -25,30 +26,30 @@ import org.slf4j.LoggerFactory;
  * when the frame named none, with the frame's correlation data (or the sample id when it had none).
  * The frame is acknowledged only after the broker acknowledged the answer, so a frame whose answer
  * was lost (connection dropped, process killed) is redelivered by the broker when the session
- * resumes. A publish that sent nothing (back-pressure, not connected yet, reconnecting) is retried for
- * a few seconds; one lost with its connection is left to the broker's redelivery; an answer the broker
- * refuses outright (too large, rejected) is logged and its frame acknowledged, because a redelivery
- * would fail the same way.
+ * resumes. A failed publish follows split-core's {@link AnswerRule}, as the device's answers do: one
+ * that sent nothing (back-pressure, not connected yet, reconnecting) is retried for a few seconds and
+ * then given up (its frame acknowledged, counted as unanswered); one lost with its connection is left
+ * to the broker's redelivery; an answer the broker refuses outright (too large, rejected) is given up
+ * at once and its frame acknowledged, because a redelivery would fail the same way.
  *
- * <p>Every answer is published from this class's own named responder thread, which also runs the
+ * <p>Every answer is published from this class's own named answers thread ({@code splitee-gw-<id>-answers}), which also runs the
  * retries: workers hand theirs over with {@link #send} (and go back to computing); the MQTT callback
  * thread, which must not publish, hands over errors and overloaded answers with {@link #sendLater}.
  *
  * <p>The callback thread never leaves a frame unacknowledged for want of room: when its backlog is
  * full, the answer is made at once, the frame is acknowledged and only the answer (a few hundred
- * bytes, without the frame's payload) waits for the responder; it is retried for a few seconds, across a
+ * bytes, without the frame's payload) waits for the answers thread; it is retried for a few seconds, across a
  * reconnect too, since no redelivery would bring it back. A frame left unacknowledged on a live connection would hold a slot
  * of the broker's in-flight window until the connection ends, and with a client that acknowledges in
  * order (the HiveMQ client, as MQTT 5 requires) it would hold back every later acknowledgement too.
  */
-final class Replies implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
-    private static final Duration RETRY_DELAY = Duration.ofMillis(100);
-    private static final int MAX_ATTEMPTS = 50;
+final class Answers implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Answers.class);
 
     private final Transport transport;
     private final GatewayMetrics metrics;
-    private final ScheduledThreadPoolExecutor responder;
+    private final ScheduledThreadPoolExecutor thread;
+    private final AnswerPublisher publisher;
     private final int backlogLimit;
     private final int detachedLimit;
     private final Semaphore workerBacklog;
@@ -58,32 +59,43 @@ final class Replies implements AutoCloseable {
     private final Object idle = new Object();
 
     /**
-     * @param backlogLimit  answers from the MQTT callback thread that may wait for the responder (beyond it
+     * @param backlogLimit  answers from the MQTT callback thread that may wait for the answers thread (beyond it
      *                      {@link #sendLater} refuses)
-     * @param workerBacklog answers from the workers that may wait for the responder (beyond it {@link #send}
+     * @param workerBacklog answers from the workers that may wait for the answers thread (beyond it {@link #send}
      *                      blocks)
      * @param detachedLimit answers whose frames were acknowledged at once because the backlog was full that
-     *                      may wait for the responder (beyond it the frame is acknowledged unanswered)
+     *                      may wait for the answers thread (beyond it the frame is acknowledged unanswered)
      */
-    Replies(Transport transport, GatewayMetrics metrics, String threadName, int backlogLimit, int workerBacklog,
+    Answers(Transport transport, GatewayMetrics metrics, String threadName, int backlogLimit, int workerBacklog,
             int detachedLimit) {
         this.transport = transport;
         this.metrics = metrics;
         this.backlogLimit = backlogLimit;
         this.detachedLimit = detachedLimit;
         this.workerBacklog = new Semaphore(workerBacklog);
-        this.responder = new ScheduledThreadPoolExecutor(1, r -> {
+        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });
-        this.responder.setRemoveOnCancelPolicy(true);
+        this.thread.setRemoveOnCancelPolicy(true);
+        this.publisher = new AnswerPublisher(transport, thread, AnswerRule.DEFAULT, new AnswerPublisher.Counters() {
+            @Override
+            public void failedAttempt(TransportException.Reason reason) {
+                metrics.publishFailures.increment();
+            }
+
+            @Override
+            public void gaveUp(TransportException.Reason reason) {
+                metrics.unanswered.increment();
+            }
+        });
     }
 
     /**
-     * Hands a worker's answer to the responder thread, which publishes it and acknowledges the frame
+     * Hands a worker's answer to the answers thread, which publishes it and acknowledges the frame
      * once the broker has it; the worker goes back to computing at once instead of waiting for an
-     * in-flight slot. Blocks only while {@code workerBacklog} answers already wait for the responder
+     * in-flight slot. Blocks only while {@code workerBacklog} answers already wait for the answers thread
      * (back-pressure when the broker takes answers more slowly than the workers make them).
      */
     void send(Supplier<ResultMessage> answer, Incoming frame) {
@@ -96,7 +108,7 @@ final class Replies implements AutoCloseable {
             return;
         }
         try {
-            responder.execute(() -> {
+            thread.execute(() -> {
                 workerBacklog.release();
                 publishNew(answer, frame);
             });
@@ -112,13 +124,13 @@ final class Replies implements AutoCloseable {
     }
 
     /**
-     * Publishes from the responder thread; for the MQTT callback thread. Never leaves the frame
+     * Publishes from the answers thread; for the MQTT callback thread. Never leaves the frame
      * unacknowledged: when the backlog is full the answer is made now, the frame acknowledged and the
      * answer alone queued (see the class comment).
      *
-     * @param answer made on the responder thread (so that its timing includes the wait for it), or at once
+     * @param answer made on the answers thread (so that its timing includes the wait for it), or at once
      *               when the backlog is full
-     * @return false only if even the queue of answers without frames is full (or the responder is
+     * @return false only if even the queue of answers without frames is full (or the answers thread is
      *         stopped): the frame was acknowledged without an answer
      */
     boolean sendLater(Supplier<ResultMessage> answer, Incoming frame) {
@@ -128,7 +140,7 @@ final class Replies implements AutoCloseable {
         }
         outstanding.incrementAndGet();
         try {
-            responder.execute(() -> {
+            thread.execute(() -> {
                 backlog.decrementAndGet();
                 publishNew(answer, frame);
             });
@@ -167,20 +179,20 @@ final class Replies implements AutoCloseable {
         transport.ack(frame);
         if (detached.incrementAndGet() > detachedLimit) {
             detached.decrementAndGet();
-            LOG.error("responder backlog full ({} answers with their frames, {} without): frame {} from {} "
+            LOG.error("answers backlog full ({} answers with their frames, {} without): frame {} from {} "
                     + "acknowledged without an answer; the device finishes it at its offload deadline", backlogLimit,
                     detachedLimit, r.sampleId(), r.device());
             return false;
         }
         if (detached.get() == 1) {
-            LOG.warn("responder backlog of {} full: frames are acknowledged at once and their answers queued "
+            LOG.warn("answers backlog of {} full: frames are acknowledged at once and their answers queued "
                     + "without them", backlogLimit);
         }
         outstanding.incrementAndGet();
         try {
-            responder.execute(() -> {
+            thread.execute(() -> {
                 detached.decrementAndGet();
-                attempt(r, out, null, 1);
+                attempt(r, out, null);
             });
             return true;
         } catch (RejectedExecutionException e) {
@@ -190,83 +202,37 @@ final class Replies implements AutoCloseable {
         }
     }
 
-    /** On the responder thread: makes the answer now (so its gateway time includes the wait for this thread). */
+    /** On the answers thread: makes the answer now (so its gateway time includes the wait for this thread). */
     private void publishNew(Supplier<ResultMessage> answer, Incoming frame) {
         Prepared p = prepare(answer, frame);
         if (p == null) {
             settled();
             return;
         }
-        attempt(p.answer(), p.out(), frame, 1);
+        attempt(p.answer(), p.out(), frame);
     }
 
     /**
-     * @param frame the frame to acknowledge once the broker has the answer, or null for an answer whose
-     *              frame was acknowledged already (it is then retried across reconnects too)
+     * Publishes under split-core's {@link AnswerRule}; the frame (null for an answer whose frame was
+     * acknowledged already) is acknowledged once the broker has the answer or the rule gives up.
      */
-    private void attempt(ResultMessage answer, Outgoing out, Incoming frame, int attempt) {
-        transport.publish(out).whenComplete((ok, err) -> {
-            if (err == null) {
-                if (frame != null) {
-                    transport.ack(frame);
-                }
-                settled();
-            } else {
-                failed(answer, out, frame, attempt, err);
+    private void attempt(ResultMessage answer, Outgoing out, Incoming frame) {
+        publisher.publish(out, answer.sampleId() + " from " + answer.device(), new AnswerPublisher.Settle() {
+            @Override
+            public boolean redeliveryAnswers() {
+                return frame != null; // the redelivered frame is computed and answered again
+            }
+
+            @Override
+            public Incoming settled(AnswerPublisher.Outcome outcome) {
+                return frame;
+            }
+
+            @Override
+            public void done(AnswerPublisher.Outcome outcome) {
+                Answers.this.settled(); // after the frame's acknowledgement: a graceful stop must not lose it
             }
         });
-    }
-
-    private void failed(ResultMessage answer, Outgoing out, Incoming frame, int attempt, Throwable err) {
-        metrics.publishFailures.increment();
-        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        TransportException.Reason reason = cause instanceof TransportException te ? te.reason()
-                : TransportException.Reason.FAILED;
-        switch (reason) {
-            case CONNECTION_LOST, CLOSED -> {
-                if (frame == null && reason == TransportException.Reason.CONNECTION_LOST) {
-                    retry(answer, out, null, attempt, cause); // no redelivery brings this answer back: send it again
-                    return;
-                }
-                // It may have reached the broker; either way the frame's delivery belongs to a connection that
-                // is gone, and the broker redelivers the frame when the session resumes.
-                LOG.warn("answer for {} from {} not confirmed ({}); {}", answer.sampleId(), answer.device(),
-                        cause.getMessage(), frame != null ? "the broker redelivers its frame when the session resumes"
-                        : "its frame was acknowledged already: the device finishes it at its offload deadline");
-                settled();
-            }
-            case PACKET_TOO_LARGE, REJECTED -> {
-                LOG.error("the broker will not take the answer for {} from {} ({}); frame acknowledged without it",
-                        answer.sampleId(), answer.device(), cause.getMessage());
-                if (frame != null) {
-                    transport.ack(frame);
-                }
-                settled();
-            }
-            // nothing was sent (back-pressure, not connected yet or reconnecting): try again shortly
-            default -> retry(answer, out, frame, attempt, cause);
-        }
-    }
-
-    private void retry(ResultMessage answer, Outgoing out, Incoming frame, int attempt, Throwable cause) {
-        if (attempt >= MAX_ATTEMPTS) {
-            LOG.warn("answer for {} from {} not delivered after {} attempts ({}); {}", answer.sampleId(),
-                    answer.device(), attempt, cause.getMessage(), frame == null ? "given up (its frame was "
-                    + "acknowledged already; the device finishes it at its offload deadline)"
-                    : "its frame is left to the broker");
-            settled();
-            return;
-        }
-        if (attempt == 1) {
-            LOG.info("answer for {} from {} not sent yet ({}); retrying every {}", answer.sampleId(),
-                    answer.device(), cause.getMessage(), RETRY_DELAY);
-        }
-        try {
-            responder.schedule(() -> attempt(answer, out, frame, attempt + 1), RETRY_DELAY.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            settled();
-        }
     }
 
     /** The answer on the frame's response topic, or on the device's results topic if it named none or a bad one. */
@@ -325,12 +291,12 @@ final class Replies implements AutoCloseable {
         return true;
     }
 
-    /** Stops the responder thread (after {@link #awaitSettled}); idempotent. */
+    /** Stops the answers thread (after {@link #awaitSettled}); idempotent. */
     @Override
     public void close() {
-        responder.shutdownNow();
+        thread.shutdownNow();
         try {
-            responder.awaitTermination(2, TimeUnit.SECONDS);
+            thread.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,0 +1,106 @@
+package io.splitee.device.daemon;
+
+import io.splitee.device.cost.CostEstimates;
+import io.splitee.onnx.SegmentRunner;
+import io.splitee.onnx.Softmax;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * The runner and its reused direct buffers, one per boundary: computes blocks and exits for a
+ * {@link Sample}, timing each call into the sample's device time and the cost estimates. Owned by the
+ * worker thread.
+ */
+final class Compute {
+    private final SegmentRunner runner;
+    private final CostEstimates estimates;
+    private final LongSupplier nanos;
+    private final FloatBuffer[] boundary;
+    private final float[] logits;
+    private float[] lastInput;
+
+    Compute(SegmentRunner runner, CostEstimates estimates, LongSupplier nanos) {
+        this.runner = runner;
+        this.estimates = estimates;
+        this.nanos = nanos;
+        int depth = runner.depth();
+        this.boundary = new FloatBuffer[depth + 1];
+        for (int i = 0; i <= depth; i++) {
+            boundary[i] = ByteBuffer.allocateDirect(runner.activationSize(i) * Float.BYTES)
+                    .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+        this.logits = new float[runner.classes()];
+    }
+
+    /** The number of blocks L. */
+    int depth() {
+        return runner.depth();
+    }
+
+    /** The buffer of boundary {@code i} (0: the input, which decoding writes). */
+    FloatBuffer boundary(int i) {
+        return boundary[i];
+    }
+
+    /** Keeps a copy of the input just decoded, for probes. */
+    void rememberInput() {
+        if (lastInput == null) {
+            lastInput = new float[boundary[0].capacity()];
+        }
+        boundary[0].get(0, lastInput);
+    }
+
+    /** The last input decoded, or null before the first. */
+    float[] lastInput() {
+        return lastInput;
+    }
+
+    /** C at live exit {@code exit} of {@code s}, computing the blocks up to it first. */
+    double confidence(Sample s, int exit) {
+        for (int i = s.computedTo + 1; i <= exit; i++) {
+            block(s, i);
+        }
+        s.computedTo = Math.max(s.computedTo, exit);
+        exit(s, exit);
+        return s.confidence(exit);
+    }
+
+    /** Keeps boundary {@code s.arm} in the sample, for a fallback after an offload. */
+    void keepFeatures(Sample s) {
+        s.features = new float[runner.activationSize(s.arm)];
+        boundary[s.arm].get(0, s.features);
+    }
+
+    /** Computes the blocks after the sample's arm and the final exit (from its kept features, if any). */
+    void finish(Sample s) {
+        if (s.features != null) {
+            boundary[s.arm].put(0, s.features);
+        }
+        for (int i = s.arm + 1; i <= depth(); i++) {
+            block(s, i);
+        }
+        s.computedTo = depth();
+        exit(s, depth());
+    }
+
+    private void block(Sample s, int i) {
+        long t0 = nanos.getAsLong();
+        runner.runBlocks(i, i, boundary[i - 1], boundary[i]);
+        long dt = nanos.getAsLong() - t0;
+        s.deviceNanos += dt;
+        estimates.recordBlock(i, Duration.ofNanos(dt));
+    }
+
+    private void exit(Sample s, int i) {
+        long t0 = nanos.getAsLong();
+        runner.runExit(i, boundary[i], logits);
+        long dt = nanos.getAsLong() - t0;
+        s.deviceNanos += dt;
+        estimates.recordExit(i, Duration.ofNanos(dt));
+        s.predictions[i - 1] = Softmax.argmax(logits);
+        s.confidences[i - 1] = Softmax.maxProbability(logits);
+    }
+}

@@ -1,0 +1,95 @@
+package io.splitee.device.daemon;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * Whether the gateway may be offloaded to, from what its answers and silences said so far. One owner
+ * (the worker thread); the clock is injected; no threads.
+ *
+ * <ul>
+ *   <li><b>Open</b> after {@value #OPEN_AFTER_MISSES} deadline misses in a row: samples that would
+ *       offload are finished on the device until the gateway answers again.</li>
+ *   <li><b>Suspect</b> while the oldest unanswered offload is overdue: older than 4 × the expected
+ *       round trip (smoothed round trip plus the gateway's time; at least 50 ms, at most half the
+ *       deadline), once {@value #ESTIMATE_AFTER_ANSWERS} offloads were answered (the first answers
+ *       include the gateway's warm-up). A gateway that went away is noticed after a few samples
+ *       rather than after a whole deadline's worth of them.</li>
+ *   <li><b>Probe</b> due when nothing was offloaded for the probe interval.</li>
+ *   <li>The first answer (offload or probe) closes it; a gateway that answers with an error shows
+ *       the link works and resets the misses too.</li>
+ * </ul>
+ */
+final class GatewayBreaker {
+    static final int OPEN_AFTER_MISSES = 3;
+    static final int ESTIMATE_AFTER_ANSWERS = 3;
+
+    private final Duration deadline;
+    private final Duration probeInterval;
+    private final LongSupplier nanos;
+    private int consecutiveMisses;
+    private long answered;
+    private long lastSentNanos;
+
+    GatewayBreaker(Duration deadline, Duration probeInterval, LongSupplier nanos) {
+        this.deadline = deadline;
+        this.probeInterval = probeInterval;
+        this.nanos = nanos;
+        this.lastSentNanos = nanos.getAsLong();
+    }
+
+    /** An offload or probe was sent now. */
+    void sent() {
+        lastSentNanos = nanos.getAsLong();
+    }
+
+    /**
+     * An offload missed its deadline.
+     *
+     * @return whether this miss opened the breaker
+     */
+    boolean missed() {
+        return ++consecutiveMisses == OPEN_AFTER_MISSES;
+    }
+
+    /**
+     * The gateway answered an offload or a probe.
+     *
+     * @return whether the breaker was open until now
+     */
+    boolean answered() {
+        boolean wasOpen = open();
+        answered++;
+        consecutiveMisses = 0;
+        return wasOpen;
+    }
+
+    /** The gateway answered, but could not help (error, overloaded): the link works. */
+    void refused() {
+        consecutiveMisses = 0;
+    }
+
+    /** Whether offloading is paused by misses in a row. */
+    boolean open() {
+        return consecutiveMisses >= OPEN_AFTER_MISSES;
+    }
+
+    /**
+     * Whether the oldest unanswered offload, sent at {@code oldestSentNanos}, is overdue.
+     *
+     * @param expectedRoundTripMs smoothed round trip plus the gateway's time for that offload
+     */
+    boolean suspect(long oldestSentNanos, double expectedRoundTripMs) {
+        if (answered < ESTIMATE_AFTER_ANSWERS) {
+            return false; // no estimate yet: the deadline rules
+        }
+        double expectedMs = 4 * expectedRoundTripMs;
+        long limit = (long) Math.min(Math.max(expectedMs, 50) * 1e6, deadline.toNanos() / 2.0);
+        return nanos.getAsLong() - oldestSentNanos > limit;
+    }
+
+    /** Whether nothing was sent for the probe interval. */
+    boolean probeDue() {
+        return nanos.getAsLong() - lastSentNanos >= probeInterval.toNanos();
+    }
+}

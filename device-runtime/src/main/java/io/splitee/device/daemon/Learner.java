@@ -1,0 +1,55 @@
+package io.splitee.device.daemon;
+
+import io.splitee.engine.EngineConfig;
+import io.splitee.engine.ExitOracle;
+import io.splitee.engine.Observation;
+import io.splitee.engine.Plan;
+import io.splitee.engine.PlanExecutor;
+import io.splitee.engine.Policy;
+import java.util.function.IntToDoubleFunction;
+
+/**
+ * The engine as the worker drives it, in live arms: plan a sample, carry the plan out against the
+ * live exits, record the outcome once the sample is answered. Owned by the worker thread.
+ */
+final class Learner {
+    private final Policy policy;
+    private final EngineConfig config;
+    private final ArmMapping arms;
+
+    Learner(Policy policy, EngineConfig config, ArmMapping arms) {
+        this.policy = policy;
+        this.config = config;
+        this.arms = arms;
+    }
+
+    /** Chooses the next plan (advances the policy's round). */
+    Plan choose() {
+        return policy.choose();
+    }
+
+    /** The live arm of an engine arm. */
+    int live(int engineArm) {
+        return arms.live(engineArm);
+    }
+
+    /**
+     * Carries out {@code plan}; {@code liveConfidence} computes C at a live exit (1..L).
+     *
+     * @return what was observed; {@link Observation#arm()} is the engine's arm
+     */
+    Observation execute(Plan plan, IntToDoubleFunction liveConfidence) {
+        ExitOracle oracle = arms.engineOracle(liveConfidence);
+        return PlanExecutor.execute(plan, config, oracle);
+    }
+
+    /** Records a sample that left at its arm. */
+    void exited(Observation o) {
+        policy.record(arms.exited(o));
+    }
+
+    /** Records an offloaded sample with the final exit's confidence (the gateway's, the device's, or a stand-in). */
+    void answered(Observation o, double finalConfidence) {
+        policy.record(arms.answered(o, finalConfidence));
+    }
+}

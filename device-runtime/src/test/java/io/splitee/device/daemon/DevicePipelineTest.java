@@ -1,0 +1,237 @@
+package io.splitee.device.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.splitee.mqtt.Outgoing;
+import io.splitee.mqtt.TransportException;
+import io.splitee.wire.ResultMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The device's rules without a broker or ONNX Runtime: the daemon on the in-memory transport and the
+ * fake runner. Sample tags script the exits' confidences (twelve exits; α = 0.8 unless said).
+ */
+class DevicePipelineTest {
+    @TempDir
+    Path stateDir;
+
+    static double[] conf(double atArm2, double elsewhere) {
+        double[] c = new double[12];
+        java.util.Arrays.fill(c, elsewhere);
+        c[1] = atArm2;
+        return c;
+    }
+
+    static Map<String, String> fixed2(String... more) {
+        Map<String, String> m = new java.util.HashMap<>(Map.of("policy", "fixed:2", "policy.threshold", "0.8"));
+        for (int i = 0; i < more.length; i += 2) {
+            m.put(more[i], more[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void aConfidentSampleExitsOnTheDeviceAndIsAcknowledgedOnceAnswered() throws Exception {
+        try (DeviceHarness h = new DeviceHarness(stateDir, fixed2(), r -> r.script(1, conf(0.9, 0.5)))) {
+            h.send(1, "s-1");
+            ResultMessage r = h.awaitResults(1).get(0);
+            assertEquals(ResultMessage.Status.OK, r.status());
+            assertEquals(ResultMessage.Location.DEVICE, r.computedAt());
+            assertEquals(2, r.prediction().exit());
+            assertEquals(0.9, r.prediction().confidence(), 1e-6);
+            assertEquals(2, h.runner.blockCalls(), "blocks 1 and 2 only");
+            assertEquals(List.of(), h.offloads());
+            h.transport.awaitAllAcked(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aGatewayAnswerIsTheResultAndNothingIsComputedAfterTheArm() throws Exception {
+        try (DeviceHarness h = new DeviceHarness(stateDir, fixed2(), r -> r.script(2, conf(0.5, 0.6)))) {
+            h.send(2, "s-2");
+            Outgoing off = h.transport.awaitPublished(h.config.featuresTopic(), 1, Duration.ofSeconds(5)).get(0);
+            h.reply(off, 3, 0.97);
+            ResultMessage r = h.awaitResults(1).get(0);
+            assertEquals(ResultMessage.Location.GATEWAY, r.computedAt());
+            assertEquals(2, r.splitBlock());
+            assertEquals(3, r.prediction().classIndex());
+            assertEquals(0.97, r.finalExitConfidence(), 1e-9);
+            assertEquals(2, h.runner.blockCalls());
+            h.transport.awaitAllAcked(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aMissedDeadlineIsFinishedOnTheDeviceWithCompleteFallback() throws Exception {
+        try (DeviceHarness h = new DeviceHarness(stateDir, fixed2("offload.deadline", "150ms"),
+                r -> r.script(3, conf(0.5, 0.6)))) {
+            h.send(3, "s-3");
+            ResultMessage r = h.awaitResults(1).get(0);
+            assertEquals(ResultMessage.Status.OK, r.status());
+            assertEquals(ResultMessage.Location.DEVICE, r.computedAt());
+            assertEquals(12, r.prediction().exit(), "answered from the final exit");
+            assertEquals(2, r.splitBlock());
+            assertEquals(1, h.offloads().size());
+            assertEquals(12, h.runner.blockCalls(), "each block once: 1-2 before the offload, 3-12 after the deadline");
+            assertEquals(1.0, h.counter("splitee.device.deadline.misses"));
+        }
+    }
+
+    @Test
+    void aMissedDeadlineIsAnsweredFromTheArmWithDegradedFallback() throws Exception {
+        try (DeviceHarness h = new DeviceHarness(stateDir, fixed2("offload.deadline", "150ms",
+                "offload.fallback", "degraded"), r -> r.script(4, conf(0.5, 0.6)))) {
+            h.send(4, "s-4");
+            ResultMessage r = h.awaitResults(1).get(0);
+            assertEquals(ResultMessage.Status.DEGRADED, r.status());
+            assertEquals("DEADLINE", r.error().code());
+            assertEquals(2, r.prediction().exit());
+            assertEquals(0.5, r.prediction().confidence(), 1e-6);
+            assertEquals(2, h.runner.blockCalls(), "nothing more computed");
+            assertEquals(1.0, h.counter("splitee.device.results", "status", "degraded"));
+        }
+    }
+
+    @Test
+    void threeMissesInARowStopOffloadingUntilTheGatewayAnswers() throws Exception {
+        try (DeviceHarness h = new DeviceHarness(stateDir, fixed2("offload.deadline", "100ms"),
+                r -> r.defaultConfidence(0.5))) {
+            for (int i = 0; i < 5; i++) {
+                h.send(10 + i, "m-" + i);
+                h.awaitResults(i + 1);
+            }
+            assertEquals(GatewayBreaker.OPEN_AFTER_MISSES, h.offloads().size(),
+                    "after three misses the samples are finished on the device without an offload");
+            assertEquals(GatewayBreaker.OPEN_AFTER_MISSES, h.counter("splitee.device.deadline.misses"));
+            for (int i = 0; i < 5; i++) {
+                assertEquals(12, h.only("m-" + i).prediction().exit());
+            }
+        }
+    }
+
+    @Test
+    void aRedeliveryInProgressTakesOverTheAcknowledgementAndOneAnsweredIsAcknowledgedWithoutASecondAnswer()
+            throws Exception {
+        try (DeviceHarness h = new DeviceHarness(stateDir, fixed2(), r -> r.script(5, conf(0.9, 0.9)))) {
+            h.transport.holdPublishAcks();
+            var first = h.send(5, "d-1");
+            h.awaitResults(1);
+            var again = h.send(5, "d-1"); // the broker delivers it again while its answer is in flight
+            waitUntil(() -> h.counter("splitee.device.duplicates") == 1.0);
+            h.transport.releasePublishAcks();
+            waitUntil(() -> h.transport.unacked().size() == 1);
+            assertEquals(List.of(first), h.transport.unacked(), "the redelivery took over the acknowledgement");
+            assertTrue(h.transport.unacked().stream().noneMatch(m -> m.deliveryTag() == again.deliveryTag()));
+
+            h.send(5, "d-1"); // long after the answer
+            waitUntil(() -> h.counter("splitee.device.duplicates") == 2.0);
+            waitUntil(() -> h.transport.unacked().size() == 1);
+            Thread.sleep(100);
+            assertEquals(1, h.results().size(), "one answer, whatever the deliveries");
+            assertEquals(1, h.runner.exitCalls(2), "computed once");
+        }
+    }
+
+    @Test
+    void aFullQueueIsAnsweredOverloadedAndEverySampleGetsExactlyOneAnswer() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        try (DeviceHarness h = new DeviceHarness(stateDir, Map.of("policy", "final", "queue.size", "1"),
+                r -> r.defaultConfidence(0.9).onBlock(() -> {
+                    entered.countDown();
+                    try {
+                        gate.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }))) {
+            h.send(1, "q-0");
+            assertTrue(entered.await(5, TimeUnit.SECONDS), "the worker is busy with q-0");
+            for (int i = 1; i <= 4; i++) {
+                h.send(1 + i, "q-" + i);
+            }
+            gate.countDown();
+            List<ResultMessage> all = h.awaitResults(5);
+            Thread.sleep(100);
+            assertEquals(5, h.results().size());
+            assertEquals(5, all.stream().map(ResultMessage::sampleId).distinct().count());
+            assertEquals(ResultMessage.Status.OK, h.only("q-0").status());
+            assertEquals(ResultMessage.Status.OK, h.only("q-1").status(), "the one queued");
+            for (int i = 2; i <= 4; i++) {
+                ResultMessage r = h.only("q-" + i);
+                assertEquals(ResultMessage.Status.OVERLOADED, r.status());
+                assertEquals("QUEUE_FULL", r.error().code());
+            }
+            h.transport.awaitAllAcked(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void shutdownAnswersEverythingInFlightThenStops() throws Exception {
+        DeviceHarness h = new DeviceHarness(stateDir, fixed2("offload.deadline", "300ms"),
+                r -> r.defaultConfidence(0.5));
+        try {
+            h.send(1, "x-0");
+            h.transport.awaitPublished(h.config.featuresTopic(), 1, Duration.ofSeconds(5));
+            h.send(2, "x-1");
+            h.transport.awaitPublished(h.config.featuresTopic(), 2, Duration.ofSeconds(5));
+            long t0 = System.nanoTime();
+            h.daemon.close(); // both offloads are pending
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "well within the grace");
+            assertEquals(2, h.results().size());
+            assertEquals(12, h.only("x-0").prediction().exit(), "finished at its deadline");
+            assertEquals(12, h.only("x-1").prediction().exit());
+            assertEquals(List.of(), h.transport.unacked(), "both acknowledged before the disconnect");
+            assertTrue(h.transport.published("splitee/u1/status").stream()
+                    .anyMatch(o -> new String(o.payload()).contains("offline")));
+        } finally {
+            h.close();
+        }
+    }
+
+    @Test
+    void anAnswerTheBrokerRejectsIsGivenUpAndItsSampleAcknowledged() throws Exception {
+        try (DeviceHarness h = new DeviceHarness(stateDir, fixed2(), r -> r.defaultConfidence(0.9))) {
+            h.transport.failPublishes(o -> o.topic().equals(h.config.resultsTopic()), TransportException.Reason.REJECTED,
+                    -1);
+            h.send(1, "g-0");
+            h.transport.awaitAllAcked(Duration.ofSeconds(5));
+            assertEquals(1.0, h.counter("splitee.device.answers.given.up"));
+            assertEquals(List.of(), h.results());
+            long t0 = System.nanoTime();
+            h.daemon.close();
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3), "nothing left for shutdown to wait for");
+        }
+    }
+
+    @Test
+    void anAnswerNotSentIsRetriedThenDelivered() throws Exception {
+        try (DeviceHarness h = new DeviceHarness(stateDir, fixed2(), r -> r.defaultConfidence(0.9))) {
+            h.transport.failPublishes(o -> o.topic().equals(h.config.resultsTopic()),
+                    TransportException.Reason.BACKPRESSURE, 3);
+            h.send(1, "g-1");
+            h.awaitResults(1);
+            h.transport.awaitAllAcked(Duration.ofSeconds(5));
+            assertEquals(3.0, h.counter("splitee.device.answer.publish.failures"));
+            assertEquals(0.0, h.counter("splitee.device.answers.given.up"));
+        }
+    }
+
+    static void waitUntil(java.util.function.BooleanSupplier c) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("condition not met within 5 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+}
