@@ -175,10 +175,12 @@ class DeviceDaemonIT {
                      "policy.threshold", "1.0", "cost.mode", "paper", "offload.payload", "features")));
              SegmentRunner local = OrtSegmentRunner.open(pkg, RunnerConfig.defaults().withIntraOpThreads(1)
                      .withFused(false))) {
+            // One at a time: a burst would queue at the (single-threaded) test responder, and on a loaded machine
+            // the oldest offload could look overdue, so that the device rightly finishes later ones itself.
             for (int i = 0; i < 20; i++) {
                 publishSample("d2", i, "f-" + i);
+                results.awaitDistinct(i + 1, Duration.ofSeconds(60));
             }
-            results.awaitDistinct(20, Duration.ofSeconds(60));
             for (int i = 0; i < 20; i++) {
                 String id = "f-" + i;
                 assertEquals(ResultMessage.Location.GATEWAY, results.only(id).computedAt());
@@ -240,10 +242,13 @@ class DeviceDaemonIT {
             assertTrue(deviceAnswers >= 55, "after a few misses everything is answered on the device: "
                     + deviceAnswers + " of 60");
             double missesMetric = daemon.metrics().registry().counter("splitee.device.deadline.misses").count();
-            // GatewayBreaker.OPEN_AFTER_MISSES in a row open the breaker, a couple more may be in flight, then one
-            // probe per probe interval misses for as long as the outage lasts (longer on a slow machine).
+            // New offloads pause once the oldest unanswered one is overdue: after 4 smoothed round trips, at most
+            // half the deadline (150 ms), i.e. at most 150 / 20 = 7 samples sent into the outage (fewer on a quiet
+            // machine, where the round trip is short), one more in flight; then one probe per probe interval
+            // misses for as long as the outage lasts. Without the breaker all 60 would miss.
             long probes = Duration.ofNanos(System.nanoTime() - outageStart).toMillis() / 400 + 1;
-            assertTrue(missesMetric <= GatewayBreaker.OPEN_AFTER_MISSES + 2 + probes, "offloading stops within a few "
+            long suspectWindow = 150 / 20;
+            assertTrue(missesMetric <= suspectWindow + 1 + probes, "offloading stops within a few "
                     + "samples, not after each times out: " + missesMetric + " deadline misses, " + probes
                     + " probe intervals");
             // The gateway comes back: probes notice, offloading resumes by itself.
