@@ -97,7 +97,6 @@ class ReplayAgreementIT {
             o.put("policy", "splitee-s");
             o.put("policy.threshold", Double.toString(ALPHA));
             o.put("policy.ucb-c", "1");
-            o.put("policy.seed", Long.toString(SEED));
             o.put("cost.mode", "paper");
             o.put("cost.lambda", "0.01");
             o.put("cost.offload", "0.1");
