@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.splitee.onnx.OrtSegmentRunner;
 import io.splitee.onnx.RunnerConfig;
 import io.splitee.onnx.SegmentRunner;
+import io.splitee.testenv.Tool;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,21 +17,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The training pipeline cannot rot: {@code models/train.py --smoke} (Debian's python3-torch, the
- * Fashion-MNIST data from Debian's dataset-fashion-mnist) trains a few hundred images for one epoch,
+ * Fashion-MNIST data from Debian's dataset-fashion-mnist, both found by {@link Tool}) trains a few hundred images for one epoch,
  * exports a package, and that package loads, validates and runs in ONNX Runtime Java with the segmented
  * graphs agreeing with the fused one.
  */
 class TrainingSmokeIT {
-    static final Path PYTHON = Path.of("/usr/bin/python3");
     static final Path SCRIPT = Path.of("../models/train.py");
 
     @Test
     void smokeTrainingExportsALoadablePackage(@TempDir Path dir) throws Exception {
-        assertTrue(Files.isExecutable(PYTHON), "Debian's /usr/bin/python3 with python3-torch is needed "
-                + "(apt-get install python3-torch python3-torchvision python3-onnx dataset-fashion-mnist)");
+        Path python = Tool.PYTHON_TORCH.path();
+        Path data = Tool.FASHION_MNIST.path();
         Path out = dir.resolve("fmnist-resnet12");
         Path log = dir.resolve("train.log");
-        Process p = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), "--smoke", "--out", out.toString())
+        Process p = new ProcessBuilder(python.toString(), SCRIPT.toString(), "--smoke", "--data-dir", data.toString(),
+                "--out", out.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertTrue(p.waitFor(10, TimeUnit.MINUTES), "smoke training finishes");
         String text = Files.readString(log, StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package io.splitee.mqtt;
 
+import io.splitee.testenv.Tool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -9,7 +10,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real Mosquitto broker (the Debian {@code /usr/sbin/mosquitto}) on a free loopback port, for
- * integration tests in any module (split-core's test-jar exports it).
+ * A real Mosquitto broker (Debian's mosquitto, found on {@code PATH} by {@link Tool#MOSQUITTO}) on a
+ * free loopback port, for integration tests in any module (split-core's test-jar exports it).
  *
  * <p>It runs with a generated configuration in a temporary directory: one listener on
  * {@code 127.0.0.1}, anonymous access, and persistence on, so that {@link #stop()} followed by
@@ -35,8 +35,6 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class MosquittoBroker implements AutoCloseable {
-    /** Where Debian installs the broker. */
-    public static final Path MOSQUITTO = Paths.get("/usr/sbin/mosquitto");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -65,7 +63,7 @@ public final class MosquittoBroker implements AutoCloseable {
 
     /** Whether the broker binary is installed (for assumptions in optional tests). */
     public static boolean isInstalled() {
-        return Files.isExecutable(MOSQUITTO);
+        return Tool.MOSQUITTO.find().isPresent();
     }
 
     /** {@code tcp://127.0.0.1:<port>}. */
@@ -145,7 +143,7 @@ public final class MosquittoBroker implements AutoCloseable {
             throw new IllegalStateException("broker is not running");
         }
         try {
-            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            Process kill = new ProcessBuilder(Tool.KILL.path().toString(), "-" + name, Long.toString(process.pid()))
                     .redirectErrorStream(true).start();
             if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IOException("kill -" + name + " " + process.pid() + " failed");
@@ -174,7 +172,7 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(MOSQUITTO.toString(), "-c", config.toString())
+        ProcessBuilder pb = new ProcessBuilder(Tool.MOSQUITTO.path().toString(), "-c", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         process = pb.start();
@@ -270,12 +268,11 @@ public final class MosquittoBroker implements AutoCloseable {
         /**
          * Writes the configuration and starts the broker; returns once it accepts connections.
          *
-         * @throws IOException if mosquitto is not installed, does not start, or does not listen in time
+         * @throws IOException if mosquitto does not start, or does not listen in time
+     * @throws IllegalStateException if mosquitto is not installed (the message names the package)
          */
         public MosquittoBroker start() throws IOException {
-            if (!isInstalled()) {
-                throw new IOException(MOSQUITTO + " not found: install mosquitto (apt-get install mosquitto)");
-            }
+            Tool.MOSQUITTO.path(); // one line naming the package when it is missing
             Path dir = Files.createTempDirectory("splitee-mosquitto-");
             Path data = Files.createDirectories(dir.resolve("data"));
             int port = freePort();

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.splitee.testenv.LogCapture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -137,8 +139,15 @@ class TransportBaseTest {
             throw new IllegalStateException("handler bug");
         });
         t.start();
-        deliver(t, "other", 1);
-        deliver(t, "s", 1);
+        try (LogCapture log = LogCapture.start(Set.of(LogCapture.Level.WARN, LogCapture.Level.ERROR), FakeTransport.class)) {
+            deliver(t, "other", 1);
+            deliver(t, "s", 1);
+            assertEquals(1, log.count(LogCapture.Level.WARN, "message on 'other' matches no registered subscription"),
+                    log.toString());
+            assertEquals(1, log.count(LogCapture.Level.ERROR, "handler for 's' failed"), log.toString());
+            assertEquals(2, log.entries().size(), log.toString());
+            assertEquals("java.lang.IllegalStateException: handler bug", log.entries().get(1).trace().get(0));
+        }
         assertEquals(1, t.unmatchedMessages());
         assertEquals(1, t.handlerFailures());
         assertEquals(List.of(), t.acknowledged);

@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.splitee.testenv.LogCapture;
+import io.splitee.testenv.Tool;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +35,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -235,7 +236,8 @@ public abstract class TransportContract {
     @Test
     void burstOf2000Qos1PublishesStaysInsideTheWindowAndAllArrive() throws Exception {
         MosquittoBroker broker = broker(MosquittoBroker.builder().maxQueuedMessages(0));
-        Transport sub = transport(settings("burst-sub", broker.uri()).receiveMaximum(500).build());
+        Transport sub = transport(settings("burst-sub", broker.uri())
+                .receiveMaximum(receiveMaximumForALaggingReceiver(500)).build());
         Transport pub = transport(settings("burst-pub", broker.uri()).maxInFlight(16)
                 .backpressureTimeout(Duration.ofSeconds(20)).build());
         BlockingQueue<Incoming> inbox = new LinkedBlockingQueue<>();
@@ -477,19 +479,27 @@ public abstract class TransportContract {
         a.start();
         Transport pub = transport(settings("acker-pub-" + crash, broker.uri()).build());
         pub.start();
-        for (int i = 0; i < 10; i++) {
-            pub.publish(Outgoing.of("splitee/d1/work", intBytes(i), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        }
         Set<Integer> seenByA = new TreeSet<>();
-        for (int i = 0; i < 9; i++) {
-            Incoming m = take(inboxA, "message " + i + " at the first subscriber");
-            seenByA.add(intOf(m));
-            if (intOf(m) % 2 == 0) {
-                a.ack(m);
+        try (LogCapture log = LogCapture.start(Set.of(LogCapture.Level.ERROR), a.getClass())) {
+            for (int i = 0; i < 10; i++) {
+                pub.publish(Outgoing.of("splitee/d1/work", intBytes(i), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             }
+            for (int i = 0; i < 9; i++) {
+                Incoming m = take(inboxA, "message " + i + " at the first subscriber");
+                seenByA.add(intOf(m));
+                if (intOf(m) % 2 == 0) {
+                    a.ack(m);
+                }
+            }
+            assertEquals(Set.of(0, 1, 2, 3, 4, 5, 6, 8, 9), seenByA);
+            await("the failing handler to be counted", () -> probe(a).handlerFailures() == 1);
+            await("the failure to be logged", () -> !log.entries().isEmpty());
+            List<LogCapture.Entry> errors = log.entries();
+            assertEquals(1, errors.size(), log.toString());
+            assertTrue(errors.get(0).contains("handler for 'splitee/d1/work' failed"), log.toString());
+            assertEquals("java.lang.IllegalStateException: handler fails on message 7 (test)",
+                    errors.get(0).trace().get(0), "the failure is logged with its stack trace");
         }
-        assertEquals(Set.of(0, 1, 2, 3, 4, 5, 6, 8, 9), seenByA);
-        await("the failing handler to be counted", () -> probe(a).handlerFailures() == 1);
         // a QoS 1 round trip from A: the broker has processed A's earlier PUBACKs once it answers
         a.publish(Outgoing.of("splitee/sync", bytes("sync"), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
@@ -720,9 +730,11 @@ public abstract class TransportContract {
     void credentialsAreSentAndAWrongPasswordIsRefused() throws Exception {
         Path passwords = Files.createTempFile("splitee-passwd-", "");
         closeMe.add(() -> Files.deleteIfExists(passwords));
-        Process p = new ProcessBuilder("mosquitto_passwd", "-b", passwords.toString(), "dev", "s3cret")
+        Process p = new ProcessBuilder(Tool.MOSQUITTO_PASSWD.path().toString(), "-b", passwords.toString(), "dev", "s3cret")
                 .redirectErrorStream(true).start();
-        Assumptions.assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mosquitto_passwd works");
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "mosquitto_passwd finishes");
+        assertEquals(0, p.exitValue(), "mosquitto_passwd: " + out);
         MosquittoBroker broker = broker(MosquittoBroker.builder().option("password_file " + passwords));
         Transport good = transport(settings("cred-good", broker.uri())
                 .credentials(MqttSettings.Credentials.of("dev", "s3cret")).build());

@@ -10,6 +10,7 @@ import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
 import io.splitee.mqtt.TransportContract;
 import io.splitee.mqtt.TransportException;
+import io.splitee.testenv.LogCapture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +28,9 @@ import org.junit.jupiter.api.Test;
  * does not tell how many publishes it holds in flight, so only our window is checked.
  */
 class HiveMqTransportIT extends TransportContract {
+    /** The HiveMQ client's logger for incoming QoS 1/2 flows. */
+    static final String HIVEMQ_QOS_HANDLER = "com.hivemq.client.internal.mqtt.handler.publish.incoming.MqttIncomingQosHandler";
+
     @Override
     protected MqttSettings.Client client() {
         return MqttSettings.Client.HIVEMQ;
@@ -68,21 +72,33 @@ class HiveMqTransportIT extends TransportContract {
         });
         BlockingQueue<Incoming> inbox = new LinkedBlockingQueue<>();
         sub.subscribe("splitee/overrun", 1, inbox::add);
-        sub.start();
-        pub.start();
-        int n = 1000;
-        for (int i = 0; i < n; i++) {
-            pub.publish(Outgoing.of("splitee/overrun", intBytes(i), 1));
-        }
         Set<Integer> received = new TreeSet<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        while (received.size() < n && System.nanoTime() < deadline) {
-            Incoming m = inbox.poll(100, TimeUnit.MILLISECONDS);
-            if (m != null) {
-                received.add(intOf(m));
-                Thread.sleep(0, 200_000); // a receiver slower than the publisher
-                sub.ack(m);
+        int n = 1000;
+        // the client logs each message beyond the Receive Maximum as an ERROR, the transport its reconnect as a WARN
+        try (LogCapture log = LogCapture.start(Set.of(LogCapture.Level.WARN, LogCapture.Level.ERROR),
+                List.of(HIVEMQ_QOS_HANDLER, HiveMqTransport.class.getName()))) {
+            sub.start();
+            pub.start();
+            for (int i = 0; i < n; i++) {
+                pub.publish(Outgoing.of("splitee/overrun", intBytes(i), 1));
             }
+            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+            while (received.size() < n && System.nanoTime() < deadline) {
+                Incoming m = inbox.poll(100, TimeUnit.MILLISECONDS);
+                if (m != null) {
+                    received.add(intOf(m));
+                    Thread.sleep(0, 200_000); // a receiver slower than the publisher
+                    sub.ack(m);
+                }
+            }
+            log.close();
+            boolean raised = ((HiveMqTransport) sub).receiveMaximumRaised();
+            long overruns = log.count(LogCapture.Level.ERROR, "than allowed by receive maximum (20)");
+            long raises = log.count(LogCapture.Level.WARN, "sent more unacknowledged QoS 1/2 messages than the Receive Maximum");
+            long lost = log.count(LogCapture.Level.WARN, "overrun-sub: CONNECTION_LOST");
+            assertEquals(log.entries().size(), overruns + raises + lost, "nothing else logged: " + log);
+            assertEquals(raised, overruns > 0, "the client logged the overrun exactly when the transport saw it: " + log);
+            assertEquals(raised ? 1 : 0, raises, "the raise is logged once: " + log);
         }
         assertEquals(n, received.size(), "distinct messages received");
         assertTrue(losses.get() <= 1, losses.get() + " connection losses");

@@ -11,11 +11,13 @@ import io.splitee.mqtt.MosquittoBroker;
 import io.splitee.mqtt.MqttSettings;
 import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
+import io.splitee.testenv.LogCapture;
 import io.splitee.wire.ResultMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -67,7 +69,8 @@ class AnswersIT {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             List<Boolean> queued = new ArrayList<>();
-            try (Answers stage = new Answers(gw, metrics, "answers-it-answers", backlog, 4, detached)) {
+            try (LogCapture log = LogCapture.start(Set.of(LogCapture.Level.ERROR), Answers.class);
+                 Answers stage = new Answers(gw, metrics, "answers-it-answers", backlog, 4, detached)) {
                 for (int i = 0; i < n; i++) {
                     String sid = "s-" + i;
                     boolean first = i == 0;
@@ -86,6 +89,12 @@ class AnswersIT {
                 int answerable = 1 + backlog + detached;
                 for (int i = 0; i < n; i++) {
                     assertEquals(i < answerable, queued.get(i), "frame " + i + " queued");
+                }
+                // each frame with no room is logged once, as the loss it is
+                assertEquals(n - answerable, log.entries().size(), log.toString());
+                for (int i = answerable; i < n; i++) {
+                    assertEquals(1, log.count(LogCapture.Level.ERROR, "answers backlog full (" + backlog
+                            + " answers with their frames, " + detached + " without): frame s-" + i + " from r1"), log.toString());
                 }
                 release.countDown();
                 List<String> keys = new ArrayList<>();
