@@ -17,7 +17,6 @@ final class DeviceMetrics {
     final Counter samples;
     final Counter offloads;
     final Counter offloadsRaw;
-    final Counter degraded;
     final Counter overloaded;
     final Counter duplicates;
     final Counter lateReplies;
@@ -36,8 +35,10 @@ final class DeviceMetrics {
         samples = Counter.builder("splitee.device.samples").description("samples taken in").register(registry);
         offloads = Counter.builder("splitee.device.offloads").tag("payload", "features").register(registry);
         offloadsRaw = Counter.builder("splitee.device.offloads").tag("payload", "raw").register(registry);
-        degraded = Counter.builder("splitee.device.results").tag("status", "degraded").register(registry);
-        overloaded = Counter.builder("splitee.device.results").tag("status", "overloaded").register(registry);
+        // every series of splitee.device.results has the same tag keys, status and code: Prometheus refuses a
+        // second meter of one name with other tag keys (Micrometer logs and drops it)
+        overloaded = Counter.builder("splitee.device.results").tag("status", "overloaded").tag("code", "QUEUE_FULL")
+                .register(registry);
         duplicates = Counter.builder("splitee.device.duplicates").description("redelivered samples answered once")
                 .register(registry);
         lateReplies = Counter.builder("splitee.device.late.replies").description("gateway answers after the deadline")
@@ -99,5 +100,10 @@ final class DeviceMetrics {
 
     void error(String code) {
         registry.counter("splitee.device.results", "status", "error", "code", code).increment();
+    }
+
+    /** A degraded answer (answered from the exit the device had), by the code of what went wrong. */
+    void degraded(String code) {
+        registry.counter("splitee.device.results", "status", "degraded", "code", code).increment();
     }
 }

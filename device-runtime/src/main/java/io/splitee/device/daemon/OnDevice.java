@@ -37,7 +37,7 @@ final class OnDevice {
      * confidence in place of the final exit's.
      */
     void degraded(Sample s, String code, String why) {
-        core.metrics().degraded.increment();
+        core.metrics().degraded(code);
         answer(s, s.arm, core.results().degraded(s, code, why));
         learner.answered(s.observation, s.confidence(s.arm));
     }

@@ -96,7 +96,14 @@ class DevicePipelineTest {
             assertEquals(2, r.prediction().exit());
             assertEquals(0.5, r.prediction().confidence(), 1e-6);
             assertEquals(2, h.runner.blockCalls(), "nothing more computed");
-            assertEquals(1.0, h.counter("splitee.device.results", "status", "degraded"));
+            assertEquals(1.0, h.counter("splitee.device.results", "status", "degraded", "code", "DEADLINE"));
+            // one tag set per meter name: Prometheus keeps every series (it drops a meter with other tag keys)
+            String scrape = ((io.micrometer.prometheusmetrics.PrometheusMeterRegistry) h.daemon.metrics().registry())
+                    .scrape();
+            assertTrue(scrape.contains("splitee_device_results_total{code=\"DEADLINE\",status=\"degraded\"} 1.0"),
+                    scrape);
+            assertTrue(scrape.contains("splitee_device_results_total{code=\"QUEUE_FULL\",status=\"overloaded\"} 0.0"),
+                    scrape);
         }
     }
 
