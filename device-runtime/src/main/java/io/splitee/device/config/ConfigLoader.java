@@ -96,8 +96,8 @@ final class ConfigLoader {
         DeviceConfig.Offload o = d.offload();
         return d.mqtt().applyTo(DEFAULTS)
                 .with(DeviceKeys.DEVICE_ID, d.deviceId())
-                .with(DeviceKeys.MODEL_DIR, d.modelDir())
-                .with(DeviceKeys.INTRA_OP_THREADS, d.intraOpThreads())
+                .with(DeviceKeys.MODEL_DIR, d.model().dir())
+                .with(DeviceKeys.INTRA_OP_THREADS, d.model().intraOpThreads())
                 .with(DeviceKeys.POLICY, p.name())
                 .with(DeviceKeys.THRESHOLD, p.threshold())
                 .with(DeviceKeys.UCB_C, p.ucbC())
@@ -116,10 +116,10 @@ final class ConfigLoader {
                 .with(DeviceKeys.MAX_PENDING, o.maxPending())
                 .with(DeviceKeys.PROBE_INTERVAL, o.probeInterval())
                 .with(DeviceKeys.PAYLOAD, o.payload())
-                .with(DeviceKeys.QUEUE_SIZE, d.queueSize())
-                .with(DeviceKeys.STATE_DIR, d.stateDir())
-                .with(DeviceKeys.STATE_SAVE_INTERVAL, d.stateSaveInterval())
-                .with(DeviceKeys.METRICS_PORT, d.metricsPort())
-                .with(DeviceKeys.SHUTDOWN_GRACE, d.shutdownGrace());
+                .with(DeviceKeys.QUEUE_SIZE, d.service().queueSize())
+                .with(DeviceKeys.STATE_DIR, d.service().stateDir())
+                .with(DeviceKeys.STATE_SAVE_INTERVAL, d.service().stateSaveInterval())
+                .with(DeviceKeys.METRICS_PORT, d.service().metricsPort())
+                .with(DeviceKeys.SHUTDOWN_GRACE, d.service().shutdownGrace());
     }
 }
