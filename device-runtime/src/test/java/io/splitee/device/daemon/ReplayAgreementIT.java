@@ -108,7 +108,7 @@ class ReplayAgreementIT {
             try (TestResponder responder = new TestResponder(pkg, broker.uri(), "agree-gw");
                  ResultCollector results = new ResultCollector(broker.uri(), "agree");
                  DeviceDaemon daemon = DeviceDaemon.start(config)) {
-                TensorSpec input = TensorSpec.float32(pkg.manifest().input().tensor().shape());
+                TensorSpec input = pkg.manifest().input().tensor().spec();
                 for (int i = 0; i < N; i++) {
                     float[] x = pkg.manifest().input().normalise(pkg.samples().image(i));
                     byte[] frame = encoder.encode(Frame.sample(pkg.manifest().id(),

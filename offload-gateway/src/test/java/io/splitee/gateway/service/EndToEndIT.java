@@ -88,7 +88,7 @@ class EndToEndIT {
         int n = 150;
         Trace trace = Trace.load(pkg, n);
         ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
-        TensorSpec input = TensorSpec.float32(pkg.manifest().input().tensor().shape());
+        TensorSpec input = pkg.manifest().input().tensor().spec();
         // a: SplitEE choosing its split, features in fp32; b: split after block 6, sends the raw sample in fp16.
         Map<String, Map<String, String>> devices = Map.of(
                 "e2e.a", Map.of("policy", "splitee", "policy.threshold", "0.9", "cost.lambda", "0.01",
