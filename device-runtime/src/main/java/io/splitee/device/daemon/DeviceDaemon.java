@@ -15,6 +15,7 @@ import io.splitee.engine.Characteristic;
 import io.splitee.engine.Policies;
 import io.splitee.engine.Policy;
 import io.splitee.engine.PolicyState;
+import io.splitee.lifecycle.Threads;
 import io.splitee.metrics.MetricsEndpoint;
 import io.splitee.model.ModelPackage;
 import io.splitee.model.ModelPackageException;
@@ -104,13 +105,10 @@ public final class DeviceDaemon implements AutoCloseable {
 
         this.metrics = new DeviceMetrics(metricsEndpoint.registry(), depth, estimates);
         this.loop = new EventLoop(config.service().queueSize());
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "splitee-" + config.deviceId() + "-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Threads.factory("splitee-" + config.deviceId() + "-timer", true));
         this.pipeline = assemble(new Learner(policy, engineConfig, arms), measured);
-        this.worker = new Thread(this::work, "splitee-" + config.deviceId() + "-worker");
+        this.worker = Threads.factory("splitee-" + config.deviceId() + "-worker", false).newThread(this::work);
     }
 
     private MeasuredCosts measuredCosts(ModelPackage pkg) {
