@@ -9,7 +9,6 @@ import static io.splitee.device.config.DeviceKeys.WEIGHT_MILLIJOULE;
 
 import io.splitee.config.ConfigException;
 import io.splitee.config.ConfigSource;
-import io.splitee.config.MqttConnection;
 import io.splitee.engine.Characteristic;
 import io.splitee.engine.PolicySpec;
 import java.nio.file.Path;
@@ -36,8 +35,7 @@ final class ConfigLoader {
         try {
             DeviceConfig.Cost.Mode mode = c.get(COST_MODE);
             return DeviceConfig.builder(c.get(DeviceKeys.DEVICE_ID), c.get(DeviceKeys.MODEL_DIR))
-                    .mqtt(MqttConnection.read(c))
-                    .intraOpThreads(c.get(DeviceKeys.INTRA_OP_THREADS))
+                    .read(c)
                     .policy(c.get(DeviceKeys.POLICY))
                     .threshold(c.get(DeviceKeys.THRESHOLD))
                     .ucbC(c.isSet(DeviceKeys.UCB_C) || base != DEFAULTS ? c.get(DeviceKeys.UCB_C) : null)
@@ -54,11 +52,8 @@ final class ConfigLoader {
                     .maxPending(c.get(DeviceKeys.MAX_PENDING))
                     .probeInterval(c.get(DeviceKeys.PROBE_INTERVAL))
                     .payload(c.get(DeviceKeys.PAYLOAD))
-                    .queueSize(c.get(DeviceKeys.QUEUE_SIZE))
                     .stateDir(c.get(DeviceKeys.STATE_DIR))
                     .stateSaveInterval(c.get(DeviceKeys.STATE_SAVE_INTERVAL))
-                    .metricsPort(c.get(DeviceKeys.METRICS_PORT))
-                    .shutdownGrace(c.get(DeviceKeys.SHUTDOWN_GRACE))
                     .build();
         } catch (IllegalArgumentException e) {
             throw c.invalid(e);

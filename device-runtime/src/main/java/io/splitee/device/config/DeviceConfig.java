@@ -3,6 +3,7 @@ package io.splitee.device.config;
 import io.splitee.config.ConfigException;
 import io.splitee.config.ConfigKey;
 import io.splitee.config.MqttConnection;
+import io.splitee.config.ProgramBuilder;
 import io.splitee.device.cost.MeasuredCosts;
 import io.splitee.engine.Characteristic;
 import io.splitee.engine.EngineConfig;
@@ -306,12 +307,14 @@ public record DeviceConfig(
         return ConfigLoader.load(ConfigLoader.source(base), null, Map.of(), overrides);
     }
 
-    /** Builds a {@link DeviceConfig} without strings; {@link #build} validates. */
-    public static final class Builder {
+    /**
+     * Builds a {@link DeviceConfig} without strings; {@link #build} validates. The keys the gateway has too
+     * ({@code mqtt.*}, {@code runtime.intra-op-threads}, {@code queue.size}, {@code metrics.port},
+     * {@code shutdown.grace}) are set by {@link ProgramBuilder}'s setters, with the daemon's defaults.
+     */
+    public static final class Builder extends ProgramBuilder<Builder> {
         private final String deviceId;
         private final Path modelDir;
-        private MqttConnection mqtt = MqttConnection.builder().build();
-        private int intraOpThreads = DeviceKeys.INTRA_OP_THREADS.defaultValue().orElseThrow();
         private String policy = DeviceKeys.POLICY.defaultValue().orElseThrow();
         private double threshold = DeviceKeys.THRESHOLD.defaultValue().orElseThrow();
         private Double ucbC;
@@ -330,28 +333,17 @@ public record DeviceConfig(
         private int maxPending = DeviceKeys.MAX_PENDING.defaultValue().orElseThrow();
         private Duration probeInterval = DeviceKeys.PROBE_INTERVAL.defaultValue().orElseThrow();
         private MeasuredCosts.PayloadRule payload = DeviceKeys.PAYLOAD.defaultValue().orElseThrow();
-        private int queueSize = DeviceKeys.QUEUE_SIZE.defaultValue().orElseThrow();
         private Path stateDir = DeviceKeys.STATE_DIR.defaultValue().orElseThrow();
         private Duration stateSaveInterval = DeviceKeys.STATE_SAVE_INTERVAL.defaultValue().orElseThrow();
-        private int metricsPort = DeviceKeys.METRICS_PORT.defaultValue().orElseThrow();
-        private Duration shutdownGrace = DeviceKeys.SHUTDOWN_GRACE.defaultValue().orElseThrow();
 
         private Builder(String deviceId, Path modelDir) {
+            super(MqttConnection.builder().build(), DeviceKeys.INTRA_OP_THREADS, DeviceKeys.QUEUE_SIZE,
+                    DeviceKeys.METRICS_PORT, DeviceKeys.SHUTDOWN_GRACE);
             this.deviceId = deviceId;
             this.modelDir = modelDir;
         }
 
-        /** The {@code mqtt.*} keys (default: {@link MqttConnection#builder()}'s). */
-        public Builder mqtt(MqttConnection value) {
-            this.mqtt = value;
-            return this;
-        }
 
-        /** {@code runtime.intra-op-threads}. */
-        public Builder intraOpThreads(int value) {
-            this.intraOpThreads = value;
-            return this;
-        }
 
         /** {@code policy}. */
         public Builder policy(String spec) {
@@ -451,11 +443,6 @@ public record DeviceConfig(
             return this;
         }
 
-        /** {@code queue.size}. */
-        public Builder queueSize(int value) {
-            this.queueSize = value;
-            return this;
-        }
 
         /** {@code state.dir}. */
         public Builder stateDir(Path value) {
@@ -469,17 +456,7 @@ public record DeviceConfig(
             return this;
         }
 
-        /** {@code metrics.port}. */
-        public Builder metricsPort(int value) {
-            this.metricsPort = value;
-            return this;
-        }
 
-        /** {@code shutdown.grace}. */
-        public Builder shutdownGrace(Duration value) {
-            this.shutdownGrace = value;
-            return this;
-        }
 
         /**
          * The validated configuration.
