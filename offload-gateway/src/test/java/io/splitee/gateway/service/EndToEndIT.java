@@ -3,6 +3,7 @@ package io.splitee.gateway.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.splitee.config.MqttConnection;
 import io.splitee.device.config.DeviceConfig;
 import io.splitee.device.daemon.DeviceDaemon;
 import io.splitee.model.ModelPackage;
@@ -67,19 +68,16 @@ class EndToEndIT {
     }
 
     static DeviceConfig device(String id, String broker, Path stateDir, Map<String, String> extra) throws Exception {
-        Map<String, String> o = new HashMap<>();
-        o.put("device.id", id);
-        o.put("mqtt.uri", broker);
-        o.put("model.dir", TestGateways.model().toString());
-        o.put("state.dir", stateDir.toString());
-        o.put("runtime.intra-op-threads", "1");
-        o.put("offload.deadline", "20s");
-        o.put("mqtt.reconnect-min", "100ms");
-        o.put("mqtt.reconnect-max", "1s");
-        o.put("queue.size", "1000");
-        o.put("cost.mode", "paper");
-        o.putAll(extra);
-        return DeviceConfig.load(null, Map.of(), o);
+        DeviceConfig base = DeviceConfig.builder(id, TestGateways.model())
+                .mqtt(MqttConnection.builder().uri(broker).reconnect(Duration.ofMillis(100), Duration.ofSeconds(1))
+                        .build())
+                .stateDir(stateDir)
+                .intraOpThreads(1)
+                .deadline(Duration.ofSeconds(20))
+                .queueSize(1000)
+                .costMode(DeviceConfig.Cost.Mode.PAPER)
+                .build();
+        return DeviceConfig.load(base, extra);
     }
 
     @Test
