@@ -162,6 +162,18 @@ public final class ConfigKey<T> {
         }, URI::toString);
     }
 
+    /**
+     * One program's keys in documented order, from its parts (its id, the shared broker keys, its own keys).
+     */
+    @SafeVarargs
+    public static List<ConfigKey<?>> listOf(List<? extends ConfigKey<?>>... parts) {
+        List<ConfigKey<?>> all = new ArrayList<>();
+        for (List<? extends ConfigKey<?>> part : parts) {
+            all.addAll(part);
+        }
+        return List.copyOf(all);
+    }
+
     /** A file system path. */
     public static ConfigKey<Path> path(String name, Path defaultValue, String doc) {
         return of(name, defaultValue, doc, s -> {

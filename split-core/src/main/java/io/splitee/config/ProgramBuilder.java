@@ -12,9 +12,12 @@ import java.util.Objects;
  * @param <B> the program's builder, returned by every setter
  */
 public abstract class ProgramBuilder<B extends ProgramBuilder<B>> {
+    /** {@code metrics.port}, the same for both programs. */
+    public static final ConfigKey<Integer> METRICS_PORT = ConfigKey.integer("metrics.port", 0, 0, 65_535,
+            "Prometheus text at `http://<host>:<port>/metrics`; 0 = off");
+
     private final ConfigKey<Integer> intraOpThreadsKey;
     private final ConfigKey<Integer> queueSizeKey;
-    private final ConfigKey<Integer> metricsPortKey;
     private final ConfigKey<Duration> shutdownGraceKey;
 
     /** {@code mqtt.*}. */
@@ -34,24 +37,22 @@ public abstract class ProgramBuilder<B extends ProgramBuilder<B>> {
      * @param mqtt           the program's default broker connection
      * @param intraOpThreads the program's {@code runtime.intra-op-threads} key
      * @param queueSize      the program's {@code queue.size} key
-     * @param metricsPort    the program's {@code metrics.port} key
      * @param shutdownGrace  the program's {@code shutdown.grace} key
      */
     protected ProgramBuilder(MqttConnection mqtt, ConfigKey<Integer> intraOpThreads, ConfigKey<Integer> queueSize,
-                             ConfigKey<Integer> metricsPort, ConfigKey<Duration> shutdownGrace) {
+                             ConfigKey<Duration> shutdownGrace) {
         this.intraOpThreadsKey = Objects.requireNonNull(intraOpThreads, "intraOpThreads");
         this.queueSizeKey = Objects.requireNonNull(queueSize, "queueSize");
-        this.metricsPortKey = Objects.requireNonNull(metricsPort, "metricsPort");
         this.shutdownGraceKey = Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         this.mqtt = mqtt;
         this.intraOpThreads = intraOpThreads.defaultValue().orElseThrow();
         this.queueSize = queueSize.defaultValue().orElseThrow();
-        this.metricsPort = metricsPort.defaultValue().orElseThrow();
+        this.metricsPort = METRICS_PORT.defaultValue().orElseThrow();
         this.shutdownGrace = shutdownGrace.defaultValue().orElseThrow();
     }
 
     /**
-     * Sets every value this class holds from {@code c}: the {@code mqtt.*} keys and the program's four keys.
+     * Sets every value this class holds from {@code c}: the {@code mqtt.*} keys, the program's three keys and {@link #METRICS_PORT}.
      *
      * @throws ConfigException naming the key when a value is wrong
      */
@@ -59,7 +60,7 @@ public abstract class ProgramBuilder<B extends ProgramBuilder<B>> {
         return mqtt(MqttConnection.read(c))
                 .intraOpThreads(c.get(intraOpThreadsKey))
                 .queueSize(c.get(queueSizeKey))
-                .metricsPort(c.get(metricsPortKey))
+                .metricsPort(c.get(METRICS_PORT))
                 .shutdownGrace(c.get(shutdownGraceKey));
     }
 

@@ -338,12 +338,10 @@ public record DeviceConfig(
 
         private Builder(String deviceId, Path modelDir) {
             super(MqttConnection.builder().build(), DeviceKeys.INTRA_OP_THREADS, DeviceKeys.QUEUE_SIZE,
-                    DeviceKeys.METRICS_PORT, DeviceKeys.SHUTDOWN_GRACE);
+                    DeviceKeys.SHUTDOWN_GRACE);
             this.deviceId = deviceId;
             this.modelDir = modelDir;
         }
-
-
 
         /** {@code policy}. */
         public Builder policy(String spec) {
@@ -443,7 +441,6 @@ public record DeviceConfig(
             return this;
         }
 
-
         /** {@code state.dir}. */
         public Builder stateDir(Path value) {
             this.stateDir = value;
@@ -455,8 +452,6 @@ public record DeviceConfig(
             this.stateSaveInterval = value;
             return this;
         }
-
-
 
         /**
          * The validated configuration.

@@ -171,11 +171,10 @@ public record GatewayConfig(
 
         private Builder(String gatewayId, List<Path> models) {
             super(mqttDefaults().build(), GatewayKeys.INTRA_OP_THREADS, GatewayKeys.QUEUE_SIZE,
-                    GatewayKeys.METRICS_PORT, GatewayKeys.SHUTDOWN_GRACE);
+                    GatewayKeys.SHUTDOWN_GRACE);
             this.gatewayId = gatewayId;
             this.models = models;
         }
-
 
         /** {@code mqtt.shared-group}. */
         public Builder sharedGroup(String value) {
@@ -189,13 +188,11 @@ public record GatewayConfig(
             return this;
         }
 
-
         /** {@code workers}. */
         public Builder workers(int value) {
             this.workers = value;
             return this;
         }
-
 
         /** {@code batch.max-size} and {@code batch.max-wait}. */
         public Builder batch(Batch value) {
@@ -208,8 +205,6 @@ public record GatewayConfig(
             this.maxFrameBytes = value;
             return this;
         }
-
-
 
         /**
          * The validated configuration.
