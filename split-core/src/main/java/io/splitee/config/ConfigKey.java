@@ -1,5 +1,6 @@
 package io.splitee.config;
 
+import io.splitee.wire.Ids;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -149,6 +150,22 @@ public final class ConfigKey<T> {
                                           Function<T, String> print, String doc) {
         Objects.requireNonNull(parse, "parse");
         return of(name, defaultValue, doc, parse::apply, print);
+    }
+
+    /**
+     * A name as {@link io.splitee.wire.Ids#nameProblem} checks it (a device id, a gateway id, a group): 1..64
+     * characters of {@code [A-Za-z0-9._-]}, one MQTT topic level.
+     *
+     * @param what what the name names, for the message ({@code a device id is 1..64 characters ...})
+     */
+    public static ConfigKey<String> name(String name, String defaultValue, String what, String doc) {
+        return parsed(name, defaultValue, id -> {
+            Ids.nameProblem(id).ifPresent(p -> {
+                throw new IllegalArgumentException(p + " (" + what + " is 1.." + Ids.MAX_ID_BYTES
+                        + " characters of [A-Za-z0-9._-])");
+            });
+            return id;
+        }, s -> s, doc);
     }
 
     /** A URI. */

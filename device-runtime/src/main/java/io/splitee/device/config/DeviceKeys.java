@@ -7,7 +7,6 @@ import io.splitee.device.cost.MeasuredCosts;
 import io.splitee.engine.Policies;
 import io.splitee.mqtt.MqttSettings;
 import io.splitee.wire.Encoding;
-import io.splitee.wire.Ids;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,12 +16,8 @@ final class DeviceKeys {
     private DeviceKeys() {
     }
 
-    static final ConfigKey<String> DEVICE_ID = ConfigKey.parsed("device.id", null, id -> {
-        Ids.nameProblem(id).ifPresent(p -> {
-            throw new IllegalArgumentException(p + " (a device id is 1..64 characters of [A-Za-z0-9._-])");
-        });
-        return id;
-    }, s -> s, "this device's name, a topic level (`splitee/<id>/samples`, ...): 1..64 characters of `[A-Za-z0-9._-]`");
+    static final ConfigKey<String> DEVICE_ID = ConfigKey.name("device.id", null, "a device id",
+            "this device's name, a topic level (`splitee/<id>/samples`, ...): 1..64 characters of `[A-Za-z0-9._-]`");
     static final ConfigKey<Path> MODEL_DIR = ConfigKey.path("model.dir", null,
             "the model package directory (manifest.json, block_NN.onnx, exit_NN.onnx)");
     static final ConfigKey<Integer> INTRA_OP_THREADS = ConfigKey.integer("runtime.intra-op-threads", 2, 1, 64,

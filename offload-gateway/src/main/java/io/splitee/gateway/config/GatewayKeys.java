@@ -4,7 +4,6 @@ import io.splitee.config.ConfigKey;
 import io.splitee.config.MqttConnection;
 import io.splitee.config.ProgramBuilder;
 import io.splitee.mqtt.MqttSettings;
-import io.splitee.wire.Ids;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,18 +13,10 @@ final class GatewayKeys {
     private GatewayKeys() {
     }
 
-    static final ConfigKey<String> GATEWAY_ID = ConfigKey.parsed("gateway.id", null, id -> {
-        Ids.nameProblem(id).ifPresent(p -> {
-            throw new IllegalArgumentException(p + " (a gateway id is 1..64 characters of [A-Za-z0-9._-])");
-        });
-        return id;
-    }, s -> s, "instance name; MQTT client id `splitee-gateway-<id>`; a restart with the same id resumes the session");
-    static final ConfigKey<String> SHARED_GROUP = ConfigKey.parsed("mqtt.shared-group", "gateways", g -> {
-        Ids.nameProblem(g).ifPresent(p -> {
-            throw new IllegalArgumentException(p + " (a group is 1..64 characters of [A-Za-z0-9._-])");
-        });
-        return g;
-    }, s -> s, "subscribes to `$share/<group>/splitee/+/features`; every instance of the group splits the load");
+    static final ConfigKey<String> GATEWAY_ID = ConfigKey.name("gateway.id", null, "a gateway id",
+            "instance name; MQTT client id `splitee-gateway-<id>`; a restart with the same id resumes the session");
+    static final ConfigKey<String> SHARED_GROUP = ConfigKey.name("mqtt.shared-group", "gateways", "a group",
+            "subscribes to `$share/<group>/splitee/+/features`; every instance of the group splits the load");
     // The largest: Mosquitto 2.0.11 overruns smaller ones, and the HiveMQ client then (as MQTT 5 requires)
     // drops the connection; the gateway's own bound on frames is queue.size, beyond it "overloaded".
     static final ConfigKey<Integer> RECEIVE_MAXIMUM = ConfigKey.integer("mqtt.receive-maximum", 65_535, 1, 65_535,
