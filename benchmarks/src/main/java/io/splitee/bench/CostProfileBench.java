@@ -245,11 +245,11 @@ public final class CostProfileBench {
                     double raw = 0;
                     double[] feat = new double[depth + 1];
                     for (int s = 0; s < n; s++) {
-                        TensorSpec in = TensorSpec.float32(pkg.manifest().input().tensor().shape());
+                        TensorSpec in = pkg.manifest().input().tensor().spec();
                         raw += enc.encode(Frame.sample(pkg.manifest().id(), hash, 0, in, id, t, inputs[s].duplicate())
                                 .encodedAs(e, c)).length;
                         for (int b = 1; b <= depth; b++) {
-                            TensorSpec spec = TensorSpec.float32(pkg.manifest().block(b).output().shape());
+                            TensorSpec spec = pkg.manifest().block(b).output().spec();
                             feat[b] += enc.encode(Frame.features(pkg.manifest().id(), hash, b, spec, id, t,
                                     FloatBuffer.wrap(features[s][b])).encodedAs(e, c)).length;
                         }

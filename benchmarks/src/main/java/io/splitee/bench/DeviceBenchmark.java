@@ -110,7 +110,7 @@ public final class DeviceBenchmark {
 
     static byte[][] frames(ModelPackage pkg, int n, String idPrefix) {
         ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
-        TensorSpec in = TensorSpec.float32(pkg.manifest().input().tensor().shape());
+        TensorSpec in = pkg.manifest().input().tensor().spec();
         byte[][] out = new byte[n][];
         try (FrameEncoder e = new FrameEncoder()) {
             for (int i = 0; i < n; i++) {

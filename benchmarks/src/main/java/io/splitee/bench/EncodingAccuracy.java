@@ -183,9 +183,9 @@ public final class EncodingAccuracy {
         String modelId = pkg.manifest().id();
         ManifestHash hash = ManifestHash.ofHex(pkg.manifestSha256());
         List<TensorSpec> wireSpecs = new ArrayList<>();
-        wireSpecs.add(TensorSpec.float32(input.tensor().shape()));
+        wireSpecs.add(input.tensor().spec());
         for (int b = 1; b <= depth; b++) {
-            wireSpecs.add(TensorSpec.float32(pkg.manifest().block(b).output().shape()));
+            wireSpecs.add(pkg.manifest().block(b).output().spec());
         }
         int[] size = new int[depth + 1];
         for (int b = 0; b <= depth; b++) {

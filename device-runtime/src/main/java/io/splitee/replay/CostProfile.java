@@ -15,16 +15,65 @@ import java.util.TreeMap;
  *
  * <p>File format ({@link #read}): JSON, see docs/payload.md. Arrays are indexed by block − 1.
  *
- * @param source          the file (or a name for a profile built in code)
- * @param deviceBlockMs   device compute of block i+1, ms, each ≥ 0
- * @param deviceExitMs    device compute of exit head i+1, ms, each ≥ 0
- * @param gatewayBlockMs  gateway compute of block i+1 at batch 1, ms, each ≥ 0
- * @param gatewayExitMs   gateway compute of the final exit head at batch 1, ms, ≥ 0
- * @param wire            per encoding name ({@code fp32}, {@code fp16+deflate}, ...): frame bytes
- * @param link            the link to assume when none is given on the command line
+ * @param source  the file (or a name for a profile built in code)
+ * @param device  device compute per block and per exit head (1 intra-op thread)
+ * @param gateway gateway compute per block and of the final exit head (batch 1)
+ * @param wire    per encoding name ({@code fp32}, {@code fp16+deflate}, ...): frame bytes
+ * @param link    the link to assume when none is given on the command line
  */
-public record CostProfile(String source, double[] deviceBlockMs, double[] deviceExitMs, double[] gatewayBlockMs,
-                          double gatewayExitMs, Map<String, Wire> wire, Optional<LinkProfile> link) {
+public record CostProfile(String source, Device device, Gateway gateway, Map<String, Wire> wire,
+                          Optional<LinkProfile> link) {
+
+    /**
+     * Device compute, at least one block.
+     *
+     * @param blockMs device compute of block i+1, ms, each ≥ 0
+     * @param exitMs  device compute of exit head i+1, ms, each ≥ 0
+     */
+    public record Device(double[] blockMs, double[] exitMs) {
+        /** Validates (messages name the field) and copies. */
+        public Device {
+            if (blockMs.length < 1) {
+                throw new IllegalArgumentException("device.block_ms: needs at least one block");
+            }
+            blockMs = checked("device.block_ms", blockMs, blockMs.length);
+            exitMs = checked("device.exit_ms", exitMs, blockMs.length);
+        }
+
+        /** Device compute per block, ms (a copy). */
+        @Override
+        public double[] blockMs() {
+            return blockMs.clone();
+        }
+
+        /** Device compute per exit head, ms (a copy). */
+        @Override
+        public double[] exitMs() {
+            return exitMs.clone();
+        }
+    }
+
+    /**
+     * Gateway compute at batch 1.
+     *
+     * @param blockMs gateway compute of block i+1, ms, each ≥ 0
+     * @param exitMs  gateway compute of the final exit head, ms, ≥ 0
+     */
+    public record Gateway(double[] blockMs, double exitMs) {
+        /** Validates (messages name the field) and copies. */
+        public Gateway {
+            blockMs = checked("gateway.block_ms", blockMs, blockMs.length);
+            if (!(exitMs >= 0) || Double.isInfinite(exitMs)) {
+                throw new IllegalArgumentException("gateway.exit_ms: " + exitMs + " must be a finite number ≥ 0");
+            }
+        }
+
+        /** Gateway compute per block, ms (a copy). */
+        @Override
+        public double[] blockMs() {
+            return blockMs.clone();
+        }
+    }
 
     /**
      * Bytes on the wire of whole frames (header included) for one encoding.
@@ -56,15 +105,9 @@ public record CostProfile(String source, double[] deviceBlockMs, double[] device
     /** Validates every field (messages name it) and copies the arrays. */
     public CostProfile {
         Objects.requireNonNull(source, "source");
-        int l = deviceBlockMs.length;
-        if (l < 1) {
-            throw new IllegalArgumentException("device.block_ms: needs at least one block");
-        }
-        deviceBlockMs = checked("device.block_ms", deviceBlockMs, l);
-        deviceExitMs = checked("device.exit_ms", deviceExitMs, l);
-        gatewayBlockMs = checked("gateway.block_ms", gatewayBlockMs, l);
-        if (!(gatewayExitMs >= 0) || Double.isInfinite(gatewayExitMs)) {
-            throw new IllegalArgumentException("gateway.exit_ms: " + gatewayExitMs + " must be a finite number ≥ 0");
+        int l = device.blockMs.length;
+        if (gateway.blockMs.length != l) {
+            throw new IllegalArgumentException("gateway.block_ms: has " + gateway.blockMs.length + " entries, expected " + l);
         }
         if (wire.isEmpty()) {
             throw new IllegalArgumentException("wire: needs at least one encoding");
@@ -100,27 +143,9 @@ public record CostProfile(String source, double[] deviceBlockMs, double[] device
         return ProfileReader.read(file);
     }
 
-    /** Device compute per block, ms (a copy). */
-    @Override
-    public double[] deviceBlockMs() {
-        return deviceBlockMs.clone();
-    }
-
-    /** Device compute per exit head, ms (a copy). */
-    @Override
-    public double[] deviceExitMs() {
-        return deviceExitMs.clone();
-    }
-
-    /** Gateway compute per block, ms (a copy). */
-    @Override
-    public double[] gatewayBlockMs() {
-        return gatewayBlockMs.clone();
-    }
-
     /** The number of blocks L. */
     public int blocks() {
-        return deviceBlockMs.length;
+        return device.blockMs.length;
     }
 
     /**
@@ -158,12 +183,12 @@ public record CostProfile(String source, double[] deviceBlockMs, double[] device
         exit[0] = -1;
         gateway[0] = -1;
         for (int i = 1; i <= l; i++) {
-            block[i] = deviceBlockMs[i - 1] * boardSlowdown;
-            exit[i] = deviceExitMs[i - 1] * boardSlowdown;
+            block[i] = device.blockMs[i - 1] * boardSlowdown;
+            exit[i] = device.exitMs[i - 1] * boardSlowdown;
         }
-        gateway[l + 1] = gatewayExitMs;
+        gateway[l + 1] = this.gateway.exitMs;
         for (int i = l; i >= 1; i--) {
-            gateway[i] = gateway[i + 1] + gatewayBlockMs[i - 1];
+            gateway[i] = gateway[i + 1] + this.gateway.blockMs[i - 1];
         }
         double rttMs = link.roundTrip().toNanos() / 1e6;
         // 0 bit/s means unlimited: a throughput so high that transfer time vanishes.

@@ -75,8 +75,8 @@ public final class MeasuredReplay {
         CostProfile.Wire wire = profile.wire(encoding);
         CostEstimates e = profile.estimates(link, boardSlowdown);
         long[] featureBytes = wire.featureBytes();
-        MeasuredCosts m = new MeasuredCosts(e, perDeviceMs, perLinkMs, rule, a -> featureBytes[a - 1], wire.rawBytes(),
-                everyExit);
+        MeasuredCosts m = new MeasuredCosts(e, perDeviceMs, perLinkMs, rule,
+                new MeasuredCosts.PayloadBytes(a -> featureBytes[a - 1], wire.rawBytes()), everyExit);
         return new MeasuredReplay(e, m);
     }
 

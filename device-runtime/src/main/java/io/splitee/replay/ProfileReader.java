@@ -76,7 +76,8 @@ final class ProfileReader {
                 double rtt = number(l, "link.rtt_ms", "rtt_ms");
                 link = Optional.of(new LinkProfile("profile", Math.round(bps), Duration.ofNanos(Math.round(rtt * 1e6))));
             }
-            return new CostProfile(name, deviceBlocks, deviceExits, gatewayBlocks, gatewayExit, wires, link);
+            return new CostProfile(name, new CostProfile.Device(deviceBlocks, deviceExits),
+                    new CostProfile.Gateway(gatewayBlocks, gatewayExit), wires, link);
         } catch (IllegalArgumentException e) {
             throw new ProfileException("cost profile " + name + ": " + e.getMessage());
         }

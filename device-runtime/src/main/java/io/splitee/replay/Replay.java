@@ -116,8 +116,9 @@ public final class Replay {
         }
         OptionalDouble accuracy = trace.hasLabels() ? OptionalDouble.of((double) correct / n) : OptionalDouble.empty();
         OptionalDouble finalAccuracy = trace.hasLabels() ? OptionalDouble.of((double) finalCorrect / n) : OptionalDouble.empty();
-        return new ReplayResult(policy.spec(), n, l, cost, n * costModel.cost(l, false), offloaded, counts, best,
-                armSums[best - 1] - playedReward, accuracy, finalAccuracy, cumulative);
+        return new ReplayResult(policy.spec(), n, new ReplayResult.Costs(cost, n * costModel.cost(l, false)),
+                new ReplayResult.Play(l, counts, offloaded, best, armSums[best - 1] - playedReward),
+                new ReplayResult.Accuracies(accuracy, finalAccuracy), cumulative);
     }
 
     /**

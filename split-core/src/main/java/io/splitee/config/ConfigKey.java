@@ -1,5 +1,6 @@
 package io.splitee.config;
 
+import io.splitee.wire.Ids;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -151,6 +152,22 @@ public final class ConfigKey<T> {
         return of(name, defaultValue, doc, parse::apply, print);
     }
 
+    /**
+     * A name as {@link io.splitee.wire.Ids#nameProblem} checks it (a device id, a gateway id, a group): 1..64
+     * characters of {@code [A-Za-z0-9._-]}, one MQTT topic level.
+     *
+     * @param what what the name names, for the message ({@code a device id is 1..64 characters ...})
+     */
+    public static ConfigKey<String> name(String name, String defaultValue, String what, String doc) {
+        return parsed(name, defaultValue, id -> {
+            Ids.nameProblem(id).ifPresent(p -> {
+                throw new IllegalArgumentException(p + " (" + what + " is 1.." + Ids.MAX_ID_BYTES
+                        + " characters of [A-Za-z0-9._-])");
+            });
+            return id;
+        }, s -> s, doc);
+    }
+
     /** A URI. */
     public static ConfigKey<URI> uri(String name, URI defaultValue, String doc) {
         return of(name, defaultValue, doc, s -> {
@@ -160,6 +177,18 @@ public final class ConfigKey<T> {
                 throw new IllegalArgumentException("is not a URI: " + e.getReason());
             }
         }, URI::toString);
+    }
+
+    /**
+     * One program's keys in documented order, from its parts (its id, the shared broker keys, its own keys).
+     */
+    @SafeVarargs
+    public static List<ConfigKey<?>> listOf(List<? extends ConfigKey<?>>... parts) {
+        List<ConfigKey<?>> all = new ArrayList<>();
+        for (List<? extends ConfigKey<?>> part : parts) {
+            all.addAll(part);
+        }
+        return List.copyOf(all);
     }
 
     /** A file system path. */

@@ -29,7 +29,7 @@ public final class Signals {
         AtomicBoolean once = new AtomicBoolean();
         Runnable start = () -> {
             if (once.compareAndSet(false, true)) {
-                new Thread(stop, threadName).start();
+                Threads.factory(threadName, true).newThread(stop).start();
             }
         };
         for (String name : new String[] {"TERM", "INT"}) {
@@ -37,11 +37,11 @@ public final class Signals {
                 handle(name, start);
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 LOG.warn("cannot handle SIG{} ({}); stopping from a shutdown hook instead", name, e.toString());
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                Runtime.getRuntime().addShutdownHook(Threads.factory(threadName, false).newThread(() -> {
                     if (once.compareAndSet(false, true)) {
                         stop.run();
                     }
-                }, threadName));
+                }));
             }
         }
     }

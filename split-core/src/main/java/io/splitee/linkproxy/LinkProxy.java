@@ -1,5 +1,6 @@
 package io.splitee.linkproxy;
 
+import io.splitee.lifecycle.Threads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,8 +48,8 @@ public final class LinkProxy implements AutoCloseable {
         this.upstream = upstream;
         this.profile = profile;
         this.server = server;
-        this.acceptor = new Thread(this::acceptLoop, "linkproxy-" + server.getLocalPort() + "-accept");
-        this.acceptor.setDaemon(true);
+        this.acceptor = Threads.factory("linkproxy-" + server.getLocalPort() + "-accept", true)
+                .newThread(this::acceptLoop);
     }
 
     /**
@@ -229,10 +230,8 @@ public final class LinkProxy implements AutoCloseable {
             this.from = from;
             this.to = to;
             this.owner = owner;
-            this.reader = new Thread(this::readLoop, name + "-read");
-            this.writer = new Thread(this::writeLoop, name + "-write");
-            reader.setDaemon(true);
-            writer.setDaemon(true);
+            this.reader = Threads.factory(name + "-read", true).newThread(this::readLoop);
+            this.writer = Threads.factory(name + "-write", true).newThread(this::writeLoop);
         }
 
         void start() {

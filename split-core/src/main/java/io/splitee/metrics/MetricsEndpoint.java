@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.splitee.lifecycle.Threads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -36,11 +37,7 @@ public final class MetricsEndpoint implements AutoCloseable {
         }
         HttpServer s = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
         s.createContext("/metrics", this::serve);
-        executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newSingleThreadExecutor(Threads.factory(threadName, true));
         s.setExecutor(executor);
         s.start();
         server = s;

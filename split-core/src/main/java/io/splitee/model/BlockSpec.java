@@ -12,7 +12,7 @@ package io.splitee.model;
  * @param flops floating-point operations per sample (multiply-accumulates times two)
  * @param params number of parameters
  */
-public record BlockSpec(int index, String file, String sha256, TensorSpec input, TensorSpec output, long flops,
+public record BlockSpec(int index, String file, String sha256, NamedTensor input, NamedTensor output, long flops,
         long params) {
 
     /**

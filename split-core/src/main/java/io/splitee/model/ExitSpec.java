@@ -11,7 +11,7 @@ package io.splitee.model;
  * @param flops floating-point operations per sample
  * @param params number of parameters
  */
-public record ExitSpec(int index, String file, String sha256, TensorSpec input, TensorSpec output, long flops,
+public record ExitSpec(int index, String file, String sha256, NamedTensor input, NamedTensor output, long flops,
         long params) {
 
     /**

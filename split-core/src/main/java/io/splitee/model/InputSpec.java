@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param image the raw image geometry
  * @param normalisation the pixel-to-tensor mapping
  */
-public record InputSpec(TensorSpec tensor, String layout, Image image, Normalisation normalisation) {
+public record InputSpec(NamedTensor tensor, String layout, Image image, Normalisation normalisation) {
 
     /**
      * Validates that the parts agree.

@@ -83,7 +83,7 @@ public record Manifest(int schema, String id, String version, String framework, 
      * @param input the input tensor
      * @param outputs one logits tensor per exit, in exit order
      */
-    public record Fused(String file, String sha256, TensorSpec input, List<TensorSpec> outputs) {
+    public record Fused(String file, String sha256, NamedTensor input, List<NamedTensor> outputs) {
         /**
          * Validates.
          *

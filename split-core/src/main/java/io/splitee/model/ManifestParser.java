@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.splitee.model.ModelPackageException.Code;
+import io.splitee.wire.DType;
+import io.splitee.wire.TensorSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -80,7 +82,7 @@ final class ManifestParser {
                     e.get("flops").asLong(), e.get("params").asLong())));
         }
         Node f = top.get("fused");
-        List<TensorSpec> fusedOutputs = new ArrayList<>();
+        List<NamedTensor> fusedOutputs = new ArrayList<>();
         for (Node o : f.get("outputs").elements()) {
             fusedOutputs.add(tensor(o));
         }
@@ -115,7 +117,7 @@ final class ManifestParser {
     }
 
     private static InputSpec parseInput(Node in) throws ModelPackageException {
-        TensorSpec tensor = tensor(in);
+        NamedTensor tensor = tensor(in);
         Node img = in.get("image");
         InputSpec.Image image = img.construct(() -> new InputSpec.Image(img.get("height").asInt(),
                 img.get("width").asInt(), img.get("channels").asInt(), img.get("color").asText()));
@@ -126,11 +128,14 @@ final class ManifestParser {
         return in.construct(() -> new InputSpec(tensor, layout, image, norm));
     }
 
-    private static TensorSpec tensor(Node t) throws ModelPackageException {
+    private static NamedTensor tensor(Node t) throws ModelPackageException {
         String name = t.get("name").asText();
         int[] shape = t.get("shape").asInts();
-        String dtype = t.get("dtype").asText();
-        return t.construct(() -> new TensorSpec(name, shape, dtype));
+        Node d = t.get("dtype");
+        String dtype = d.asText();
+        DType type = DType.ofManifestName(dtype).orElseThrow(
+                () -> d.invalid("is \"" + dtype + "\"; only float32 is supported"));
+        return t.construct(() -> new NamedTensor(name, new TensorSpec(type, shape)));
     }
 
     /** A JSON value with its path, for messages. */

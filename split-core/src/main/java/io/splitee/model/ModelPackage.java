@@ -1,6 +1,7 @@
 package io.splitee.model;
 
 import io.splitee.model.ModelPackageException.Code;
+import io.splitee.wire.DType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -107,7 +108,7 @@ public final class ModelPackage {
             }
         }
         checkFloat(m.input().tensor(), "input");
-        TensorSpec previous = m.input().tensor();
+        NamedTensor previous = m.input().tensor();
         String previousName = "the network input";
         for (BlockSpec b : blocks) {
             checkFloat(b.input(), "block " + b.index() + " (" + b.file() + ") input");
@@ -152,7 +153,7 @@ public final class ModelPackage {
                     + f.outputs().size() + " outputs but there are " + exits.size() + " exits");
         }
         for (int i = 0; i < f.outputs().size(); i++) {
-            TensorSpec o = f.outputs().get(i);
+            NamedTensor o = f.outputs().get(i);
             checkFloat(o, "fused (" + f.file() + ") output " + o.name());
             if (!Arrays.equals(o.shape(), new int[] {classes})) {
                 throw new ModelPackageException(Code.LABEL_MISMATCH, mf, "fused graph (" + f.file() + ") output "
@@ -175,10 +176,10 @@ public final class ModelPackage {
         }
     }
 
-    private static void checkFloat(TensorSpec t, String what) throws ModelPackageException {
-        if (!TensorSpec.FLOAT32.equals(t.dtype())) {
+    private static void checkFloat(NamedTensor t, String what) throws ModelPackageException {
+        if (t.spec().dtype() != DType.FLOAT32) {
             throw new ModelPackageException(Code.INVALID_VALUE, MANIFEST_FILE,
-                    what + " has dtype \"" + t.dtype() + "\"; only float32 is supported");
+                    what + " has dtype \"" + t.spec().dtype().manifestName() + "\"; only float32 is supported");
         }
     }
 

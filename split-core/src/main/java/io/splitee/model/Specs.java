@@ -11,7 +11,7 @@ final class Specs {
     private Specs() {
     }
 
-    static void checkSegment(String kind, int index, String file, String sha256, TensorSpec input, TensorSpec output,
+    static void checkSegment(String kind, int index, String file, String sha256, NamedTensor input, NamedTensor output,
             long flops, long params) {
         if (index < 1) {
             throw new IllegalArgumentException(kind + " index must be >= 1, was " + index);

@@ -9,7 +9,7 @@ import io.splitee.model.ExitSpec;
 import io.splitee.model.Manifest;
 import io.splitee.model.ModelPackage;
 import io.splitee.model.ModelPackageException;
-import io.splitee.model.TensorSpec;
+import io.splitee.model.NamedTensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -50,7 +50,7 @@ public final class OrtSegmentRunner implements SegmentRunner {
     private final OrtSession.SessionOptions options;
     private final int depth;
     private final int classes;
-    private final TensorSpec[] boundarySpec; // 0..L
+    private final NamedTensor[] boundarySpec; // 0..L
     private final int[] boundarySize; // 0..L, floats per sample
     private final Segment[] blocks; // [i-1] = block i
     private final Segment[] exits; // [i-1] = exit i
@@ -83,7 +83,7 @@ public final class OrtSegmentRunner implements SegmentRunner {
         Manifest m = pkg.manifest();
         depth = m.depth();
         classes = m.labels().size();
-        boundarySpec = new TensorSpec[depth + 1];
+        boundarySpec = new NamedTensor[depth + 1];
         boundarySize = new int[depth + 1];
         boundarySpec[0] = m.input().tensor();
         for (int i = 1; i <= depth; i++) {
@@ -459,7 +459,7 @@ public final class OrtSegmentRunner implements SegmentRunner {
      * A tensor over {@code floats} floats of {@code buffer} from its position; lives for one call.
      * {@code spec} null means logits {@code [batch, classes]}.
      */
-    private OnnxTensor view(FloatBuffer buffer, int floats, TensorSpec spec, int batchSize) {
+    private OnnxTensor view(FloatBuffer buffer, int floats, NamedTensor spec, int batchSize) {
         long[] shape = spec == null ? new long[] {batchSize, classes} : spec.batchShape(batchSize);
         try {
             return OnnxTensor.createTensor(env, buffer.slice(buffer.position(), floats), shape);

@@ -9,7 +9,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.splitee.model.ModelPackageException;
 import io.splitee.model.ModelPackageException.Code;
-import io.splitee.model.TensorSpec;
+import io.splitee.model.NamedTensor;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -42,7 +42,7 @@ final class Segment implements AutoCloseable {
      *     {@link Code#ONNX_SIGNATURE_MISMATCH} if its inputs or outputs disagree with the manifest
      */
     static Segment open(OrtEnvironment env, OrtSession.SessionOptions options, Path path, String file,
-            TensorSpec input, List<TensorSpec> outputs) throws ModelPackageException {
+            NamedTensor input, List<NamedTensor> outputs) throws ModelPackageException {
         OrtSession session;
         try {
             session = env.createSession(path.toString(), options);
@@ -58,11 +58,11 @@ final class Segment implements AutoCloseable {
             }
             checkTensor(file, "input", inputs.get(input.name()), input);
             Map<String, NodeInfo> outs = session.getOutputInfo();
-            List<String> names = outputs.stream().map(TensorSpec::name).toList();
+            List<String> names = outputs.stream().map(NamedTensor::name).toList();
             if (outs.size() != outputs.size() || !outs.keySet().containsAll(names)) {
                 throw mismatch(file, "has outputs " + outs.keySet() + " but the manifest says " + names);
             }
-            for (TensorSpec o : outputs) {
+            for (NamedTensor o : outputs) {
                 checkTensor(file, "output", outs.get(o.name()), o);
             }
             return new Segment(file, session, input.name(), names);
@@ -76,7 +76,7 @@ final class Segment implements AutoCloseable {
         }
     }
 
-    private static void checkTensor(String file, String role, NodeInfo node, TensorSpec spec)
+    private static void checkTensor(String file, String role, NodeInfo node, NamedTensor spec)
             throws ModelPackageException {
         if (!(node.getInfo() instanceof TensorInfo info) || info.type != OnnxJavaType.FLOAT) {
             throw mismatch(file, role + " \"" + spec.name() + "\" is " + node.getInfo() + ", not a float32 tensor");

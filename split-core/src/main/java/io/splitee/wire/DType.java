@@ -33,6 +33,16 @@ public enum DType {
         return Optional.empty();
     }
 
+    /** The dtype a manifest names ({@code float32}), if this format knows it. */
+    public static Optional<DType> ofManifestName(String name) {
+        for (DType d : values()) {
+            if (d.manifestName().equals(name)) {
+                return Optional.of(d);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Lower-case name as used in manifests ({@code float32}). */
     public String manifestName() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -34,14 +34,34 @@ public final class Ids {
         }
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == '-';
-            if (!ok) {
+            if (!isNameChar(c)) {
                 return Optional.of("character " + i + " (U+" + String.format("%04X", (int) c)
                         + ") is not one of [A-Za-z0-9._-]");
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the characters {@code from} (inclusive) to {@code to} (exclusive) of {@code text} are a name as
+     * {@link #nameProblem} checks it; without a regex or an allocation, for a topic level on a callback thread.
+     */
+    public static boolean isName(CharSequence text, int from, int to) {
+        int length = to - from;
+        if (length < 1 || length > MAX_ID_BYTES) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (!isNameChar(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isNameChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '.' || c == '_' || c == '-';
     }
 
     /**

@@ -187,6 +187,13 @@ class ModelPackageTest {
     }
 
     @Test
+    void dtypeOtherThanFloat32() {
+        Path dir = TestPackages.copyReal(tmp);
+        TestPackages.editManifest(dir, root -> ((ObjectNode) root.get("blocks").get(2).get("output")).put("dtype", "float16"));
+        assertFails(dir, Code.INVALID_VALUE, "manifest.json", "\"float16\"; only float32 is supported");
+    }
+
+    @Test
     void unsupportedSchema() {
         Path dir = TestPackages.copyReal(tmp);
         TestPackages.editManifest(dir, root -> root.put("schema", 2));

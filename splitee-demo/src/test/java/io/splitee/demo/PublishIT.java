@@ -69,7 +69,7 @@ class PublishIT {
         awaitMessages(5);
         ModelPackage pkg = ModelPackage.load(TestModel.DIR);
         try (FrameDecoder d = new FrameDecoder(ModelCatalog.of(pkg.manifest().id(), new ManifestHash(pkg.manifestSha256Bytes()),
-                List.of(TensorSpec.float32(pkg.manifest().input().tensor().shape()))))) {
+                List.of(pkg.manifest().input().tensor().spec())))) {
             for (int i = 0; i < 5; i++) {
                 Incoming m = got.get(i);
                 assertEquals(Frame.CONTENT_TYPE, m.contentType().orElseThrow());

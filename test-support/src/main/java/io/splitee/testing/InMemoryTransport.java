@@ -1,5 +1,6 @@
 package io.splitee.testing;
 
+import io.splitee.lifecycle.Threads;
 import io.splitee.mqtt.Incoming;
 import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
@@ -73,15 +74,10 @@ public final class InMemoryTransport implements Transport {
     /** A transport for client {@code clientId} (it names the threads). */
     public InMemoryTransport(String clientId) {
         this.clientId = Objects.requireNonNull(clientId, "clientId");
-        this.callback = Executors.newSingleThreadExecutor(r -> daemon(r, "-callback"));
-        this.complete = Executors.newSingleThreadExecutor(r -> daemon(r, "-complete"));
-        this.conn = Executors.newSingleThreadExecutor(r -> daemon(r, "-conn"));
-    }
-
-    private Thread daemon(Runnable r, String suffix) {
-        Thread t = new Thread(r, "splitee-mqtt-" + clientId + suffix);
-        t.setDaemon(true);
-        return t;
+        String prefix = "splitee-mqtt-" + clientId;
+        this.callback = Executors.newSingleThreadExecutor(Threads.factory(prefix + "-callback", true));
+        this.complete = Executors.newSingleThreadExecutor(Threads.factory(prefix + "-complete", true));
+        this.conn = Executors.newSingleThreadExecutor(Threads.factory(prefix + "-conn", true));
     }
 
     // ------------------------------------------------------------------------------ Transport

@@ -9,7 +9,6 @@ import static io.splitee.device.config.DeviceKeys.WEIGHT_MILLIJOULE;
 
 import io.splitee.config.ConfigException;
 import io.splitee.config.ConfigSource;
-import io.splitee.config.MqttConnection;
 import io.splitee.engine.Characteristic;
 import io.splitee.engine.PolicySpec;
 import java.nio.file.Path;
@@ -36,8 +35,7 @@ final class ConfigLoader {
         try {
             DeviceConfig.Cost.Mode mode = c.get(COST_MODE);
             return DeviceConfig.builder(c.get(DeviceKeys.DEVICE_ID), c.get(DeviceKeys.MODEL_DIR))
-                    .mqtt(MqttConnection.read(c))
-                    .intraOpThreads(c.get(DeviceKeys.INTRA_OP_THREADS))
+                    .read(c)
                     .policy(c.get(DeviceKeys.POLICY))
                     .threshold(c.get(DeviceKeys.THRESHOLD))
                     .ucbC(c.isSet(DeviceKeys.UCB_C) || base != DEFAULTS ? c.get(DeviceKeys.UCB_C) : null)
@@ -54,11 +52,8 @@ final class ConfigLoader {
                     .maxPending(c.get(DeviceKeys.MAX_PENDING))
                     .probeInterval(c.get(DeviceKeys.PROBE_INTERVAL))
                     .payload(c.get(DeviceKeys.PAYLOAD))
-                    .queueSize(c.get(DeviceKeys.QUEUE_SIZE))
                     .stateDir(c.get(DeviceKeys.STATE_DIR))
                     .stateSaveInterval(c.get(DeviceKeys.STATE_SAVE_INTERVAL))
-                    .metricsPort(c.get(DeviceKeys.METRICS_PORT))
-                    .shutdownGrace(c.get(DeviceKeys.SHUTDOWN_GRACE))
                     .build();
         } catch (IllegalArgumentException e) {
             throw c.invalid(e);
@@ -96,8 +91,8 @@ final class ConfigLoader {
         DeviceConfig.Offload o = d.offload();
         return d.mqtt().applyTo(DEFAULTS)
                 .with(DeviceKeys.DEVICE_ID, d.deviceId())
-                .with(DeviceKeys.MODEL_DIR, d.modelDir())
-                .with(DeviceKeys.INTRA_OP_THREADS, d.intraOpThreads())
+                .with(DeviceKeys.MODEL_DIR, d.model().dir())
+                .with(DeviceKeys.INTRA_OP_THREADS, d.model().intraOpThreads())
                 .with(DeviceKeys.POLICY, p.name())
                 .with(DeviceKeys.THRESHOLD, p.threshold())
                 .with(DeviceKeys.UCB_C, p.ucbC())
@@ -116,10 +111,10 @@ final class ConfigLoader {
                 .with(DeviceKeys.MAX_PENDING, o.maxPending())
                 .with(DeviceKeys.PROBE_INTERVAL, o.probeInterval())
                 .with(DeviceKeys.PAYLOAD, o.payload())
-                .with(DeviceKeys.QUEUE_SIZE, d.queueSize())
-                .with(DeviceKeys.STATE_DIR, d.stateDir())
-                .with(DeviceKeys.STATE_SAVE_INTERVAL, d.stateSaveInterval())
-                .with(DeviceKeys.METRICS_PORT, d.metricsPort())
-                .with(DeviceKeys.SHUTDOWN_GRACE, d.shutdownGrace());
+                .with(DeviceKeys.QUEUE_SIZE, d.service().queueSize())
+                .with(DeviceKeys.STATE_DIR, d.service().stateDir())
+                .with(DeviceKeys.STATE_SAVE_INTERVAL, d.service().stateSaveInterval())
+                .with(DeviceKeys.METRICS_PORT, d.service().metricsPort())
+                .with(DeviceKeys.SHUTDOWN_GRACE, d.service().shutdownGrace());
     }
 }

@@ -3,6 +3,7 @@ package io.splitee.device.config;
 import io.splitee.config.ConfigException;
 import io.splitee.config.ConfigKey;
 import io.splitee.config.MqttConnection;
+import io.splitee.config.ProgramBuilder;
 import io.splitee.device.cost.MeasuredCosts;
 import io.splitee.engine.Characteristic;
 import io.splitee.engine.EngineConfig;
@@ -20,56 +21,40 @@ import java.util.Objects;
  * {@code --set}), or build it in code with {@link #builder}; the records validate themselves against
  * the keys' definitions, so a built configuration obeys the same rules as a loaded one.
  *
- * @param deviceId        the device's name; it is a segment of every topic ({@code splitee/{id}/...})
- * @param mqtt            broker connection ({@code mqtt.*}, shared with the gateway)
- * @param modelDir        the model package directory
- * @param intraOpThreads  ONNX Runtime intra-op threads (one shared pool for all sessions)
- * @param policy          the SplitEE engine's policy and parameters
- * @param cost            how measured costs become reward units
- * @param offload         what is sent to the gateway and how long the device waits
- * @param queueSize       bounded intake queue; a sample arriving when it is full is answered {@code overloaded}
- * @param stateDir        where engine state and cost estimates are saved
- * @param stateSaveInterval how often state is saved (also on shutdown)
- * @param metricsPort     Prometheus text endpoint port; 0 = off
- * @param shutdownGrace   bound on the graceful shutdown (answer in-flight samples, save, disconnect)
+ * @param deviceId the device's name; it is a segment of every topic ({@code splitee/{id}/...})
+ * @param mqtt     broker connection ({@code mqtt.*}, shared with the gateway)
+ * @param model    the model package and the ONNX Runtime threads that compute it
+ * @param engine   the SplitEE engine's policy and how measured costs become reward units
+ * @param offload  what is sent to the gateway and how long the device waits
+ * @param service  the intake queue, saved state, metrics and shutdown
  */
 public record DeviceConfig(
         String deviceId,
         MqttConnection mqtt,
-        Path modelDir,
-        int intraOpThreads,
-        PolicyConfig policy,
-        Cost cost,
+        Model model,
+        Engine engine,
         Offload offload,
-        int queueSize,
-        Path stateDir,
-        Duration stateSaveInterval,
-        int metricsPort,
-        Duration shutdownGrace) {
+        Service service) {
 
     /** Validates; every message starts with the key. */
     public DeviceConfig {
         Objects.requireNonNull(deviceId, "device.id");
         Ids.requireName("device.id", deviceId);
         Objects.requireNonNull(mqtt, "mqtt");
-        DeviceKeys.MODEL_DIR.check(modelDir);
-        DeviceKeys.INTRA_OP_THREADS.check(intraOpThreads);
-        Objects.requireNonNull(policy, "policy");
-        Objects.requireNonNull(cost, "cost");
-        if (policy.rawSampleArm() && cost.mode() == Cost.Mode.PAPER) {
-            throw new IllegalArgumentException("policy.raw-sample-arm: arm 0 (send the raw sample) exists in live "
-                    + "(measured) cost mode only; the paper's setting has arms 1..L");
-        }
-        if (policy.rawSampleArm() && !policy.spec().has(Characteristic.PLAYS_EVERY_ARM)) {
-            throw new IllegalArgumentException("policy.raw-sample-arm: only the adaptive policies (splitee, splitee-s, "
-                    + "random) play arm 0; policy is " + policy.name());
-        }
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(offload, "offload");
-        DeviceKeys.QUEUE_SIZE.check(queueSize);
-        DeviceKeys.STATE_DIR.check(stateDir);
-        DeviceKeys.STATE_SAVE_INTERVAL.check(stateSaveInterval);
-        DeviceKeys.METRICS_PORT.check(metricsPort);
-        DeviceKeys.SHUTDOWN_GRACE.check(shutdownGrace);
+        Objects.requireNonNull(service, "service");
+    }
+
+    /** The engine's policy ({@code engine().policy()}). */
+    public PolicyConfig policy() {
+        return engine.policy();
+    }
+
+    /** How costs become reward units ({@code engine().cost()}). */
+    public Cost cost() {
+        return engine.cost();
     }
 
     /** Topic the device takes samples from. */
@@ -95,6 +80,64 @@ public record DeviceConfig(
     /** Response topic the device names on offloads; the gateway answers there. */
     public String repliesTopic() {
         return "splitee/" + deviceId + "/replies";
+    }
+
+    /**
+     * The model package and the ONNX Runtime threads that compute it.
+     *
+     * @param dir            the model package directory
+     * @param intraOpThreads ONNX Runtime intra-op threads (one shared pool for all sessions)
+     */
+    public record Model(Path dir, int intraOpThreads) {
+        /** Validates; every message starts with the key. */
+        public Model {
+            DeviceKeys.MODEL_DIR.check(dir);
+            DeviceKeys.INTRA_OP_THREADS.check(intraOpThreads);
+        }
+    }
+
+    /**
+     * What the engine plays and what it pays; the two are checked together (arm 0 needs measured costs and a
+     * policy that plays every arm).
+     *
+     * @param policy the SplitEE engine's policy and parameters
+     * @param cost   how measured costs become reward units
+     */
+    public record Engine(PolicyConfig policy, Cost cost) {
+        /** Validates; every message starts with the key. */
+        public Engine {
+            Objects.requireNonNull(policy, "policy");
+            Objects.requireNonNull(cost, "cost");
+            if (policy.rawSampleArm() && cost.mode() == Cost.Mode.PAPER) {
+                throw new IllegalArgumentException("policy.raw-sample-arm: arm 0 (send the raw sample) exists in live "
+                        + "(measured) cost mode only; the paper's setting has arms 1..L");
+            }
+            if (policy.rawSampleArm() && !policy.spec().has(Characteristic.PLAYS_EVERY_ARM)) {
+                throw new IllegalArgumentException("policy.raw-sample-arm: only the adaptive policies (splitee, "
+                        + "splitee-s, random) play arm 0; policy is " + policy.name());
+            }
+        }
+    }
+
+    /**
+     * How the daemon runs as a service.
+     *
+     * @param queueSize         bounded intake queue; a sample arriving when it is full is answered {@code overloaded}
+     * @param stateDir          where engine state and cost estimates are saved
+     * @param stateSaveInterval how often state is saved (also on shutdown)
+     * @param metricsPort       Prometheus text endpoint port; 0 = off
+     * @param shutdownGrace     bound on the graceful shutdown (answer in-flight samples, save, disconnect)
+     */
+    public record Service(int queueSize, Path stateDir, Duration stateSaveInterval, int metricsPort,
+                          Duration shutdownGrace) {
+        /** Validates; every message starts with the key. */
+        public Service {
+            DeviceKeys.QUEUE_SIZE.check(queueSize);
+            DeviceKeys.STATE_DIR.check(stateDir);
+            DeviceKeys.STATE_SAVE_INTERVAL.check(stateSaveInterval);
+            DeviceKeys.METRICS_PORT.check(metricsPort);
+            DeviceKeys.SHUTDOWN_GRACE.check(shutdownGrace);
+        }
     }
 
     /**
@@ -192,27 +235,49 @@ public record DeviceConfig(
     /**
      * Offloading.
      *
-     * @param encoding      feature encoding on the wire
-     * @param deflate       lossless deflate on top of the encoding
+     * @param format        how features travel on the wire
      * @param deadline      how long the device waits for the gateway before finishing the sample itself
      * @param fallback      what the device does at the deadline: compute the remaining blocks, or answer from the exit it has (degraded)
      * @param maxPending    bound on offloads awaiting an answer (each holds its features for the fallback)
      * @param probeInterval a light probe is sent when nothing was offloaded for this long (keeps link estimates fresh, detects a returning gateway)
      * @param payload       what an offload carries: auto (cheapest by measured cost), features, raw
      */
-    public record Offload(Encoding encoding, boolean deflate, Duration deadline, Fallback fallback, int maxPending,
-                          Duration probeInterval, MeasuredCosts.PayloadRule payload) {
+    public record Offload(Format format, Duration deadline, Fallback fallback, int maxPending, Duration probeInterval,
+                          MeasuredCosts.PayloadRule payload) {
         /** What the device does when an offload is not answered in time. */
         public enum Fallback { COMPLETE, DEGRADED }
 
         /** Validates; every message starts with the key. */
         public Offload {
-            DeviceKeys.ENCODING.check(encoding);
+            Objects.requireNonNull(format, "offload.encoding");
             DeviceKeys.DEADLINE.check(deadline);
             DeviceKeys.FALLBACK.check(fallback);
             DeviceKeys.MAX_PENDING.check(maxPending);
             DeviceKeys.PROBE_INTERVAL.check(probeInterval);
             DeviceKeys.PAYLOAD.check(payload);
+        }
+
+        /** The feature encoding on the wire ({@code format().encoding()}). */
+        public Encoding encoding() {
+            return format.encoding();
+        }
+
+        /** Whether frames are deflated on top of the encoding ({@code format().deflate()}). */
+        public boolean deflate() {
+            return format.deflate();
+        }
+    }
+
+    /**
+     * How features travel on the wire.
+     *
+     * @param encoding feature encoding on the wire
+     * @param deflate  lossless deflate on top of the encoding
+     */
+    public record Format(Encoding encoding, boolean deflate) {
+        /** Validates; every message starts with the key. */
+        public Format {
+            DeviceKeys.ENCODING.check(encoding);
         }
     }
 
@@ -242,12 +307,14 @@ public record DeviceConfig(
         return ConfigLoader.load(ConfigLoader.source(base), null, Map.of(), overrides);
     }
 
-    /** Builds a {@link DeviceConfig} without strings; {@link #build} validates. */
-    public static final class Builder {
+    /**
+     * Builds a {@link DeviceConfig} without strings; {@link #build} validates. The keys the gateway has too
+     * ({@code mqtt.*}, {@code runtime.intra-op-threads}, {@code queue.size}, {@code metrics.port},
+     * {@code shutdown.grace}) are set by {@link ProgramBuilder}'s setters, with the daemon's defaults.
+     */
+    public static final class Builder extends ProgramBuilder<Builder> {
         private final String deviceId;
         private final Path modelDir;
-        private MqttConnection mqtt = MqttConnection.builder().build();
-        private int intraOpThreads = DeviceKeys.INTRA_OP_THREADS.defaultValue().orElseThrow();
         private String policy = DeviceKeys.POLICY.defaultValue().orElseThrow();
         private double threshold = DeviceKeys.THRESHOLD.defaultValue().orElseThrow();
         private Double ucbC;
@@ -266,27 +333,14 @@ public record DeviceConfig(
         private int maxPending = DeviceKeys.MAX_PENDING.defaultValue().orElseThrow();
         private Duration probeInterval = DeviceKeys.PROBE_INTERVAL.defaultValue().orElseThrow();
         private MeasuredCosts.PayloadRule payload = DeviceKeys.PAYLOAD.defaultValue().orElseThrow();
-        private int queueSize = DeviceKeys.QUEUE_SIZE.defaultValue().orElseThrow();
         private Path stateDir = DeviceKeys.STATE_DIR.defaultValue().orElseThrow();
         private Duration stateSaveInterval = DeviceKeys.STATE_SAVE_INTERVAL.defaultValue().orElseThrow();
-        private int metricsPort = DeviceKeys.METRICS_PORT.defaultValue().orElseThrow();
-        private Duration shutdownGrace = DeviceKeys.SHUTDOWN_GRACE.defaultValue().orElseThrow();
 
         private Builder(String deviceId, Path modelDir) {
+            super(MqttConnection.builder().build(), DeviceKeys.INTRA_OP_THREADS, DeviceKeys.QUEUE_SIZE,
+                    DeviceKeys.SHUTDOWN_GRACE);
             this.deviceId = deviceId;
             this.modelDir = modelDir;
-        }
-
-        /** The {@code mqtt.*} keys (default: {@link MqttConnection#builder()}'s). */
-        public Builder mqtt(MqttConnection value) {
-            this.mqtt = value;
-            return this;
-        }
-
-        /** {@code runtime.intra-op-threads}. */
-        public Builder intraOpThreads(int value) {
-            this.intraOpThreads = value;
-            return this;
         }
 
         /** {@code policy}. */
@@ -387,12 +441,6 @@ public record DeviceConfig(
             return this;
         }
 
-        /** {@code queue.size}. */
-        public Builder queueSize(int value) {
-            this.queueSize = value;
-            return this;
-        }
-
         /** {@code state.dir}. */
         public Builder stateDir(Path value) {
             this.stateDir = value;
@@ -405,18 +453,6 @@ public record DeviceConfig(
             return this;
         }
 
-        /** {@code metrics.port}. */
-        public Builder metricsPort(int value) {
-            this.metricsPort = value;
-            return this;
-        }
-
-        /** {@code shutdown.grace}. */
-        public Builder shutdownGrace(Duration value) {
-            this.shutdownGrace = value;
-            return this;
-        }
-
         /**
          * The validated configuration.
          *
@@ -424,11 +460,11 @@ public record DeviceConfig(
          */
         public DeviceConfig build() {
             double c = ucbC != null ? ucbC : PolicyConfig.defaultUcbC(costMode);
-            return new DeviceConfig(deviceId, mqtt, modelDir, intraOpThreads,
-                    new PolicyConfig(policy, threshold, c, seed, rawSampleArm),
-                    new Cost(costMode, lambda, offloadCost, perDeviceMs, perLinkMs, perMillijoule),
-                    new Offload(encoding, deflate, deadline, fallback, maxPending, probeInterval, payload),
-                    queueSize, stateDir, stateSaveInterval, metricsPort, shutdownGrace);
+            return new DeviceConfig(deviceId, mqtt, new Model(modelDir, intraOpThreads),
+                    new Engine(new PolicyConfig(policy, threshold, c, seed, rawSampleArm),
+                            new Cost(costMode, lambda, offloadCost, perDeviceMs, perLinkMs, perMillijoule)),
+                    new Offload(new Format(encoding, deflate), deadline, fallback, maxPending, probeInterval, payload),
+                    new Service(queueSize, stateDir, stateSaveInterval, metricsPort, shutdownGrace));
         }
     }
 

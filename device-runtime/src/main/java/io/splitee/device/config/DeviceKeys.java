@@ -2,14 +2,13 @@ package io.splitee.device.config;
 
 import io.splitee.config.ConfigKey;
 import io.splitee.config.MqttConnection;
+import io.splitee.config.ProgramBuilder;
 import io.splitee.device.cost.MeasuredCosts;
 import io.splitee.engine.Policies;
 import io.splitee.mqtt.MqttSettings;
 import io.splitee.wire.Encoding;
-import io.splitee.wire.Ids;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Every key of the device daemon, each defined once: name, type, default, allowed values, one doc line. */
@@ -17,12 +16,8 @@ final class DeviceKeys {
     private DeviceKeys() {
     }
 
-    static final ConfigKey<String> DEVICE_ID = ConfigKey.parsed("device.id", null, id -> {
-        Ids.nameProblem(id).ifPresent(p -> {
-            throw new IllegalArgumentException(p + " (a device id is 1..64 characters of [A-Za-z0-9._-])");
-        });
-        return id;
-    }, s -> s, "this device's name, a topic level (`splitee/<id>/samples`, ...): 1..64 characters of `[A-Za-z0-9._-]`");
+    static final ConfigKey<String> DEVICE_ID = ConfigKey.name("device.id", null, "a device id",
+            "this device's name, a topic level (`splitee/<id>/samples`, ...): 1..64 characters of `[A-Za-z0-9._-]`");
     static final ConfigKey<Path> MODEL_DIR = ConfigKey.path("model.dir", null,
             "the model package directory (manifest.json, block_NN.onnx, exit_NN.onnx)");
     static final ConfigKey<Integer> INTRA_OP_THREADS = ConfigKey.integer("runtime.intra-op-threads", 2, 1, 64,
@@ -76,8 +71,7 @@ final class DeviceKeys {
     static final ConfigKey<Duration> STATE_SAVE_INTERVAL = ConfigKey.duration("state.save-interval",
             Duration.ofSeconds(30), "how often the state is saved (also at shutdown)")
             .allowing(d -> !d.isZero(), "must be positive");
-    static final ConfigKey<Integer> METRICS_PORT = ConfigKey.integer("metrics.port", 0, 0, 65_535,
-            "Prometheus text at `http://<host>:<port>/metrics`; 0 = off");
+    static final ConfigKey<Integer> METRICS_PORT = ProgramBuilder.METRICS_PORT;
     static final ConfigKey<Duration> SHUTDOWN_GRACE = ConfigKey.duration("shutdown.grace", Duration.ofSeconds(10),
             "bound on the graceful shutdown (SIGTERM)").allowing(d -> !d.isZero(), "must be positive");
 
@@ -85,16 +79,8 @@ final class DeviceKeys {
     static final List<ConfigKey<?>> MQTT = MqttConnection.keys(Duration.ofHours(1), 32, MqttSettings.Client.PAHO);
 
     /** Every key, in documented order. */
-    static final List<ConfigKey<?>> ALL;
-
-    static {
-        List<ConfigKey<?>> all = new ArrayList<>();
-        all.add(DEVICE_ID);
-        all.addAll(MQTT);
-        all.addAll(List.of(MODEL_DIR, INTRA_OP_THREADS, POLICY, THRESHOLD, UCB_C, SEED, RAW_SAMPLE_ARM, COST_MODE,
-                LAMBDA, OFFLOAD_COST, WEIGHT_DEVICE_MS, WEIGHT_LINK_MS, WEIGHT_MILLIJOULE, ENCODING, DEFLATE, DEADLINE,
-                FALLBACK, MAX_PENDING, PROBE_INTERVAL, PAYLOAD, QUEUE_SIZE, STATE_DIR, STATE_SAVE_INTERVAL,
-                METRICS_PORT, SHUTDOWN_GRACE));
-        ALL = List.copyOf(all);
-    }
+    static final List<ConfigKey<?>> ALL = ConfigKey.listOf(List.of(DEVICE_ID), MQTT, List.of(MODEL_DIR,
+            INTRA_OP_THREADS, POLICY, THRESHOLD, UCB_C, SEED, RAW_SAMPLE_ARM, COST_MODE, LAMBDA, OFFLOAD_COST,
+            WEIGHT_DEVICE_MS, WEIGHT_LINK_MS, WEIGHT_MILLIJOULE, ENCODING, DEFLATE, DEADLINE, FALLBACK, MAX_PENDING,
+            PROBE_INTERVAL, PAYLOAD, QUEUE_SIZE, STATE_DIR, STATE_SAVE_INTERVAL, METRICS_PORT, SHUTDOWN_GRACE));
 }

@@ -37,12 +37,27 @@ public final class MeasuredCosts {
     public record OffloadPlan(Payload payload, long bytes, double cost, double linkMs, double gatewayMs) {
     }
 
+    /**
+     * Bytes on the wire of what an offload can carry, for the configured encoding.
+     *
+     * @param features bytes of the features after block {@code a}
+     * @param raw      bytes of the raw sample, &gt; 0
+     */
+    public record PayloadBytes(IntToLongFunction features, long raw) {
+        /** Validates. */
+        public PayloadBytes {
+            Objects.requireNonNull(features, "featureBytes");
+            if (raw <= 0) {
+                throw new IllegalArgumentException("rawBytes: " + raw + " must be > 0");
+            }
+        }
+    }
+
     private final CostEstimates estimates;
     private final double perDeviceMs;
     private final double perLinkMs;
     private final PayloadRule rule;
-    private final IntToLongFunction featureBytes;
-    private final long rawBytes;
+    private final PayloadBytes bytes;
     private final boolean everyExit;
 
     /**
@@ -50,13 +65,12 @@ public final class MeasuredCosts {
      * @param perDeviceMs  reward units per ms of device compute
      * @param perLinkMs    reward units per ms of link and gateway time
      * @param rule         auto, or a forced payload
-     * @param featureBytes bytes on the wire of the features after block {@code a}, for the configured encoding
-     * @param rawBytes     bytes on the wire of the raw sample
+     * @param bytes        bytes on the wire of the features after each block and of the raw sample
      * @param everyExit    whether the device evaluates every exit on the way to the arm
      *                     (the early-exit baseline), so each arm is charged for them
      */
     public MeasuredCosts(CostEstimates estimates, double perDeviceMs, double perLinkMs, PayloadRule rule,
-                         IntToLongFunction featureBytes, long rawBytes, boolean everyExit) {
+                         PayloadBytes bytes, boolean everyExit) {
         this.estimates = Objects.requireNonNull(estimates, "estimates");
         if (!(perDeviceMs >= 0) || !(perLinkMs >= 0)) {
             throw new IllegalArgumentException("weights must be ≥ 0: device " + perDeviceMs + ", link " + perLinkMs);
@@ -64,11 +78,7 @@ public final class MeasuredCosts {
         this.perDeviceMs = perDeviceMs;
         this.perLinkMs = perLinkMs;
         this.rule = Objects.requireNonNull(rule, "rule");
-        this.featureBytes = Objects.requireNonNull(featureBytes, "featureBytes");
-        if (rawBytes <= 0) {
-            throw new IllegalArgumentException("rawBytes: " + rawBytes + " must be > 0");
-        }
-        this.rawBytes = rawBytes;
+        this.bytes = Objects.requireNonNull(bytes, "bytes");
         this.everyExit = everyExit;
     }
 
@@ -90,11 +100,11 @@ public final class MeasuredCosts {
     /** The cheapest offload after arm {@code a} (arm 0: the raw sample, nothing computed on the device). */
     public OffloadPlan offload(int arm) {
         double device = onDevice(arm);
-        OffloadPlan raw = plan(Payload.RAW, rawBytes, 1, device);
+        OffloadPlan raw = plan(Payload.RAW, bytes.raw(), 1, device);
         if (arm == 0 || rule == PayloadRule.RAW) {
             return raw;
         }
-        OffloadPlan features = plan(Payload.FEATURES, featureBytes.applyAsLong(arm), arm + 1, device);
+        OffloadPlan features = plan(Payload.FEATURES, bytes.features().applyAsLong(arm), arm + 1, device);
         if (rule == PayloadRule.FEATURES) {
             return features;
         }

@@ -2,6 +2,7 @@ package io.splitee.device.daemon;
 
 import io.splitee.answers.AnswerPublisher;
 import io.splitee.answers.AnswerRule;
+import io.splitee.lifecycle.Threads;
 import io.splitee.mqtt.Incoming;
 import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
@@ -61,11 +62,7 @@ final class Answers implements AutoCloseable {
     Answers(Transport transport, String topic, String threadName, AnswerRule rule, AnswerPublisher.Counters counters) {
         this.transport = transport;
         this.topic = topic;
-        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = new ScheduledThreadPoolExecutor(1, Threads.factory(threadName, true));
         this.thread.setRemoveOnCancelPolicy(true);
         this.publisher = new AnswerPublisher(transport, thread, rule, counters);
     }

@@ -15,6 +15,7 @@ import io.splitee.engine.Characteristic;
 import io.splitee.engine.Policies;
 import io.splitee.engine.Policy;
 import io.splitee.engine.PolicyState;
+import io.splitee.lifecycle.Threads;
 import io.splitee.metrics.MetricsEndpoint;
 import io.splitee.model.ModelPackage;
 import io.splitee.model.ModelPackageException;
@@ -42,7 +43,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntToLongFunction;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +91,7 @@ public final class DeviceDaemon implements AutoCloseable {
         this.metricsEndpoint = metricsEndpoint;
         int depth = runner.depth();
         this.estimates = new CostEstimates(depth, 0.1);
-        this.state = new StateStore(config.stateDir(), config.deviceId(), pkg.manifestSha256Bytes());
+        this.state = new StateStore(config.service().stateDir(), config.deviceId(), pkg.manifestSha256Bytes());
         this.decoder = new FrameDecoder(ModelCatalog.of(pkg.manifest().id(), new ManifestHash(pkg.manifestSha256Bytes()),
                 List.of(OffloadFrames.tensors(pkg))), DecodeLimits.DEFAULT);
 
@@ -104,21 +104,17 @@ public final class DeviceDaemon implements AutoCloseable {
         this.policy = restoreOrCreate(engineConfig);
 
         this.metrics = new DeviceMetrics(metricsEndpoint.registry(), depth, estimates);
-        this.loop = new EventLoop(config.queueSize());
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "splitee-" + config.deviceId() + "-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.loop = new EventLoop(config.service().queueSize());
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Threads.factory("splitee-" + config.deviceId() + "-timer", true));
         this.pipeline = assemble(new Learner(policy, engineConfig, arms), measured);
-        this.worker = new Thread(this::work, "splitee-" + config.deviceId() + "-worker");
+        this.worker = Threads.factory("splitee-" + config.deviceId() + "-worker", false).newThread(this::work);
     }
 
     private MeasuredCosts measuredCosts(ModelPackage pkg) {
         long[] frameBytes = OffloadFrames.sizes(pkg, config.offload().encoding());
-        IntToLongFunction featureBytes = a -> frameBytes[a];
         return new MeasuredCosts(estimates, config.cost().perDeviceMs(), config.cost().perLinkMs(),
-                config.offload().payload(), featureBytes, frameBytes[0],
+                config.offload().payload(), new MeasuredCosts.PayloadBytes(a -> frameBytes[a], frameBytes[0]),
                 config.policy().spec().has(Characteristic.EVALUATES_EVERY_EXIT));
     }
 
@@ -152,16 +148,16 @@ public final class DeviceDaemon implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         ModelPackage pkg;
         try {
-            pkg = ModelPackage.load(config.modelDir());
+            pkg = ModelPackage.load(config.model().dir());
         } catch (ModelPackageException e) {
-            throw new StartupException("model package " + config.modelDir() + ": " + e.getMessage(), e);
+            throw new StartupException("model package " + config.model().dir() + ": " + e.getMessage(), e);
         }
         SegmentRunner runner;
         try {
             runner = OrtSegmentRunner.open(pkg, RunnerConfig.defaults()
-                    .withIntraOpThreads(config.intraOpThreads()).withFused(false));
+                    .withIntraOpThreads(config.model().intraOpThreads()).withFused(false));
         } catch (ModelPackageException e) {
-            throw new StartupException("model package " + config.modelDir() + ": " + e.getMessage(), e);
+            throw new StartupException("model package " + config.model().dir() + ": " + e.getMessage(), e);
         }
         try { // fixed:K with K > L: a configuration error only the model can tell
             config.policy().requireFits(runner.depth());
@@ -198,7 +194,7 @@ public final class DeviceDaemon implements AutoCloseable {
 
     static MqttSettings mqttSettings(DeviceConfig c) {
         return c.mqtt().settings("splitee-device-" + c.deviceId())
-                .receiveMaximum((int) Math.min(65_535, Math.max(c.queueSize() * 2L, 64)))
+                .receiveMaximum((int) Math.min(65_535, Math.max(c.service().queueSize() * 2L, 64)))
                 .will(new MqttSettings.Will(c.statusTopic(), status(c, "offline"), 1, true))
                 .build();
     }
@@ -246,11 +242,11 @@ public final class DeviceDaemon implements AutoCloseable {
     }
 
     private void begin() throws StartupException {
-        if (config.metricsPort() > 0) {
+        if (config.service().metricsPort() > 0) {
             try {
-                metricsEndpoint.start("0.0.0.0", config.metricsPort(), "splitee-" + config.deviceId() + "-metrics");
+                metricsEndpoint.start("0.0.0.0", config.service().metricsPort(), "splitee-" + config.deviceId() + "-metrics");
             } catch (IOException e) {
-                throw new StartupException("metrics.port " + config.metricsPort() + ": " + e.getMessage(), e);
+                throw new StartupException("metrics.port " + config.service().metricsPort() + ": " + e.getMessage(), e);
             }
         }
         try {
@@ -270,7 +266,7 @@ public final class DeviceDaemon implements AutoCloseable {
         long probeEvery = Math.max(100, config.offload().probeInterval().toMillis() / 2);
         timer.scheduleWithFixedDelay(() -> loop.post(pipeline::maybeProbe), probeEvery, probeEvery,
                 TimeUnit.MILLISECONDS);
-        long save = config.stateSaveInterval().toMillis();
+        long save = config.service().stateSaveInterval().toMillis();
         timer.scheduleWithFixedDelay(() -> loop.post(() -> {
             byte[] snapshot = snapshotState();
             timer.execute(() -> save(snapshot));
@@ -356,11 +352,11 @@ public final class DeviceDaemon implements AutoCloseable {
         }
         closed = true;
         stopping = true;
-        long graceMs = config.shutdownGrace().toMillis();
+        long graceMs = config.service().shutdownGrace().toMillis();
         try {
             if (!stopped.await(graceMs, TimeUnit.MILLISECONDS)) {
                 LOG.warn("shutdown grace {} ran out with {} samples queued and offloads pending {}",
-                        config.shutdownGrace(), loop.queuedSamples(), pipeline.pendingIds());
+                        config.service().shutdownGrace(), loop.queuedSamples(), pipeline.pendingIds());
                 worker.interrupt();
                 stopped.await(2, TimeUnit.SECONDS);
             }

@@ -100,7 +100,7 @@ final class Pipeline implements AutoCloseable {
             return;
         }
         core.metrics().overloaded.increment();
-        core.answers().submit(core.results().overloaded(id, arrivedNanos, core.config().queueSize()), m);
+        core.answers().submit(core.results().overloaded(id, arrivedNanos, core.config().service().queueSize()), m);
     }
 
     /** Handles a message on the replies topic (the gateway's answer to an offload). */

@@ -45,7 +45,7 @@ class DeviceConfigTest {
                 "SPLITEE_QUEUE_SIZE", "7", "SPLITEE_POLICY", "random", "SPLITEE_MQTT_MAX_IN_FLIGHT", "9"),
                 Map.of("policy", "splitee-s"));
         assertEquals("fromenv", c.deviceId());
-        assertEquals(7, c.queueSize());
+        assertEquals(7, c.service().queueSize());
         assertEquals(9, c.mqtt().maxInFlight());
         assertEquals("splitee-s", c.policy().name());
     }
@@ -179,7 +179,7 @@ class DeviceConfigTest {
                 .paperCosts(0.01, 0.1).seed(3).ucbC(1.0).build();
         assertEquals(base, DeviceConfig.load(base, Map.of()));
         DeviceConfig more = DeviceConfig.load(base, Map.of("queue.size", "9", "cost.mode", "measured"));
-        assertEquals(9, more.queueSize());
+        assertEquals(9, more.service().queueSize());
         assertEquals(0.01, more.cost().lambda(), "the program's own values are not the user's");
         ConfigException inert = assertThrows(ConfigException.class, () -> DeviceConfig.load(base,
                 Map.of("cost.weight.link-ms", "0.01")));

@@ -47,8 +47,10 @@ class MeasuredCostsTest {
         assertEquals(2.5, e.deviceMs(1, true), EPS); // one exit either way
         assertEquals(6.0 + 3 * 0.5, e.deviceMs(3, true), EPS); // blocks 1..3 and exits 1..3
         assertEquals(0, e.deviceMs(0, true), EPS);
-        MeasuredCosts every = new MeasuredCosts(e, 0.1, 0.1, MeasuredCosts.PayloadRule.AUTO, a -> 20_000, 784, true);
-        MeasuredCosts one = new MeasuredCosts(e, 0.1, 0.1, MeasuredCosts.PayloadRule.AUTO, a -> 20_000, 784, false);
+        MeasuredCosts every = new MeasuredCosts(e, 0.1, 0.1, MeasuredCosts.PayloadRule.AUTO,
+                new MeasuredCosts.PayloadBytes(a -> 20_000, 784), true);
+        MeasuredCosts one = new MeasuredCosts(e, 0.1, 0.1, MeasuredCosts.PayloadRule.AUTO,
+                new MeasuredCosts.PayloadBytes(a -> 20_000, 784), false);
         assertEquals(0.1 * 7.5, every.onDevice(3), EPS);
         assertEquals(0.1 * 6.5, one.onDevice(3), EPS);
         // offloading after block 2: the device part differs by exit 1's 0.5 ms, the link part not at all
@@ -60,7 +62,8 @@ class MeasuredCostsTest {
     void rawSampleWinsWhenFeaturesAreLarge() {
         // features after block 1: 20,000 B -> link 8 + 200 = 208 ms, gateway from 2: 2 ms -> 210
         // raw: 784 B -> link 8 + 7.84 = 15.84 ms, gateway from 1: 3 ms -> 18.84  (raw wins)
-        MeasuredCosts m = new MeasuredCosts(estimates(), 0.01, 0.01, MeasuredCosts.PayloadRule.AUTO, a -> 20_000, 784, false);
+        MeasuredCosts m = new MeasuredCosts(estimates(), 0.01, 0.01, MeasuredCosts.PayloadRule.AUTO,
+                new MeasuredCosts.PayloadBytes(a -> 20_000, 784), false);
         MeasuredCosts.OffloadPlan p = m.offload(1);
         assertEquals(MeasuredCosts.Payload.RAW, p.payload());
         assertEquals(0.01 * 2.5 + 0.01 * (15.84 + 3.0), p.cost(), EPS);
@@ -71,7 +74,8 @@ class MeasuredCostsTest {
         // after block 3: features 200 B -> link 8 + 2 = 10, gateway from 4 (nothing left but not measured:
         // estimated from device blocks 4..3 = none + exit 3 = 0.5) -> 10.5
         // raw: 3136 B -> 8 + 31.36 = 39.36 + gateway 3 = 42.36 (features win)
-        MeasuredCosts m = new MeasuredCosts(estimates(), 0.01, 0.02, MeasuredCosts.PayloadRule.AUTO, a -> 200, 3136, false);
+        MeasuredCosts m = new MeasuredCosts(estimates(), 0.01, 0.02, MeasuredCosts.PayloadRule.AUTO,
+                new MeasuredCosts.PayloadBytes(a -> 200, 3136), false);
         MeasuredCosts.OffloadPlan p = m.offload(3);
         assertEquals(MeasuredCosts.Payload.FEATURES, p.payload());
         assertEquals(0.01 * 6.5 + 0.02 * 10.5, p.cost(), EPS);
@@ -80,7 +84,7 @@ class MeasuredCostsTest {
     @Test
     void forcedPayloadIsObeyedAndArmZeroIsRaw() {
         MeasuredCosts forced = new MeasuredCosts(estimates(), 0.01, 0.01, MeasuredCosts.PayloadRule.FEATURES,
-                a -> 20_000, 784, false);
+                new MeasuredCosts.PayloadBytes(a -> 20_000, 784), false);
         assertEquals(MeasuredCosts.Payload.FEATURES, forced.offload(1).payload());
         assertEquals(MeasuredCosts.Payload.RAW, forced.offload(0).payload());
         assertEquals(0.0, forced.onDevice(0), EPS);

@@ -119,7 +119,7 @@ class DeviceDaemonIT {
     byte[] sampleFrame(int i, String id) {
         float[] x = pkg.manifest().input().normalise(pkg.samples().image(i));
         Frame f = Frame.sample(pkg.manifest().id(), new ManifestHash(pkg.manifestSha256Bytes()), 0,
-                TensorSpec.float32(pkg.manifest().input().tensor().shape()), id, Instant.now(), FloatBuffer.wrap(x));
+                pkg.manifest().input().tensor().spec(), id, Instant.now(), FloatBuffer.wrap(x));
         return encoder.encode(f);
     }
 

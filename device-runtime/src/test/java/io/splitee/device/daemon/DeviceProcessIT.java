@@ -64,7 +64,7 @@ class DeviceProcessIT {
             }
             int n = 300;
             ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
-            TensorSpec in = TensorSpec.float32(pkg.manifest().input().tensor().shape());
+            TensorSpec in = pkg.manifest().input().tensor().spec();
             for (int i = 0; i < n; i++) {
                 float[] x = pkg.manifest().input().normalise(pkg.samples().image(i % pkg.samples().count()));
                 byte[] frame = encoder.encode(Frame.sample(pkg.manifest().id(), hash, 0, in, "t-" + i,

@@ -22,7 +22,8 @@ class OffloadsTest {
     final List<Runnable> cancelled = new ArrayList<>();
 
     Offloads offloads(DeviceConfig.Offload.Fallback fallback, MeasuredCosts.PayloadRule rule, MeasuredCosts m) {
-        DeviceConfig.Offload c = new DeviceConfig.Offload(io.splitee.wire.Encoding.FP32, false, Duration.ofMillis(500), fallback, 2,
+        DeviceConfig.Offload c = new DeviceConfig.Offload(new DeviceConfig.Format(io.splitee.wire.Encoding.FP32, false),
+                Duration.ofMillis(500), fallback, 2,
                 Duration.ofSeconds(1), rule);
         return new Offloads(c, m, (after, task) -> {
             assertEquals(Duration.ofMillis(500), after);
@@ -84,7 +85,7 @@ class OffloadsTest {
                 MeasuredCosts.PayloadRule.AUTO, null).payloadFor(2));
         // features after block 2 are tiny, the raw sample huge: features are cheapest
         MeasuredCosts m = new MeasuredCosts(new CostEstimates(3, 0.1), 0.1, 0.1, MeasuredCosts.PayloadRule.AUTO,
-                a -> 10, 1_000_000, false);
+                new MeasuredCosts.PayloadBytes(a -> 10, 1_000_000), false);
         Offloads o = offloads(DeviceConfig.Offload.Fallback.COMPLETE, MeasuredCosts.PayloadRule.AUTO, m);
         int raw = 0;
         for (int i = 1; i <= 3 * Offloads.PAYLOAD_EXPLORE_EVERY; i++) {

@@ -65,7 +65,7 @@ class PayloadSwitchIT {
                          .sessionExpiry(Duration.ZERO).build())) {
                 pub.start();
                 ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
-                TensorSpec in = TensorSpec.float32(pkg.manifest().input().tensor().shape());
+                TensorSpec in = pkg.manifest().input().tensor().spec();
                 int sent = 0;
                 double[] fast = phase(daemon, pub, pkg, encoder, hash, in, results, sent, 40);
                 sent += 40;

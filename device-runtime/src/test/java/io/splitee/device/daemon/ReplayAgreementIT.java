@@ -97,7 +97,8 @@ class ReplayAgreementIT {
             o.put("policy", "splitee-s");
             o.put("policy.threshold", Double.toString(ALPHA));
             o.put("policy.ucb-c", "1");
-            // no policy.seed: SplitEE-S draws no random numbers, so the key is refused as inert
+            // no policy.seed: SplitEE-S draws no random numbers, so the key is refused as inert (the replay's SEED
+            // cannot change its choices either)
             o.put("cost.mode", "paper");
             o.put("cost.lambda", "0.01");
             o.put("cost.offload", "0.1");
@@ -108,7 +109,7 @@ class ReplayAgreementIT {
             try (TestResponder responder = new TestResponder(pkg, broker.uri(), "agree-gw");
                  ResultCollector results = new ResultCollector(broker.uri(), "agree");
                  DeviceDaemon daemon = DeviceDaemon.start(config)) {
-                TensorSpec input = TensorSpec.float32(pkg.manifest().input().tensor().shape());
+                TensorSpec input = pkg.manifest().input().tensor().spec();
                 for (int i = 0; i < N; i++) {
                     float[] x = pkg.manifest().input().normalise(pkg.samples().image(i));
                     byte[] frame = encoder.encode(Frame.sample(pkg.manifest().id(),

@@ -2,7 +2,6 @@ package io.splitee.gateway.config;
 
 import io.splitee.config.ConfigException;
 import io.splitee.config.ConfigSource;
-import io.splitee.config.MqttConnection;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -24,16 +23,12 @@ final class ConfigLoader {
         }
         try {
             return GatewayConfig.builder(c.get(GatewayKeys.GATEWAY_ID), c.get(GatewayKeys.MODELS))
-                    .mqtt(MqttConnection.read(c))
+                    .read(c)
                     .sharedGroup(c.get(GatewayKeys.SHARED_GROUP))
                     .receiveMaximum(c.get(GatewayKeys.RECEIVE_MAXIMUM))
-                    .intraOpThreads(c.get(GatewayKeys.INTRA_OP_THREADS))
                     .workers(c.get(GatewayKeys.WORKERS))
-                    .queueSize(c.get(GatewayKeys.QUEUE_SIZE))
                     .batch(new GatewayConfig.Batch(c.get(GatewayKeys.BATCH_MAX_SIZE), c.get(GatewayKeys.BATCH_MAX_WAIT)))
                     .maxFrameBytes(c.get(GatewayKeys.FRAME_MAX_BYTES))
-                    .metricsPort(c.get(GatewayKeys.METRICS_PORT))
-                    .shutdownGrace(c.get(GatewayKeys.SHUTDOWN_GRACE))
                     .build();
         } catch (IllegalArgumentException e) {
             throw c.invalid(e);

@@ -3,6 +3,7 @@ package io.splitee.gateway.config;
 import io.splitee.config.ConfigException;
 import io.splitee.config.ConfigKey;
 import io.splitee.config.MqttConnection;
+import io.splitee.config.ProgramBuilder;
 import io.splitee.mqtt.MqttSettings;
 import io.splitee.wire.Ids;
 import java.nio.file.Path;
@@ -152,31 +153,27 @@ public record GatewayConfig(
                 .client(MqttSettings.Client.HIVEMQ);
     }
 
-    /** Builds a {@link GatewayConfig} without strings; {@link #build} validates. */
-    public static final class Builder {
+    /**
+     * Builds a {@link GatewayConfig} without strings; {@link #build} validates. The keys the device has too
+     * ({@code mqtt.*}, {@code runtime.intra-op-threads}, {@code queue.size}, {@code metrics.port},
+     * {@code shutdown.grace}) are set by {@link ProgramBuilder}'s setters, with the gateway's defaults
+     * ({@link #mqttDefaults} for the broker).
+     */
+    public static final class Builder extends ProgramBuilder<Builder> {
         private final String gatewayId;
         private final List<Path> models;
-        private MqttConnection mqtt = mqttDefaults().build();
         private String sharedGroup = GatewayKeys.SHARED_GROUP.defaultValue().orElseThrow();
         private int receiveMaximum = GatewayKeys.RECEIVE_MAXIMUM.defaultValue().orElseThrow();
-        private int intraOpThreads = GatewayKeys.INTRA_OP_THREADS.defaultValue().orElseThrow();
         private int workers = GatewayKeys.WORKERS.defaultValue().orElseThrow();
-        private int queueSize = GatewayKeys.QUEUE_SIZE.defaultValue().orElseThrow();
         private Batch batch = new Batch(GatewayKeys.BATCH_MAX_SIZE.defaultValue().orElseThrow(),
                 GatewayKeys.BATCH_MAX_WAIT.defaultValue().orElseThrow());
         private int maxFrameBytes = GatewayKeys.FRAME_MAX_BYTES.defaultValue().orElseThrow();
-        private int metricsPort = GatewayKeys.METRICS_PORT.defaultValue().orElseThrow();
-        private Duration shutdownGrace = GatewayKeys.SHUTDOWN_GRACE.defaultValue().orElseThrow();
 
         private Builder(String gatewayId, List<Path> models) {
+            super(mqttDefaults().build(), GatewayKeys.INTRA_OP_THREADS, GatewayKeys.QUEUE_SIZE,
+                    GatewayKeys.SHUTDOWN_GRACE);
             this.gatewayId = gatewayId;
             this.models = models;
-        }
-
-        /** The {@code mqtt.*} keys (default: {@link #mqttDefaults}). */
-        public Builder mqtt(MqttConnection value) {
-            this.mqtt = value;
-            return this;
         }
 
         /** {@code mqtt.shared-group}. */
@@ -191,21 +188,9 @@ public record GatewayConfig(
             return this;
         }
 
-        /** {@code runtime.intra-op-threads}. */
-        public Builder intraOpThreads(int value) {
-            this.intraOpThreads = value;
-            return this;
-        }
-
         /** {@code workers}. */
         public Builder workers(int value) {
             this.workers = value;
-            return this;
-        }
-
-        /** {@code queue.size}. */
-        public Builder queueSize(int value) {
-            this.queueSize = value;
             return this;
         }
 
@@ -218,18 +203,6 @@ public record GatewayConfig(
         /** {@code frame.max-bytes}. */
         public Builder maxFrameBytes(int value) {
             this.maxFrameBytes = value;
-            return this;
-        }
-
-        /** {@code metrics.port}. */
-        public Builder metricsPort(int value) {
-            this.metricsPort = value;
-            return this;
-        }
-
-        /** {@code shutdown.grace}. */
-        public Builder shutdownGrace(Duration value) {
-            this.shutdownGrace = value;
             return this;
         }
 

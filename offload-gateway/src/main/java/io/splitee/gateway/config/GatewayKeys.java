@@ -2,11 +2,10 @@ package io.splitee.gateway.config;
 
 import io.splitee.config.ConfigKey;
 import io.splitee.config.MqttConnection;
+import io.splitee.config.ProgramBuilder;
 import io.splitee.mqtt.MqttSettings;
-import io.splitee.wire.Ids;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Every key of the gateway, each defined once: name, type, default, allowed values, one doc line. */
@@ -14,18 +13,10 @@ final class GatewayKeys {
     private GatewayKeys() {
     }
 
-    static final ConfigKey<String> GATEWAY_ID = ConfigKey.parsed("gateway.id", null, id -> {
-        Ids.nameProblem(id).ifPresent(p -> {
-            throw new IllegalArgumentException(p + " (a gateway id is 1..64 characters of [A-Za-z0-9._-])");
-        });
-        return id;
-    }, s -> s, "instance name; MQTT client id `splitee-gateway-<id>`; a restart with the same id resumes the session");
-    static final ConfigKey<String> SHARED_GROUP = ConfigKey.parsed("mqtt.shared-group", "gateways", g -> {
-        Ids.nameProblem(g).ifPresent(p -> {
-            throw new IllegalArgumentException(p + " (a group is 1..64 characters of [A-Za-z0-9._-])");
-        });
-        return g;
-    }, s -> s, "subscribes to `$share/<group>/splitee/+/features`; every instance of the group splits the load");
+    static final ConfigKey<String> GATEWAY_ID = ConfigKey.name("gateway.id", null, "a gateway id",
+            "instance name; MQTT client id `splitee-gateway-<id>`; a restart with the same id resumes the session");
+    static final ConfigKey<String> SHARED_GROUP = ConfigKey.name("mqtt.shared-group", "gateways", "a group",
+            "subscribes to `$share/<group>/splitee/+/features`; every instance of the group splits the load");
     // The largest: Mosquitto 2.0.11 overruns smaller ones, and the HiveMQ client then (as MQTT 5 requires)
     // drops the connection; the gateway's own bound on frames is queue.size, beyond it "overloaded".
     static final ConfigKey<Integer> RECEIVE_MAXIMUM = ConfigKey.integer("mqtt.receive-maximum", 65_535, 1, 65_535,
@@ -45,8 +36,7 @@ final class GatewayKeys {
             .allowing(d -> d.compareTo(Duration.ofSeconds(10)) <= 0, "must be 0..10s");
     static final ConfigKey<Integer> FRAME_MAX_BYTES = ConfigKey.integer("frame.max-bytes", 262_144, 1024,
             64 * 1024 * 1024, "longest frame accepted");
-    static final ConfigKey<Integer> METRICS_PORT = ConfigKey.integer("metrics.port", 0, 0, 65_535,
-            "Prometheus text at `http://<host>:<port>/metrics`; 0 = off");
+    static final ConfigKey<Integer> METRICS_PORT = ProgramBuilder.METRICS_PORT;
     static final ConfigKey<Duration> SHUTDOWN_GRACE = ConfigKey.duration("shutdown.grace", Duration.ofSeconds(10),
             "bound on the graceful stop").allowing(d -> !d.isZero(), "must be positive");
 
@@ -57,14 +47,7 @@ final class GatewayKeys {
     static final List<ConfigKey<?>> MQTT = MqttConnection.keys(Duration.ofMinutes(5), 64, MqttSettings.Client.HIVEMQ);
 
     /** Every key, in documented order. */
-    static final List<ConfigKey<?>> ALL;
-
-    static {
-        List<ConfigKey<?>> all = new ArrayList<>();
-        all.add(GATEWAY_ID);
-        all.addAll(MQTT);
-        all.addAll(List.of(SHARED_GROUP, RECEIVE_MAXIMUM, MODELS, INTRA_OP_THREADS, WORKERS, QUEUE_SIZE, BATCH_MAX_SIZE,
-                BATCH_MAX_WAIT, FRAME_MAX_BYTES, METRICS_PORT, SHUTDOWN_GRACE));
-        ALL = List.copyOf(all);
-    }
+    static final List<ConfigKey<?>> ALL = ConfigKey.listOf(List.of(GATEWAY_ID), MQTT, List.of(SHARED_GROUP,
+            RECEIVE_MAXIMUM, MODELS, INTRA_OP_THREADS, WORKERS, QUEUE_SIZE, BATCH_MAX_SIZE, BATCH_MAX_WAIT,
+            FRAME_MAX_BYTES, METRICS_PORT, SHUTDOWN_GRACE));
 }

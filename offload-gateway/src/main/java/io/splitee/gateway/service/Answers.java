@@ -2,6 +2,7 @@ package io.splitee.gateway.service;
 
 import io.splitee.answers.AnswerPublisher;
 import io.splitee.answers.AnswerRule;
+import io.splitee.lifecycle.Threads;
 import io.splitee.mqtt.Incoming;
 import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
@@ -73,11 +74,7 @@ final class Answers implements AutoCloseable {
         this.backlogLimit = backlogLimit;
         this.detachedLimit = detachedLimit;
         this.workerBacklog = new Semaphore(workerBacklog);
-        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = new ScheduledThreadPoolExecutor(1, Threads.factory(threadName, true));
         this.thread.setRemoveOnCancelPolicy(true);
         this.publisher = new AnswerPublisher(transport, thread, AnswerRule.DEFAULT, new AnswerPublisher.Counters() {
             @Override

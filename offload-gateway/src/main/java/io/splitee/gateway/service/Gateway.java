@@ -2,6 +2,7 @@ package io.splitee.gateway.service;
 
 import io.splitee.gateway.batch.MicroBatcher;
 import io.splitee.gateway.config.GatewayConfig;
+import io.splitee.lifecycle.Threads;
 import io.splitee.metrics.MetricsEndpoint;
 import io.splitee.model.ModelPackage;
 import io.splitee.model.ModelPackageException;
@@ -89,7 +90,7 @@ public final class Gateway implements AutoCloseable {
         this.intake = new Intake(models, decoder, batcher, answers, metrics, config.queueSize());
         for (int i = 0; i < config.workers(); i++) {
             Worker w = new Worker(batcher, runners.get(i), answers, metrics);
-            workers.add(new Thread(w, prefix + "-worker-" + (i + 1)));
+            workers.add(Threads.factory(prefix + "-worker-" + (i + 1), false).newThread(w));
         }
     }
 

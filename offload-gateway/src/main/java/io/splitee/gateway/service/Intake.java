@@ -6,6 +6,7 @@ import io.splitee.mqtt.Transport;
 import io.splitee.wire.Frame;
 import io.splitee.wire.FrameDecoder;
 import io.splitee.wire.FrameException;
+import io.splitee.wire.Ids;
 import io.splitee.wire.ResultMessage;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -161,18 +162,7 @@ final class Intake implements Transport.MessageHandler {
         if (b < 0) {
             return null;
         }
-        int len = b - a - 1;
-        if (len < 1 || len > 64) {
-            return null;
-        }
-        for (int i = a + 1; i < b; i++) { // [A-Za-z0-9._-], without a regex on the callback thread
-            char c = topic.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
-                    || c == '-')) {
-                return null;
-            }
-        }
-        return topic.substring(a + 1, b);
+        return Ids.isName(topic, a + 1, b) ? topic.substring(a + 1, b) : null;
     }
 
     /** The frame's sample id if the decoder read it, else the correlation data if it is a valid sample id. */

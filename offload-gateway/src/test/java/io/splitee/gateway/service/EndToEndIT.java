@@ -3,6 +3,7 @@ package io.splitee.gateway.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.splitee.config.MqttConnection;
 import io.splitee.device.config.DeviceConfig;
 import io.splitee.device.daemon.DeviceDaemon;
 import io.splitee.model.ModelPackage;
@@ -11,26 +12,21 @@ import io.splitee.mqtt.MosquittoBroker;
 import io.splitee.mqtt.MqttSettings;
 import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
+import io.splitee.replay.Trace;
 import io.splitee.wire.Encoding;
 import io.splitee.wire.Frame;
 import io.splitee.wire.FrameEncoder;
 import io.splitee.wire.ManifestHash;
 import io.splitee.wire.ResultMessage;
 import io.splitee.wire.TensorSpec;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,54 +37,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EndToEndIT {
 
-    /** pred_i and label per sample from traces/clean.csv.gz. */
-    record Trace(int[][] pred, int[] label) {
-        static Trace load(ModelPackage pkg, int n) throws Exception {
-            int depth = pkg.depth();
-            int[][] pred = new int[n][depth];
-            int[] label = new int[n];
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                    new GZIPInputStream(Files.newInputStream(pkg.trace("clean"))), StandardCharsets.UTF_8))) {
-                String[] header = r.readLine().split(",");
-                Map<String, Integer> col = new HashMap<>();
-                for (int i = 0; i < header.length; i++) {
-                    col.put(header[i].trim(), i);
-                }
-                for (int s = 0; s < n; s++) {
-                    String[] v = r.readLine().split(",");
-                    for (int e = 1; e <= depth; e++) {
-                        pred[s][e - 1] = Integer.parseInt(v[col.get("pred_" + e)].trim());
-                    }
-                    label[s] = Integer.parseInt(v[col.get("label")].trim());
-                }
-            }
-            return new Trace(pred, label);
-        }
-    }
-
     static DeviceConfig device(String id, String broker, Path stateDir, Map<String, String> extra) throws Exception {
-        Map<String, String> o = new HashMap<>();
-        o.put("device.id", id);
-        o.put("mqtt.uri", broker);
-        o.put("model.dir", TestGateways.model().toString());
-        o.put("state.dir", stateDir.toString());
-        o.put("runtime.intra-op-threads", "1");
-        o.put("offload.deadline", "20s");
-        o.put("mqtt.reconnect-min", "100ms");
-        o.put("mqtt.reconnect-max", "1s");
-        o.put("queue.size", "1000");
-        o.put("cost.mode", "paper");
-        o.putAll(extra);
-        return DeviceConfig.load(null, Map.of(), o);
+        DeviceConfig base = DeviceConfig.builder(id, TestGateways.model())
+                .mqtt(MqttConnection.builder().uri(broker).reconnect(Duration.ofMillis(100), Duration.ofSeconds(1))
+                        .build())
+                .stateDir(stateDir)
+                .intraOpThreads(1)
+                .deadline(Duration.ofSeconds(20))
+                .queueSize(1000)
+                .costMode(DeviceConfig.Cost.Mode.PAPER)
+                .build();
+        return DeviceConfig.load(base, extra);
     }
 
     @Test
     void samplesInResultsOutWithTheModelsAccuracy(@TempDir Path state) throws Exception {
         ModelPackage pkg = TestPackages.loadReal();
         int n = 150;
-        Trace trace = Trace.load(pkg, n);
+        Trace trace = Trace.read(pkg.trace("clean")); // pred_i and label per sample
         ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
-        TensorSpec input = TensorSpec.float32(pkg.manifest().input().tensor().shape());
+        TensorSpec input = pkg.manifest().input().tensor().spec();
         // a: SplitEE choosing its split, features in fp32; b: split after block 6, sends the raw sample in fp16.
         Map<String, Map<String, String>> devices = Map.of(
                 "e2e.a", Map.of("policy", "splitee", "policy.threshold", "0.9", "cost.lambda", "0.01",
@@ -141,10 +109,10 @@ class EndToEndIT {
                     ResultMessage r = results.get(0).message();
                     assertEquals(ResultMessage.Status.OK, r.status(), r.toString());
                     int exit = r.prediction().exit();
-                    int expected = trace.pred()[i][exit - 1];
+                    int expected = trace.prediction(i, exit);
                     agree += r.prediction().classIndex() == expected ? 1 : 0;
-                    correct += r.prediction().classIndex() == trace.label()[i] ? 1 : 0;
-                    expectedCorrect += expected == trace.label()[i] ? 1 : 0;
+                    correct += r.prediction().classIndex() == trace.label(i) ? 1 : 0;
+                    expectedCorrect += expected == trace.label(i) ? 1 : 0;
                     if (r.computedAt() == ResultMessage.Location.GATEWAY) {
                         byGateway++;
                         List<AnswerCollector.Answer> replies = answers.replies(d, id);

@@ -42,9 +42,9 @@ final class Frames implements AutoCloseable {
         this.pkg = pkg;
         this.hash = new ManifestHash(pkg.manifestSha256Bytes());
         this.runner = OrtSegmentRunner.open(pkg, RunnerConfig.defaults().withIntraOpThreads(1).withFused(false));
-        tensors.add(TensorSpec.float32(pkg.manifest().input().tensor().shape()));
+        tensors.add(pkg.manifest().input().tensor().spec());
         for (int i = 1; i <= pkg.depth(); i++) {
-            tensors.add(TensorSpec.float32(pkg.manifest().block(i).output().shape()));
+            tensors.add(pkg.manifest().block(i).output().spec());
         }
         this.decoder = new FrameDecoder(ModelCatalog.of(pkg.manifest().id(), hash, tensors));
     }

@@ -203,7 +203,7 @@ class GatewayProcessIT {
     private void publishSample(FrameEncoder encoder, int i) throws Exception {
         float[] x = pkg.manifest().input().normalise(pkg.samples().image(i));
         byte[] frame = encoder.encode(Frame.sample(pkg.manifest().id(), new ManifestHash(pkg.manifestSha256Bytes()),
-                0, TensorSpec.float32(pkg.manifest().input().tensor().shape()), "kd-" + i, Instant.now(),
+                0, pkg.manifest().input().tensor().spec(), "kd-" + i, Instant.now(),
                 FloatBuffer.wrap(x)));
         publisher.publish(Outgoing.builder("splitee/kd/samples", frame).qos(1).contentType(Frame.CONTENT_TYPE)
                 .build());

@@ -19,6 +19,8 @@ class IntakeTest {
         assertNull(Intake.deviceOf("splitee//features"));
         assertNull(Intake.deviceOf("splitee"));
         assertNull(Intake.deviceOf("splitee/" + "x".repeat(65) + "/features"));
+        assertEquals("x".repeat(64), Intake.deviceOf("splitee/" + "x".repeat(64) + "/features"));
+        assertNull(Intake.deviceOf("splitee/cam\u00e9/features"));
     }
 
     private static Incoming withCorrelation(byte[] c) {

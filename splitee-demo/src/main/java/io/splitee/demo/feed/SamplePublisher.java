@@ -1,5 +1,6 @@
 package io.splitee.demo.feed;
 
+import io.splitee.lifecycle.Threads;
 import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,7 @@ public final class SamplePublisher implements AutoCloseable {
         this.source = source;
         this.rate = rate;
         this.qos = qos;
-        this.thread = new Thread(this::run, "splitee-demo-publisher");
-        this.thread.setDaemon(true);
+        this.thread = Threads.factory("splitee-demo-publisher", true).newThread(this::run);
     }
 
     /**

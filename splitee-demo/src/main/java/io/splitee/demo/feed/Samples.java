@@ -110,7 +110,7 @@ public final class Samples {
                                  long seed, String prefix) {
         InputSpec input = pkg.manifest().input();
         ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
-        TensorSpec tensor = TensorSpec.float32(input.tensor().shape());
+        TensorSpec tensor = input.tensor().spec();
         String modelId = pkg.manifest().id();
         int h = input.image().height();
         int w = input.image().width();
