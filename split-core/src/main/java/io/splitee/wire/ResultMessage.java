@@ -150,8 +150,13 @@ public record ResultMessage(String sampleId, String device, String modelId, Stat
 
         /** The error for a rejected frame. */
         public static ErrorInfo of(FrameException e) {
-            String m = e.getMessage();
-            return new ErrorInfo(e.code().name(), m.length() > 1024 ? m.substring(0, 1024) : m);
+            return truncated(e.code().name(), e.getMessage());
+        }
+
+        /** An error whose message is cut to the 1024 characters the schema allows (null: empty). */
+        public static ErrorInfo truncated(String code, String message) {
+            String m = message == null ? "" : message;
+            return new ErrorInfo(code, m.length() > 1024 ? m.substring(0, 1024) : m);
         }
     }
 
@@ -196,6 +201,99 @@ public record ResultMessage(String sampleId, String device, String modelId, Stat
     /** The prediction, if answered. */
     public Optional<Prediction> predictionIfAny() {
         return Optional.ofNullable(prediction);
+    }
+
+    /**
+     * A builder for the answer to {@code sampleId}, from {@code device}'s model {@code modelId}: the one way
+     * the device and the gateway make result messages. Defaults: computed on the device, split block 0,
+     * nothing sent, no timings.
+     */
+    public static Builder builder(String sampleId, String device, String modelId) {
+        return new Builder(sampleId, device, modelId);
+    }
+
+    /** Builds a {@link ResultMessage}; {@link #build()} validates. */
+    public static final class Builder {
+        private final String sampleId;
+        private final String device;
+        private final String modelId;
+        private Status status = Status.OK;
+        private Prediction prediction;
+        private Location computedAt = Location.DEVICE;
+        private int splitBlock;
+        private Encoding encoding;
+        private Compression compression;
+        private Double finalExitConfidence;
+        private Timings timings = Timings.NONE;
+        private ErrorInfo error;
+
+        private Builder(String sampleId, String device, String modelId) {
+            this.sampleId = sampleId;
+            this.device = device;
+            this.modelId = modelId;
+        }
+
+        /** {@code ok} (or {@code degraded} with {@link #error}) with this prediction. */
+        public Builder answered(Status status, Prediction prediction) {
+            this.status = status;
+            this.prediction = prediction;
+            return this;
+        }
+
+        /** Not answered: {@code error} or {@code overloaded}, with the error's code and message (cut to fit). */
+        public Builder refused(Status status, String code, String message) {
+            this.status = status;
+            this.prediction = null;
+            this.error = ErrorInfo.truncated(code, message);
+            return this;
+        }
+
+        /** Why an answer is {@code degraded} (cut to fit). */
+        public Builder note(String code, String message) {
+            this.error = ErrorInfo.truncated(code, message);
+            return this;
+        }
+
+        /** Where the answer was produced. */
+        public Builder computedAt(Location at) {
+            this.computedAt = at;
+            return this;
+        }
+
+        /** The last block the device computed. */
+        public Builder splitBlock(int block) {
+            this.splitBlock = block;
+            return this;
+        }
+
+        /** The encoding and compression of the frame the device sent; null and null when nothing was sent. */
+        public Builder sentAs(Encoding enc, Compression comp) {
+            this.encoding = enc;
+            this.compression = comp;
+            return this;
+        }
+
+        /** The final exit's confidence, when computed. */
+        public Builder finalExitConfidence(Double c) {
+            this.finalExitConfidence = c;
+            return this;
+        }
+
+        /** Where the time went. */
+        public Builder timings(Timings t) {
+            this.timings = t;
+            return this;
+        }
+
+        /**
+         * The message.
+         *
+         * @throws IllegalArgumentException naming the rule broken
+         */
+        public ResultMessage build() {
+            return new ResultMessage(sampleId, device, modelId, status, prediction, computedAt, splitBlock, encoding,
+                    compression, finalExitConfidence, timings, error);
+        }
     }
 
     /** The error, if any. */

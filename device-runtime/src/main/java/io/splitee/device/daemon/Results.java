@@ -33,33 +33,33 @@ final class Results {
 
     /** A rejected or failed sample: status {@code error} with {@code code}. */
     ResultMessage error(String id, String code, String message, long arrivedNanos) {
-        return message(id, ResultMessage.Status.ERROR, null, 0, false, null, timings(0, arrivedNanos),
-                new ResultMessage.ErrorInfo(code, truncate(message)));
+        return builder(id).refused(ResultMessage.Status.ERROR, code, message).timings(timings(0, arrivedNanos))
+                .build();
     }
 
     /** A sample that found the queue full: status {@code overloaded}, code {@code QUEUE_FULL}. */
     ResultMessage overloaded(String id, long arrivedNanos, int queueSize) {
-        return message(id, ResultMessage.Status.OVERLOADED, null, 0, false, null, timings(0, arrivedNanos),
-                new ResultMessage.ErrorInfo("QUEUE_FULL", "the device's queue of " + queueSize
-                        + " samples is full; try again later"));
+        return builder(id).refused(ResultMessage.Status.OVERLOADED, "QUEUE_FULL", "the device's queue of "
+                + queueSize + " samples is full; try again later").timings(timings(0, arrivedNanos)).build();
     }
 
     /** Answered on the device from live exit {@code exit}, ok. */
     ResultMessage onDevice(Sample s, int exit) {
-        return onDevice(s, exit, ResultMessage.Status.OK, null);
+        return onDevice(s, exit, ResultMessage.Status.OK).build();
     }
 
     /** Answered on the device from the sample's arm, {@code degraded}: the gateway did not help ({@code code}, why). */
     ResultMessage degraded(Sample s, String code, String why) {
-        return onDevice(s, s.arm, ResultMessage.Status.DEGRADED,
-                new ResultMessage.ErrorInfo(code, truncate(why + "; answered from exit " + s.arm)));
+        return onDevice(s, s.arm, ResultMessage.Status.DEGRADED).note(code, why + "; answered from exit " + s.arm)
+                .build();
     }
 
-    private ResultMessage onDevice(Sample s, int exit, ResultMessage.Status status, ResultMessage.ErrorInfo note) {
+    private ResultMessage.Builder onDevice(Sample s, int exit, ResultMessage.Status status) {
         int cls = s.prediction(exit);
         ResultMessage.Prediction p = new ResultMessage.Prediction(cls, labels.get(cls), s.confidence(exit), exit);
         Double finalConfidence = exit == s.confidences.length ? s.confidence(exit) : null;
-        return message(s.id, status, p, s.arm, false, finalConfidence, timings(s.deviceNanos, s.arrivedNanos), note);
+        return builder(s.id).answered(status, p).splitBlock(s.arm).finalExitConfidence(finalConfidence)
+                .timings(timings(s.deviceNanos, s.arrivedNanos));
     }
 
     /**
@@ -71,25 +71,17 @@ final class Results {
         Duration link = Duration.ofNanos(Math.max(0, roundTrip - gateway.toNanos()));
         ResultMessage.Timings t = new ResultMessage.Timings(Duration.ofNanos(s.deviceNanos), link, gateway,
                 Duration.ofNanos(receivedNanos - s.arrivedNanos));
-        return message(s.id, ResultMessage.Status.OK, reply.prediction(), s.arm, true, reply.finalExitConfidence(), t,
-                null);
+        return builder(s.id).answered(ResultMessage.Status.OK, reply.prediction())
+                .computedAt(ResultMessage.Location.GATEWAY).splitBlock(s.arm).sentAs(encoding, compression)
+                .finalExitConfidence(reply.finalExitConfidence()).timings(t).build();
     }
 
-    private ResultMessage message(String id, ResultMessage.Status status, ResultMessage.Prediction p, int split,
-                                  boolean sent, Double finalConfidence, ResultMessage.Timings t,
-                                  ResultMessage.ErrorInfo error) {
-        return new ResultMessage(id, deviceId, modelId, status, p,
-                status == ResultMessage.Status.OK && sent ? ResultMessage.Location.GATEWAY
-                        : ResultMessage.Location.DEVICE, split, sent ? encoding : null, sent ? compression : null,
-                finalConfidence, t, error);
+    private ResultMessage.Builder builder(String id) {
+        return ResultMessage.builder(id, deviceId, modelId);
     }
 
     private ResultMessage.Timings timings(long deviceNanos, long arrivedNanos) {
         return new ResultMessage.Timings(deviceNanos == 0 ? null : Duration.ofNanos(deviceNanos), null, null,
                 Duration.ofNanos(Math.max(0, nanos.getAsLong() - arrivedNanos)));
-    }
-
-    private static String truncate(String s) {
-        return s == null ? "" : s.length() > 1000 ? s.substring(0, 1000) : s;
     }
 }

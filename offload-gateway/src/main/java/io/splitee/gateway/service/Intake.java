@@ -125,10 +125,10 @@ final class Intake implements Transport.MessageHandler {
         Frame f = job.frame();
         String msg = "the gateway's queue of " + queueSize + " frames is full; finish the sample on the device "
                 + "or try again later";
-        boolean queued = answers.sendLater(() -> new ResultMessage(f.sampleId(), job.device(), job.model().id,
-                ResultMessage.Status.OVERLOADED, null, ResultMessage.Location.GATEWAY, f.deviceExitBlock(),
-                f.encoding(), f.compression(), null, timings(job.arrivedNanos()),
-                new ResultMessage.ErrorInfo(OVERLOADED, msg)), job.message());
+        boolean queued = answers.sendLater(() -> ResultMessage.builder(f.sampleId(), job.device(), job.model().id)
+                .refused(ResultMessage.Status.OVERLOADED, OVERLOADED, msg).computedAt(ResultMessage.Location.GATEWAY)
+                .splitBlock(f.deviceExitBlock()).sentAs(f.encoding(), f.compression())
+                .timings(timings(job.arrivedNanos())).build(), job.message());
         if (queued) {
             metrics.answeredOverloaded();
         } else {
@@ -147,8 +147,8 @@ final class Intake implements Transport.MessageHandler {
 
     private static ResultMessage error(String sampleId, String device, String modelId, ResultMessage.ErrorInfo info,
                                        long arrived) {
-        return new ResultMessage(sampleId, device, modelId, ResultMessage.Status.ERROR, null,
-                ResultMessage.Location.GATEWAY, 0, null, null, null, timings(arrived), info);
+        return ResultMessage.builder(sampleId, device, modelId).refused(ResultMessage.Status.ERROR, info.code(),
+                info.message()).computedAt(ResultMessage.Location.GATEWAY).timings(timings(arrived)).build();
     }
 
     private static ResultMessage.Timings timings(long arrived) {

@@ -135,10 +135,11 @@ final class Worker implements Runnable {
         answers.send(() -> {
             Duration gw = Duration.ofNanos(System.nanoTime() - j.arrivedNanos());
             metrics.latency.record(gw);
-            return new ResultMessage(f.sampleId(), j.device(), m.id, ResultMessage.Status.OK,
-                    new ResultMessage.Prediction(cls, m.labels.get(cls), confidence, m.depth),
-                    ResultMessage.Location.GATEWAY, f.deviceExitBlock(), f.encoding(), f.compression(), confidence,
-                    new ResultMessage.Timings(null, null, gw, null), null);
+            return ResultMessage.builder(f.sampleId(), j.device(), m.id).answered(ResultMessage.Status.OK,
+                            new ResultMessage.Prediction(cls, m.labels.get(cls), confidence, m.depth))
+                    .computedAt(ResultMessage.Location.GATEWAY).splitBlock(f.deviceExitBlock())
+                    .sentAs(f.encoding(), f.compression()).finalExitConfidence(confidence)
+                    .timings(new ResultMessage.Timings(null, null, gw, null)).build();
         }, j.message());
     }
 
@@ -148,12 +149,12 @@ final class Worker implements Runnable {
         metrics.error(MODEL_ERROR);
         metrics.answeredError();
         Frame f = j.frame();
-        String msg = String.valueOf(e.getMessage());
-        answers.send(() -> new ResultMessage(f.sampleId(), j.device(), j.model().id, ResultMessage.Status.ERROR, null,
-                ResultMessage.Location.GATEWAY, f.deviceExitBlock(), f.encoding(), f.compression(), null,
-                new ResultMessage.Timings(null, null, Duration.ofNanos(System.nanoTime() - j.arrivedNanos()), null),
-                new ResultMessage.ErrorInfo(MODEL_ERROR, msg.length() > 1000 ? msg.substring(0, 1000) : msg)),
-                j.message());
+        answers.send(() -> ResultMessage.builder(f.sampleId(), j.device(), j.model().id)
+                .refused(ResultMessage.Status.ERROR, MODEL_ERROR, String.valueOf(e.getMessage()))
+                .computedAt(ResultMessage.Location.GATEWAY).splitBlock(f.deviceExitBlock())
+                .sentAs(f.encoding(), f.compression())
+                .timings(new ResultMessage.Timings(null, null, Duration.ofNanos(System.nanoTime() - j.arrivedNanos()),
+                        null)).build(), j.message());
     }
 
     private FloatBuffer inBuffer(int floats) {
