@@ -40,7 +40,7 @@ final class Pipeline implements AutoCloseable {
     void process(EventLoop.Job job) {
         core.metrics().samples.increment();
         Incoming m = job.message();
-        SampleDecoding.Decoded d = stages.decoding().decode(m, core.compute().boundary(0));
+        SampleDecoding.Decoded d = decode(m);
         if (takeOverIfDuplicate(d.sampleId(), m)) {
             return;
         }
@@ -59,6 +59,20 @@ final class Pipeline implements AutoCloseable {
             LOG.error("inference failed for sample {}: {}", s.id, e.toString());
             core.metrics().error("INFERENCE_FAILED");
             core.answers().submit(core.results().error(s.id, "INFERENCE_FAILED", e.toString(), s.arrivedNanos), m);
+        }
+    }
+
+    /**
+     * Decodes a sample; a decoder fault (a bug, not bad input: that is a {@code Decoded} with an error) is
+     * answered as {@code DECODE_FAILED} instead of stopping the worker, whose redelivered sample would stop
+     * every restart again.
+     */
+    private SampleDecoding.Decoded decode(Incoming m) {
+        try {
+            return stages.decoding().decode(m, core.compute().boundary(0));
+        } catch (RuntimeException e) {
+            LOG.error("decoding a sample on {} failed: {}", m.topic(), e.toString());
+            return SampleDecoding.failed(m, "DECODE_FAILED", e.toString());
         }
     }
 

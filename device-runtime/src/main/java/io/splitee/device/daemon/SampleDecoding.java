@@ -69,8 +69,10 @@ final class SampleDecoding {
         }
         Frame f;
         try {
-            // straight into the runner's input buffer, once the frame is validated
-            f = frames.decode(payload, n -> dest.clear());
+            // straight into the runner's input buffer, once the frame is validated; a valid frame of another
+            // shape (a features frame sent to the samples topic) goes to a buffer of its own and is refused
+            // below by its kind, never into the runner's buffer
+            f = frames.decode(payload, n -> n == dest.capacity() ? dest.clear() : FloatBuffer.allocate(n));
         } catch (FrameException e) {
             return new Decoded(e.sampleId().orElseGet(() -> fallbackId(m)), null, e.code().name(), e.getMessage());
         }
@@ -91,6 +93,11 @@ final class SampleDecoding {
             scratch = FloatBuffer.allocate(input.pixelCount());
         }
         return decode(m, scratch).sampleId();
+    }
+
+    /** A message that could not be decoded, answered by its fallback id. */
+    static Decoded failed(Incoming m, String code, String message) {
+        return new Decoded(fallbackId(m), null, code, message);
     }
 
     /** The id of a message that carries none in a frame (computed only when needed: it hashes the payload). */

@@ -53,6 +53,32 @@ class DevicePipelineTest {
         }
     }
 
+    /**
+     * A valid features frame (kind 2: what a device sends a gateway) published on the samples topic is not a
+     * sample: it gets one {@code error} answer and the daemon goes on answering (issue 19 saw it kill the
+     * worker with an unchecked exception, and the redelivered frame kill every restart).
+     */
+    @Test
+    void aFeaturesFrameOnTheSamplesTopicIsRefusedAndTheDaemonGoesOn() throws Exception {
+        try (DeviceHarness h = new DeviceHarness(stateDir, fixed2(), r -> r.script(1, conf(0.9, 0.5)))) {
+            io.splitee.wire.TensorSpec t = io.splitee.wire.TensorSpec.float32(h.pkg.boundaryShape(2));
+            byte[] features;
+            try (io.splitee.wire.FrameEncoder enc = new io.splitee.wire.FrameEncoder()) {
+                features = enc.encode(io.splitee.wire.Frame.features(h.pkg.manifest().id(),
+                        new io.splitee.wire.ManifestHash(h.pkg.manifestSha256Bytes()), 2, t, "kind-2",
+                        java.time.Instant.now(), java.nio.FloatBuffer.allocate(t.elementCount())));
+            }
+            h.transport.deliver(Outgoing.builder(h.config.samplesTopic(), features).qos(1)
+                    .contentType(io.splitee.wire.Frame.CONTENT_TYPE).build());
+            h.send(1, "after");
+            List<ResultMessage> rs = h.awaitResults(2);
+            assertEquals(ResultMessage.Status.ERROR, h.only("kind-2").status(), rs.toString());
+            assertTrue(h.only("kind-2").error().message().contains("features"), h.only("kind-2").toString());
+            assertEquals(ResultMessage.Status.OK, h.only("after").status());
+            h.transport.awaitAllAcked(Duration.ofSeconds(5));
+        }
+    }
+
     @Test
     void aGatewayAnswerIsTheResultAndNothingIsComputedAfterTheArm() throws Exception {
         try (DeviceHarness h = new DeviceHarness(stateDir, fixed2(), r -> r.script(2, conf(0.5, 0.6)))) {
