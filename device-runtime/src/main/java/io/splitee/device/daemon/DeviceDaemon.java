@@ -8,6 +8,7 @@ import io.splitee.device.config.DeviceConfig;
 import io.splitee.device.cost.CostEstimates;
 import io.splitee.device.cost.MeasuredCosts;
 import io.splitee.device.state.StateStore;
+import io.splitee.device.status.DeviceStatus;
 import io.splitee.engine.CostModel;
 import io.splitee.engine.EngineConfig;
 import io.splitee.engine.PaperCost;
@@ -72,6 +73,7 @@ public final class DeviceDaemon implements AutoCloseable {
     private final StateStore state;
     private final MetricsEndpoint metricsEndpoint;
     private final DeviceMetrics metrics;
+    private final DeviceStatus deviceStatus;
     private final EventLoop loop;
     private final Pipeline pipeline;
     private final ScheduledExecutorService timer;
@@ -103,7 +105,8 @@ public final class DeviceDaemon implements AutoCloseable {
                 config.policy().threshold(), costModel, config.policy().ucbC(), config.policy().seed());
         this.policy = restoreOrCreate(engineConfig);
 
-        this.metrics = new DeviceMetrics(metricsEndpoint.registry(), depth, estimates);
+        this.deviceStatus = new DeviceStatus(config.deviceId(), config.policy().name(), depth, System::nanoTime);
+        this.metrics = new DeviceMetrics(metricsEndpoint.registry(), depth, estimates, deviceStatus);
         this.loop = new EventLoop(config.service().queueSize());
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Threads.factory("splitee-" + config.deviceId() + "-timer", true));
@@ -271,6 +274,7 @@ public final class DeviceDaemon implements AutoCloseable {
             byte[] snapshot = snapshotState();
             timer.execute(() -> save(snapshot));
         }), save, save, TimeUnit.MILLISECONDS);
+        deviceStatus.serving();
         LOG.info("device {} serving {} (model {} {}, manifest {}), policy {}, cost {}, α={}", config.deviceId(),
                 config.samplesTopic(), pkg.manifest().id(), pkg.manifest().version(), pkg.manifestSha256(),
                 config.policy().name(), config.cost().mode(), config.policy().threshold());
@@ -307,6 +311,7 @@ public final class DeviceDaemon implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error ex) {
             failure = ex;
+            deviceStatus.failed();
             LOG.error("worker failed; the daemon stops (samples not acknowledged stay with the broker)", ex);
         } finally {
             stopped.countDown();
@@ -324,6 +329,11 @@ public final class DeviceDaemon implements AutoCloseable {
     /** The registry holding this daemon's meters. */
     public MetricsEndpoint metrics() {
         return metricsEndpoint;
+    }
+
+    /** What the device is doing, for the CoAP status resource, the status LED and the button. */
+    public DeviceStatus deviceStatus() {
+        return deviceStatus;
     }
 
     /** The state file. */
@@ -352,6 +362,7 @@ public final class DeviceDaemon implements AutoCloseable {
         }
         closed = true;
         stopping = true;
+        deviceStatus.stopping();
         long graceMs = config.service().shutdownGrace().toMillis();
         try {
             if (!stopped.await(graceMs, TimeUnit.MILLISECONDS)) {
@@ -377,6 +388,7 @@ public final class DeviceDaemon implements AutoCloseable {
 
     private void release() {
         stopping = true;
+        deviceStatus.close();
         timer.shutdownNow();
         transport.close();
         pipeline.close();

@@ -1,5 +1,6 @@
 package io.splitee.device.daemon;
 
+import io.splitee.device.status.DeviceStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -29,9 +30,11 @@ final class DeviceMetrics {
     final DistributionSummary offloadBytes;
     final AtomicLong pending = new AtomicLong();
     final AtomicLong queued = new AtomicLong();
+    private final DeviceStatus status;
 
-    DeviceMetrics(MeterRegistry registry, int blocks, CostEstimates estimates) {
+    DeviceMetrics(MeterRegistry registry, int blocks, CostEstimates estimates, DeviceStatus status) {
         this.registry = registry;
+        this.status = status;
         samples = Counter.builder("splitee.device.samples").description("samples taken in").register(registry);
         offloads = Counter.builder("splitee.device.offloads").tag("payload", "features").register(registry);
         offloadsRaw = Counter.builder("splitee.device.offloads").tag("payload", "raw").register(registry);
@@ -96,10 +99,29 @@ final class DeviceMetrics {
 
     void arm(int arm) {
         arms[arm].increment();
+        status.armPlayed(arm);
     }
 
     void error(String code) {
         registry.counter("splitee.device.results", "status", "error", "code", code).increment();
+        status.error();
+    }
+
+    /** A sample was taken in. */
+    void sample() {
+        samples.increment();
+        status.sample();
+    }
+
+    /** A sample was answered {@code overloaded}. */
+    void overloaded() {
+        overloaded.increment();
+        status.overloaded();
+    }
+
+    /** The device's status, which these events also feed. */
+    DeviceStatus status() {
+        return status;
     }
 
     /** A degraded answer (answered from the exit the device had), by the code of what went wrong. */

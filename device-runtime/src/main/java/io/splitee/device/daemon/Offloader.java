@@ -95,6 +95,7 @@ final class Offloader {
         breaker.sent();
         (payload == MeasuredCosts.Payload.FEATURES ? core.metrics().offloads : core.metrics().offloadsRaw).increment();
         core.metrics().offloadBytes.record(bytes.length);
+        core.metrics().status().offloaded(s.arm);
         Outgoing out = Outgoing.builder(core.config().featuresTopic(), bytes).qos(1).contentType(Frame.CONTENT_TYPE)
                 .responseTopic(core.config().repliesTopic()).correlationData(s.id.getBytes(StandardCharsets.UTF_8))
                 .build();
@@ -121,6 +122,7 @@ final class Offloader {
         core.metrics().pending.set(offloads.size());
         core.metrics().deadlineMisses.increment();
         if (breaker.missed()) {
+            core.metrics().status().gateway(false);
             LOG.warn("gateway missed {} deadlines in a row; offloading paused, probing every {}",
                     GatewayBreaker.OPEN_AFTER_MISSES, core.config().offload().probeInterval());
         }
@@ -177,12 +179,14 @@ final class Offloader {
                 roundTrip / 1e6, gw.toNanos() / 1e6, link.estimates().roundTripMs(),
                 link.estimates().throughputBytesPerMs());
         if (breaker.answered()) {
+            core.metrics().status().gateway(true);
             LOG.info("gateway answered again; offloading resumed");
         }
         if (s.probe) {
             return;
         }
         core.metrics().exit(core.compute().depth());
+        core.metrics().status().answered(false);
         core.metrics().latencyOffload.record(now - s.arrivedNanos, TimeUnit.NANOSECONDS);
         core.answers().submit(core.results().fromGateway(s, r, now, gw), s.source);
         onDevice.learner().answered(s.observation, Math.max(0, Math.min(1, r.finalExitConfidence())));

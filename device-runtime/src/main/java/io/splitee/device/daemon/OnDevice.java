@@ -49,6 +49,7 @@ final class OnDevice {
 
     private void answer(Sample s, int exit, io.splitee.wire.ResultMessage r) {
         core.metrics().exit(exit);
+        core.metrics().status().answered(true);
         core.metrics().latencyLocal.record(core.nanos().getAsLong() - s.arrivedNanos, TimeUnit.NANOSECONDS);
         core.answers().submit(r, s.source);
     }

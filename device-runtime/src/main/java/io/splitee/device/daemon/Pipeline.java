@@ -38,7 +38,7 @@ final class Pipeline implements AutoCloseable {
 
     /** Handles one sample from the queue. */
     void process(EventLoop.Job job) {
-        core.metrics().samples.increment();
+        core.metrics().sample();
         Incoming m = job.message();
         SampleDecoding.Decoded d = decode(m);
         if (takeOverIfDuplicate(d.sampleId(), m)) {
@@ -113,7 +113,7 @@ final class Pipeline implements AutoCloseable {
         if (takeOverIfDuplicate(id, m)) {
             return;
         }
-        core.metrics().overloaded.increment();
+        core.metrics().overloaded();
         core.answers().submit(core.results().overloaded(id, arrivedNanos, core.config().service().queueSize()), m);
     }
 

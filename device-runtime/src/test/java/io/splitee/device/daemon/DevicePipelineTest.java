@@ -147,6 +147,13 @@ class DevicePipelineTest {
             for (int i = 0; i < 5; i++) {
                 assertEquals(12, h.only("m-" + i).prediction().exit());
             }
+            // what the status LED and the CoAP status resource see
+            io.splitee.device.status.Status st = h.daemon.deviceStatus().snapshot();
+            assertEquals(io.splitee.device.status.DeviceState.FALLBACK, st.state());
+            assertEquals(5, st.samples());
+            assertEquals(5, st.answeredOnDevice());
+            assertEquals(GatewayBreaker.OPEN_AFTER_MISSES, st.offloaded());
+            assertEquals(2, st.mostPlayedArm());
         }
     }
 
