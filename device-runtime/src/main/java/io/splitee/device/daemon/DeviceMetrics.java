@@ -107,6 +107,11 @@ final class DeviceMetrics {
         status.error();
     }
 
+    /** A gateway answer that could not be trusted ({@code reason}) and was dropped. */
+    void replyRejected(String reason) {
+        registry.counter("splitee.device.replies.rejected", "reason", reason).increment();
+    }
+
     /** A sample was taken in. */
     void sample() {
         samples.increment();

@@ -152,9 +152,17 @@ final class Offloader {
         } catch (ResultParseException e) {
             LOG.warn("unreadable gateway answer on {} (correlation {}): {}", m.topic(), corr == null ? "-" : corr,
                     e.getMessage());
+            core.metrics().replyRejected("UNREADABLE");
             return;
         }
         String id = corr != null ? corr : r.sampleId();
+        String problem = core.results().replyProblem(r, id, core.compute().depth());
+        if (problem != null) {
+            // not applied: the offload stays pending, completed by the real answer or its deadline
+            core.metrics().replyRejected(problem);
+            LOG.warn("gateway answer on {} for {} rejected ({}): {}", m.topic(), id, problem, r);
+            return;
+        }
         Sample s = offloads.answered(id);
         if (s == null) {
             core.metrics().lateReplies.increment();

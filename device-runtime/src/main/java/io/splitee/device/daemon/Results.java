@@ -76,6 +76,34 @@ final class Results {
                 .finalExitConfidence(reply.finalExitConfidence()).timings(t).build();
     }
 
+    /**
+     * Why the gateway's answer {@code reply} to offload {@code id} cannot be trusted, or null when it can: it
+     * must be for this sample, this device and this model, and an answer must come from the final exit
+     * ({@code depth}) with a class of this model and that class's label. A forged or corrupted reply would
+     * otherwise become this device's result and the bandit's reward.
+     */
+    String replyProblem(ResultMessage reply, String id, int depth) {
+        if (!reply.sampleId().equals(id)) {
+            return "SAMPLE_MISMATCH";
+        }
+        if (!reply.device().equals(deviceId)) {
+            return "WRONG_DEVICE";
+        }
+        if (!reply.modelId().equals(modelId)) {
+            return "WRONG_MODEL";
+        }
+        ResultMessage.Prediction p = reply.prediction();
+        if (p != null) {
+            if (p.classIndex() < 0 || p.classIndex() >= labels.size() || !labels.get(p.classIndex()).equals(p.label())) {
+                return "BAD_CLASS";
+            }
+            if (p.exit() != depth) {
+                return "BAD_EXIT";
+            }
+        }
+        return null;
+    }
+
     private ResultMessage.Builder builder(String id) {
         return ResultMessage.builder(id, deviceId, modelId);
     }

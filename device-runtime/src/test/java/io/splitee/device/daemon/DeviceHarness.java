@@ -112,12 +112,22 @@ final class DeviceHarness implements AutoCloseable {
 
     /** Answers offload {@code frameMessage} as a gateway would: ok, class {@code cls} with C_L {@code c}. */
     void reply(Outgoing offload, int cls, double c) {
+        reply(offload, DEVICE, pkg.manifest().id(), cls, pkg.labels().get(cls), pkg.depth(), c);
+    }
+
+    /** Answers offload {@code offload} with every field given (a forged or corrupted reply, for tests). */
+    void reply(Outgoing offload, String device, String model, int cls, String label, int exit, double c) {
         String id = new String(offload.correlationData(), StandardCharsets.UTF_8);
-        ResultMessage r = new ResultMessage(id, DEVICE, pkg.manifest().id(), ResultMessage.Status.OK,
-                new ResultMessage.Prediction(cls, pkg.labels().get(cls), c, pkg.depth()),
+        ResultMessage r = new ResultMessage(id, device, model, ResultMessage.Status.OK,
+                new ResultMessage.Prediction(cls, label, c, exit),
                 ResultMessage.Location.GATEWAY, 0, io.splitee.wire.Encoding.FP32, io.splitee.wire.Compression.NONE, c,
                 new ResultMessage.Timings(null, null, Duration.ofMillis(1), null), null);
-        transport.deliver(new Incoming(config.repliesTopic(), ResultCodec.toJson(r), 1, false, false,
+        replyBytes(offload, ResultCodec.toJson(r));
+    }
+
+    /** Delivers {@code payload} on the replies topic, correlated with {@code offload}. */
+    void replyBytes(Outgoing offload, byte[] payload) {
+        transport.deliver(new Incoming(config.repliesTopic(), payload, 1, false, false,
                 Optional.of(ResultCodec.CONTENT_TYPE), Optional.empty(), offload.correlationData(), List.of(), 0));
     }
 

@@ -79,6 +79,42 @@ class DevicePipelineTest {
         }
     }
 
+    /**
+     * Replies the device cannot trust (another device, another model, a class outside the model, a label that
+     * is not the class's, an exit that is not the final one, a confidence of 7) are dropped and counted; none
+     * becomes a result or a reward, and the real answer still completes the offload (issue 19, item 3).
+     */
+    @Test
+    void forgedGatewayAnswersAreDroppedAndCountedAndTheRealOneStillCounts() throws Exception {
+        try (DeviceHarness h = new DeviceHarness(stateDir, fixed2(), r -> r.script(2, conf(0.5, 0.6)))) {
+            h.send(2, "s-f");
+            Outgoing offload = h.transport.awaitPublished(h.config.featuresTopic(), 1, Duration.ofSeconds(5)).get(0);
+            String model = h.pkg.manifest().id();
+            int l = h.pkg.depth();
+            h.reply(offload, "other", model, 1, h.pkg.labels().get(1), l, 0.9);
+            h.reply(offload, DeviceHarness.DEVICE, "other-model", 1, h.pkg.labels().get(1), l, 0.9);
+            h.reply(offload, DeviceHarness.DEVICE, model, 99, "x", l, 0.9);
+            h.reply(offload, DeviceHarness.DEVICE, model, 1, h.pkg.labels().get(2), l, 0.9);
+            h.reply(offload, DeviceHarness.DEVICE, model, 1, h.pkg.labels().get(1), 2, 0.9);
+            String seven = new String(io.splitee.wire.ResultCodec.toJson(io.splitee.wire.ResultMessage.builder("s-f",
+                    DeviceHarness.DEVICE, model).answered(ResultMessage.Status.OK, new ResultMessage.Prediction(1,
+                    h.pkg.labels().get(1), 0.9, l)).finalExitConfidence(0.9).build()),
+                    java.nio.charset.StandardCharsets.UTF_8).replace("0.9", "7");
+            h.replyBytes(offload, seven.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            h.reply(offload, 3, 0.8); // the real one
+            ResultMessage r = h.awaitResults(1).get(0);
+            assertEquals(ResultMessage.Status.OK, r.status());
+            assertEquals(3, r.prediction().classIndex(), "the real answer, not a forged one");
+            assertEquals(ResultMessage.Location.GATEWAY, r.computedAt());
+            for (String reason : List.of("WRONG_DEVICE", "WRONG_MODEL", "BAD_CLASS", "BAD_EXIT", "UNREADABLE")) {
+                assertEquals(reason.equals("BAD_CLASS") ? 2.0 : 1.0,
+                        h.counter("splitee.device.replies.rejected", "reason", reason), reason);
+            }
+            Thread.sleep(100);
+            assertEquals(1, h.results().size(), "one result, no second from any forged reply");
+        }
+    }
+
     @Test
     void aGatewayAnswerIsTheResultAndNothingIsComputedAfterTheArm() throws Exception {
         try (DeviceHarness h = new DeviceHarness(stateDir, fixed2(), r -> r.script(2, conf(0.5, 0.6)))) {
