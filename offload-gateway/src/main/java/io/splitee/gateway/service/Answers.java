@@ -232,23 +232,19 @@ final class Answers implements AutoCloseable {
         });
     }
 
-    /** The answer on the frame's response topic, or on the device's results topic if it named none or a bad one. */
-    private static Outgoing outgoing(ResultMessage answer, Incoming frame) {
-        byte[] json = ResultCodec.toJson(answer);
-        String fallback = "splitee/" + answer.device() + "/results";
-        String topic = frame.responseTopic().orElse(fallback);
-        try {
-            return build(topic, json, answer, frame);
-        } catch (IllegalArgumentException e) {
-            LOG.warn("frame {} from {} names an unusable response topic ({}); answering on {}", answer.sampleId(),
-                    answer.device(), e.getMessage(), fallback);
-            return build(fallback, json, answer, frame);
-        }
+    /**
+     * The device's replies topic, {@code splitee/<device>/replies}: the only topic the gateway answers on, the
+     * device taken from the topic the frame arrived on. Never the device's results topic (the device is its
+     * only writer) and never a topic a frame names (Intake refuses a frame whose Response Topic differs).
+     */
+    static String repliesTopic(String device) {
+        return "splitee/" + device + "/replies";
     }
 
-    private static Outgoing build(String topic, byte[] json, ResultMessage answer, Incoming frame) {
-        return Outgoing.builder(topic, json).qos(1).contentType(ResultCodec.CONTENT_TYPE)
-                .correlationData(correlation(answer, frame)).build();
+    /** The answer on the device's replies topic. */
+    private static Outgoing outgoing(ResultMessage answer, Incoming frame) {
+        return Outgoing.builder(repliesTopic(answer.device()), ResultCodec.toJson(answer)).qos(1)
+                .contentType(ResultCodec.CONTENT_TYPE).correlationData(correlation(answer, frame)).build();
     }
 
     private static byte[] correlation(ResultMessage answer, Incoming frame) {

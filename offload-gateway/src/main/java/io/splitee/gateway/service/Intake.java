@@ -32,6 +32,7 @@ final class Intake implements Transport.MessageHandler {
     /** The error code of an {@code overloaded} answer (docs/protocol.md). */
     static final String OVERLOADED = "OVERLOADED";
     static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+    static final String BAD_RESPONSE_TOPIC = "BAD_RESPONSE_TOPIC";
 
     private final ServedModels models;
     private final FrameDecoder decoder;
@@ -89,6 +90,16 @@ final class Intake implements Transport.MessageHandler {
             return;
         }
         ServedModel model = models.find(frame.modelId(), frame.manifest()).orElseThrow(); // the decoder checked it
+        Optional<String> rt = m.responseTopic();
+        if (rt.isPresent() && !rt.get().equals(Answers.repliesTopic(device))) {
+            // answered on the device's own replies topic, never where a frame says (issue 19)
+            LOG.warn("frame {} from {} names response topic '{}', not {}: refused", frame.sampleId(), device,
+                    rt.get(), Answers.repliesTopic(device));
+            answerLater(m, () -> error(frame.sampleId(), device, model.id, new ResultMessage.ErrorInfo(
+                    BAD_RESPONSE_TOPIC, "the response topic must be " + Answers.repliesTopic(device)
+                    + " (the device of the topic the frame arrived on)"), arrived), BAD_RESPONSE_TOPIC);
+            return;
+        }
         Job job = new Job(model, frame, m, device, arrived);
         if (!batcher.offer(new Job.Key(model, frame.block()), job)) {
             if (stopping || batcher.isClosed()) {

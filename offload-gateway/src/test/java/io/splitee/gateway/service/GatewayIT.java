@@ -198,6 +198,11 @@ class GatewayIT {
             p.add(dev.publish(Frames.offload("e1", garbage, "garbage")));
             p.add(dev.publish(Frames.offload("e1", truncated, "truncated")));
             p.add(dev.publish(Outgoing.builder("splitee/e1/features", noReplyTopic).qos(1).build()));
+            // a frame from e1 that names another device's topic: refused, answered on e1's own (issue 19)
+            p.add(dev.publish(Outgoing.builder("splitee/e1/features",
+                    frames.frame(1, 5, Encoding.FP16, Compression.NONE, "foreign-topic")).qos(1)
+                    .responseTopic("splitee/other/replies").correlationData("foreign-topic".getBytes(
+                            java.nio.charset.StandardCharsets.UTF_8)).build()));
             // no sample id in the frame and no correlation data: nothing the device could match; counted only
             p.add(dev.publish(Outgoing.builder("splitee/e1/features", garbage).qos(1)
                     .responseTopic("splitee/e1/replies").build()));
@@ -205,8 +210,8 @@ class GatewayIT {
             p.add(dev.publish(Frames.offload("e1", goodV2, "good-v2")));
             CompletableFuture.allOf(p.toArray(new CompletableFuture<?>[0])).get();
             answers.awaitAll(List.of("replies/e1/unknown-model", "replies/e1/wrong-hash", "replies/e1/wrong-shape",
-                    "replies/e1/bad-block", "replies/e1/garbage", "replies/e1/truncated", "results/e1/no-reply-topic",
-                    "replies/e1/good-v1", "replies/e1/good-v2"), Duration.ofSeconds(30));
+                    "replies/e1/bad-block", "replies/e1/garbage", "replies/e1/truncated", "replies/e1/no-reply-topic",
+                    "replies/e1/foreign-topic", "replies/e1/good-v1", "replies/e1/good-v2"), Duration.ofSeconds(30));
 
             assertError("unknown-model", "UNKNOWN_MODEL", "model_id");
             assertError("wrong-hash", "HASH_MISMATCH", "manifest_sha256");
@@ -226,11 +231,14 @@ class GatewayIT {
             assertEquals(ResultMessage.Status.OK, v2r.status(), "the second version is served too: " + v2r);
             Frames.assertSame(frames.expected(good), v1, "version 1");
             Frames.assertSame(frames.expected(good), v2r, "version 2 (same weights)");
-            ResultMessage onResults = answers.results("e1", "no-reply-topic").get(0).message();
-            assertEquals(ResultMessage.Status.OK, onResults.status(), "no response topic: answered on results");
-            Frames.assertSame(frames.expected(noReplyTopic), onResults, "no-reply-topic");
-            assertEquals("no-reply-topic", answers.results("e1", "no-reply-topic").get(0).correlation(),
+            ResultMessage onReplies = answers.replies("e1", "no-reply-topic").get(0).message();
+            assertEquals(ResultMessage.Status.OK, onReplies.status(), "no response topic: answered on replies");
+            Frames.assertSame(frames.expected(noReplyTopic), onReplies, "no-reply-topic");
+            assertEquals("no-reply-topic", answers.replies("e1", "no-reply-topic").get(0).correlation(),
                     "without correlation data the sample id is used");
+            assertError("foreign-topic", "BAD_RESPONSE_TOPIC", "splitee/e1/replies");
+            assertEquals(List.of(), answers.results("e1", "no-reply-topic"), "the gateway never writes results");
+            assertEquals(List.of(), answers.replies("other", "foreign-topic"), "nor where a frame says");
 
             var registry = g.metrics().registry();
             for (String code : List.of("UNKNOWN_MODEL", "HASH_MISMATCH", "SHAPE_MISMATCH", "BAD_BLOCK", "TRUNCATED")) {
@@ -240,7 +248,9 @@ class GatewayIT {
                     "both garbage frames counted");
             assertEquals(1.0, registry.counter("splitee.gateway.unanswered").count(),
                     "the one without any id is counted as unanswered");
-            assertEquals(6.0, registry.counter("splitee.gateway.answers", "status", "error").count());
+            assertEquals(1.0, registry.counter("splitee.gateway.errors", "code", "BAD_RESPONSE_TOPIC").count());
+            assertEquals(7.0, registry.counter("splitee.gateway.answers", "status", "error").count(),
+                    "six bad frames and the foreign response topic");
             assertTrue(g.metrics().scrape().contains("splitee_gateway_errors_total{code=\"UNKNOWN_MODEL\"} 1.0"),
                     "errors by code on /metrics");
         }
