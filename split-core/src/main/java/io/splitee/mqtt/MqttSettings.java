@@ -33,6 +33,9 @@ import java.util.OptionalInt;
  * @param will                the last will, published by the broker if the connection dies
  * @param maxPacketSize       outgoing PUBLISH packets larger than this are refused (the broker's
  *                            CONNACK Maximum Packet Size applies too; the smaller wins)
+ * @param maxIncomingPacketSize the Maximum Packet Size announced in CONNECT: the broker sends nothing larger
+ *                            (it drops such a message for this client), so a hostile 60 MB message never reaches
+ *                            a 64 MB heap; absent = no limit announced
  * @param persistenceDir      where the client keeps its in-flight QoS 1/2 state; absent = memory only
  *                            (Paho only: {@link Client#HIVEMQ} refuses it)
  * @param client              which MQTT client library implements the transport (default {@link Client#PAHO})
@@ -54,6 +57,7 @@ public record MqttSettings(
         int receiveMaximum,
         Optional<Will> will,
         OptionalInt maxPacketSize,
+        OptionalInt maxIncomingPacketSize,
         Optional<Path> persistenceDir,
         Client client) {
 
@@ -106,6 +110,12 @@ public record MqttSettings(
         }
         require(will, "will");
         require(maxPacketSize, "maxPacketSize");
+        require(maxIncomingPacketSize, "maxIncomingPacketSize");
+        if (maxIncomingPacketSize.isPresent() && (maxIncomingPacketSize.getAsInt() < 16
+                || maxIncomingPacketSize.getAsInt() > MQTT_MAX_PACKET_SIZE)) {
+            throw new IllegalArgumentException("maxIncomingPacketSize must be 16.." + MQTT_MAX_PACKET_SIZE
+                    + " bytes, got " + maxIncomingPacketSize.getAsInt());
+        }
         if (maxPacketSize.isPresent()
                 && (maxPacketSize.getAsInt() < 16 || maxPacketSize.getAsInt() > MQTT_MAX_PACKET_SIZE)) {
             throw new IllegalArgumentException("maxPacketSize must be 16.." + MQTT_MAX_PACKET_SIZE
@@ -153,7 +163,8 @@ public record MqttSettings(
     public MqttSettings withClientId(String newClientId) {
         return new MqttSettings(newClientId, serverUri, credentials, tls, cleanStart, sessionExpiry, keepAlive,
                 connectTimeout, reconnectMinDelay, reconnectMaxDelay, operationTimeout, maxInFlight,
-                backpressureTimeout, receiveMaximum, will, maxPacketSize, persistenceDir, client);
+                backpressureTimeout, receiveMaximum, will, maxPacketSize, maxIncomingPacketSize, persistenceDir,
+                client);
     }
 
     private static String schemeOf(String serverUri) {
@@ -340,6 +351,7 @@ public record MqttSettings(
         private int receiveMaximum = 64;
         private Will will;
         private Integer maxPacketSize;
+        private Integer maxIncomingPacketSize;
         private Path persistenceDir;
         private Client client = Client.PAHO;
 
@@ -389,12 +401,16 @@ public record MqttSettings(
         /** @see MqttSettings#client() */
         public Builder client(Client v) { this.client = v; return this; }
 
+        /** @see MqttSettings#maxIncomingPacketSize() */
+        public Builder maxIncomingPacketSize(int v) { this.maxIncomingPacketSize = v; return this; }
+
         /** Validates and builds. */
         public MqttSettings build() {
             return new MqttSettings(clientId, serverUri, Optional.ofNullable(credentials), Optional.ofNullable(tls),
                     cleanStart, sessionExpiry, keepAlive, connectTimeout, reconnectMinDelay, reconnectMaxDelay,
                     operationTimeout, maxInFlight, backpressureTimeout, receiveMaximum, Optional.ofNullable(will),
                     maxPacketSize == null ? OptionalInt.empty() : OptionalInt.of(maxPacketSize),
+                    maxIncomingPacketSize == null ? OptionalInt.empty() : OptionalInt.of(maxIncomingPacketSize),
                     Optional.ofNullable(persistenceDir), client);
         }
     }

@@ -221,6 +221,26 @@ public abstract class TransportContract {
                 && threadsNamed("rt-pub").isEmpty(), () -> "still alive: " + threadsNamed("rt-"));
     }
 
+    /** The announced Maximum Packet Size: the broker drops a larger message for this client, delivers the rest. */
+    @Test
+    void theBrokerSendsNothingLargerThanTheAnnouncedPacketSize() throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder());
+        Transport sub = transport(settings("mps-sub", broker.uri()).maxIncomingPacketSize(2048).build());
+        Transport pub = transport(settings("mps-pub", broker.uri()).build());
+        BlockingQueue<Incoming> inbox = new LinkedBlockingQueue<>();
+        sub.subscribe("splitee/+/samples", 1, inbox::add);
+        sub.start();
+        pub.start();
+        pub.publish(Outgoing.builder("splitee/d1/samples", new byte[4096]).qos(1).build())
+                .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        pub.publish(Outgoing.builder("splitee/d1/samples", new byte[100]).qos(1).build())
+                .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        Incoming in = take(inbox, "the small message");
+        sub.ack(in);
+        assertEquals(100, in.payload().length, "the 4 KB message was dropped by the broker, not delivered first");
+        assertTrue(sub.isConnected(), "the connection survives");
+    }
+
     static List<String> threadsNamed(String clientId) {
         List<String> names = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {

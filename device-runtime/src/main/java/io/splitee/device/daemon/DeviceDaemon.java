@@ -63,6 +63,13 @@ public final class DeviceDaemon implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Largest sample payload accepted (a camera JPEG); frames are further bounded by the decoder. */
     static final int MAX_SAMPLE_BYTES = 4 * 1024 * 1024;
+    /**
+     * The Maximum Packet Size the device announces: the largest sample plus room for the topic and properties.
+     * The broker drops anything larger for this client, so no message can exhaust a small heap (a 60 MB
+     * message once left the daemon alive but deaf, out of memory in the MQTT receive thread after every
+     * reconnect).
+     */
+    static final int MAX_INCOMING_PACKET = MAX_SAMPLE_BYTES + 64 * 1024;
 
     private final DeviceConfig config;
     private final ModelPackage pkg;
@@ -198,6 +205,7 @@ public final class DeviceDaemon implements AutoCloseable {
     static MqttSettings mqttSettings(DeviceConfig c) {
         return c.mqtt().settings("splitee-device-" + c.deviceId())
                 .receiveMaximum((int) Math.min(65_535, Math.max(c.service().queueSize() * 2L, 64)))
+                .maxIncomingPacketSize(MAX_INCOMING_PACKET)
                 .will(new MqttSettings.Will(c.statusTopic(), status(c, "offline"), 1, true))
                 .build();
     }

@@ -314,6 +314,28 @@ class DeviceDaemonIT {
         return PolicyState.fromBytes(java.util.Base64.getDecoder().decode(b64)).round();
     }
 
+    /**
+     * The device announces a Maximum Packet Size (the largest sample plus headroom), so the broker drops a
+     * larger message for it instead of delivering it: a 6 MB message never reaches the daemon's heap (issue 19
+     * saw a 60 MB one leave a -Xmx64m device deaf), and the next sample is answered.
+     */
+    @Test
+    void aMessageBeyondTheAnnouncedPacketSizeNeverReachesTheDevice() throws Exception {
+        try (ResultCollector results = new ResultCollector(broker.uri(), "d9");
+             DeviceDaemon daemon = DeviceDaemon.start(config("d9", Map.of("policy", "final")))) {
+            byte[] huge = new byte[DeviceDaemon.MAX_INCOMING_PACKET + 1024];
+            publisher.publish(Outgoing.builder("splitee/d9/samples", huge).contentType(Frame.CONTENT_TYPE)
+                    .userProperty("sample-id", "too-big").build()).get();
+            publishSample("d9", 0, "after-big");
+            results.awaitDistinct(1, Duration.ofSeconds(30));
+            assertEquals(ResultMessage.Status.OK, results.only("after-big").status());
+            Thread.sleep(300);
+            assertEquals(List.of(), results.all("too-big"), "dropped by the broker, never delivered");
+            assertEquals(1.0, daemon.metrics().registry().counter("splitee.device.samples").count(),
+                    "only the good sample reached the daemon");
+        }
+    }
+
     @Test
     void badInputGetsANamedErrorAndTheDaemonKeepsServing() throws Exception {
         try (ResultCollector results = new ResultCollector(broker.uri(), "d5");

@@ -57,6 +57,11 @@ final class ResultCollector implements AutoCloseable {
         return d;
     }
 
+    /** Every answer of sample {@code id} so far (none: empty). */
+    List<ResultMessage> all(String id) {
+        return List.copyOf(byId.getOrDefault(id, List.of()));
+    }
+
     ResultMessage only(String id) {
         List<ResultMessage> l = byId.get(id);
         if (l == null || l.size() != 1) {

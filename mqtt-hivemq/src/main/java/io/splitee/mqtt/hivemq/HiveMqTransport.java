@@ -498,6 +498,7 @@ final class HiveMqTransport extends TransportBase {
                     .receiveMaximum(settings.receiveMaximum())
                     .sendMaximum(settings.maxInFlight())
                     .sendTopicAliasMaximum(0) // sizes are computed without topic aliases (PublishPacket)
+                    .maximumPacketSize(settings.maxIncomingPacketSize().orElse(MqttSettings.MQTT_MAX_PACKET_SIZE))
                     .applyRestrictions();
             settings.credentials().ifPresent(cr -> b.simpleAuth()
                     .username(cr.username()).password(cr.password()).applySimpleAuth());

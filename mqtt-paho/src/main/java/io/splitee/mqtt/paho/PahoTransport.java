@@ -364,6 +364,7 @@ final class PahoTransport extends TransportBase {
         o.setConnectionTimeout((int) Math.max(1, (settings.connectTimeout().toMillis() + 999) / 1000));
         o.setAutomaticReconnect(false);
         o.setReceiveMaximum(settings.receiveMaximum());
+        settings.maxIncomingPacketSize().ifPresent(n -> o.setMaximumPacketSize((long) n));
         settings.credentials().ifPresent(cr -> {
             o.setUserName(cr.username());
             o.setPassword(cr.password());

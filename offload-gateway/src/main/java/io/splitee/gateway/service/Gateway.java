@@ -146,6 +146,8 @@ public final class Gateway implements AutoCloseable {
     static MqttSettings mqttSettings(GatewayConfig c) {
         return c.mqtt().settings(c.clientId())
                 .receiveMaximum(c.receiveMaximum())
+                // the largest frame it accepts plus room for the topic and properties: the broker drops larger ones
+                .maxIncomingPacketSize(c.maxFrameBytes() + 64 * 1024)
                 .will(new MqttSettings.Will(c.statusTopic(), status(c, "offline"), 1, true))
                 .build();
     }
