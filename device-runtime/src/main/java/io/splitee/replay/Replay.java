@@ -42,11 +42,16 @@ public final class Replay {
 
     /** What the replay decided for one sample (0-based sample, 1-based arm) and what the policy saw. */
     @FunctionalInterface
-    interface Played {
+    public interface Played {
+        /** Sample {@code sample} was played at {@code arm}; {@code seen} is the outcome the policy recorded. */
         void played(int sample, int arm, boolean offloaded, Outcome seen);
     }
 
-    static ReplayResult run(Trace trace, Policy policy, EngineConfig config, List<Integer> checkpoints, Played played) {
+    /**
+     * As {@link #run(Trace, Policy, EngineConfig, List)}, telling {@code played} each sample's decision and the
+     * outcome the policy recorded, in order (for reports and comparisons; no wrapper policy needed).
+     */
+    public static ReplayResult run(Trace trace, Policy policy, EngineConfig config, List<Integer> checkpoints, Played played) {
         Objects.requireNonNull(played, "played");
         Objects.requireNonNull(trace, "trace");
         Objects.requireNonNull(policy, "policy");

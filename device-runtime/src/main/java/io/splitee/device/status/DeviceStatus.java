@@ -92,8 +92,8 @@ public final class DeviceStatus implements AutoCloseable {
                 most = a;
             }
         }
-        return new Status(device, state(), policy, currentArm, most, samples.get(), answeredOnDevice.get(),
-                offloaded.get(), overloaded.get(), errors.get(), gatewayUp);
+        return new Status(device, state(), policy, new Status.Arms(currentArm, most), new Status.Counts(samples.get(),
+                answeredOnDevice.get(), offloaded.get(), overloaded.get(), errors.get()), gatewayUp);
     }
 
     /** The current state. */

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.splitee.device.config.DeviceConfig;
 import io.splitee.engine.EngineConfig;
-import io.splitee.engine.Outcome;
 import io.splitee.engine.PaperCost;
-import io.splitee.engine.Plan;
 import io.splitee.engine.Policies;
 import io.splitee.engine.Policy;
 import io.splitee.engine.PolicyState;
@@ -196,34 +194,7 @@ class ReplayAgreementIT {
         EngineConfig config = new EngineConfig(l, ALPHA, new PaperCost(0.01, 0.1), 1.0, SEED);
         Policy inner = Policies.parse("splitee-s", config);
         List<Integer> arms = new ArrayList<>();
-        Policy recording = new Policy() {
-            @Override
-            public String spec() {
-                return inner.spec();
-            }
-
-            @Override
-            public int arms() {
-                return inner.arms();
-            }
-
-            @Override
-            public Plan choose() {
-                return inner.choose();
-            }
-
-            @Override
-            public void record(Outcome outcome) {
-                arms.add(outcome.arm());
-                inner.record(outcome);
-            }
-
-            @Override
-            public PolicyState snapshot() {
-                return inner.snapshot();
-            }
-        };
-        Replay.run(trace, recording, config, List.of());
+        Replay.run(trace, inner, config, List.of(), (sample, arm, offloaded, seen) -> arms.add(arm));
         return new Replayed(arms, inner);
     }
 

@@ -2,10 +2,7 @@ package io.splitee.demo.report;
 
 import io.splitee.engine.EngineConfig;
 import io.splitee.engine.Outcome;
-import io.splitee.engine.Plan;
 import io.splitee.engine.Policies;
-import io.splitee.engine.Policy;
-import io.splitee.engine.PolicyState;
 import io.splitee.replay.Replay;
 import io.splitee.replay.ReplayResult;
 import io.splitee.replay.Trace;
@@ -140,11 +137,12 @@ final class Baselines {
     public PolicyRun replay(String spec, String name, String description, Settings with) {
         Trace sub = subTrace();
         EngineConfig cfg = with.engine(arms);
-        Recorder rec = new Recorder(Policies.parse(spec, cfg));
-        ReplayResult result = Replay.run(sub, rec, cfg, List.of());
+        List<Outcome> outcomes = new ArrayList<>(rows.length);
+        ReplayResult result = Replay.run(sub, Policies.parse(spec, cfg), cfg, List.of(),
+                (sample, arm, offloaded, seen) -> outcomes.add(seen));
         List<Step> steps = new ArrayList<>(rows.length);
         for (int i = 0; i < rows.length; i++) {
-            Outcome o = rec.outcomes.get(i);
+            Outcome o = outcomes.get(i);
             int row = rows[i];
             int arm = o.arm();
             boolean off = o.offloaded();
@@ -206,41 +204,5 @@ final class Baselines {
             }
         }
         return Trace.of(trace.name(), conf, pred, labels);
-    }
-
-    /** Passes everything to a policy and keeps each outcome, in order. */
-    private static final class Recorder implements Policy {
-        private final Policy inner;
-        final List<Outcome> outcomes = new ArrayList<>();
-
-        Recorder(Policy inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String spec() {
-            return inner.spec();
-        }
-
-        @Override
-        public int arms() {
-            return inner.arms();
-        }
-
-        @Override
-        public Plan choose() {
-            return inner.choose();
-        }
-
-        @Override
-        public void record(Outcome outcome) {
-            inner.record(outcome);
-            outcomes.add(outcome);
-        }
-
-        @Override
-        public PolicyState snapshot() {
-            return inner.snapshot();
-        }
     }
 }
