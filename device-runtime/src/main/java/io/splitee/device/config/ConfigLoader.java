@@ -8,6 +8,7 @@ import static io.splitee.device.config.DeviceKeys.WEIGHT_LINK_MS;
 import static io.splitee.device.config.DeviceKeys.WEIGHT_MILLIJOULE;
 
 import io.splitee.config.ConfigException;
+import io.splitee.config.ConfigKey;
 import io.splitee.config.ConfigSource;
 import io.splitee.engine.Characteristic;
 import io.splitee.engine.PolicySpec;
@@ -54,14 +55,45 @@ final class ConfigLoader {
                     .payload(c.get(DeviceKeys.PAYLOAD))
                     .stateDir(c.get(DeviceKeys.STATE_DIR))
                     .stateSaveInterval(c.get(DeviceKeys.STATE_SAVE_INTERVAL))
+                    .coap(coap(c))
                     .build();
         } catch (IllegalArgumentException e) {
             throw c.invalid(e);
         }
     }
 
+    /** The {@code coap.*} keys. */
+    private static CoapConfig coap(ConfigSource c) throws ConfigException {
+        CoapConfig plain = new CoapConfig(c.get(DeviceKeys.COAP_ENABLED), c.get(DeviceKeys.COAP_BIND),
+                c.get(DeviceKeys.COAP_PORT), java.util.Optional.empty());
+        java.util.Optional<Path> psk = c.optional(DeviceKeys.COAP_DTLS_PSK_FILE);
+        return psk.isEmpty() ? plain : plain.withDtls(new CoapConfig.Dtls(psk.get(), c.get(DeviceKeys.COAP_DTLS_PORT),
+                c.get(DeviceKeys.COAP_DTLS_ONLY), c.get(DeviceKeys.COAP_DTLS_MAX_CONNECTIONS)));
+    }
+
+    /** Refuses a {@code coap.*} key the user set that does nothing with the other values. */
+    private static void refuseInertCoap(ConfigSource c) throws ConfigException {
+        if (!c.get(DeviceKeys.COAP_ENABLED)) {
+            for (var k : DeviceKeys.COAP) {
+                if (k != DeviceKeys.COAP_ENABLED) {
+                    c.refuseIfSet(k, "coap.enabled is false; only coap.enabled=true reads it");
+                }
+            }
+            return;
+        }
+        if (c.optional(DeviceKeys.COAP_DTLS_PSK_FILE).isEmpty()) {
+            String why = "coap.dtls.psk-file is not set, so there is no DTLS; only a keys file turns coaps on";
+            c.refuseIfSet(DeviceKeys.COAP_DTLS_PORT, why);
+            c.refuseIfSet(DeviceKeys.COAP_DTLS_ONLY, why);
+            c.refuseIfSet(DeviceKeys.COAP_DTLS_MAX_CONNECTIONS, why);
+        } else if (c.get(DeviceKeys.COAP_DTLS_ONLY)) {
+            c.refuseIfSet(DeviceKeys.COAP_PORT, "coap.dtls.only is true, so the plain port is not opened");
+        }
+    }
+
     /** Refuses a key the user set that does nothing with the other values. */
     private static void refuseInert(ConfigSource c) throws ConfigException {
+        refuseInertCoap(c);
         DeviceConfig.Cost.Mode mode = c.get(COST_MODE);
         if (mode == DeviceConfig.Cost.Mode.MEASURED) {
             String why = "cost.mode is measured, which reads the cost.weight.* keys; only cost.mode=paper reads it";
@@ -89,7 +121,7 @@ final class ConfigLoader {
         DeviceConfig.PolicyConfig p = d.policy();
         DeviceConfig.Cost k = d.cost();
         DeviceConfig.Offload o = d.offload();
-        return d.mqtt().applyTo(DEFAULTS)
+        ConfigSource s = d.mqtt().applyTo(DEFAULTS)
                 .with(DeviceKeys.DEVICE_ID, d.deviceId())
                 .with(DeviceKeys.MODEL_DIR, d.model().dir())
                 .with(DeviceKeys.INTRA_OP_THREADS, d.model().intraOpThreads())
@@ -115,6 +147,39 @@ final class ConfigLoader {
                 .with(DeviceKeys.STATE_DIR, d.service().stateDir())
                 .with(DeviceKeys.STATE_SAVE_INTERVAL, d.service().stateSaveInterval())
                 .with(DeviceKeys.METRICS_PORT, d.service().metricsPort())
-                .with(DeviceKeys.SHUTDOWN_GRACE, d.service().shutdownGrace());
+                .with(DeviceKeys.SHUTDOWN_GRACE, d.service().shutdownGrace())
+                .with(DeviceKeys.COAP_ENABLED, d.coap().enabled())
+                .with(DeviceKeys.COAP_BIND, d.coap().bind())
+                .with(DeviceKeys.COAP_PORT, d.coap().port());
+        if (d.coap().dtls().isPresent()) {
+            CoapConfig.Dtls t = d.coap().dtls().get();
+            s = s.with(DeviceKeys.COAP_DTLS_PSK_FILE, t.pskFile())
+                    .with(DeviceKeys.COAP_DTLS_PORT, t.port())
+                    .with(DeviceKeys.COAP_DTLS_ONLY, t.only())
+                    .with(DeviceKeys.COAP_DTLS_MAX_CONNECTIONS, t.maxConnections());
+        }
+        return s;
+    }
+
+    /** Every key's value as text, in documented order, unset optional keys omitted, secrets as {@code mask}. */
+    static java.util.Map<String, String> describe(DeviceConfig d, String mask) {
+        ConfigSource s = source(d);
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (ConfigKey<?> k : s.keys()) {
+            try {
+                s.optional(k).ifPresent(v -> out.put(k.name(), SECRETS.contains(k.name()) ? mask : print(k, v)));
+            } catch (ConfigException e) {
+                throw new IllegalStateException("a built configuration always reads back: " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** Keys whose values are secrets (the DTLS keys are in their file, never in a key). */
+    private static final java.util.Set<String> SECRETS = java.util.Set.of("mqtt.password");
+
+    @SuppressWarnings("unchecked")
+    private static <T> String print(ConfigKey<T> k, Object v) {
+        return k.print((T) v);
     }
 }

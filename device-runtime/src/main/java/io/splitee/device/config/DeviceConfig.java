@@ -57,6 +57,23 @@ public record DeviceConfig(
         return engine.cost();
     }
 
+    /** The CoAP server ({@code service().coap()}). */
+    public CoapConfig coap() {
+        return service.coap();
+    }
+
+    /**
+     * Every key's value as the configuration file writes it, in documented order (unset optional keys
+     * omitted), with secrets masked: {@code mqtt.password} shows as {@value #MASK}. For the CoAP
+     * {@code GET /config} resource.
+     */
+    public Map<String, String> describe() {
+        return ConfigLoader.describe(this, MASK);
+    }
+
+    /** What {@link #describe} shows instead of a secret. */
+    public static final String MASK = "********";
+
     /** Topic the device takes samples from. */
     public String samplesTopic() {
         return "splitee/" + deviceId + "/samples";
@@ -127,9 +144,10 @@ public record DeviceConfig(
      * @param stateSaveInterval how often state is saved (also on shutdown)
      * @param metricsPort       Prometheus text endpoint port; 0 = off
      * @param shutdownGrace     bound on the graceful shutdown (answer in-flight samples, save, disconnect)
+     * @param coap              the CoAP server ({@code coap.*}), off by default
      */
     public record Service(int queueSize, Path stateDir, Duration stateSaveInterval, int metricsPort,
-                          Duration shutdownGrace) {
+                          Duration shutdownGrace, CoapConfig coap) {
         /** Validates; every message starts with the key. */
         public Service {
             DeviceKeys.QUEUE_SIZE.check(queueSize);
@@ -137,6 +155,7 @@ public record DeviceConfig(
             DeviceKeys.STATE_SAVE_INTERVAL.check(stateSaveInterval);
             DeviceKeys.METRICS_PORT.check(metricsPort);
             DeviceKeys.SHUTDOWN_GRACE.check(shutdownGrace);
+            Objects.requireNonNull(coap, "coap.enabled");
         }
     }
 
@@ -335,6 +354,7 @@ public record DeviceConfig(
         private MeasuredCosts.PayloadRule payload = DeviceKeys.PAYLOAD.defaultValue().orElseThrow();
         private Path stateDir = DeviceKeys.STATE_DIR.defaultValue().orElseThrow();
         private Duration stateSaveInterval = DeviceKeys.STATE_SAVE_INTERVAL.defaultValue().orElseThrow();
+        private CoapConfig coap = CoapConfig.disabled();
 
         private Builder(String deviceId, Path modelDir) {
             super(MqttConnection.builder().build(), DeviceKeys.INTRA_OP_THREADS, DeviceKeys.QUEUE_SIZE,
@@ -453,6 +473,12 @@ public record DeviceConfig(
             return this;
         }
 
+        /** The CoAP server ({@code coap.*}). */
+        public Builder coap(CoapConfig value) {
+            this.coap = value;
+            return this;
+        }
+
         /**
          * The validated configuration.
          *
@@ -464,7 +490,7 @@ public record DeviceConfig(
                     new Engine(new PolicyConfig(policy, threshold, c, seed, rawSampleArm),
                             new Cost(costMode, lambda, offloadCost, perDeviceMs, perLinkMs, perMillijoule)),
                     new Offload(new Format(encoding, deflate), deadline, fallback, maxPending, probeInterval, payload),
-                    new Service(queueSize, stateDir, stateSaveInterval, metricsPort, shutdownGrace));
+                    new Service(queueSize, stateDir, stateSaveInterval, metricsPort, shutdownGrace, coap));
         }
     }
 

@@ -75,6 +75,27 @@ final class DeviceKeys {
     static final ConfigKey<Duration> SHUTDOWN_GRACE = ConfigKey.duration("shutdown.grace", Duration.ofSeconds(10),
             "bound on the graceful shutdown (SIGTERM)").allowing(d -> !d.isZero(), "must be positive");
 
+    // CoAP (io.splitee.device.coap): every coap.* key but coap.enabled is refused while coap.enabled=false
+    static final ConfigKey<Boolean> COAP_ENABLED = ConfigKey.bool("coap.enabled", false,
+            "serve CoAP (RFC 7252) on UDP: `POST /samples`, observable `GET /status`, `GET /config` (docs/device.md, \"CoAP\")");
+    static final ConfigKey<String> COAP_BIND = ConfigKey.text("coap.bind", "0.0.0.0",
+            "address the CoAP ports bind to").allowing(s -> !s.isBlank(), "must not be blank");
+    static final ConfigKey<Integer> COAP_PORT = ConfigKey.integer("coap.port", 5683, 0, 65_535,
+            "plain CoAP UDP port (0: any free port); closed with `coap.dtls.only=true`");
+    static final ConfigKey<Path> COAP_DTLS_PSK_FILE = ConfigKey.path("coap.dtls.psk-file", null,
+            "DTLS 1.2 pre-shared keys, `identity=secret` per line (`hex:` for a hex secret), readable by the service "
+                    + "user only, reloaded when it changes; set: coaps on `coap.dtls.port`").asOptional();
+    static final ConfigKey<Integer> COAP_DTLS_PORT = ConfigKey.integer("coap.dtls.port", 5684, 0, 65_535,
+            "coaps (DTLS) UDP port (0: any free port)");
+    static final ConfigKey<Boolean> COAP_DTLS_ONLY = ConfigKey.bool("coap.dtls.only", false,
+            "serve coaps only: the plain `coap.port` is not opened");
+    static final ConfigKey<Integer> COAP_DTLS_MAX_CONNECTIONS = ConfigKey.integer("coap.dtls.max-connections", 1000,
+            1, 100_000, "bound on the DTLS connection store (the least recently used connection is evicted)");
+
+    /** The CoAP keys, in documented order. */
+    static final List<ConfigKey<?>> COAP = List.of(COAP_ENABLED, COAP_BIND, COAP_PORT, COAP_DTLS_PSK_FILE,
+            COAP_DTLS_PORT, COAP_DTLS_ONLY, COAP_DTLS_MAX_CONNECTIONS);
+
     /** The device's defaults of the shared broker keys: a session of 1 h, 32 in flight, the Paho client. */
     static final List<ConfigKey<?>> MQTT = MqttConnection.keys(Duration.ofHours(1), 32, MqttSettings.Client.PAHO);
 
@@ -82,5 +103,5 @@ final class DeviceKeys {
     static final List<ConfigKey<?>> ALL = ConfigKey.listOf(List.of(DEVICE_ID), MQTT, List.of(MODEL_DIR,
             INTRA_OP_THREADS, POLICY, THRESHOLD, UCB_C, SEED, RAW_SAMPLE_ARM, COST_MODE, LAMBDA, OFFLOAD_COST,
             WEIGHT_DEVICE_MS, WEIGHT_LINK_MS, WEIGHT_MILLIJOULE, ENCODING, DEFLATE, DEADLINE, FALLBACK, MAX_PENDING,
-            PROBE_INTERVAL, PAYLOAD, QUEUE_SIZE, STATE_DIR, STATE_SAVE_INTERVAL, METRICS_PORT, SHUTDOWN_GRACE));
+            PROBE_INTERVAL, PAYLOAD, QUEUE_SIZE, STATE_DIR, STATE_SAVE_INTERVAL, METRICS_PORT, SHUTDOWN_GRACE), COAP);
 }

@@ -9,7 +9,10 @@ import io.splitee.mqtt.Transport;
 import io.splitee.wire.ResultCodec;
 import io.splitee.wire.ResultMessage;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * in-progress map, so a concurrent {@link #takeOver} always finds it in one of the two. An answer given
  * up is not remembered: a redelivery of its sample (possible when the acknowledgement could not reach
  * the broker) is answered afresh.
+ *
+ * <p>A direct sample (a CoAP request, {@link DirectSources}) goes through the same publish: where an MQTT
+ * sample is acknowledged, it is handed the answer instead (also when the rule gave the publish up: the
+ * client still gets its answer). It never takes over another delivery: it waits for the answer to its
+ * sample id ({@link #awaitAnswer}), so a CoAP request and an MQTT delivery of the same sample both get
+ * theirs, and the answer is published once.
  */
 final class Answers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Answers.class);
@@ -47,6 +56,9 @@ final class Answers implements AutoCloseable {
     private final AnswerPublisher publisher;
     /** Sample id to the delivery to acknowledge once its answer is out (empty: nothing to acknowledge). */
     private final Map<String, Optional<Incoming>> inProgress = new ConcurrentHashMap<>();
+    /** Direct samples waiting for the answer to their sample id; guarded by itself, with {@link #answered}. */
+    private final Map<String, List<Incoming>> waiting = new HashMap<>();
+    private final DirectSources direct;
     private final Map<String, Boolean> answered = new LinkedHashMap<>(256, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
@@ -59,17 +71,26 @@ final class Answers implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
-    Answers(Transport transport, String topic, String threadName, AnswerRule rule, AnswerPublisher.Counters counters) {
+    Answers(Transport transport, String topic, String threadName, AnswerRule rule, AnswerPublisher.Counters counters,
+            DirectSources direct) {
         this.transport = transport;
+        this.direct = direct;
         this.topic = topic;
         this.thread = new ScheduledThreadPoolExecutor(1, Threads.factory(threadName, true));
         this.thread.setRemoveOnCancelPolicy(true);
         this.publisher = new AnswerPublisher(transport, thread, rule, counters);
     }
 
-    /** Publishes an answer; {@code source} (may be null) is acknowledged once the answer is acknowledged. */
+    /**
+     * Publishes an answer; {@code source} (may be null) is acknowledged once the answer is acknowledged, or,
+     * for a direct sample, handed the answer.
+     */
     void submit(ResultMessage r, Incoming source) {
         String id = r.sampleId();
+        if (direct.owns(source)) {
+            awaitAnswer(id, source, false);
+            source = null;
+        }
         inProgress.put(id, Optional.ofNullable(source));
         outstanding.incrementAndGet();
         run(() -> {
@@ -83,7 +104,7 @@ final class Answers implements AutoCloseable {
 
                 @Override
                 public Incoming settled(AnswerPublisher.Outcome outcome) {
-                    return Answers.this.settled(id, outcome);
+                    return Answers.this.settled(id, outcome, r);
                 }
 
                 @Override
@@ -94,14 +115,59 @@ final class Answers implements AutoCloseable {
         });
     }
 
-    private Incoming settled(String id, AnswerPublisher.Outcome outcome) {
-        if (outcome == AnswerPublisher.Outcome.DELIVERED) {
-            synchronized (answered) {
-                answered.put(id, Boolean.TRUE);
+    private Incoming settled(String id, AnswerPublisher.Outcome outcome, ResultMessage r) {
+        List<Incoming> directs;
+        Optional<Incoming> source;
+        synchronized (waiting) {
+            if (outcome == AnswerPublisher.Outcome.DELIVERED) {
+                synchronized (answered) {
+                    answered.put(id, Boolean.TRUE);
+                }
+            }
+            source = inProgress.remove(id);
+            directs = waiting.remove(id);
+        }
+        if (directs != null) {
+            for (Incoming d : directs) {
+                if (outcome == AnswerPublisher.Outcome.LEFT_TO_BROKER) {
+                    direct.unanswered(d, false, "the answer to " + id + " was not confirmed by the broker");
+                } else {
+                    direct.answer(d, r);
+                }
             }
         }
-        Optional<Incoming> source = inProgress.remove(id);
         return source == null ? null : source.orElse(null);
+    }
+
+    /** Whether {@code m} is a direct sample (a CoAP request) still waiting for its answer. */
+    boolean direct(Incoming m) {
+        return direct.owns(m);
+    }
+
+    /**
+     * A direct sample {@code m} waits for the answer to {@code id}.
+     *
+     * @param pendingElsewhere whether {@code id} is being computed elsewhere (an offload awaiting the gateway)
+     * @return true when nothing under {@code id} is in progress: the caller computes it (and submits its answer
+     *         with a null source); false when it joined an answer in progress, or was told at once that the id
+     *         was answered already (the answer is not made twice)
+     */
+    boolean awaitAnswer(String id, Incoming m, boolean pendingElsewhere) {
+        synchronized (waiting) {
+            boolean inFlight = pendingElsewhere || inProgress.containsKey(id) || waiting.containsKey(id);
+            if (!inFlight) {
+                boolean done;
+                synchronized (answered) {
+                    done = answered.containsKey(id);
+                }
+                if (done) {
+                    direct.unanswered(m, true, "sample " + id + " was answered already");
+                    return false;
+                }
+            }
+            waiting.computeIfAbsent(id, k -> new ArrayList<>(1)).add(m);
+            return !inFlight;
+        }
     }
 
     /**
@@ -139,7 +205,10 @@ final class Answers implements AutoCloseable {
         }
     }
 
-    /** Stops the answers thread; answers not yet out stay unacknowledged with the broker. Idempotent. */
+    /**
+     * Stops the answers thread; answers not yet out stay unacknowledged with the broker, and direct samples
+     * still waiting are told they get none. Idempotent.
+     */
     @Override
     public void close() {
         closed = true;
@@ -149,5 +218,9 @@ final class Answers implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        synchronized (waiting) {
+            waiting.clear();
+        }
+        direct.abandonAll();
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.splitee.answers.AnswerRule;
+import io.splitee.device.coap.CoapService;
+import io.splitee.device.coap.SampleSink;
 import io.splitee.device.config.DeviceConfig;
 import io.splitee.device.cost.CostEstimates;
 import io.splitee.device.cost.MeasuredCosts;
@@ -87,6 +89,9 @@ public final class DeviceDaemon implements AutoCloseable {
     private final Thread worker;
     private final FrameDecoder decoder;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** CoAP requests in the pipeline, answered directly; the CoAP server, when coap.enabled. */
+    private final DirectSources direct = new DirectSources();
+    private volatile CoapService coap;
     private volatile boolean stopping;
     private volatile Throwable failure;
     private volatile boolean closed;
@@ -132,7 +137,7 @@ public final class DeviceDaemon implements AutoCloseable {
     private Pipeline assemble(Learner learner, MeasuredCosts measured) {
         LongSupplier nanos = System::nanoTime;
         Answers answers = new Answers(transport, config.resultsTopic(), "splitee-" + config.deviceId() + "-answers",
-                AnswerRule.DEFAULT, metrics.answerCounters());
+                AnswerRule.DEFAULT, metrics.answerCounters(), direct);
         Core core = new Core(config, new Compute(runner, estimates, nanos), new Results(config, pkg, nanos), answers,
                 metrics, nanos);
         Offloads.Deadlines deadlines = (after, task) -> {
@@ -282,6 +287,7 @@ public final class DeviceDaemon implements AutoCloseable {
             byte[] snapshot = snapshotState();
             timer.execute(() -> save(snapshot));
         }), save, save, TimeUnit.MILLISECONDS);
+        startCoap();
         deviceStatus.serving();
         LOG.info("device {} serving {} (model {} {}, manifest {}), policy {}, cost {}, α={}", config.deviceId(),
                 config.samplesTopic(), pkg.manifest().id(), pkg.manifest().version(), pkg.manifestSha256(),
@@ -301,6 +307,42 @@ public final class DeviceDaemon implements AutoCloseable {
         }
         metrics.queued.set(loop.queuedSamples());
     }
+
+    // --- CoAP (io.splitee.device.coap): the server, and its samples entering the same queue -------------
+
+    private void startCoap() throws StartupException {
+        if (!config.coap().enabled()) {
+            return;
+        }
+        try {
+            coap = CoapService.start(new CoapService.Setup(config, deviceStatus, metricsEndpoint.registry(),
+                    DecodeLimits.DEFAULT.maxFrameBytes()), this::offerDirect);
+        } catch (IOException | RuntimeException e) {
+            throw new StartupException("coap " + config.coap().bind() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A CoAP request's sample (on a CoAP thread): queued as an MQTT sample is, never blocks. */
+    private SampleSink.Admission offerDirect(SampleSink.Posted sample, SampleSink.Reply reply) {
+        if (stopping) {
+            return SampleSink.Admission.STOPPING;
+        }
+        Incoming m = direct.register(sample, reply);
+        if (!loop.offerSample(new EventLoop.Job(m, System.nanoTime()))) {
+            direct.forget(m);
+            deviceStatus.overloaded();
+            return SampleSink.Admission.QUEUE_FULL;
+        }
+        metrics.queued.set(loop.queuedSamples());
+        return SampleSink.Admission.ACCEPTED;
+    }
+
+    /** The CoAP server, when {@code coap.enabled}: its ports. */
+    public Optional<CoapService> coap() {
+        return Optional.ofNullable(coap);
+    }
+
+    // ------------------------------------------------------------------------------------------------------
 
     private void work() {
         try {
@@ -400,6 +442,9 @@ public final class DeviceDaemon implements AutoCloseable {
         timer.shutdownNow();
         transport.close();
         pipeline.close();
+        if (coap != null) {
+            coap.close(); // after the pipeline: requests still waiting were told they get no answer
+        }
         decoder.close();
         runner.close();
         metricsEndpoint.close();

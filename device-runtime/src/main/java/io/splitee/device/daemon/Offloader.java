@@ -205,6 +205,11 @@ final class Offloader {
         return offloads.takeOver(id, m);
     }
 
+    /** Whether {@code id} awaits the gateway. */
+    boolean pending(String id) {
+        return offloads.pending(id);
+    }
+
     boolean idle() {
         return offloads.isEmpty();
     }

@@ -87,6 +87,11 @@ final class Offloads {
         return true;
     }
 
+    /** Whether {@code id} is pending (awaiting the gateway). */
+    boolean pending(String id) {
+        return pending.containsKey(id);
+    }
+
     /** A redelivery of a pending sample takes over its acknowledgement; false if {@code id} is not pending. */
     boolean takeOver(String id, Incoming m) {
         Sample s = pending.get(id);

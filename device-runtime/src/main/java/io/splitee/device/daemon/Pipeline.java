@@ -41,11 +41,18 @@ final class Pipeline implements AutoCloseable {
         core.metrics().sample();
         Incoming m = job.message();
         SampleDecoding.Decoded d = decode(m);
-        if (takeOverIfDuplicate(d.sampleId(), m)) {
+        if (core.answers().direct(m)) { // a CoAP request: waits for its id's answer, never takes one over
+            if (!core.answers().awaitAnswer(d.sampleId(), m, stages.offloader().pending(d.sampleId()))) {
+                core.metrics().duplicates.increment();
+                return;
+            }
+            m = null; // answered through the waiting request; nothing to acknowledge
+        } else if (takeOverIfDuplicate(d.sampleId(), m)) {
             return;
         }
         if (!d.ok()) {
-            LOG.warn("sample {} on {} rejected: {} {}", d.sampleId(), m.topic(), d.errorCode(), d.errorMessage());
+            LOG.warn("sample {} on {} rejected: {} {}", d.sampleId(), job.message().topic(), d.errorCode(),
+                    d.errorMessage());
             core.metrics().error(d.errorCode());
             core.answers().submit(core.results().error(d.sampleId(), d.errorCode(), d.errorMessage(),
                     job.arrivedNanos()), m);

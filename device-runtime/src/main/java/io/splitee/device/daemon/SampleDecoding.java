@@ -65,7 +65,8 @@ final class SampleDecoding {
         }
         if (!ct.isEmpty() && !ct.startsWith(Frame.CONTENT_TYPE)) {
             return new Decoded(fallbackId(m), null, "UNSUPPORTED_CONTENT_TYPE", "content type '" + ct
-                    + "' is not supported on the samples topic (" + Frame.CONTENT_TYPE + ", image/png, image/jpeg)");
+                    + "' is not supported on the samples topic (" + Frame.CONTENT_TYPE + ", image/png, image/jpeg, "
+                    + ImageDecoder.PGM + ")");
         }
         Frame f;
         try {

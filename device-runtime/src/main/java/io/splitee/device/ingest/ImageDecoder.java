@@ -9,7 +9,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * Decodes PNG/JPEG bytes into 8-bit pixels of a fixed size and channel count, channel-major (CHW),
+ * Decodes PNG/JPEG/PGM (binary, {@code P5}) bytes into 8-bit pixels of a fixed size and channel count, channel-major (CHW),
  * the layout of the model's input before normalisation.
  *
  * <p>Images of another size are resized with bilinear interpolation (a camera rarely produces the
@@ -23,8 +23,11 @@ public final class ImageDecoder {
             return false;
         }
         String ct = contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].trim();
-        return ct.equals("image/png") || ct.equals("image/jpeg") || ct.equals("image/jpg");
+        return ct.equals("image/png") || ct.equals("image/jpeg") || ct.equals("image/jpg") || ct.equals(PGM);
     }
+
+    /** The content type of a binary PGM (netpbm {@code P5}) image. */
+    public static final String PGM = "image/x-portable-graymap";
 
     private final int height;
     private final int width;
@@ -54,14 +57,9 @@ public final class ImageDecoder {
      * @throws ImageException when the bytes are not a readable PNG/JPEG, or the image is absurdly large
      */
     public byte[] decode(byte[] bytes) throws ImageException {
-        BufferedImage img;
-        try {
-            img = ImageIO.read(new ByteArrayInputStream(bytes));
-        } catch (IOException | RuntimeException e) {
-            throw new ImageException("not a readable PNG or JPEG image: " + e.getMessage());
-        }
+        BufferedImage img = bytes.length >= 2 && bytes[0] == 'P' && bytes[1] == '5' ? Pgm.read(bytes) : read(bytes);
         if (img == null) {
-            throw new ImageException("not a readable PNG or JPEG image (" + bytes.length + " bytes)");
+            throw new ImageException("not a readable PNG, JPEG or PGM image (" + bytes.length + " bytes)");
         }
         if ((long) img.getWidth() * img.getHeight() > 16_000_000L) {
             throw new ImageException("image of " + img.getWidth() + "x" + img.getHeight() + " pixels is too large");
@@ -97,6 +95,14 @@ public final class ImageDecoder {
             }
         }
         return out;
+    }
+
+    private static BufferedImage read(byte[] bytes) throws ImageException {
+        try {
+            return ImageIO.read(new ByteArrayInputStream(bytes));
+        } catch (IOException | RuntimeException e) {
+            throw new ImageException("not a readable PNG, JPEG or PGM image: " + e.getMessage());
+        }
     }
 
     /** An image could not be decoded; the message says why. */

@@ -56,10 +56,25 @@ class ImageDecoderTest {
     }
 
     @Test
+    void binaryPgmIsReadWithCommentsAndScaledMaxval() throws Exception {
+        byte[] header = "P5\n# a comment\n2 1\n15\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] pgm = java.util.Arrays.copyOf(header, header.length + 2);
+        pgm[header.length] = 0;
+        pgm[header.length + 1] = 15;
+        byte[] px = new ImageDecoder(1, 2, 1).decode(pgm);
+        assertEquals(0, px[0] & 0xff);
+        assertEquals(255, px[1] & 0xff);
+        ImageDecoder.ImageException truncated = assertThrows(ImageDecoder.ImageException.class,
+                () -> new ImageDecoder(1, 2, 1).decode(header));
+        assertTrue(truncated.getMessage().contains("PGM image truncated"), truncated.getMessage());
+        assertTrue(ImageDecoder.accepts(ImageDecoder.PGM));
+    }
+
+    @Test
     void garbageIsRefusedWithAReason() {
         ImageDecoder.ImageException e = assertThrows(ImageDecoder.ImageException.class,
                 () -> new ImageDecoder(28, 28, 1).decode(new byte[] {1, 2, 3, 4}));
-        assertTrue(e.getMessage().contains("not a readable PNG or JPEG"));
+        assertTrue(e.getMessage().contains("not a readable PNG, JPEG or PGM"));
     }
 
     @Test
