@@ -236,6 +236,16 @@ public final class InMemoryTransport implements Transport {
         return m;
     }
 
+    /**
+     * Waits until every message delivered so far has been handed to its handlers (they run on the callback
+     * thread, in order, after {@link #deliver} returns).
+     *
+     * @throws java.util.concurrent.TimeoutException if the handlers do not get through within {@code timeout}
+     */
+    public void awaitHandled(java.time.Duration timeout) throws Exception {
+        callback.submit(() -> { }).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** Delivers {@code message} as it would arrive from another client that published it. */
     public Incoming deliver(Outgoing message) {
         return deliver(new Incoming(message.topic(), message.payload(), Math.min(message.qos(), 1),

@@ -234,6 +234,7 @@ class DevicePipelineTest {
             for (int i = 1; i <= 4; i++) {
                 h.send(1 + i, "q-" + i);
             }
+            h.transport.awaitHandled(Duration.ofSeconds(5)); // all four taken in while the worker is still busy
             gate.countDown();
             List<ResultMessage> all = h.awaitResults(5);
             Thread.sleep(100);
