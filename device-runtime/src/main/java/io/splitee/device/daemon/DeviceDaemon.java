@@ -377,7 +377,7 @@ public final class DeviceDaemon implements AutoCloseable {
     private final class ButtonActions implements Board.Actions {
         @Override
         public void publishStatus(Status now) {
-            ObjectNode n = (ObjectNode) statusNode(config, "online");
+            ObjectNode n = statusNode(config, "online");
             ObjectNode s = n.putObject("status");
             s.put("state", now.state().jsonName());
             s.put("policy", now.policy());

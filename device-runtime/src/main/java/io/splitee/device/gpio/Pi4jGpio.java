@@ -138,7 +138,9 @@ public final class Pi4jGpio implements Gpio {
             return;
         }
         try {
-            context.shutdown();
+            if (!context.isShutdown()) {
+                context.shutdown();
+            }
         } catch (RuntimeException e) {
             LOG.warn("Pi4J did not shut down cleanly: {}", e.toString());
         }

@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * serving     green   steady; each offload: 40 ms dark (one colour) or blue (RGB), at most one per 120 ms
  * fallback    yellow  double blink: 100 on, 100 off, 100 on, 700 off
  * overloaded  magenta 100 on, 100 off
- * error       red     three flashes: 100 on, 100 off, 100 on, 100 off, 100 on, 900 off
+ * error       red     three flashes a second: 100 on, 100 off, 100 on, 100 off, 100 on, 500 off
  * stopping    cyan    100 on, 900 off
  * stopped     off
  * arm n       white   n x (250 on, 250 off), then 750 off (arm 0: one 1000 ms blink); then the state's pattern
@@ -56,7 +56,7 @@ final class StatusLed implements StatusListener {
             DeviceState.SERVING, new Pattern(Light.Colour.GREEN),
             DeviceState.FALLBACK, new Pattern(Light.Colour.YELLOW, 100, 100, 100, 700),
             DeviceState.OVERLOADED, new Pattern(Light.Colour.MAGENTA, 100, 100),
-            DeviceState.ERROR, new Pattern(Light.Colour.RED, 100, 100, 100, 100, 100, 900),
+            DeviceState.ERROR, new Pattern(Light.Colour.RED, 100, 100, 100, 100, 100, 500),
             DeviceState.STOPPING, new Pattern(Light.Colour.CYAN, 100, 900),
             DeviceState.STOPPED, new Pattern(Light.Colour.OFF)));
 
