@@ -85,6 +85,7 @@ public final class DeviceDaemon implements AutoCloseable {
     private final Thread worker;
     private final FrameDecoder decoder;
     private final Board board;
+    private final MeasuredCosts measured;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile Throwable failure;
@@ -105,7 +106,7 @@ public final class DeviceDaemon implements AutoCloseable {
                 List.of(OffloadFrames.tensors(pkg))), DecodeLimits.DEFAULT);
 
         ArmMapping arms = ArmMapping.of(config.policy().rawSampleArm());
-        MeasuredCosts measured = config.cost().mode() == DeviceConfig.Cost.Mode.PAPER ? null : measuredCosts(pkg);
+        this.measured = config.cost().mode() == DeviceConfig.Cost.Mode.PAPER ? null : measuredCosts(pkg);
         CostModel costModel = measured == null ? new PaperCost(config.cost().lambda(), config.cost().offloadCost())
                 : arms.costModel(measured);
         EngineConfig engineConfig = new EngineConfig(arms.engineArms(depth),
@@ -428,6 +429,11 @@ public final class DeviceDaemon implements AutoCloseable {
     /** What the device is doing, for the CoAP status resource, the status LED and the button. */
     public DeviceStatus deviceStatus() {
         return deviceStatus;
+    }
+
+    /** The measured cost model the engine prices arms by; null in paper mode (tests). */
+    MeasuredCosts measuredCosts() {
+        return measured;
     }
 
     /** The state file. */

@@ -112,7 +112,7 @@ public final class Board implements AutoCloseable {
             }
             if (config.power().isPresent()) {
                 DeviceConfig.Power c = config.power().get();
-                Ina219 sensor = new Ina219(gpio.i2c("power.i2c-address", c.bus(), c.address()), c.shuntOhms(),
+                Ina219 sensor = new Ina219(gpio.i2c("power.i2c-bus", c.bus(), c.address()), c.shuntOhms(),
                         c.maxCurrent());
                 try {
                     sensor.start();
@@ -243,6 +243,13 @@ public final class Board implements AutoCloseable {
         }
         if (status != null && led != null) {
             status.removeListener(led);
+        }
+        if (led != null) {
+            try {
+                led.dark();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot darken the LED: {}", e.toString());
+            }
         }
         if (power != null) {
             power.close();

@@ -139,6 +139,12 @@ final class StatusLed implements StatusListener {
         return PATTERNS.get(state).at(t - stateSince);
     }
 
+    /** Darkens the LED (the board closes). */
+    synchronized void dark() {
+        light.show(Light.Colour.OFF);
+        shown = Light.Colour.OFF;
+    }
+
     /** Draws the colour for now, writing the pins only when it changed. */
     synchronized void update() {
         Light.Colour c = colour();

@@ -95,6 +95,7 @@ class ButtonTest {
         try (DeviceStatus status = new DeviceStatus("b1", "splitee-s", 4, System::nanoTime);
              MetricsEndpoint metrics = new MetricsEndpoint();
              Board board = Board.open(config, "b1", 4, Pi4jGpio.on(context))) {
+            MockPi.press(MockPi.input(context, "gpio.button.pin", 26), false); // Pi4J's mock input starts low
             status.serving();
             status.armPlayed(2);
             board.start(status, new Board.Actions() {

@@ -36,6 +36,13 @@ public final class MockPi {
                 .build();
     }
 
+    /** A Pi4J context on the mock platform with pins and no I²C at all (a board without {@code /dev/i2c-1}). */
+    public static Context withoutI2c() {
+        return Pi4J.newContextBuilder().add(new MockPlatform())
+                .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance())
+                .build();
+    }
+
     /** A Pi4J context on the mock platform whose I²C devices are INA219s drawing {@code watts} at 5 V. */
     public static Context withIna219(DoubleSupplier watts) {
         return Pi4J.newContextBuilder().add(new MockPlatform())
