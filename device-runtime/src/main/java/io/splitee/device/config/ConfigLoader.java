@@ -13,7 +13,9 @@ import io.splitee.config.ConfigSource;
 import io.splitee.engine.Characteristic;
 import io.splitee.engine.PolicySpec;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** How the daemon's keys ({@link DeviceKeys}) become a {@link DeviceConfig}. */
 final class ConfigLoader {
@@ -56,6 +58,7 @@ final class ConfigLoader {
                     .stateDir(c.get(DeviceKeys.STATE_DIR))
                     .stateSaveInterval(c.get(DeviceKeys.STATE_SAVE_INTERVAL))
                     .coap(coap(c))
+                    .gpio(gpio(c))
                     .build();
         } catch (IllegalArgumentException e) {
             throw c.invalid(e);
@@ -105,6 +108,7 @@ final class ConfigLoader {
             c.refuseIfSet(WEIGHT_LINK_MS, why);
             c.refuseIfSet(WEIGHT_MILLIJOULE, why);
         }
+        refuseInertBoard(c);
         PolicySpec spec = PolicySpec.parse(c.get(DeviceKeys.POLICY));
         if (!spec.has(Characteristic.ADAPTIVE)) {
             c.refuseIfSet(DeviceKeys.UCB_C, "policy " + c.get(DeviceKeys.POLICY)
@@ -113,6 +117,69 @@ final class ConfigLoader {
         if (!spec.has(Characteristic.RANDOMIZED)) {
             c.refuseIfSet(DeviceKeys.SEED, "policy " + c.get(DeviceKeys.POLICY)
                     + " draws no random numbers; only policy=random reads it");
+        }
+    }
+
+    /** The {@code gpio.*} and {@code power.*} keys; {@link #refuseInert} has refused those that do nothing. */
+    private static DeviceConfig.Gpio gpio(ConfigSource c) throws ConfigException {
+        if (!c.get(DeviceKeys.GPIO_ENABLED)) {
+            return DeviceConfig.Gpio.OFF;
+        }
+        boolean activeLow = c.get(DeviceKeys.LED_ACTIVE_LOW);
+        Optional<DeviceConfig.Led> led = c.optional(DeviceKeys.LED_PIN).map(p -> new DeviceConfig.Led(List.of(p), activeLow))
+                .or(() -> optional(c, DeviceKeys.LED_RGB).map(p -> new DeviceConfig.Led(p, activeLow)));
+        Optional<DeviceConfig.Button> button = c.optional(DeviceKeys.BUTTON_PIN).map(p -> new DeviceConfig.Button(p,
+                value(c, DeviceKeys.BUTTON_DEBOUNCE), value(c, DeviceKeys.BUTTON_LONG_PRESS)));
+        Optional<DeviceConfig.Power> power = c.get(DeviceKeys.POWER_SENSOR) == DeviceConfig.Power.Sensor.NONE
+                ? Optional.empty()
+                : Optional.of(new DeviceConfig.Power(c.get(DeviceKeys.POWER_BUS), c.get(DeviceKeys.POWER_ADDRESS),
+                        c.get(DeviceKeys.POWER_SHUNT_OHMS), c.get(DeviceKeys.POWER_MAX_CURRENT),
+                        c.get(DeviceKeys.POWER_SAMPLE_INTERVAL)));
+        return new DeviceConfig.Gpio(true, led, button, power);
+    }
+
+    /** A value that has a default (already parsed, so no error can come). */
+    private static <T> T value(ConfigSource c, io.splitee.config.ConfigKey<T> key) {
+        try {
+            return c.get(key);
+        } catch (ConfigException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> Optional<T> optional(ConfigSource c, io.splitee.config.ConfigKey<T> key) {
+        try {
+            return c.optional(key);
+        } catch (ConfigException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The board's keys that do nothing: all of them without {@code gpio.enabled}, a part's options without the part. */
+    private static void refuseInertBoard(ConfigSource c) throws ConfigException {
+        if (!c.get(DeviceKeys.GPIO_ENABLED)) {
+            for (io.splitee.config.ConfigKey<?> k : DeviceKeys.BOARD) {
+                c.refuseIfSet(k, "gpio.enabled is false, and only the board (gpio.enabled=true) reads it");
+            }
+            return;
+        }
+        if (c.isSet(DeviceKeys.LED_PIN) && c.isSet(DeviceKeys.LED_RGB)) {
+            c.refuseIfSet(DeviceKeys.LED_RGB, "gpio.led.pin is set too: a LED has one pin or three");
+        }
+        if (!c.isSet(DeviceKeys.LED_PIN) && !c.isSet(DeviceKeys.LED_RGB)) {
+            c.refuseIfSet(DeviceKeys.LED_ACTIVE_LOW, "no LED is configured (gpio.led.pin or gpio.led.rgb)");
+        }
+        if (!c.isSet(DeviceKeys.BUTTON_PIN)) {
+            String why = "no button is configured (gpio.button.pin)";
+            c.refuseIfSet(DeviceKeys.BUTTON_DEBOUNCE, why);
+            c.refuseIfSet(DeviceKeys.BUTTON_LONG_PRESS, why);
+        }
+        if (c.get(DeviceKeys.POWER_SENSOR) == DeviceConfig.Power.Sensor.NONE) {
+            String why = "power.sensor is none";
+            for (io.splitee.config.ConfigKey<?> k : List.of(DeviceKeys.POWER_BUS, DeviceKeys.POWER_ADDRESS,
+                    DeviceKeys.POWER_SHUNT_OHMS, DeviceKeys.POWER_MAX_CURRENT, DeviceKeys.POWER_SAMPLE_INTERVAL)) {
+                c.refuseIfSet(k, why);
+            }
         }
     }
 
@@ -158,7 +225,8 @@ final class ConfigLoader {
                     .with(DeviceKeys.COAP_DTLS_ONLY, t.only())
                     .with(DeviceKeys.COAP_DTLS_MAX_CONNECTIONS, t.maxConnections());
         }
-        return s;
+        s = s.with(DeviceKeys.GPIO_ENABLED, d.gpio().enabled());
+        return withBoard(s, d.gpio());
     }
 
     /** Every key's value as text, in documented order, unset optional keys omitted, secrets as {@code mask}. */
@@ -181,5 +249,26 @@ final class ConfigLoader {
     @SuppressWarnings("unchecked")
     private static <T> String print(ConfigKey<T> k, Object v) {
         return k.print((T) v);
+    }
+
+    private static ConfigSource withBoard(ConfigSource s, DeviceConfig.Gpio g) {
+        if (g.led().isPresent()) {
+            DeviceConfig.Led led = g.led().get();
+            s = led.rgb() ? s.with(DeviceKeys.LED_RGB, led.pins()) : s.with(DeviceKeys.LED_PIN, led.pins().get(0));
+            s = s.with(DeviceKeys.LED_ACTIVE_LOW, led.activeLow());
+        }
+        if (g.button().isPresent()) {
+            DeviceConfig.Button b = g.button().get();
+            s = s.with(DeviceKeys.BUTTON_PIN, b.pin()).with(DeviceKeys.BUTTON_DEBOUNCE, b.debounce())
+                    .with(DeviceKeys.BUTTON_LONG_PRESS, b.longPress());
+        }
+        if (g.power().isPresent()) {
+            DeviceConfig.Power p = g.power().get();
+            s = s.with(DeviceKeys.POWER_SENSOR, DeviceConfig.Power.Sensor.INA219).with(DeviceKeys.POWER_BUS, p.bus())
+                    .with(DeviceKeys.POWER_ADDRESS, p.address()).with(DeviceKeys.POWER_SHUNT_OHMS, p.shuntOhms())
+                    .with(DeviceKeys.POWER_MAX_CURRENT, p.maxCurrent())
+                    .with(DeviceKeys.POWER_SAMPLE_INTERVAL, p.sampleInterval());
+        }
+        return s;
     }
 }

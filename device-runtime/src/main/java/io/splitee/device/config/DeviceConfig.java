@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The validated configuration of one device daemon. Read it with {@link #load} (file, environment,
@@ -45,6 +46,16 @@ public record DeviceConfig(
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(offload, "offload");
         Objects.requireNonNull(service, "service");
+        if (engine.cost().perMillijoule() > 0 && service.gpio().power().isEmpty()) {
+            throw new IllegalArgumentException("cost.weight.millijoule: " + engine.cost().perMillijoule()
+                    + " needs a power sensor to measure energy, and power.sensor is none (set gpio.enabled=true "
+                    + "and power.sensor=ina219)");
+        }
+    }
+
+    /** The board's LED, button and power sensor ({@code service().gpio()}). */
+    public Gpio gpio() {
+        return service.gpio();
     }
 
     /** The engine's policy ({@code engine().policy()}). */
@@ -144,10 +155,10 @@ public record DeviceConfig(
      * @param stateSaveInterval how often state is saved (also on shutdown)
      * @param metricsPort       Prometheus text endpoint port; 0 = off
      * @param shutdownGrace     bound on the graceful shutdown (answer in-flight samples, save, disconnect)
-     * @param coap              the CoAP server ({@code coap.*}), off by default
+     * @param local             the device's local interfaces: the CoAP server and the board's GPIO
      */
     public record Service(int queueSize, Path stateDir, Duration stateSaveInterval, int metricsPort,
-                          Duration shutdownGrace, CoapConfig coap) {
+                          Duration shutdownGrace, Local local) {
         /** Validates; every message starts with the key. */
         public Service {
             DeviceKeys.QUEUE_SIZE.check(queueSize);
@@ -155,7 +166,138 @@ public record DeviceConfig(
             DeviceKeys.STATE_SAVE_INTERVAL.check(stateSaveInterval);
             DeviceKeys.METRICS_PORT.check(metricsPort);
             DeviceKeys.SHUTDOWN_GRACE.check(shutdownGrace);
+            Objects.requireNonNull(local, "local");
+        }
+
+        /** The CoAP server ({@code coap.*}), off by default. */
+        public CoapConfig coap() {
+            return local.coap();
+        }
+
+        /** The board's status LED, button and power sensor ({@link Gpio#OFF}: none). */
+        public Gpio gpio() {
+            return local.gpio();
+        }
+    }
+
+    /**
+     * The device's local interfaces, besides MQTT: each off by default.
+     *
+     * @param coap the CoAP server ({@code coap.*})
+     * @param gpio the board's status LED, button and power sensor ({@code gpio.*}, {@code power.*})
+     */
+    public record Local(CoapConfig coap, Gpio gpio) {
+        /** Neither CoAP nor GPIO. */
+        public static final Local NONE = new Local(CoapConfig.disabled(), Gpio.OFF);
+
+        /** Validates. */
+        public Local {
             Objects.requireNonNull(coap, "coap.enabled");
+            Objects.requireNonNull(gpio, "gpio.enabled");
+        }
+    }
+
+    /**
+     * The board's local interface (Pi4J, {@code io.splitee.device.gpio}): each part optional. Off, no part may be
+     * configured.
+     *
+     * @param enabled whether the daemon opens GPIO and I²C at all
+     * @param led     the status LED
+     * @param button  the button
+     * @param power   the power sensor, which makes {@code cost.weight.millijoule} real
+     */
+    public record Gpio(boolean enabled, Optional<Led> led, Optional<Button> button, Optional<Power> power) {
+        /** No GPIO: the daemon runs as on a board without any. */
+        public static final Gpio OFF = new Gpio(false, Optional.empty(), Optional.empty(), Optional.empty());
+
+        /** Validates; every message starts with the key. */
+        public Gpio {
+            Objects.requireNonNull(led, "gpio.led.pin");
+            Objects.requireNonNull(button, "gpio.button.pin");
+            Objects.requireNonNull(power, "power.sensor");
+            if (!enabled && (led.isPresent() || button.isPresent() || power.isPresent())) {
+                String key = led.isPresent() ? "gpio.led.pin" : button.isPresent() ? "gpio.button.pin" : "power.sensor";
+                throw new IllegalArgumentException(key + ": configured, but gpio.enabled is false");
+            }
+        }
+    }
+
+    /**
+     * A status LED: one pin, or three (red, green, blue).
+     *
+     * @param pins      BCM pin numbers: one, or R, G, B
+     * @param activeLow whether a pin lights its LED while low (common anode)
+     */
+    public record Led(List<Integer> pins, boolean activeLow) {
+        /** Validates; every message starts with the key. */
+        public Led {
+            pins = List.copyOf(pins);
+            if (pins.size() == 1) {
+                DeviceKeys.LED_PIN.check(pins.get(0));
+            } else {
+                DeviceKeys.LED_RGB.check(pins);
+            }
+        }
+
+        /** Whether this is an RGB LED. */
+        public boolean rgb() {
+            return pins.size() == 3;
+        }
+
+        /** The key that configured the pins, for messages. */
+        public String key() {
+            return rgb() ? DeviceKeys.LED_RGB.name() : DeviceKeys.LED_PIN.name();
+        }
+    }
+
+    /**
+     * A push button to ground.
+     *
+     * @param pin       BCM pin number (pull-up enabled)
+     * @param debounce  how long the pin must be steady before a press or release counts
+     * @param longPress held at least this long: a long press (reset), else a short one (status)
+     */
+    public record Button(int pin, Duration debounce, Duration longPress) {
+        /** Validates; every message starts with the key. */
+        public Button {
+            DeviceKeys.BUTTON_PIN.check(pin);
+            DeviceKeys.BUTTON_DEBOUNCE.check(debounce);
+            DeviceKeys.BUTTON_LONG_PRESS.check(longPress);
+            if (longPress.compareTo(debounce) <= 0) {
+                throw new IllegalArgumentException("gpio.button.long-press: must be longer than gpio.button.debounce");
+            }
+        }
+    }
+
+    /**
+     * An INA219 power sensor on I²C, read in the background.
+     *
+     * @param bus            I²C bus number ({@code /dev/i2c-<bus>})
+     * @param address        7-bit address, 0x40..0x4f
+     * @param shuntOhms      shunt resistance in ohms
+     * @param maxCurrent     largest current expected, in amperes (calibration)
+     * @param sampleInterval time between readings
+     */
+    public record Power(int bus, int address, double shuntOhms, double maxCurrent, Duration sampleInterval) {
+        /** The power sensors the daemon drives. */
+        public enum Sensor { NONE, INA219 }
+
+        /** Validates; every message starts with the key. */
+        public Power {
+            DeviceKeys.POWER_BUS.check(bus);
+            DeviceKeys.POWER_ADDRESS.check(address);
+            DeviceKeys.POWER_SHUNT_OHMS.check(shuntOhms);
+            DeviceKeys.POWER_MAX_CURRENT.check(maxCurrent);
+            DeviceKeys.POWER_SAMPLE_INTERVAL.check(sampleInterval);
+        }
+
+        /** An INA219 at 0x40 on bus 1 with the defaults of the keys (0.1 Ω, 3.2 A, every 2 ms). */
+        public static Power ina219() {
+            return new Power(DeviceKeys.POWER_BUS.defaultValue().orElseThrow(),
+                    DeviceKeys.POWER_ADDRESS.defaultValue().orElseThrow(),
+                    DeviceKeys.POWER_SHUNT_OHMS.defaultValue().orElseThrow(),
+                    DeviceKeys.POWER_MAX_CURRENT.defaultValue().orElseThrow(),
+                    DeviceKeys.POWER_SAMPLE_INTERVAL.defaultValue().orElseThrow());
         }
     }
 
@@ -233,7 +375,8 @@ public record DeviceConfig(
      * @param offloadCost   paper mode: cost of one offload (o ≥ 0)
      * @param perDeviceMs   measured mode: reward units per millisecond of device compute
      * @param perLinkMs     measured mode: reward units per millisecond on the link, gateway compute included
-     * @param perMillijoule reserved: reward units per millijoule; must be 0 until a power sensor is read
+     * @param perMillijoule measured mode: reward units per millijoule of device compute above idle; &gt; 0 needs a
+     *                      power sensor ({@code power.sensor})
      */
     public record Cost(Mode mode, double lambda, double offloadCost, double perDeviceMs, double perLinkMs,
                        double perMillijoule) {
@@ -355,6 +498,7 @@ public record DeviceConfig(
         private Path stateDir = DeviceKeys.STATE_DIR.defaultValue().orElseThrow();
         private Duration stateSaveInterval = DeviceKeys.STATE_SAVE_INTERVAL.defaultValue().orElseThrow();
         private CoapConfig coap = CoapConfig.disabled();
+        private Gpio gpio = Gpio.OFF;
 
         private Builder(String deviceId, Path modelDir) {
             super(MqttConnection.builder().build(), DeviceKeys.INTRA_OP_THREADS, DeviceKeys.QUEUE_SIZE,
@@ -413,7 +557,7 @@ public record DeviceConfig(
             return this;
         }
 
-        /** {@code cost.weight.millijoule} (reserved: only 0). */
+        /** {@code cost.weight.millijoule} (measured mode; &gt; 0 needs {@link #gpio} with a power sensor). */
         public Builder perMillijoule(double value) {
             this.perMillijoule = value;
             return this;
@@ -479,6 +623,12 @@ public record DeviceConfig(
             return this;
         }
 
+        /** {@code gpio.*} and {@code power.*}: the board's LED, button and power sensor. */
+        public Builder gpio(Gpio value) {
+            this.gpio = value;
+            return this;
+        }
+
         /**
          * The validated configuration.
          *
@@ -490,7 +640,8 @@ public record DeviceConfig(
                     new Engine(new PolicyConfig(policy, threshold, c, seed, rawSampleArm),
                             new Cost(costMode, lambda, offloadCost, perDeviceMs, perLinkMs, perMillijoule)),
                     new Offload(new Format(encoding, deflate), deadline, fallback, maxPending, probeInterval, payload),
-                    new Service(queueSize, stateDir, stateSaveInterval, metricsPort, shutdownGrace, coap));
+                    new Service(queueSize, stateDir, stateSaveInterval, metricsPort, shutdownGrace,
+                            new Local(coap, gpio)));
         }
     }
 

@@ -44,9 +44,8 @@ final class DeviceKeys {
             "measured mode: reward units per millisecond of device compute");
     static final ConfigKey<Double> WEIGHT_LINK_MS = ConfigKey.nonNegative("cost.weight.link-ms", 0.1,
             "measured mode: reward units per millisecond of link (round trip, transfer, gateway compute)");
-    static final ConfigKey<Double> WEIGHT_MILLIJOULE = ConfigKey.number("cost.weight.millijoule", 0.0, v -> v == 0,
-            "must be 0: nothing measures energy yet (it needs a power sensor)",
-            "reserved: reward units per millijoule, needs a power sensor; only 0 is accepted until one is read");
+    static final ConfigKey<Double> WEIGHT_MILLIJOULE = ConfigKey.nonNegative("cost.weight.millijoule", 0.0,
+            "measured mode: reward units per millijoule of device compute above the idle power (needs `power.sensor`)");
     static final ConfigKey<Encoding> ENCODING = ConfigKey.parsed("offload.encoding", Encoding.FP16, Encoding::parse,
             Encoding::jsonName, "feature encoding on the wire: " + Encoding.names());
     static final ConfigKey<Boolean> DEFLATE = ConfigKey.bool("offload.deflate", false,
@@ -95,6 +94,77 @@ final class DeviceKeys {
     /** The CoAP keys, in documented order. */
     static final List<ConfigKey<?>> COAP = List.of(COAP_ENABLED, COAP_BIND, COAP_PORT, COAP_DTLS_PSK_FILE,
             COAP_DTLS_PORT, COAP_DTLS_ONLY, COAP_DTLS_MAX_CONNECTIONS);
+    // ------------------------------------------------------------- the board: status LED, button, power sensor
+    static final ConfigKey<Boolean> GPIO_ENABLED = ConfigKey.bool("gpio.enabled", false,
+            "drive the board's status LED, button and power sensor (Pi4J); each part is optional, and the `gpio.*` "
+                    + "and `power.*` keys are refused while this is false");
+    static final ConfigKey<Integer> LED_PIN = ConfigKey.integer("gpio.led.pin", null, 0, 27,
+            "BCM number of a one-colour status LED (not with `gpio.led.rgb`)").asOptional();
+    static final ConfigKey<List<Integer>> LED_RGB = ConfigKey.parsed("gpio.led.rgb", null, DeviceKeys::parsePins,
+            DeviceKeys::printPins, "BCM numbers `R,G,B` of an RGB status LED (not with `gpio.led.pin`)").asOptional()
+            .allowing(p -> p.stream().allMatch(n -> n >= 0 && n <= 27) && p.stream().distinct().count() == 3,
+                    "must be three different BCM pins 0..27");
+    static final ConfigKey<Boolean> LED_ACTIVE_LOW = ConfigKey.bool("gpio.led.active-low", false,
+            "the LED lights while its pin is low (a common-anode RGB LED)");
+    static final ConfigKey<Integer> BUTTON_PIN = ConfigKey.integer("gpio.button.pin", null, 0, 27,
+            "BCM number of the button, wired to ground (the pin's pull-up is enabled)").asOptional();
+    static final ConfigKey<Duration> BUTTON_DEBOUNCE = ConfigKey.duration("gpio.button.debounce", Duration.ofMillis(50),
+            "a press or release counts once the pin has been steady this long")
+            .allowing(d -> !d.isZero() && d.compareTo(Duration.ofSeconds(1)) <= 0, "must be in (0, 1s]");
+    static final ConfigKey<Duration> BUTTON_LONG_PRESS = ConfigKey.duration("gpio.button.long-press",
+            Duration.ofSeconds(3), "held at least this long: reset the learned policy state (saved first as a "
+                    + "backup in `state.dir`); shorter: publish the status and blink the arm")
+            .allowing(d -> d.compareTo(Duration.ofSeconds(1)) >= 0, "must be at least 1s");
+    static final ConfigKey<DeviceConfig.Power.Sensor> POWER_SENSOR = ConfigKey.enumOf("power.sensor",
+            DeviceConfig.Power.Sensor.class, DeviceConfig.Power.Sensor.NONE,
+            "`none` or `ina219`: the I²C power sensor whose readings make `cost.weight.millijoule` real");
+    static final ConfigKey<Integer> POWER_BUS = ConfigKey.integer("power.i2c-bus", 1, 0, 31,
+            "I²C bus of the power sensor (`/dev/i2c-<n>`)");
+    static final ConfigKey<Integer> POWER_ADDRESS = ConfigKey.parsed("power.i2c-address", 0x40, DeviceKeys::parseAddress,
+            a -> String.format("0x%02x", a), "I²C address of the INA219, 0x40..0x4f (A0, A1 straps)")
+            .allowing(a -> a >= 0x40 && a <= 0x4f, "is outside 0x40..0x4f");
+    static final ConfigKey<Double> POWER_SHUNT_OHMS = ConfigKey.number("power.shunt-ohms", 0.1, v -> v > 0 && v <= 100,
+            "is outside (0, 100]", "shunt resistance in ohms (0.1 on the usual INA219 boards)");
+    static final ConfigKey<Double> POWER_MAX_CURRENT = ConfigKey.number("power.max-current", 3.2,
+            v -> v > 0 && v <= 100, "is outside (0, 100]",
+            "largest current expected, in amperes: sets the current and power resolution (calibration)");
+    static final ConfigKey<Duration> POWER_SAMPLE_INTERVAL = ConfigKey.duration("power.sample-interval",
+            Duration.ofMillis(2), "how often the power is read (a background thread; the INA219 converts in 0.53 ms)")
+            .allowing(d -> d.compareTo(Duration.ofMillis(1)) >= 0 && d.compareTo(Duration.ofSeconds(1)) <= 0,
+                    "must be in [1ms, 1s]");
+
+    /** The board's keys, in documented order: every one is refused while {@code gpio.enabled=false}. */
+    static final List<ConfigKey<?>> BOARD = List.of(LED_PIN, LED_RGB, LED_ACTIVE_LOW, BUTTON_PIN, BUTTON_DEBOUNCE,
+            BUTTON_LONG_PRESS, POWER_SENSOR, POWER_BUS, POWER_ADDRESS, POWER_SHUNT_OHMS, POWER_MAX_CURRENT,
+            POWER_SAMPLE_INTERVAL);
+
+    private static List<Integer> parsePins(String text) {
+        String[] parts = text.split(",", -1);
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("is not three BCM pin numbers R,G,B");
+        }
+        List<Integer> pins = new java.util.ArrayList<>();
+        for (String p : parts) {
+            try {
+                pins.add(Integer.parseInt(p.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("is not three BCM pin numbers R,G,B");
+            }
+        }
+        return List.copyOf(pins);
+    }
+
+    private static Integer parseAddress(String text) {
+        try {
+            return Integer.decode(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("is not an I²C address (0x40)");
+        }
+    }
+
+    private static String printPins(List<Integer> pins) {
+        return pins.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+    }
 
     /** The device's defaults of the shared broker keys: a session of 1 h, 32 in flight, the Paho client. */
     static final List<ConfigKey<?>> MQTT = MqttConnection.keys(Duration.ofHours(1), 32, MqttSettings.Client.PAHO);
@@ -103,5 +173,6 @@ final class DeviceKeys {
     static final List<ConfigKey<?>> ALL = ConfigKey.listOf(List.of(DEVICE_ID), MQTT, List.of(MODEL_DIR,
             INTRA_OP_THREADS, POLICY, THRESHOLD, UCB_C, SEED, RAW_SAMPLE_ARM, COST_MODE, LAMBDA, OFFLOAD_COST,
             WEIGHT_DEVICE_MS, WEIGHT_LINK_MS, WEIGHT_MILLIJOULE, ENCODING, DEFLATE, DEADLINE, FALLBACK, MAX_PENDING,
-            PROBE_INTERVAL, PAYLOAD, QUEUE_SIZE, STATE_DIR, STATE_SAVE_INTERVAL, METRICS_PORT, SHUTDOWN_GRACE), COAP);
+            PROBE_INTERVAL, PAYLOAD, QUEUE_SIZE, STATE_DIR, STATE_SAVE_INTERVAL, METRICS_PORT, SHUTDOWN_GRACE), COAP,
+            List.of(GPIO_ENABLED), BOARD);
 }

@@ -12,7 +12,9 @@ import java.util.function.IntToLongFunction;
  * where the payload is either the features after block {@code a} (the gateway runs {@code a+1..L}) or the
  * raw sample (the gateway runs {@code 1..L}), whichever costs less, unless configuration forces one. With
  * equal weights the cost is the expected end-to-end latency times the weight: the device trades
- * milliseconds for confidence, which is what a user of an edge runtime pays for.
+ * milliseconds for confidence, which is what a user of an edge runtime pays for. With a power sensor
+ * ({@link #withEnergy}) the device part also charges {@code wEnergy · deviceMj(a)}, the millijoules above the
+ * idle power spent on those blocks and exits.
  *
  * <p>The engine's arms stay the paper's (how deep the device computes); the payload is a decision below
  * the arm, made afresh for every offload from the current estimates, so it follows a changing link at
@@ -59,6 +61,8 @@ public final class MeasuredCosts {
     private final PayloadRule rule;
     private final PayloadBytes bytes;
     private final boolean everyExit;
+    private EnergyEstimates energy;
+    private double perMillijoule;
 
     /**
      * @param estimates    the measurements
@@ -82,9 +86,31 @@ public final class MeasuredCosts {
         this.everyExit = everyExit;
     }
 
+    /**
+     * Also charges device energy: {@code perMillijoule} reward units per mJ above the idle power that the device
+     * spends on an arm's blocks and exits ({@code cost.weight.millijoule}, measured by a power sensor). Call
+     * before the costs are first read.
+     *
+     * @return this
+     */
+    public MeasuredCosts withEnergy(EnergyEstimates estimates, double perMillijoule) {
+        if (!(perMillijoule >= 0) || Double.isInfinite(perMillijoule)) {
+            throw new IllegalArgumentException("cost.weight.millijoule: " + perMillijoule + " must be a finite number ≥ 0");
+        }
+        this.energy = java.util.Objects.requireNonNull(estimates, "energy");
+        this.perMillijoule = perMillijoule;
+        return this;
+    }
+
     /** Cost of arm {@code a} when the sample is answered on the device. */
     public double onDevice(int arm) {
-        return perDeviceMs * deviceMs(arm);
+        double cost = perDeviceMs * deviceMs(arm);
+        return energy == null ? cost : cost + perMillijoule * deviceMj(arm);
+    }
+
+    /** Device energy of arm {@code a} in mJ above idle, exit heads as configured; 0 without a power sensor. */
+    public double deviceMj(int arm) {
+        return energy == null ? 0 : energy.deviceMj(arm, everyExit);
     }
 
     /** Whether each arm is charged for every exit head on the way. */

@@ -1,6 +1,7 @@
 package io.splitee.device.daemon;
 
 import io.splitee.device.cost.CostEstimates;
+import io.splitee.device.cost.EnergyEstimates;
 import io.splitee.onnx.SegmentRunner;
 import io.splitee.onnx.Softmax;
 import java.nio.ByteBuffer;
@@ -11,20 +12,28 @@ import java.util.function.LongSupplier;
 
 /**
  * The runner and its reused direct buffers, one per boundary: computes blocks and exits for a
- * {@link Sample}, timing each call into the sample's device time and the cost estimates. Owned by the
+ * {@link Sample}, timing each call into the sample's device time and the cost estimates (and, with a power
+ * sensor, telling the energy estimates each call's interval: never waiting for the sensor). Owned by the
  * worker thread.
  */
 final class Compute {
     private final SegmentRunner runner;
     private final CostEstimates estimates;
     private final LongSupplier nanos;
+    private final EnergyEstimates energy;
     private final FloatBuffer[] boundary;
     private final float[] logits;
     private float[] lastInput;
 
     Compute(SegmentRunner runner, CostEstimates estimates, LongSupplier nanos) {
+        this(runner, estimates, null, nanos);
+    }
+
+    /** With {@code energy} (null: no power sensor), told each block's and exit's interval on {@code nanos}. */
+    Compute(SegmentRunner runner, CostEstimates estimates, EnergyEstimates energy, LongSupplier nanos) {
         this.runner = runner;
         this.estimates = estimates;
+        this.energy = energy;
         this.nanos = nanos;
         int depth = runner.depth();
         this.boundary = new FloatBuffer[depth + 1];
@@ -87,19 +96,34 @@ final class Compute {
     }
 
     private void block(Sample s, int i) {
-        long t0 = nanos.getAsLong();
+        long t0 = start();
         runner.runBlocks(i, i, boundary[i - 1], boundary[i]);
-        long dt = nanos.getAsLong() - t0;
+        long t1 = nanos.getAsLong();
+        long dt = t1 - t0;
         s.deviceNanos += dt;
         estimates.recordBlock(i, Duration.ofNanos(dt));
+        if (energy != null) {
+            energy.computed(false, i, t0, t1);
+        }
+    }
+
+    private long start() {
+        if (energy != null) {
+            energy.computing();
+        }
+        return nanos.getAsLong();
     }
 
     private void exit(Sample s, int i) {
-        long t0 = nanos.getAsLong();
+        long t0 = start();
         runner.runExit(i, boundary[i], logits);
-        long dt = nanos.getAsLong() - t0;
+        long t1 = nanos.getAsLong();
+        long dt = t1 - t0;
         s.deviceNanos += dt;
         estimates.recordExit(i, Duration.ofNanos(dt));
+        if (energy != null) {
+            energy.computed(true, i, t0, t1);
+        }
         s.predictions[i - 1] = Softmax.argmax(logits);
         s.confidences[i - 1] = Softmax.maxProbability(logits);
     }

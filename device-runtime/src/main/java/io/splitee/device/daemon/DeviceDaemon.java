@@ -9,8 +9,13 @@ import io.splitee.device.coap.SampleSink;
 import io.splitee.device.config.DeviceConfig;
 import io.splitee.device.cost.CostEstimates;
 import io.splitee.device.cost.MeasuredCosts;
+import io.splitee.device.gpio.Board;
+import io.splitee.device.gpio.Gpio;
+import io.splitee.device.gpio.GpioException;
+import io.splitee.device.gpio.Pi4jGpio;
 import io.splitee.device.state.StateStore;
 import io.splitee.device.status.DeviceStatus;
+import io.splitee.device.status.Status;
 import io.splitee.engine.CostModel;
 import io.splitee.engine.EngineConfig;
 import io.splitee.engine.PaperCost;
@@ -77,7 +82,7 @@ public final class DeviceDaemon implements AutoCloseable {
     private final ModelPackage pkg;
     private final SegmentRunner runner;
     private final Transport transport;
-    private final Policy policy;
+    private final Learner learner;
     private final CostEstimates estimates;
     private final StateStore state;
     private final MetricsEndpoint metricsEndpoint;
@@ -88,6 +93,8 @@ public final class DeviceDaemon implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Thread worker;
     private final FrameDecoder decoder;
+    private final Board board;
+    private final MeasuredCosts measured;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** CoAP requests in the pipeline, answered directly; the CoAP server, when coap.enabled. */
     private final DirectSources direct = new DirectSources();
@@ -97,8 +104,9 @@ public final class DeviceDaemon implements AutoCloseable {
     private volatile boolean closed;
 
     private DeviceDaemon(DeviceConfig config, ModelPackage pkg, SegmentRunner runner, Transport transport,
-                         MetricsEndpoint metricsEndpoint) {
+                         MetricsEndpoint metricsEndpoint, Board board) {
         this.config = config;
+        this.board = board;
         this.pkg = pkg;
         this.runner = runner;
         this.transport = transport;
@@ -110,27 +118,31 @@ public final class DeviceDaemon implements AutoCloseable {
                 List.of(OffloadFrames.tensors(pkg))), DecodeLimits.DEFAULT);
 
         ArmMapping arms = ArmMapping.of(config.policy().rawSampleArm());
-        MeasuredCosts measured = config.cost().mode() == DeviceConfig.Cost.Mode.PAPER ? null : measuredCosts(pkg);
+        this.measured = config.cost().mode() == DeviceConfig.Cost.Mode.PAPER ? null : measuredCosts(pkg);
         CostModel costModel = measured == null ? new PaperCost(config.cost().lambda(), config.cost().offloadCost())
                 : arms.costModel(measured);
         EngineConfig engineConfig = new EngineConfig(arms.engineArms(depth),
                 config.policy().threshold(), costModel, config.policy().ucbC(), config.policy().seed());
-        this.policy = restoreOrCreate(engineConfig);
+        Policy policy = restoreOrCreate(engineConfig);
 
         this.deviceStatus = new DeviceStatus(config.deviceId(), config.policy().name(), depth, System::nanoTime);
         this.metrics = new DeviceMetrics(metricsEndpoint.registry(), depth, estimates, deviceStatus);
         this.loop = new EventLoop(config.service().queueSize());
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Threads.factory("splitee-" + config.deviceId() + "-timer", true));
-        this.pipeline = assemble(new Learner(policy, engineConfig, arms), measured);
+        this.learner = new Learner(policy, engineConfig, arms);
+        this.pipeline = assemble(learner, measured);
         this.worker = Threads.factory("splitee-" + config.deviceId() + "-worker", false).newThread(this::work);
     }
 
     private MeasuredCosts measuredCosts(ModelPackage pkg) {
         long[] frameBytes = OffloadFrames.sizes(pkg, config.offload().encoding());
-        return new MeasuredCosts(estimates, config.cost().perDeviceMs(), config.cost().perLinkMs(),
+        MeasuredCosts m = new MeasuredCosts(estimates, config.cost().perDeviceMs(), config.cost().perLinkMs(),
                 config.offload().payload(), new MeasuredCosts.PayloadBytes(a -> frameBytes[a], frameBytes[0]),
                 config.policy().spec().has(Characteristic.EVALUATES_EVERY_EXIT));
+        // gpio: with a power sensor, energy is priced too (cost.weight.millijoule)
+        board.energy().ifPresent(e -> m.withEnergy(e, config.cost().perMillijoule()));
+        return m;
     }
 
     /** The worker's stages, wired; deadlines and publish failures come back through the event loop. */
@@ -138,7 +150,8 @@ public final class DeviceDaemon implements AutoCloseable {
         LongSupplier nanos = System::nanoTime;
         Answers answers = new Answers(transport, config.resultsTopic(), "splitee-" + config.deviceId() + "-answers",
                 AnswerRule.DEFAULT, metrics.answerCounters(), direct);
-        Core core = new Core(config, new Compute(runner, estimates, nanos), new Results(config, pkg, nanos), answers,
+        Core core = new Core(config, new Compute(runner, estimates, board.energy().orElse(null), nanos),
+                new Results(config, pkg, nanos), answers,
                 metrics, nanos);
         Offloads.Deadlines deadlines = (after, task) -> {
             ScheduledFuture<?> f = timer.schedule(() -> loop.post(task), after.toNanos(), TimeUnit.NANOSECONDS);
@@ -180,15 +193,27 @@ public final class DeviceDaemon implements AutoCloseable {
             runner.close();
             throw new StartupException(e.getMessage(), e);
         }
+        Gpio gpio = null;
+        if (config.gpio().enabled()) { // gpio: Pi4J on this board; the configured pins are opened in start() below
+            try {
+                gpio = Pi4jGpio.board();
+            } catch (GpioException e) {
+                runner.close();
+                throw new StartupException(e.getMessage(), e);
+            }
+        }
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint();
         Transport transport;
         try {
             transport = Transport.mqtt(mqttSettings(config));
         } catch (IllegalArgumentException e) { // mqtt.client=hivemq: this jar ships Paho only
             runner.close();
+            if (gpio != null) {
+                gpio.close();
+            }
             throw new StartupException(e.getMessage(), e);
         }
-        return start(config, pkg, runner, transport, metricsEndpoint);
+        return start(config, pkg, runner, transport, metricsEndpoint, gpio);
     }
 
     /**
@@ -197,7 +222,26 @@ public final class DeviceDaemon implements AutoCloseable {
      */
     static DeviceDaemon start(DeviceConfig config, ModelPackage pkg, SegmentRunner runner, Transport transport,
                               MetricsEndpoint metricsEndpoint) throws StartupException {
-        DeviceDaemon d = new DeviceDaemon(config, pkg, runner, transport, metricsEndpoint);
+        return start(config, pkg, runner, transport, metricsEndpoint, null);
+    }
+
+    /**
+     * As above, with the board's pins and buses ({@code gpio.enabled=true}: a board's Pi4J, or Pi4J's mock platform
+     * in tests), which the daemon then owns; a configured pin or bus that cannot be opened fails the start naming
+     * its key.
+     */
+    static DeviceDaemon start(DeviceConfig config, ModelPackage pkg, SegmentRunner runner, Transport transport,
+                              MetricsEndpoint metricsEndpoint, Gpio gpio) throws StartupException {
+        Board board;
+        try {
+            board = Board.open(config.gpio(), config.deviceId(), runner.depth(), gpio);
+        } catch (GpioException e) {
+            transport.close();
+            runner.close();
+            metricsEndpoint.close();
+            throw new StartupException(e.getMessage(), e);
+        }
+        DeviceDaemon d = new DeviceDaemon(config, pkg, runner, transport, metricsEndpoint, board);
         try {
             d.begin();
         } catch (StartupException | RuntimeException e) {
@@ -216,11 +260,15 @@ public final class DeviceDaemon implements AutoCloseable {
     }
 
     static byte[] status(DeviceConfig c, String state) {
+        return statusNode(c, state).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static ObjectNode statusNode(DeviceConfig c, String state) {
         ObjectNode n = JSON.createObjectNode();
         n.put("device", c.deviceId());
         n.put("state", state);
         n.put("time", Instant.now().toString());
-        return n.toString().getBytes(StandardCharsets.UTF_8);
+        return n;
     }
 
     private Policy restoreOrCreate(EngineConfig engineConfig) {
@@ -252,12 +300,13 @@ public final class DeviceDaemon implements AutoCloseable {
     private byte[] snapshotState() {
         ObjectNode n = JSON.createObjectNode();
         n.put("saved", Instant.now().toString());
-        n.put("policy", Base64.getEncoder().encodeToString(policy.snapshot().toBytes()));
+        n.put("policy", Base64.getEncoder().encodeToString(learner.policy().snapshot().toBytes()));
         n.set("costs", JSON.valueToTree(estimates.snapshot()));
         return n.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private void begin() throws StartupException {
+        board.start(deviceStatus, new ButtonActions(), metricsEndpoint.registry()); // gpio: LED, button, power
         if (config.service().metricsPort() > 0) {
             try {
                 metricsEndpoint.start("0.0.0.0", config.service().metricsPort(), "splitee-" + config.deviceId() + "-metrics");
@@ -376,6 +425,53 @@ public final class DeviceDaemon implements AutoCloseable {
         }
     }
 
+    /** gpio: what the board's button asks; called on the gpio thread, so each returns at once. */
+    private final class ButtonActions implements Board.Actions {
+        @Override
+        public void publishStatus(Status now) {
+            ObjectNode n = statusNode(config, "online");
+            ObjectNode s = n.putObject("status");
+            s.put("state", now.state().jsonName());
+            s.put("policy", now.policy());
+            s.put("currentArm", now.currentArm());
+            s.put("mostPlayedArm", now.mostPlayedArm());
+            s.put("samples", now.samples());
+            s.put("answeredOnDevice", now.answeredOnDevice());
+            s.put("offloaded", now.offloaded());
+            s.put("overloaded", now.overloaded());
+            s.put("errors", now.errors());
+            s.put("gatewayUp", now.gatewayUp());
+            n.put("trigger", "button");
+            transport.publish(Outgoing.builder(config.statusTopic(), n.toString().getBytes(StandardCharsets.UTF_8))
+                    .qos(1).retained(true).contentType("application/json").build());
+        }
+
+        @Override
+        public void resetLearnedState() {
+            loop.post(() -> { // worker: the policy's state as it is now; the timer writes the backup
+                byte[] before = snapshotState();
+                timer.execute(() -> {
+                    String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                            .withZone(java.time.ZoneOffset.UTC).format(Instant.now());
+                    StateStore backup = new StateStore(config.service().stateDir(),
+                            config.deviceId() + ".backup-" + stamp, pkg.manifestSha256Bytes());
+                    try {
+                        backup.save(before);
+                    } catch (IOException e) {
+                        LOG.warn("learned state not reset: cannot save the backup {}: {}", backup.file(), e.toString());
+                        return;
+                    }
+                    loop.post(() -> {
+                        learner.reset();
+                        byte[] fresh = snapshotState();
+                        timer.execute(() -> save(fresh));
+                        LOG.info("learned policy state reset; the previous state is saved in {}", backup.file());
+                    });
+                });
+            });
+        }
+    }
+
     /** The registry holding this daemon's meters. */
     public MetricsEndpoint metrics() {
         return metricsEndpoint;
@@ -384,6 +480,11 @@ public final class DeviceDaemon implements AutoCloseable {
     /** What the device is doing, for the CoAP status resource, the status LED and the button. */
     public DeviceStatus deviceStatus() {
         return deviceStatus;
+    }
+
+    /** The measured cost model the engine prices arms by; null in paper mode (tests). */
+    MeasuredCosts measuredCosts() {
+        return measured;
     }
 
     /** The state file. */
@@ -439,6 +540,7 @@ public final class DeviceDaemon implements AutoCloseable {
     private void release() {
         stopping = true;
         deviceStatus.close();
+        board.close();
         timer.shutdownNow();
         transport.close();
         pipeline.close();

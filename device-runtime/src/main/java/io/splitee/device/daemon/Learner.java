@@ -5,6 +5,7 @@ import io.splitee.engine.ExitOracle;
 import io.splitee.engine.Observation;
 import io.splitee.engine.Plan;
 import io.splitee.engine.PlanExecutor;
+import io.splitee.engine.Policies;
 import io.splitee.engine.Policy;
 import java.util.function.IntToDoubleFunction;
 
@@ -13,7 +14,7 @@ import java.util.function.IntToDoubleFunction;
  * live exits, record the outcome once the sample is answered. Owned by the worker thread.
  */
 final class Learner {
-    private final Policy policy;
+    private Policy policy;
     private final EngineConfig config;
     private final ArmMapping arms;
 
@@ -21,6 +22,16 @@ final class Learner {
         this.policy = policy;
         this.config = config;
         this.arms = arms;
+    }
+
+    /** The policy (replaced by {@link #reset}). */
+    Policy policy() {
+        return policy;
+    }
+
+    /** Forgets everything learned: a fresh policy of the same spec (the button's long press). */
+    void reset() {
+        policy = Policies.parse(policy.spec(), config);
     }
 
     /** Chooses the next plan (advances the policy's round). */

@@ -38,7 +38,9 @@ class RunCommandTest {
         assertOneLine(Cli.run(concat(base, "--set", "policy=nope")), "policy: ", "unknown policy");
         assertOneLine(Cli.run(concat(base, "--set", "cost.lambda=0.02")),
                 "cost.lambda: set (from command line) but cost.mode is measured");
-        assertOneLine(Cli.run(concat(base, "--set", "cost.weight.millijoule=1")), "cost.weight.millijoule: ", "must be 0");
+        assertOneLine(Cli.run(concat(base, "--set", "cost.weight.millijoule=1")), "cost.weight.millijoule: ",
+                "needs a power sensor", "power.sensor");
+        assertOneLine(Cli.run(concat(base, "--set", "gpio.led.pin=17")), "gpio.led.pin: ", "gpio.enabled is false");
         assertOneLine(Cli.run(concat(base, "--set", "device.id=a/b")), "device.id: ");
         // fixed:K beyond the model's exits is known once the model is loaded: a configuration error all the same
         assertOneLine(Cli.run(concat(base, "--set", "policy=fixed:99", "--set", "cost.mode=paper")),

@@ -10,6 +10,7 @@ import io.splitee.config.MqttConnection;
 import io.splitee.wire.Encoding;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -141,8 +142,80 @@ class DeviceConfigTest {
             assertTrue(msg.startsWith(c[0] + ": set (from command line) but ") && !msg.contains("\n"),
                     c[0] + " with " + c[2] + "=" + c[3] + ": " + msg);
         }
-        assertTrue(failure(Map.of("cost.weight.millijoule", "0.5")).startsWith(
-                "cost.weight.millijoule: '0.5' must be 0: nothing measures energy yet"), "nothing reads it");
+        String noSensor = failure(Map.of("cost.weight.millijoule", "0.5"));
+        assertTrue(noSensor.startsWith("cost.weight.millijoule: 0.5 needs a power sensor")
+                && noSensor.contains("power.sensor") && !noSensor.contains("\n"), "nothing would read it: " + noSensor);
+    }
+
+    @Test
+    void theBoardsKeysAreRefusedWhereTheyDoNothing() {
+        Map<String, String> examples = new java.util.LinkedHashMap<>();
+        examples.put("gpio.led.pin", "17");
+        examples.put("gpio.led.rgb", "17,27,22");
+        examples.put("gpio.led.active-low", "true");
+        examples.put("gpio.button.pin", "26");
+        examples.put("gpio.button.debounce", "20ms");
+        examples.put("gpio.button.long-press", "5s");
+        examples.put("power.sensor", "ina219");
+        examples.put("power.i2c-bus", "0");
+        examples.put("power.i2c-address", "0x41");
+        examples.put("power.shunt-ohms", "0.01");
+        examples.put("power.max-current", "8");
+        examples.put("power.sample-interval", "5ms");
+        assertEquals(DeviceConfig.keys().stream().map(k -> k.name())
+                .filter(n -> n.startsWith("gpio.") && !n.equals("gpio.enabled") || n.startsWith("power.")).toList(),
+                List.copyOf(examples.keySet()), "every board key has a case");
+        examples.forEach((key, value) -> {
+            String msg = failure(Map.of(key, value));
+            assertTrue(msg.startsWith(key + ": set (from command line) but gpio.enabled is false"), msg);
+        });
+        String[][] cases = {
+            {"gpio.led.rgb", "1,2,3", "gpio.led.pin", "4", "gpio.led.pin is set too"},
+            {"gpio.led.active-low", "true", "gpio.button.pin", "4", "no LED is configured"},
+            {"gpio.button.long-press", "4s", "gpio.led.pin", "4", "no button is configured"},
+            {"power.i2c-address", "0x41", "gpio.led.pin", "4", "power.sensor is none"},
+            {"power.sample-interval", "1ms", "power.sensor", "none", "power.sensor is none"},
+        };
+        for (String[] c : cases) {
+            String msg = failure(Map.of("gpio.enabled", "true", c[0], c[1], c[2], c[3]));
+            assertTrue(msg.startsWith(c[0] + ": set (from command line) but " + c[4]), msg);
+        }
+        Map<String, String> bad = Map.of("gpio.led.pin", "28", "gpio.led.rgb", "1,2", "power.i2c-address", "0x39",
+                "gpio.button.debounce", "0ms", "gpio.button.long-press", "500ms", "power.shunt-ohms", "0",
+                "power.sample-interval", "100us", "power.sensor", "ina226");
+        bad.forEach((key, value) -> {
+            String msg = failure(Map.of("gpio.enabled", "true", key, value));
+            assertTrue(msg.startsWith(key + ":"), msg);
+        });
+        assertTrue(failure(Map.of("gpio.enabled", "true", "gpio.led.rgb", "1,1,2")).contains("three different"));
+    }
+
+    @Test
+    void aBoardWithEveryPartLoadsAndTheBuilderMakesTheSame() throws Exception {
+        Map<String, String> keys = new java.util.HashMap<>(Map.of("device.id", "d", "model.dir", "/m",
+                "gpio.enabled", "true", "gpio.led.rgb", "17,27,22", "gpio.led.active-low", "true",
+                "gpio.button.pin", "26", "power.sensor", "ina219", "power.i2c-address", "0x41",
+                "cost.weight.millijoule", "0.5"));
+        DeviceConfig c = DeviceConfig.load(null, Map.of(), keys);
+        DeviceConfig.Gpio g = c.gpio();
+        assertEquals(List.of(17, 27, 22), g.led().orElseThrow().pins());
+        assertTrue(g.led().orElseThrow().rgb() && g.led().orElseThrow().activeLow());
+        assertEquals(new DeviceConfig.Button(26, Duration.ofMillis(50), Duration.ofSeconds(3)), g.button().orElseThrow());
+        assertEquals(new DeviceConfig.Power(1, 0x41, 0.1, 3.2, Duration.ofMillis(2)), g.power().orElseThrow());
+        assertEquals(0.5, c.cost().perMillijoule());
+        DeviceConfig built = DeviceConfig.builder("d", Path.of("/m")).perMillijoule(0.5)
+                .gpio(new DeviceConfig.Gpio(true, java.util.Optional.of(new DeviceConfig.Led(List.of(17, 27, 22), true)),
+                        g.button(), g.power()))
+                .build();
+        assertEquals(c, built);
+        assertEquals(c, DeviceConfig.load(built, Map.of()), "a built configuration reads back as itself");
+        DeviceConfig.Gpio bare = DeviceConfig.load(null, Map.of(), Map.of("device.id", "d", "model.dir", "/m",
+                "gpio.enabled", "true")).gpio();
+        assertTrue(bare.enabled() && bare.led().isEmpty() && bare.button().isEmpty() && bare.power().isEmpty(),
+                bare.toString());
+        assertThrows(IllegalArgumentException.class, () -> new DeviceConfig.Gpio(false,
+                java.util.Optional.of(new DeviceConfig.Led(List.of(4), false)), java.util.Optional.empty(),
+                java.util.Optional.empty()));
     }
 
     @Test
