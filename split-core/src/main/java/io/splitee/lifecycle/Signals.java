@@ -7,7 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SIGTERM and SIGINT as a request to stop, handled before the JVM starts shutting down.
+ * SIGTERM and SIGINT as a request to stop, handled before the JVM starts shutting down; SIGHUP as a
+ * request to reload ({@link #onHangup}).
  *
  * <p>Why not a shutdown hook: ONNX Runtime's Java binding registers its own hook that releases the
  * native environment, and hooks run concurrently, so a graceful drain in a hook races ONNX Runtime
@@ -43,6 +44,35 @@ public final class Signals {
                     }
                 }));
             }
+        }
+    }
+
+    /**
+     * Runs {@code action} at every SIGHUP (the conventional "reload your configuration"), each time on a new
+     * thread named {@code threadName}; a SIGHUP arriving while one still runs is dropped. Without a handler
+     * a SIGHUP would stop the JVM, so a caller that cannot handle it says so.
+     *
+     * @return whether the handler is installed (false where {@code sun.misc.Signal} is unavailable or the
+     *         signal reserved, e.g. with {@code -Xrs}; a warning says why)
+     */
+    public static boolean onHangup(Runnable action, String threadName) {
+        AtomicBoolean running = new AtomicBoolean();
+        try {
+            handle("HUP", () -> {
+                if (running.compareAndSet(false, true)) {
+                    Threads.factory(threadName, true).newThread(() -> {
+                        try {
+                            action.run();
+                        } finally {
+                            running.set(false);
+                        }
+                    }).start();
+                }
+            });
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            LOG.warn("cannot handle SIGHUP ({}); reload by other means", e.toString());
+            return false;
         }
     }
 
