@@ -53,12 +53,13 @@ public final class Signals {
      * a SIGHUP would stop the JVM, so a caller that cannot handle it says so.
      *
      * @return whether the handler is installed (false where {@code sun.misc.Signal} is unavailable or the
-     *         signal reserved, e.g. with {@code -Xrs}; a warning says why)
+     *         signal reserved, e.g. with {@code -Xrs}: a warning says why; false too where the process was
+     *         started with SIGHUP ignored, e.g. under {@code nohup}, which the JVM keeps)
      */
     public static boolean onHangup(Runnable action, String threadName) {
         AtomicBoolean running = new AtomicBoolean();
         try {
-            handle("HUP", () -> {
+            Object before = handle("HUP", () -> {
                 if (running.compareAndSet(false, true)) {
                     Threads.factory(threadName, true).newThread(() -> {
                         try {
@@ -69,6 +70,11 @@ public final class Signals {
                     }).start();
                 }
             });
+            if (before == Class.forName("sun.misc.SignalHandler").getField("SIG_IGN").get(null)) {
+                // the JVM leaves a hang-up ignored by its parent (nohup) ignored and installs nothing
+                LOG.info("SIGHUP is ignored by this process (started with nohup?): no reload on SIGHUP");
+                return false;
+            }
             return true;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             LOG.warn("cannot handle SIGHUP ({}); reload by other means", e.toString());
@@ -78,9 +84,9 @@ public final class Signals {
 
     /**
      * {@code sun.misc.Signal.handle(new Signal(name), s -> action.run())}, called reflectively so that the
-     * build does not warn about the unsupported API on every compile.
+     * build does not warn about the unsupported API on every compile; returns the handler before.
      */
-    private static void handle(String name, Runnable action) throws ReflectiveOperationException {
+    private static Object handle(String name, Runnable action) throws ReflectiveOperationException {
         Class<?> signal = Class.forName("sun.misc.Signal");
         Class<?> handler = Class.forName("sun.misc.SignalHandler");
         Object sig = signal.getConstructor(String.class).newInstance(name);
@@ -97,7 +103,7 @@ public final class Signals {
                     return null;
                 });
         try {
-            signal.getMethod("handle", signal, handler).invoke(null, sig, h);
+            return signal.getMethod("handle", signal, handler).invoke(null, sig, h);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re; // IllegalArgumentException: the signal is reserved (e.g. -Xrs)
