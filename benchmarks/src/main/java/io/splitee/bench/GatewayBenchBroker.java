@@ -1,5 +1,6 @@
 package io.splitee.bench;
 
+import io.splitee.testenv.Tool;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,9 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real Mosquitto ({@code /usr/sbin/mosquitto}) on a free loopback port for {@link GatewayBenchmark}:
- * anonymous, no persistence, warnings only in its log. (The same start logic as split-core's test
- * harness {@code MosquittoBroker}, which the benchmarks jar does not ship.)
+ * A real Mosquitto on a free loopback port for {@link GatewayBenchmark} and {@link CoapBenchmark}:
+ * anonymous, no persistence, warnings only in its log. The program is found as the tests find it
+ * ({@link Tool#MOSQUITTO}: {@code -Dsplitee.tool.mosquitto}, else {@code PATH}, then {@code /usr/sbin},
+ * {@code /sbin}). (The same start logic as split-core's test harness {@code MosquittoBroker}, with the
+ * queue and in-flight limits these harnesses need.)
  */
 final class GatewayBenchBroker implements AutoCloseable {
     private final Path dir;
@@ -34,10 +37,7 @@ final class GatewayBenchBroker implements AutoCloseable {
      *                    most QoS 1 publishes (answers) a client may have unacknowledged at once (default 20)
      */
     static GatewayBenchBroker start(int maxInflight) throws IOException, InterruptedException {
-        Path exe = Path.of("/usr/sbin/mosquitto");
-        if (!Files.isExecutable(exe)) {
-            throw new IOException(exe + " not found: install mosquitto (apt-get install mosquitto)");
-        }
+        Path exe = Tool.MOSQUITTO.find().orElseThrow(() -> new IOException(Tool.MOSQUITTO.missingMessage()));
         Path dir = Files.createTempDirectory("splitee-bench-mosquitto-");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -7,7 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SIGTERM and SIGINT as a request to stop, handled before the JVM starts shutting down.
+ * SIGTERM and SIGINT as a request to stop, handled before the JVM starts shutting down; SIGHUP as a
+ * request to reload ({@link #onHangup}).
  *
  * <p>Why not a shutdown hook: ONNX Runtime's Java binding registers its own hook that releases the
  * native environment, and hooks run concurrently, so a graceful drain in a hook races ONNX Runtime
@@ -47,10 +48,45 @@ public final class Signals {
     }
 
     /**
-     * {@code sun.misc.Signal.handle(new Signal(name), s -> action.run())}, called reflectively so that the
-     * build does not warn about the unsupported API on every compile.
+     * Runs {@code action} at every SIGHUP (the conventional "reload your configuration"), each time on a new
+     * thread named {@code threadName}; a SIGHUP arriving while one still runs is dropped. Without a handler
+     * a SIGHUP would stop the JVM, so a caller that cannot handle it says so.
+     *
+     * @return whether the handler is installed (false where {@code sun.misc.Signal} is unavailable or the
+     *         signal reserved, e.g. with {@code -Xrs}: a warning says why; false too where the process was
+     *         started with SIGHUP ignored, e.g. under {@code nohup}, which the JVM keeps)
      */
-    private static void handle(String name, Runnable action) throws ReflectiveOperationException {
+    public static boolean onHangup(Runnable action, String threadName) {
+        AtomicBoolean running = new AtomicBoolean();
+        try {
+            Object before = handle("HUP", () -> {
+                if (running.compareAndSet(false, true)) {
+                    Threads.factory(threadName, true).newThread(() -> {
+                        try {
+                            action.run();
+                        } finally {
+                            running.set(false);
+                        }
+                    }).start();
+                }
+            });
+            if (before == Class.forName("sun.misc.SignalHandler").getField("SIG_IGN").get(null)) {
+                // the JVM leaves a hang-up ignored by its parent (nohup) ignored and installs nothing
+                LOG.info("SIGHUP is ignored by this process (started with nohup?): no reload on SIGHUP");
+                return false;
+            }
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            LOG.warn("cannot handle SIGHUP ({}); reload by other means", e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * {@code sun.misc.Signal.handle(new Signal(name), s -> action.run())}, called reflectively so that the
+     * build does not warn about the unsupported API on every compile; returns the handler before.
+     */
+    private static Object handle(String name, Runnable action) throws ReflectiveOperationException {
         Class<?> signal = Class.forName("sun.misc.Signal");
         Class<?> handler = Class.forName("sun.misc.SignalHandler");
         Object sig = signal.getConstructor(String.class).newInstance(name);
@@ -67,7 +103,7 @@ public final class Signals {
                     return null;
                 });
         try {
-            signal.getMethod("handle", signal, handler).invoke(null, sig, h);
+            return signal.getMethod("handle", signal, handler).invoke(null, sig, h);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re; // IllegalArgumentException: the signal is reserved (e.g. -Xrs)

@@ -68,6 +68,9 @@ final class RunCommand implements Callable<Integer> {
         // SIGTERM/SIGINT: stop gracefully before the JVM's shutdown hooks run (ONNX Runtime's own hook
         // would release its environment under a running session), then return 0 and exit.
         Signals.onTerminate(daemon::close, "splitee-" + cfg.deviceId() + "-shutdown");
+        // SIGHUP: read the coaps pre-shared keys again (only with DTLS; otherwise SIGHUP stops as it did)
+        daemon.coap().filter(c -> c.secureAddress().isPresent()).ifPresent(c ->
+                Signals.onHangup(c::reloadKeys, "splitee-" + cfg.deviceId() + "-reload"));
         daemon.awaitStopped();
         daemon.close();
         if (daemon.failure().isPresent()) {

@@ -149,6 +149,11 @@ final class CaliforniumServer implements CoapService {
     }
 
     @Override
+    public boolean reloadKeys() {
+        return keys != null && !closed && keys.reload("reload requested");
+    }
+
+    @Override
     public synchronized void close() {
         if (closed) {
             return;

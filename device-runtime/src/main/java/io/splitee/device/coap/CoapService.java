@@ -50,6 +50,15 @@ public interface CoapService extends AutoCloseable {
     /** The coaps address, when DTLS is configured. */
     Optional<InetSocketAddress> secureAddress();
 
+    /**
+     * Reads the DTLS pre-shared keys file again now, changed or not (the daemon calls it on SIGHUP; changes
+     * are also picked up within seconds without it).
+     *
+     * @return whether the keys in use are now the file's: false without DTLS, or when the file did not
+     *         parse (the keys read before stay, with a warning)
+     */
+    boolean reloadKeys();
+
     /** Stops the server and its threads; idempotent. */
     @Override
     void close();

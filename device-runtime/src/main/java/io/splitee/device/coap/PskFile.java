@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * takes), or {@code hex:} and hex digits. The file must not be readable by group or others (like an ssh
  * key): a wider one is refused at start and ignored at reload. It is read again when its modification time
  * or size changes ({@link #reloadIfChanged}); a file that no longer parses keeps the keys loaded before,
- * with a warning.
+ * with a warning. {@link #reload} reads it again unconditionally (SIGHUP).
  */
 final class PskFile {
     private static final Logger LOG = LoggerFactory.getLogger(PskFile.class);
@@ -50,18 +50,39 @@ final class PskFile {
     }
 
     /** Reads the file again if it changed since the last read (on the CoAP timer). */
-    void reloadIfChanged() {
+    synchronized void reloadIfChanged() {
         try {
             if (Files.getLastModifiedTime(file).equals(readTime) && Files.size(file) == readSize) {
                 return;
             }
+        } catch (IOException e) {
+            // read() says what is wrong
+        }
+        reload("changed");
+    }
+
+    /**
+     * Reads the file again whether or not it looks changed (SIGHUP: an edit within the file system's
+     * timestamp resolution that kept the size is seen too).
+     *
+     * @return whether the keys now in use are the file's (false: it did not parse, the earlier ones stay)
+     */
+    synchronized boolean reload(String why) {
+        try {
             keys = read();
-            LOG.info("coaps: reloaded {} pre-shared key identities from {}", keys.size(), file);
+            LOG.info("coaps: reloaded {} pre-shared key identities from {} ({})", keys.size(), file, why);
+            return true;
         } catch (IOException e) {
             LOG.warn("coaps: keys file {} not reloaded, the {} identities read before stay: {}", file, keys.size(),
                     e.getMessage());
             readTime = null;
+            return false;
         }
+    }
+
+    /** The secret of {@code identity}, if it has one now. */
+    java.util.Optional<byte[]> secret(String identity) {
+        return java.util.Optional.ofNullable(keys.get(identity));
     }
 
     private Map<String, byte[]> read() throws IOException {

@@ -83,7 +83,7 @@ final class DeviceKeys {
             "plain CoAP UDP port (0: any free port); closed with `coap.dtls.only=true`");
     static final ConfigKey<Path> COAP_DTLS_PSK_FILE = ConfigKey.path("coap.dtls.psk-file", null,
             "DTLS 1.2 pre-shared keys, `identity=secret` per line (`hex:` for a hex secret), readable by the service "
-                    + "user only, reloaded when it changes; set: coaps on `coap.dtls.port`").asOptional();
+                    + "user only, reloaded when it changes and on SIGHUP; set: coaps on `coap.dtls.port`").asOptional();
     static final ConfigKey<Integer> COAP_DTLS_PORT = ConfigKey.integer("coap.dtls.port", 5684, 0, 65_535,
             "coaps (DTLS) UDP port (0: any free port)");
     static final ConfigKey<Boolean> COAP_DTLS_ONLY = ConfigKey.bool("coap.dtls.only", false,
