@@ -36,6 +36,7 @@ abstract class AbstractPolicy implements Policy {
     @Override
     public final Plan choose() {
         round++;
+        stats.tick();
         return plan(select(round));
     }
 
@@ -85,13 +86,13 @@ abstract class AbstractPolicy implements Policy {
     @Override
     public final PolicyState snapshot() {
         return new PolicyState(PolicyState.VERSION, spec, config.arms(), round, randomState(),
-                stats.rewardSums(), stats.updateCounts());
+                stats.rewardSums(), stats.updateCounts(), stats.memory());
     }
 
     final void restore(PolicyState state) {
         round = state.round();
         loadRandomState(state.randomState());
-        stats.load(state.rewardSums(), state.updateCounts());
+        stats.load(state.rewardSums(), state.updateCounts(), state.memory());
         restored();
     }
 

@@ -15,19 +15,36 @@ package io.splitee.engine;
  * a lower arm j with C_j &lt; α would have offloaded and been answered by the final exit; its
  * reward is credited with C_a standing in for C_L ({@link Outcome#withFinalEstimate()}). Skipping
  * those samples instead would average arm j over its confident, cheap samples only and overrate it.
+ *
+ * <p>SplitEE-S as published ({@code splitee-s-paper}): SplitEE's start and index, every exit below
+ * the played arm evaluated, and every lower arm credited with the reward the outcome determines (a
+ * replay gives it the trace's C_L on every sample; nothing is estimated).
+ *
+ * <p>{@code init=authors}: rounds 1..L play arm t and credit only it (the authors' code scores arm i
+ * on sample i and charges nothing); from round L+1 on the index uses ln(t − L), the authors'
+ * ln(trial + 1) with their 0-based trial counting the loop's samples from the first.
  */
 final class UcbPolicy extends AbstractPolicy {
 
     private final boolean sideObservations;
+    /** splitee-s-paper: SplitEE's start, every exit below the arm evaluated, nothing estimated. */
+    private final boolean paper;
+    /** init=authors. */
+    private final boolean authorsInit;
     /** SplitEE-S: every arm has at least one observation (checked again after a restore). */
     private boolean allObserved;
     /** SplitEE-S: onTheWay[j] says whether exit j is evaluated on the way for the sample being chosen. */
     private final boolean[] onTheWay;
 
-    UcbPolicy(String spec, EngineConfig config, boolean sideObservations, ArmStatistics stats) {
+    UcbPolicy(String spec, EngineConfig config, ArmStatistics stats) {
         super(spec, config, stats);
-        this.sideObservations = sideObservations;
+        this.sideObservations = parsedSpec.has(Characteristic.SIDE_OBSERVATIONS);
+        this.paper = parsedSpec.has(Characteristic.NEEDS_FINAL_CONFIDENCE);
+        this.authorsInit = parsedSpec.authorsInit();
         this.onTheWay = new boolean[config.arms() + 1];
+        if (paper) {
+            java.util.Arrays.fill(onTheWay, true);
+        }
     }
 
     @Override
@@ -37,8 +54,9 @@ final class UcbPolicy extends AbstractPolicy {
 
     @Override
     int select(long t) {
-        if (!sideObservations) {
-            return t <= config.arms() ? (int) t : stats.argmaxIndex(t, config.explorationConstant());
+        if (!sideObservations || paper) {
+            int l = config.arms();
+            return t <= l ? (int) t : stats.argmaxIndex(authorsInit ? t - l : t, config.explorationConstant());
         }
         int arm = 0;
         if (!allObserved) {
@@ -63,8 +81,8 @@ final class UcbPolicy extends AbstractPolicy {
     @Override
     void credit(Outcome outcome) {
         super.credit(outcome);
-        if (sideObservations && outcome.arm() > 1) {
-            Outcome seen = outcome.withFinalEstimate();
+        if (sideObservations && outcome.arm() > 1 && !(authorsInit && round <= config.arms())) {
+            Outcome seen = paper ? outcome : outcome.withFinalEstimate();
             for (int j = 1; j < outcome.arm(); j++) {
                 double r = seen.rewardOrNaN(j, config);
                 if (!Double.isNaN(r)) {
