@@ -19,8 +19,10 @@ import java.util.Set;
  * <p>The UCB policies take parameters after a colon, comma-separated, in any order:
  * {@code discount=γ} (discounted UCB, γ in (0, 1]), {@code window=τ} (each arm's statistics over its
  * last τ updates, 1 ≤ τ ≤ {@value #MAX_WINDOW}), and, for {@code splitee} and {@code splitee-s-paper},
- * {@code init=authors} (the start of the authors' published code). At most one of discount and
- * window. The canonical form lists them as {@code init}, {@code discount}, {@code window}, e.g.
+ * {@code init=authors} (the start of the authors' published code), and, for {@code splitee-s},
+ * {@code side=learned} (C_L estimated from full-depth samples, {@code FinalEstimate}). At most one
+ * of discount and window. The canonical form lists them as {@code init}, {@code side},
+ * {@code discount}, {@code window}, e.g.
  * {@code splitee-s:discount=0.995}.
  *
  * @param kind     which policy
@@ -28,8 +30,11 @@ import java.util.Set;
  * @param discount γ of a discounted UCB; 0 when the statistics are not discounted
  * @param window   τ of a sliding-window UCB; 0 when the statistics are not windowed
  * @param authorsInit whether the first L rounds follow the authors' published code (see {@link Characteristic#UNCHARGED_WARM_UP})
+ * @param learnedSide {@code splitee-s:side=learned}: on an early exit, C_L is estimated from the samples that
+ *                    reached the final exit (and about sqrt(n) full-depth probes, charged), not taken as C_a
  */
-public record PolicySpec(Kind kind, int fixedArm, double discount, int window, boolean authorsInit) {
+public record PolicySpec(Kind kind, int fixedArm, double discount, int window, boolean authorsInit,
+                         boolean learnedSide) {
 
     /** The accepted specs, for messages and help ({@code K} stands for an arm number). */
     public static final List<String> SPECS = List.of("splitee", "splitee-s", "splitee-s-paper", "final", "fixed:K",
@@ -70,7 +75,7 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
 
     /** A spec without parameters. */
     public PolicySpec(Kind kind, int fixedArm) {
-        this(kind, fixedArm, 0, 0, false);
+        this(kind, fixedArm, 0, 0, false, false);
     }
 
     /** Validates the pairing of kind, arm and parameters. */
@@ -98,6 +103,10 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
         if (authorsInit && kind == Kind.SPLITEE_S) {
             throw new IllegalArgumentException("policy 'splitee-s': init=authors is for the published algorithms "
                     + "(splitee, splitee-s-paper)");
+        }
+        if (learnedSide && kind != Kind.SPLITEE_S) {
+            throw new IllegalArgumentException("policy '" + kind.spec + "': side=learned is for splitee-s (the others "
+                    + "see C_L or take no side observations)");
         }
         if (authorsInit && (discount != 0 || window != 0)) {
             throw new IllegalArgumentException("policy '" + kind.spec
@@ -138,6 +147,7 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
         double discount = 0;
         int window = 0;
         boolean authors = false;
+        boolean learned = false;
         List<String> seen = new ArrayList<>();
         for (String p : parameters.split(",", -1)) {
             int eq = p.indexOf('=');
@@ -161,8 +171,15 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
                         }
                         authors = true;
                     }
+                    case "side" -> {
+                        if (!value.equals("learned")) {
+                            throw new IllegalArgumentException("policy '" + spec + "': side must be 'learned', got '"
+                                    + value + "'");
+                        }
+                        learned = true;
+                    }
                     default -> throw new IllegalArgumentException("policy '" + spec + "': unknown parameter '" + key
-                            + "' (expected discount, window or init)");
+                            + "' (expected discount, window, init or side)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("policy '" + spec + "': " + key + " '" + value + "' is not a number");
@@ -174,12 +191,12 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
                 throw new IllegalArgumentException("policy '" + spec + "': window must be in 1.." + MAX_WINDOW + ", got 0");
             }
         }
-        return new PolicySpec(kind, 0, discount, window, authors);
+        return new PolicySpec(kind, 0, discount, window, authors, learned);
     }
 
     /** What the policy is known to do. */
     public Set<Characteristic> characteristics() {
-        if (discount == 0 && window == 0 && !authorsInit) {
+        if (discount == 0 && window == 0 && !authorsInit && !learnedSide) {
             return kind.characteristics;
         }
         EnumSet<Characteristic> set = EnumSet.copyOf(kind.characteristics);
@@ -199,17 +216,22 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
 
     /** This spec discounted by γ (the {@code policy.discount} key, {@code --discount}). */
     public PolicySpec withDiscount(double gamma) {
-        return new PolicySpec(kind, fixedArm, gamma, window, authorsInit);
+        return new PolicySpec(kind, fixedArm, gamma, window, authorsInit, learnedSide);
     }
 
     /** This spec windowed to τ (the {@code policy.window} key, {@code --window}). */
     public PolicySpec withWindow(int tau) {
-        return new PolicySpec(kind, fixedArm, discount, tau, authorsInit);
+        return new PolicySpec(kind, fixedArm, discount, tau, authorsInit, learnedSide);
     }
 
     /** This spec with the authors' start ({@code --init authors}). */
     public PolicySpec withAuthorsInit() {
-        return new PolicySpec(kind, fixedArm, discount, window, true);
+        return new PolicySpec(kind, fixedArm, discount, window, true, learnedSide);
+    }
+
+    /** This spec with side=learned (splitee-s). */
+    public PolicySpec withLearnedSide() {
+        return new PolicySpec(kind, fixedArm, discount, window, authorsInit, true);
     }
 
     /**
@@ -233,6 +255,9 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
         List<String> p = new ArrayList<>();
         if (authorsInit) {
             p.add("init=authors");
+        }
+        if (learnedSide) {
+            p.add("side=learned");
         }
         if (discount != 0) {
             p.add("discount=" + String.format(Locale.ROOT, "%s", discount));

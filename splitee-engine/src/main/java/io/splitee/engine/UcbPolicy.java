@@ -31,6 +31,8 @@ final class UcbPolicy extends AbstractPolicy {
     private final boolean paper;
     /** init=authors. */
     private final boolean authorsInit;
+    /** splitee-s:side=learned: C_L learned from full-depth samples instead of C_a; probes at square rounds. Null otherwise. */
+    private final FinalEstimate learned;
     /** SplitEE-S: every arm has at least one observation (checked again after a restore). */
     private boolean allObserved;
     /** SplitEE-S: onTheWay[j] says whether exit j is evaluated on the way for the sample being chosen. */
@@ -41,6 +43,7 @@ final class UcbPolicy extends AbstractPolicy {
         this.sideObservations = parsedSpec.has(Characteristic.SIDE_OBSERVATIONS);
         this.paper = parsedSpec.has(Characteristic.NEEDS_FINAL_CONFIDENCE);
         this.authorsInit = parsedSpec.authorsInit();
+        this.learned = parsedSpec.learnedSide() ? new FinalEstimate(config.arms()) : null;
         this.onTheWay = new boolean[config.arms() + 1];
         if (paper) {
             java.util.Arrays.fill(onTheWay, true);
@@ -70,8 +73,14 @@ final class UcbPolicy extends AbstractPolicy {
         if (arm == 0) {
             arm = stats.argmaxIndex(t, config.explorationConstant());
         }
+        if (learned != null && arm > 1 && arm < config.arms() && isProbe(t)
+                && learned.needsProbe(arm)) {
+            // a full-depth probe instead: every exit on the way and C_L, charged as a play of arm L
+            java.util.Arrays.fill(onTheWay, true);
+            return config.arms();
+        }
         double bar = stats.bestMean();
-        double logT = StrictMath.log(t);
+        double logT = stats.logRound(t);
         for (int j = 1; j < onTheWay.length; j++) {
             onTheWay[j] = j < arm && (stats.count(j) == 0 || stats.index(j, logT, config.explorationConstant()) >= bar);
         }
@@ -81,6 +90,10 @@ final class UcbPolicy extends AbstractPolicy {
     @Override
     void credit(Outcome outcome) {
         super.credit(outcome);
+        if (learned != null) {
+            creditLearned(outcome);
+            return;
+        }
         if (sideObservations && outcome.arm() > 1 && !(authorsInit && round <= config.arms())) {
             Outcome seen = paper ? outcome : outcome.withFinalEstimate();
             for (int j = 1; j < outcome.arm(); j++) {
@@ -90,6 +103,69 @@ final class UcbPolicy extends AbstractPolicy {
                 }
             }
         }
+    }
+
+    /** Rounds 4, 9, 16, ...: at most about sqrt(n) probes in n rounds. */
+    static boolean isProbe(long t) {
+        long r = (long) Math.sqrt((double) t);
+        return t > 1 && r * r == t;
+    }
+
+    /**
+     * side=learned: a lower arm j is credited when its reward is determined, or, when it needs C_L on a
+     * sample that exited early at a, with C_L estimated by {@link FinalEstimate}; samples that reached the
+     * final exit teach the estimate first.
+     */
+    private void creditLearned(Outcome outcome) {
+        int a = outcome.arm();
+        int l = config.arms();
+        if (outcome.observed(l)) {
+            learned.learn(outcome, config);
+        }
+        CostModel cost = config.costModel();
+        boolean exitedEarly = !outcome.observed(l);
+        for (int j = 1; j < a; j++) {
+            if (!outcome.observed(j)) {
+                continue;
+            }
+            double r = outcome.rewardOrNaN(j, config);
+            if (Double.isNaN(r) && exitedEarly) {
+                double c = cost.cost(j, true);
+                if (!Double.isFinite(c)) {
+                    throw new IllegalArgumentException("cost model returned " + c + " for arm " + j + " (offloaded)");
+                }
+                r = learned.finalConfidence(j, a, outcome.confidence(a)) - c;
+            }
+            if (!Double.isNaN(r)) {
+                stats.update(j, r);
+            }
+        }
+    }
+
+    @Override
+    double[] memory() {
+        if (learned == null) {
+            return stats.memory();
+        }
+        double[] e = learned.memory();
+        double[] s = stats.memory();
+        double[] m = java.util.Arrays.copyOf(e, e.length + s.length);
+        System.arraycopy(s, 0, m, e.length, s.length);
+        return m;
+    }
+
+    @Override
+    double[] loadMemory(double[] memory) {
+        if (learned == null) {
+            return memory;
+        }
+        int n = learned.memoryLength();
+        if (memory.length < n) {
+            throw new IllegalArgumentException("side=learned keeps " + n + " values of its C_L estimate, the state has "
+                    + memory.length);
+        }
+        learned.load(memory, 0);
+        return java.util.Arrays.copyOfRange(memory, n, memory.length);
     }
 
     @Override
