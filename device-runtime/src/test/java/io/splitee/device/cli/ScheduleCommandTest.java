@@ -59,21 +59,25 @@ class ScheduleCommandTest {
     }
 
     /**
-     * A cost change: o 0.25 → 5 at sample 300 makes offloading ruinous, so the best arm becomes the final
-     * exit (arm 3 exits every sample on the device); a discounted SplitEE follows it, and its adaptation is
-     * reported against that arm.
+     * A cost change: o 0.25 → 5 at sample 600 makes offloading ruinous, so the best arm becomes the final
+     * exit (arm 3 exits every sample on the device). SplitEE over a window of 30 updates per arm plays it in
+     * 80% of the last 200 samples 161 samples after the change (160 is the least possible); plain SplitEE,
+     * which averages over everything it saw, does not within the 600 samples left.
      */
     @Test
     void costChangeIsFollowed() throws Exception {
         Path t = TraceFiles.writeGzip(dir, "hand.csv.gz", TraceFiles.HAND);
-        JsonNode j = json(Cli.run(args(t, "splitee", "--discount", "0.95", "--repeat-to", "1200", "--shuffle-seed", "1",
+        JsonNode j = json(Cli.run(args(t, "splitee", "--window", "30", "--repeat-to", "1200", "--shuffle-seed", "1",
                 "--change", "offload-cost=5@600", "--checkpoints", "600,1200")));
-        assertEquals("splitee:discount=0.95", j.get("policy").asText());
+        assertEquals("splitee:window=30", j.get("policy").asText());
         JsonNode a = j.get("adaptation").get(0);
         assertEquals(600, a.get("at").asInt());
         assertEquals(3, a.get("best_arm").asInt());
-        assertTrue(a.get("samples").asInt() >= 160 && a.get("samples").asInt() <= 400, a.toString());
+        assertEquals(161, a.get("samples").asInt(), a.toString());
         assertEquals(2, j.get("cumulative_regret").size());
+        JsonNode plain = json(Cli.run(args(t, "splitee", "--repeat-to", "1200", "--shuffle-seed", "1",
+                "--change", "offload-cost=5@600")));
+        assertTrue(plain.get("adaptation").get(0).get("samples").isNull(), plain.toString());
     }
 
     @Test
