@@ -119,7 +119,9 @@ final class UcbPolicy extends AbstractPolicy {
     private void creditLearned(Outcome outcome) {
         int a = outcome.arm();
         int l = config.arms();
-        if (outcome.observed(l)) {
+        if (a == l) {
+            // only plays of arm L: an offload at b also carries C_L, but only for samples with C_b < α,
+            // and those are not a fair draw of C_L given C_a ≥ α for the exits a < b on the way
             learned.learn(outcome, config);
         }
         CostModel cost = config.costModel();
