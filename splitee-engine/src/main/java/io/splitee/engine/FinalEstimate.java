@@ -21,6 +21,8 @@ final class FinalEstimate {
      * (nothing below it) or L (it observes C_L itself), so probes stop once the estimates are learned.
      */
     static final int ENOUGH = 100;
+    /** The share of arm a's full-depth samples below which a pair (j, a) is too rare to probe for. */
+    static final double RARE = 0.05;
     /** Full-depth samples of arm a after which it is not probed again, whatever its pairs have. */
     static final int CAP = 5000;
 
@@ -55,16 +57,18 @@ final class FinalEstimate {
     }
 
     /**
-     * Whether a full-depth probe would still teach something for exits at arm a: some pair (j, a) has
-     * fewer than {@link #ENOUGH} samples, and arm a has fewer than {@link #CAP} (a pair that rare never
-     * stops the probes).
+     * Whether a full-depth probe would still teach something for exits at arm a: some pair (j, a) that
+     * is not {@link #RARE} has fewer than {@link #ENOUGH} samples, and arm a has fewer than {@link #CAP}.
      */
     boolean needsProbe(int a) {
         if (counts[(a - 1) * l + a - 1] >= CAP) {
             return false;
         }
+        double arm = counts[(a - 1) * l + a - 1];
         for (int j = 1; j < a; j++) {
-            if (counts[(j - 1) * l + a - 1] < ENOUGH) {
+            double pair = counts[(j - 1) * l + a - 1];
+            // a pair rarer than RARE of arm a's samples moves arm j's mean by little: it needs no probes
+            if (pair < ENOUGH && (arm < ENOUGH || pair >= RARE * arm)) {
                 return true;
             }
         }
