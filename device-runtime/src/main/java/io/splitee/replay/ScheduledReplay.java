@@ -57,7 +57,7 @@ public final class ScheduledReplay {
      * @param bestArm     the best fixed arm from {@code at} to the next change
      * @param samples     samples from {@code at} until the policy played {@code bestArm} in
      *                    {@value #SHARE_PERCENT}% of the last {@value #WINDOW} (at least 160, a
-     *                    policy that switched at once; 0 when it already did); -1 when it never did
+     *                    policy that switched at once; 1 when it already did); -1 when it never did
      *                    before the next change
      */
     public record Adaptation(int at, int bestArm, int samples) {
