@@ -90,7 +90,7 @@ final class ConfigLoader {
         PolicySpec spec = PolicySpec.parse(c.get(DeviceKeys.POLICY));
         if (!spec.has(Characteristic.ADAPTIVE)) {
             c.refuseIfSet(DeviceKeys.UCB_C, "policy " + c.get(DeviceKeys.POLICY)
-                    + " does not explore; only policy=splitee and policy=splitee-s read it");
+                    + " does not explore; only policy=splitee, splitee-s and splitee-s-paper read it");
         }
         for (io.splitee.config.ConfigKey<?> k : java.util.List.of(DeviceKeys.DISCOUNT, DeviceKeys.WINDOW)) {
             if (!spec.has(Characteristic.ADAPTIVE)) {
