@@ -119,4 +119,34 @@ class DriftingStatisticsTest {
         assertEquals(1, p.choose().arm(), "t = 4 of the hand-worked SplitEE run");
         assertEquals(PolicyState.VERSION, p.snapshot().version());
     }
+
+    /**
+     * side=learned on the hand config (α = 3/4, λ = 1/16, o = 1/4), 3 arms. A play of arm 3 seeing
+     * C = (0.5, 0.875, 0.625) teaches D[2] and D[1][2]: C_L − C_2 = −0.25. An offload at arm 2 seeing
+     * C = (0.25, 0.5, 0.125) teaches nothing (an offload's C_L is not a fair draw). Then a sample that exits
+     * at arm 2 with C = (0.5, 0.9375, -): arm 1 (C_1 &lt; α) is credited with C_L estimated as
+     * 0.9375 − 0.25 = 0.6875 (the pair has 1 &lt; 10 samples, so D[2] is used), minus cost(1, offloaded)
+     * 0.3125: 0.375. The C_a stand-in of splitee-s would credit 0.9375 − 0.3125 = 0.625.
+     */
+    @Test
+    void learnedSideObservationHandWorked() {
+        Policy p = Policies.parse("splitee-s:side=learned", CONFIG);
+        double u = Outcome.UNOBSERVED;
+        p.record(new Outcome(3, false, new double[] {0.5, 0.875, 0.625}));
+        p.record(new Outcome(2, true, new double[] {0.25, 0.5, 0.125}));
+        double q1 = p.snapshot().rewardSums()[0];
+        p.record(new Outcome(2, false, new double[] {0.5, 0.9375, u}));
+        assertEquals(0.375, p.snapshot().rewardSums()[0] - q1, 1e-15);
+        Policy standIn = Policies.parse("splitee-s", CONFIG);
+        standIn.record(new Outcome(2, false, new double[] {0.5, 0.9375, u}));
+        assertEquals(0.625, standIn.snapshot().rewardSums()[0], 1e-15);
+        assertEquals(2 * 3 * 3, p.snapshot().memory().length, "the estimate's 2·L² values; UCB1 keeps none");
+    }
+
+    /** Probes: rounds 4, 9, 16, ... play arm L with every exit on the way while a pair below the arm lacks samples. */
+    @Test
+    void probesAtSquareRounds() {
+        assertEquals(List.of(4L, 9L, 16L, 25L), java.util.stream.LongStream.rangeClosed(1, 30)
+                .filter(UcbPolicy::isProbe).boxed().toList());
+    }
 }
