@@ -1,5 +1,6 @@
 package io.splitee.replay;
 
+import io.splitee.engine.Characteristic;
 import io.splitee.engine.CostModel;
 import io.splitee.engine.EngineConfig;
 import io.splitee.engine.Observation;
@@ -19,6 +20,10 @@ import java.util.TreeMap;
  * carry it out with {@link PlanExecutor} against the trace row (the same executor the device runs
  * against its segment runner), then record what the device would have observed: the exits the plan
  * evaluated, and C_L only when the sample was offloaded (the gateway's answer) or played at L.
+ * Two policies are fed otherwise, as their characteristics say: the published SplitEE-S
+ * ({@link Characteristic#NEEDS_FINAL_CONFIDENCE}) gets the trace's C_L on every sample, and a policy
+ * with the authors' start ({@link Characteristic#UNCHARGED_WARM_UP}) first scores samples 1..L
+ * uncharged, then the replay starts over from the first sample.
  */
 public final class Replay {
 
@@ -52,6 +57,15 @@ public final class Replay {
      * outcome the policy recorded, in order (for reports and comparisons; no wrapper policy needed).
      */
     public static ReplayResult run(Trace trace, Policy policy, EngineConfig config, List<Integer> checkpoints, Played played) {
+        return run(trace, policy, config, checkpoints, played, s -> { });
+    }
+
+    /**
+     * As above; {@code atSample} is told the 0-based sample before its rewards are computed and
+     * before it is played (a {@link ScheduledCost} switches its costs there).
+     */
+    static ReplayResult run(Trace trace, Policy policy, EngineConfig config, List<Integer> checkpoints, Played played,
+                            java.util.function.IntConsumer atSample) {
         Objects.requireNonNull(played, "played");
         Objects.requireNonNull(trace, "trace");
         Objects.requireNonNull(policy, "policy");
@@ -68,6 +82,7 @@ public final class Replay {
         double[] rewards = new double[n * l];
         double[] armSums = new double[l];
         for (int s = 0; s < n; s++) {
+            atSample.accept(s);
             Outcome full = new Outcome(l, false, trace.confidences(s));
             for (int a = 1; a <= l; a++) {
                 double r = full.reward(a, config).orElseThrow();
@@ -82,6 +97,14 @@ public final class Replay {
             }
         }
 
+        boolean trueFinal = policy.characteristics().contains(Characteristic.NEEDS_FINAL_CONFIDENCE);
+        if (policy.characteristics().contains(Characteristic.UNCHARGED_WARM_UP)) {
+            // The authors' start: arm t scored on sample t, nothing charged; the loop then starts over.
+            for (int s = 0; s < Math.min(l, n); s++) {
+                atSample.accept(s);
+                policy.record(observed(trace, s, policy.choose(), config, trueFinal));
+            }
+        }
         List<Integer> marks = new ArrayList<>(checkpoints);
         SortedMap<Integer, Double> cumulative = new TreeMap<>();
         long[] armCounts = new long[l];
@@ -92,7 +115,8 @@ public final class Replay {
         long correct = 0;
         long finalCorrect = 0;
         for (int s = 0; s < n; s++) {
-            Outcome seen = observed(trace, s, policy.choose(), config);
+            atSample.accept(s);
+            Outcome seen = observed(trace, s, policy.choose(), config, trueFinal);
             int arm = seen.arm();
             boolean off = seen.offloaded();
             policy.record(seen);
@@ -128,10 +152,20 @@ public final class Replay {
 
     /**
      * What the live device sees of sample {@code s} played by {@code plan}: the exits the plan
-     * evaluated, and C_L only when the gateway answered (offloaded) or the sample reached L.
+     * evaluated, and C_L only when the gateway answered (offloaded) or the sample reached L; with
+     * {@code trueFinal} (a policy that {@link Characteristic#NEEDS_FINAL_CONFIDENCE}, the published
+     * SplitEE-S) the trace's C_L on every sample.
      */
     static Outcome observed(Trace trace, int s, Plan plan, EngineConfig config) {
+        return observed(trace, s, plan, config, false);
+    }
+
+    static Outcome observed(Trace trace, int s, Plan plan, EngineConfig config, boolean trueFinal) {
         Observation o = PlanExecutor.execute(plan, config, exit -> trace.confidence(s, exit));
-        return o.offloads() ? o.answered(trace.confidence(s, trace.exits())) : o.exited();
+        double cl = trace.confidence(s, trace.exits());
+        if (o.offloads()) {
+            return o.answered(cl);
+        }
+        return trueFinal && o.arm() < trace.exits() ? o.with(trace.exits(), cl).exited() : o.exited();
     }
 }

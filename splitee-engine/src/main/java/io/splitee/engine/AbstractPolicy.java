@@ -36,6 +36,7 @@ abstract class AbstractPolicy implements Policy {
     @Override
     public final Plan choose() {
         round++;
+        stats.tick();
         return plan(select(round));
     }
 
@@ -85,14 +86,24 @@ abstract class AbstractPolicy implements Policy {
     @Override
     public final PolicyState snapshot() {
         return new PolicyState(PolicyState.VERSION, spec, config.arms(), round, randomState(),
-                stats.rewardSums(), stats.updateCounts());
+                stats.rewardSums(), stats.updateCounts(), memory());
     }
 
     final void restore(PolicyState state) {
         round = state.round();
         loadRandomState(state.randomState());
-        stats.load(state.rewardSums(), state.updateCounts());
+        stats.load(state.rewardSums(), state.updateCounts(), loadMemory(state.memory()));
         restored();
+    }
+
+    /** What the state's memory holds: by default the statistics'. */
+    double[] memory() {
+        return stats.memory();
+    }
+
+    /** Loads what the policy keeps itself from a state's memory and returns the statistics' part. */
+    double[] loadMemory(double[] memory) {
+        return memory;
     }
 
     /** Called after a snapshot was loaded; policies drop what they derived from the statistics. */

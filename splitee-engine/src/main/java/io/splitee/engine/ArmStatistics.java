@@ -2,10 +2,20 @@ package io.splitee.engine;
 
 /**
  * Per-arm statistics behind an upper-confidence index. {@link SampleMeanStatistics} is the
- * paper's UCB1; a discounted or sliding-window UCB implements this same interface (with its own
- * notion of effective counts) and plugs into {@link UcbPolicy} unchanged.
+ * paper's UCB1; {@link DiscountedStatistics} (discounted UCB) and {@link WindowStatistics} (each
+ * arm over its last τ updates) implement the same interface with their own effective counts and
+ * plug into {@link UcbPolicy} unchanged. Every operation is O(1) per arm: nothing is O(τ).
  */
 interface ArmStatistics {
+
+    /** A new round began (called once per {@code choose()}, before the index is read). */
+    default void tick() {
+    }
+
+    /** ln of the round count the index uses at round {@code t}: ln t unless discounted. */
+    default double logRound(long t) {
+        return StrictMath.log(t);
+    }
 
     /** Credits {@code reward} to 1-based {@code arm}. */
     void update(int arm, double reward);
@@ -16,7 +26,7 @@ interface ArmStatistics {
      */
     int argmaxIndex(long t, double c);
 
-    /** N_a of 1-based {@code arm}. */
+    /** N_a of 1-based {@code arm}: how many updates it had (0: unexplored, an infinite index). */
     long count(int arm);
 
     /** The UCB index of an observed 1-based {@code arm}, given {@code StrictMath.log(t)}. */
@@ -31,6 +41,15 @@ interface ArmStatistics {
     /** N_a for every arm (a copy). */
     long[] updateCounts();
 
-    /** Replaces the statistics with a snapshot's. */
-    void load(double[] rewardSums, long[] updateCounts);
+    /** What the statistics keep beyond Q and N ({@link PolicyState#memory()}); empty for UCB1. */
+    default double[] memory() {
+        return new double[0];
+    }
+
+    /**
+     * Replaces the statistics with a snapshot's.
+     *
+     * @throws IllegalArgumentException if {@code memory} does not fit these statistics
+     */
+    void load(double[] rewardSums, long[] updateCounts, double[] memory);
 }

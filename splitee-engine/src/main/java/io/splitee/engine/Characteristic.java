@@ -17,5 +17,17 @@ public enum Characteristic {
     /** Leaves at the first exit with C_i ≥ α (early-exit). */
     STOPS_AT_FIRST_CONFIDENT_EXIT,
     /** Draws from the seeded random source (random). */
-    RANDOMIZED
+    RANDOMIZED,
+    /**
+     * Its side observations need C_L on every sample, which a trace has and a device has only when it
+     * offloads or plays arm L (splitee-s-paper, the published SplitEE-S); a replay gives it the trace's C_L.
+     */
+    NEEDS_FINAL_CONFIDENCE,
+    /** Discounts or windows its statistics to follow costs that drift (a {@code discount} or {@code window} parameter). */
+    FORGETS,
+    /**
+     * Its first L rounds score arm t on sample t without charging it, and a replay then starts over from the
+     * first sample ({@code init=authors}: the authors' published code).
+     */
+    UNCHARGED_WARM_UP
 }

@@ -7,7 +7,9 @@ import java.util.Objects;
  * Creates and restores {@link Policy} objects from a spec string.
  *
  * <p>Specs: {@code splitee} (UCB over split points), {@code splitee-s} (SplitEE with side
- * observations), {@code final} (always arm L), {@code fixed:K} (always arm K, 1 ≤ K ≤ L),
+ * observations as a device sees them), {@code splitee-s-paper} (the published SplitEE-S), each
+ * optionally with parameters ({@code :discount=γ}, {@code :window=τ}, {@code :init=authors}; see
+ * {@link PolicySpec}), {@code final} (always arm L), {@code fixed:K} (always arm K, 1 ≤ K ≤ L),
  * {@code random} (uniform, seeded by {@link EngineConfig#seed()}), {@code early-exit} (the
  * on-device early-exit baseline).
  */
@@ -56,12 +58,18 @@ public final class Policies {
         return policy;
     }
 
+    private static ArmStatistics statistics(PolicySpec spec, int arms) {
+        if (spec.discount() != 0) {
+            return new DiscountedStatistics(arms, spec.discount());
+        }
+        return spec.window() != 0 ? new WindowStatistics(arms, spec.window()) : new SampleMeanStatistics(arms);
+    }
+
     private static AbstractPolicy create(PolicySpec parsed, EngineConfig config) {
         int arms = config.arms();
         String spec = parsed.checkArms(arms).toString();
         return switch (parsed.kind()) {
-            case SPLITEE -> new UcbPolicy(spec, config, false, new SampleMeanStatistics(arms));
-            case SPLITEE_S -> new UcbPolicy(spec, config, true, new SampleMeanStatistics(arms));
+            case SPLITEE, SPLITEE_S, SPLITEE_S_PAPER -> new UcbPolicy(spec, config, statistics(parsed, arms));
             case FINAL -> new FixedArmPolicy(spec, config, arms);
             case RANDOM -> new RandomPolicy(spec, config);
             case EARLY_EXIT -> new EarlyExitPolicy(spec, config);

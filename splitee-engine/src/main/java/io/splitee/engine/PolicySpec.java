@@ -1,24 +1,47 @@
 package io.splitee.engine;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * A parsed policy spec, the one validator of policy names for every program: {@code splitee}
- * (UCB over split points), {@code splitee-s} (SplitEE with side observations), {@code final}
- * (always arm L), {@code fixed:K} (always arm K, K ≥ 1; checked against L when the policy is made),
- * {@code random} (uniform, seeded), {@code early-exit} (the on-device early-exit baseline).
+ * (UCB over split points), {@code splitee-s} (SplitEE with side observations, as a device sees
+ * them), {@code splitee-s-paper} (the published SplitEE-S: side observations with the true C_L),
+ * {@code final} (always arm L), {@code fixed:K} (always arm K, K ≥ 1; checked against L when the
+ * policy is made), {@code random} (uniform, seeded), {@code early-exit} (the on-device early-exit
+ * baseline).
+ *
+ * <p>The UCB policies take parameters after a colon, comma-separated, in any order:
+ * {@code discount=γ} (discounted UCB, γ in (0, 1]), {@code window=τ} (each arm's statistics over its
+ * last τ updates, 1 ≤ τ ≤ {@value #MAX_WINDOW}), and, for {@code splitee} and {@code splitee-s-paper},
+ * {@code init=authors} (the start of the authors' published code), and, for {@code splitee-s},
+ * {@code side=learned} (C_L estimated from full-depth samples, {@code FinalEstimate}). At most one
+ * of discount and window. The canonical form lists them as {@code init}, {@code side},
+ * {@code discount}, {@code window}, e.g.
+ * {@code splitee-s:discount=0.995}.
  *
  * @param kind     which policy
  * @param fixedArm K for {@link Kind#FIXED}, 0 otherwise
+ * @param discount γ of a discounted UCB; 0 when the statistics are not discounted
+ * @param window   τ of a sliding-window UCB; 0 when the statistics are not windowed
+ * @param authorsInit whether the first L rounds follow the authors' published code (see {@link Characteristic#UNCHARGED_WARM_UP})
+ * @param learnedSide {@code splitee-s:side=learned}: on an early exit, C_L is estimated from the samples that
+ *                    reached the final exit (and about sqrt(n) full-depth probes, charged), not taken as C_a
  */
-public record PolicySpec(Kind kind, int fixedArm) {
+public record PolicySpec(Kind kind, int fixedArm, double discount, int window, boolean authorsInit,
+                         boolean learnedSide) {
 
     /** The accepted specs, for messages and help ({@code K} stands for an arm number). */
-    public static final List<String> SPECS = List.of("splitee", "splitee-s", "final", "fixed:K", "random", "early-exit");
+    public static final List<String> SPECS = List.of("splitee", "splitee-s", "splitee-s-paper", "final", "fixed:K",
+            "random", "early-exit");
+
+    /** The largest window τ (its rewards are kept per arm and persisted). */
+    public static final int MAX_WINDOW = 100_000;
 
     private static final String FIXED = "fixed:";
 
@@ -27,6 +50,8 @@ public record PolicySpec(Kind kind, int fixedArm) {
         SPLITEE("splitee", Characteristic.ADAPTIVE, Characteristic.PLAYS_EVERY_ARM),
         SPLITEE_S("splitee-s", Characteristic.ADAPTIVE, Characteristic.PLAYS_EVERY_ARM,
                 Characteristic.SIDE_OBSERVATIONS),
+        SPLITEE_S_PAPER("splitee-s-paper", Characteristic.ADAPTIVE, Characteristic.PLAYS_EVERY_ARM,
+                Characteristic.SIDE_OBSERVATIONS, Characteristic.NEEDS_FINAL_CONFIDENCE),
         FINAL("final"),
         FIXED("fixed"),
         RANDOM("random", Characteristic.PLAYS_EVERY_ARM, Characteristic.RANDOMIZED),
@@ -41,14 +66,51 @@ public record PolicySpec(Kind kind, int fixedArm) {
             Collections.addAll(set, characteristics);
             this.characteristics = Collections.unmodifiableSet(set);
         }
+
+        /** The spec's name, e.g. {@code splitee-s}. */
+        public String specName() {
+            return spec;
+        }
     }
 
-    /** Validates the pairing of kind and arm. */
+    /** A spec without parameters. */
+    public PolicySpec(Kind kind, int fixedArm) {
+        this(kind, fixedArm, 0, 0, false, false);
+    }
+
+    /** Validates the pairing of kind, arm and parameters. */
     public PolicySpec {
         Objects.requireNonNull(kind, "kind");
         if (kind == Kind.FIXED ? fixedArm < 1 : fixedArm != 0) {
             throw new IllegalArgumentException(kind == Kind.FIXED ? "policy 'fixed:" + fixedArm
                     + "': the arm must be >= 1" : "policy '" + kind.spec + "' takes no arm");
+        }
+        boolean ucb = kind.characteristics.contains(Characteristic.ADAPTIVE);
+        if (discount != 0 && !(discount > 0 && discount <= 1)) {
+            throw new IllegalArgumentException("policy '" + kind.spec + "': discount must be in (0, 1], got " + discount);
+        }
+        if (window < 0 || window > MAX_WINDOW) {
+            throw new IllegalArgumentException("policy '" + kind.spec + "': window must be in 1.." + MAX_WINDOW
+                    + ", got " + window);
+        }
+        if (!ucb && (discount != 0 || window != 0 || authorsInit)) {
+            throw new IllegalArgumentException("policy '" + kind.spec
+                    + "' takes no parameters (only splitee, splitee-s and splitee-s-paper do)");
+        }
+        if (discount != 0 && window != 0) {
+            throw new IllegalArgumentException("policy '" + kind.spec + "': give discount or window, not both");
+        }
+        if (authorsInit && kind == Kind.SPLITEE_S) {
+            throw new IllegalArgumentException("policy 'splitee-s': init=authors is for the published algorithms "
+                    + "(splitee, splitee-s-paper)");
+        }
+        if (learnedSide && kind != Kind.SPLITEE_S) {
+            throw new IllegalArgumentException("policy '" + kind.spec + "': side=learned is for splitee-s (the others "
+                    + "see C_L or take no side observations)");
+        }
+        if (authorsInit && (discount != 0 || window != 0)) {
+            throw new IllegalArgumentException("policy '" + kind.spec
+                    + "': init=authors reproduces the published code and takes no discount or window");
         }
     }
 
@@ -56,15 +118,10 @@ public record PolicySpec(Kind kind, int fixedArm) {
      * Parses a spec.
      *
      * @throws IllegalArgumentException naming the problem (unknown name, a {@code fixed:K} whose K
-     *                                  is not a number ≥ 1)
+     *                                  is not a number ≥ 1, an unknown or bad parameter)
      */
     public static PolicySpec parse(String spec) {
         Objects.requireNonNull(spec, "spec");
-        for (Kind k : Kind.values()) {
-            if (k != Kind.FIXED && k.spec.equals(spec)) {
-                return new PolicySpec(k, 0);
-            }
-        }
         if (spec.startsWith(FIXED)) {
             String k = spec.substring(FIXED.length());
             int arm;
@@ -75,18 +132,106 @@ public record PolicySpec(Kind kind, int fixedArm) {
             }
             return new PolicySpec(Kind.FIXED, arm);
         }
+        int colon = spec.indexOf(':');
+        String name = colon < 0 ? spec : spec.substring(0, colon);
+        for (Kind k : Kind.values()) {
+            if (k != Kind.FIXED && k.spec.equals(name)) {
+                return colon < 0 ? new PolicySpec(k, 0) : withParameters(k, spec, spec.substring(colon + 1));
+            }
+        }
         throw new IllegalArgumentException("unknown policy '" + spec + "' (expected one of "
                 + String.join(", ", SPECS) + ")");
     }
 
+    private static PolicySpec withParameters(Kind kind, String spec, String parameters) {
+        double discount = 0;
+        int window = 0;
+        boolean authors = false;
+        boolean learned = false;
+        List<String> seen = new ArrayList<>();
+        for (String p : parameters.split(",", -1)) {
+            int eq = p.indexOf('=');
+            String key = eq < 0 ? p : p.substring(0, eq);
+            String value = eq < 0 ? "" : p.substring(eq + 1);
+            if (eq < 0 || value.isEmpty()) {
+                throw new IllegalArgumentException("policy '" + spec + "': parameter '" + p + "' must be key=value");
+            }
+            if (seen.contains(key)) {
+                throw new IllegalArgumentException("policy '" + spec + "': parameter '" + key + "' given twice");
+            }
+            seen.add(key);
+            try {
+                switch (key) {
+                    case "discount" -> discount = Double.parseDouble(value);
+                    case "window" -> window = Integer.parseInt(value);
+                    case "init" -> {
+                        if (!value.equals("authors")) {
+                            throw new IllegalArgumentException("policy '" + spec + "': init must be 'authors', got '"
+                                    + value + "'");
+                        }
+                        authors = true;
+                    }
+                    case "side" -> {
+                        if (!value.equals("learned")) {
+                            throw new IllegalArgumentException("policy '" + spec + "': side must be 'learned', got '"
+                                    + value + "'");
+                        }
+                        learned = true;
+                    }
+                    default -> throw new IllegalArgumentException("policy '" + spec + "': unknown parameter '" + key
+                            + "' (expected discount, window, init or side)");
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("policy '" + spec + "': " + key + " '" + value + "' is not a number");
+            }
+            if (key.equals("discount") && discount == 0) {
+                throw new IllegalArgumentException("policy '" + spec + "': discount must be in (0, 1], got 0");
+            }
+            if (key.equals("window") && window == 0) {
+                throw new IllegalArgumentException("policy '" + spec + "': window must be in 1.." + MAX_WINDOW + ", got 0");
+            }
+        }
+        return new PolicySpec(kind, 0, discount, window, authors, learned);
+    }
+
     /** What the policy is known to do. */
     public Set<Characteristic> characteristics() {
-        return kind.characteristics;
+        if (discount == 0 && window == 0 && !authorsInit && !learnedSide) {
+            return kind.characteristics;
+        }
+        EnumSet<Characteristic> set = EnumSet.copyOf(kind.characteristics);
+        if (discount != 0 || window != 0) {
+            set.add(Characteristic.FORGETS);
+        }
+        if (authorsInit) {
+            set.add(Characteristic.UNCHARGED_WARM_UP);
+        }
+        return Collections.unmodifiableSet(set);
     }
 
     /** Whether the policy has {@code c}. */
     public boolean has(Characteristic c) {
-        return kind.characteristics.contains(c);
+        return characteristics().contains(c);
+    }
+
+    /** This spec discounted by γ (the {@code policy.discount} key, {@code --discount}). */
+    public PolicySpec withDiscount(double gamma) {
+        return new PolicySpec(kind, fixedArm, gamma, window, authorsInit, learnedSide);
+    }
+
+    /** This spec windowed to τ (the {@code policy.window} key, {@code --window}). */
+    public PolicySpec withWindow(int tau) {
+        return new PolicySpec(kind, fixedArm, discount, tau, authorsInit, learnedSide);
+    }
+
+    /** This spec with the authors' start ({@code --init authors}). */
+    public PolicySpec withAuthorsInit() {
+        return new PolicySpec(kind, fixedArm, discount, window, true, learnedSide);
+    }
+
+    /** This spec with side=learned (splitee-s). */
+    public PolicySpec withLearnedSide() {
+        return new PolicySpec(kind, fixedArm, discount, window, authorsInit, true);
     }
 
     /**
@@ -101,9 +246,25 @@ public record PolicySpec(Kind kind, int fixedArm) {
         return this;
     }
 
-    /** The canonical spec, e.g. {@code splitee-s} or {@code fixed:3}. */
+    /** The canonical spec, e.g. {@code splitee-s}, {@code fixed:3} or {@code splitee-s:discount=0.995}. */
     @Override
     public String toString() {
-        return kind == Kind.FIXED ? FIXED + fixedArm : kind.spec;
+        if (kind == Kind.FIXED) {
+            return FIXED + fixedArm;
+        }
+        List<String> p = new ArrayList<>();
+        if (authorsInit) {
+            p.add("init=authors");
+        }
+        if (learnedSide) {
+            p.add("side=learned");
+        }
+        if (discount != 0) {
+            p.add("discount=" + String.format(Locale.ROOT, "%s", discount));
+        }
+        if (window != 0) {
+            p.add("window=" + window);
+        }
+        return p.isEmpty() ? kind.spec : kind.spec + ":" + String.join(",", p);
     }
 }

@@ -14,8 +14,10 @@ import java.util.Objects;
  * <p>A plain record of primitives and arrays (JSON-friendly as is) with a compact binary form
  * ({@link #toBytes()} / {@link #fromBytes(byte[])}): magic {@code "SEPS"}, then big-endian
  * {@code int version, int policyLength, policy (UTF-8), int arms, long round, long randomState,
- * double[arms] rewardSums, long[arms] updateCounts}. The configuration (α, costs, c) is not part
- * of the state; the caller persists it beside.
+ * double[arms] rewardSums, long[arms] updateCounts}, and from version 2 on
+ * {@code int memoryLength, double[memoryLength] memory}. Version 1 states (no memory) still read
+ * and restore. The configuration (α, costs, c) is not part of the state; the caller persists it
+ * beside.
  *
  * @param version      format version, {@link #VERSION}
  * @param policy       the policy spec, e.g. {@code "splitee-s"}
@@ -24,20 +26,42 @@ import java.util.Objects;
  * @param randomState  state of the seeded random source (meaningful for {@code random} only)
  * @param rewardSums   Q_a: summed reward credited to each arm (copied)
  * @param updateCounts N_a: how many rewards each arm was credited, side updates included (copied)
+ * @param memory       what the statistics keep beyond Q and N: for a discounted UCB the discounted
+ *                     counts W_1..W_L and the discounted round count; for a window each arm's rewards
+ *                     in its window, oldest first; empty otherwise, and always in version 1 (copied)
  */
 public record PolicyState(int version, String policy, int arms, long round, long randomState,
-                          double[] rewardSums, long[] updateCounts) {
+                          double[] rewardSums, long[] updateCounts, double[] memory) {
 
-    /** The only format version so far. */
-    public static final int VERSION = 1;
+    /** The format version {@link Policy#snapshot()} writes. */
+    public static final int VERSION = 2;
+
+    /** The first format version, without memory (before discounted and windowed statistics); still read. */
+    public static final int VERSION_1 = 1;
+
+    /** A state without memory (the stationary policies). */
+    public PolicyState(int version, String policy, int arms, long round, long randomState,
+                       double[] rewardSums, long[] updateCounts) {
+        this(version, policy, arms, round, randomState, rewardSums, updateCounts, new double[0]);
+    }
 
     private static final int MAGIC = 0x53455053; // "SEPS"
     private static final int MAX_POLICY_BYTES = 256;
 
     /** Validates and copies. */
     public PolicyState {
-        if (version != VERSION) {
-            throw new IllegalArgumentException("version must be " + VERSION + ", got " + version);
+        if (version != VERSION && version != VERSION_1) {
+            throw new IllegalArgumentException("version must be " + VERSION_1 + " or " + VERSION + ", got " + version);
+        }
+        Objects.requireNonNull(memory, "memory");
+        if (version == VERSION_1 && memory.length != 0) {
+            throw new IllegalArgumentException("a version 1 state has no memory, got " + memory.length + " values");
+        }
+        memory = memory.clone();
+        for (double m : memory) {
+            if (!Double.isFinite(m)) {
+                throw new IllegalArgumentException("memory must be finite, got " + m);
+            }
         }
         Objects.requireNonNull(policy, "policy");
         if (policy.isBlank()) {
@@ -79,10 +103,17 @@ public record PolicyState(int version, String policy, int arms, long round, long
         return updateCounts.clone();
     }
 
+    /** A copy of the memory. */
+    @Override
+    public double[] memory() {
+        return memory.clone();
+    }
+
     /** The binary form described in the class comment. */
     public byte[] toBytes() {
         byte[] name = policy.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buf = ByteBuffer.allocate(4 + 4 + 4 + name.length + 4 + 8 + 8 + arms * 16);
+        int extra = version == VERSION_1 ? 0 : 4 + 8 * memory.length;
+        ByteBuffer buf = ByteBuffer.allocate(4 + 4 + 4 + name.length + 4 + 8 + 8 + arms * 16 + extra);
         buf.putInt(MAGIC).putInt(version).putInt(name.length).put(name)
                 .putInt(arms).putLong(round).putLong(randomState);
         for (double q : rewardSums) {
@@ -90,6 +121,12 @@ public record PolicyState(int version, String policy, int arms, long round, long
         }
         for (long n : updateCounts) {
             buf.putLong(n);
+        }
+        if (version != VERSION_1) {
+            buf.putInt(memory.length);
+            for (double m : memory) {
+                buf.putDouble(m);
+            }
         }
         return buf.array();
     }
@@ -107,7 +144,7 @@ public record PolicyState(int version, String policy, int arms, long round, long
                 throw new IllegalArgumentException("not a policy state (bad magic)");
             }
             int version = buf.getInt();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_1) {
                 throw new IllegalArgumentException("unsupported policy state version " + version);
             }
             int nameLength = buf.getInt();
@@ -127,7 +164,7 @@ public record PolicyState(int version, String policy, int arms, long round, long
             if (buf.remaining() < need) {
                 throw new IllegalArgumentException("truncated policy state (" + bytes.length + " bytes for " + arms + " arms)");
             }
-            if (buf.remaining() > need) {
+            if (version == VERSION_1 && buf.remaining() > need) {
                 throw new IllegalArgumentException((buf.remaining() - need) + " trailing bytes after the policy state");
             }
             long round = buf.getLong();
@@ -140,7 +177,20 @@ public record PolicyState(int version, String policy, int arms, long round, long
             for (int a = 0; a < arms; a++) {
                 counts[a] = buf.getLong();
             }
-            return new PolicyState(version, policy, arms, round, randomState, sums, counts);
+            double[] memory = new double[0];
+            if (version != VERSION_1) {
+                int m = buf.getInt();
+                if (m < 0 || (long) m * 8 != buf.remaining()) {
+                    throw new IllegalArgumentException(m < 0 || (long) m * 8 > buf.remaining()
+                            ? "truncated policy state (" + bytes.length + " bytes, memory of " + m + " values)"
+                            : (buf.remaining() - 8L * m) + " trailing bytes after the policy state");
+                }
+                memory = new double[m];
+                for (int i = 0; i < m; i++) {
+                    memory[i] = buf.getDouble();
+                }
+            }
+            return new PolicyState(version, policy, arms, round, randomState, sums, counts, memory);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated policy state (" + bytes.length + " bytes)", e);
         } catch (CharacterCodingException e) {
@@ -152,19 +202,20 @@ public record PolicyState(int version, String policy, int arms, long round, long
     public boolean equals(Object o) {
         return o instanceof PolicyState s && version == s.version && policy.equals(s.policy) && arms == s.arms
                 && round == s.round && randomState == s.randomState
-                && Arrays.equals(rewardSums, s.rewardSums) && Arrays.equals(updateCounts, s.updateCounts);
+                && Arrays.equals(rewardSums, s.rewardSums) && Arrays.equals(updateCounts, s.updateCounts)
+                && Arrays.equals(memory, s.memory);
     }
 
     @Override
     public int hashCode() {
         int h = Objects.hash(version, policy, arms, round, randomState);
-        return 31 * (31 * h + Arrays.hashCode(rewardSums)) + Arrays.hashCode(updateCounts);
+        return 31 * (31 * (31 * h + Arrays.hashCode(rewardSums)) + Arrays.hashCode(updateCounts)) + Arrays.hashCode(memory);
     }
 
     @Override
     public String toString() {
         return "PolicyState[version=" + version + ", policy=" + policy + ", arms=" + arms + ", round=" + round
                 + ", randomState=" + randomState + ", rewardSums=" + Arrays.toString(rewardSums)
-                + ", updateCounts=" + Arrays.toString(updateCounts) + "]";
+                + ", updateCounts=" + Arrays.toString(updateCounts) + ", memory=" + memory.length + " values]";
     }
 }

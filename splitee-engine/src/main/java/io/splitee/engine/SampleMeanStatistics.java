@@ -69,7 +69,10 @@ final class SampleMeanStatistics implements ArmStatistics {
     }
 
     @Override
-    public void load(double[] rewardSums, long[] updateCounts) {
+    public void load(double[] rewardSums, long[] updateCounts, double[] memory) {
+        if (memory.length != 0) {
+            throw new IllegalArgumentException("UCB1 statistics keep no memory, the state has " + memory.length + " values");
+        }
         System.arraycopy(rewardSums, 0, sums, 0, sums.length);
         System.arraycopy(updateCounts, 0, counts, 0, counts.length);
     }

@@ -15,19 +15,39 @@ package io.splitee.engine;
  * a lower arm j with C_j &lt; α would have offloaded and been answered by the final exit; its
  * reward is credited with C_a standing in for C_L ({@link Outcome#withFinalEstimate()}). Skipping
  * those samples instead would average arm j over its confident, cheap samples only and overrate it.
+ *
+ * <p>SplitEE-S as published ({@code splitee-s-paper}): SplitEE's start and index, every exit below
+ * the played arm evaluated, and every lower arm credited with the reward the outcome determines (a
+ * replay gives it the trace's C_L on every sample; nothing is estimated).
+ *
+ * <p>{@code init=authors}: rounds 1..L play arm t and credit only it (the authors' code scores arm i
+ * on sample i and charges nothing); from round L+1 on the index uses ln(t − L), the authors'
+ * ln(trial + 1) with their 0-based trial counting the loop's samples from the first.
  */
 final class UcbPolicy extends AbstractPolicy {
 
     private final boolean sideObservations;
+    /** splitee-s-paper: SplitEE's start, every exit below the arm evaluated, nothing estimated. */
+    private final boolean paper;
+    /** init=authors. */
+    private final boolean authorsInit;
+    /** splitee-s:side=learned: C_L learned from full-depth samples instead of C_a; probes at square rounds. Null otherwise. */
+    private final FinalEstimate learned;
     /** SplitEE-S: every arm has at least one observation (checked again after a restore). */
     private boolean allObserved;
     /** SplitEE-S: onTheWay[j] says whether exit j is evaluated on the way for the sample being chosen. */
     private final boolean[] onTheWay;
 
-    UcbPolicy(String spec, EngineConfig config, boolean sideObservations, ArmStatistics stats) {
+    UcbPolicy(String spec, EngineConfig config, ArmStatistics stats) {
         super(spec, config, stats);
-        this.sideObservations = sideObservations;
+        this.sideObservations = parsedSpec.has(Characteristic.SIDE_OBSERVATIONS);
+        this.paper = parsedSpec.has(Characteristic.NEEDS_FINAL_CONFIDENCE);
+        this.authorsInit = parsedSpec.authorsInit();
+        this.learned = parsedSpec.learnedSide() ? new FinalEstimate(config.arms()) : null;
         this.onTheWay = new boolean[config.arms() + 1];
+        if (paper) {
+            java.util.Arrays.fill(onTheWay, true);
+        }
     }
 
     @Override
@@ -37,8 +57,9 @@ final class UcbPolicy extends AbstractPolicy {
 
     @Override
     int select(long t) {
-        if (!sideObservations) {
-            return t <= config.arms() ? (int) t : stats.argmaxIndex(t, config.explorationConstant());
+        if (!sideObservations || paper) {
+            int l = config.arms();
+            return t <= l ? (int) t : stats.argmaxIndex(authorsInit ? t - l : t, config.explorationConstant());
         }
         int arm = 0;
         if (!allObserved) {
@@ -52,8 +73,14 @@ final class UcbPolicy extends AbstractPolicy {
         if (arm == 0) {
             arm = stats.argmaxIndex(t, config.explorationConstant());
         }
+        if (learned != null && arm > 1 && arm < config.arms() && isProbe(t)
+                && learned.needsProbe(arm)) {
+            // a full-depth probe instead: every exit on the way and C_L, charged as a play of arm L
+            java.util.Arrays.fill(onTheWay, true);
+            return config.arms();
+        }
         double bar = stats.bestMean();
-        double logT = StrictMath.log(t);
+        double logT = stats.logRound(t);
         for (int j = 1; j < onTheWay.length; j++) {
             onTheWay[j] = j < arm && (stats.count(j) == 0 || stats.index(j, logT, config.explorationConstant()) >= bar);
         }
@@ -63,8 +90,12 @@ final class UcbPolicy extends AbstractPolicy {
     @Override
     void credit(Outcome outcome) {
         super.credit(outcome);
-        if (sideObservations && outcome.arm() > 1) {
-            Outcome seen = outcome.withFinalEstimate();
+        if (learned != null) {
+            creditLearned(outcome);
+            return;
+        }
+        if (sideObservations && outcome.arm() > 1 && !(authorsInit && round <= config.arms())) {
+            Outcome seen = paper ? outcome : outcome.withFinalEstimate();
             for (int j = 1; j < outcome.arm(); j++) {
                 double r = seen.rewardOrNaN(j, config);
                 if (!Double.isNaN(r)) {
@@ -72,6 +103,71 @@ final class UcbPolicy extends AbstractPolicy {
                 }
             }
         }
+    }
+
+    /** Rounds 4, 9, 16, ...: at most about sqrt(n) probes in n rounds. */
+    static boolean isProbe(long t) {
+        long r = (long) Math.sqrt((double) t);
+        return t > 1 && r * r == t;
+    }
+
+    /**
+     * side=learned: a lower arm j is credited when its reward is determined, or, when it needs C_L on a
+     * sample that exited early at a, with C_L estimated by {@link FinalEstimate}; samples that reached the
+     * final exit teach the estimate first.
+     */
+    private void creditLearned(Outcome outcome) {
+        int a = outcome.arm();
+        int l = config.arms();
+        if (a == l) {
+            // only plays of arm L: an offload at b also carries C_L, but only for samples with C_b < α,
+            // and those are not a fair draw of C_L given C_a ≥ α for the exits a < b on the way
+            learned.learn(outcome, config);
+        }
+        CostModel cost = config.costModel();
+        boolean exitedEarly = !outcome.observed(l);
+        for (int j = 1; j < a; j++) {
+            if (!outcome.observed(j)) {
+                continue;
+            }
+            double r = outcome.rewardOrNaN(j, config);
+            if (Double.isNaN(r) && exitedEarly) {
+                double c = cost.cost(j, true);
+                if (!Double.isFinite(c)) {
+                    throw new IllegalArgumentException("cost model returned " + c + " for arm " + j + " (offloaded)");
+                }
+                r = learned.finalConfidence(j, a, outcome.confidence(a)) - c;
+            }
+            if (!Double.isNaN(r)) {
+                stats.update(j, r);
+            }
+        }
+    }
+
+    @Override
+    double[] memory() {
+        if (learned == null) {
+            return stats.memory();
+        }
+        double[] e = learned.memory();
+        double[] s = stats.memory();
+        double[] m = java.util.Arrays.copyOf(e, e.length + s.length);
+        System.arraycopy(s, 0, m, e.length, s.length);
+        return m;
+    }
+
+    @Override
+    double[] loadMemory(double[] memory) {
+        if (learned == null) {
+            return memory;
+        }
+        int n = learned.memoryLength();
+        if (memory.length < n) {
+            throw new IllegalArgumentException("side=learned keeps " + n + " values of its C_L estimate, the state has "
+                    + memory.length);
+        }
+        learned.load(memory, 0);
+        return java.util.Arrays.copyOfRange(memory, n, memory.length);
     }
 
     @Override

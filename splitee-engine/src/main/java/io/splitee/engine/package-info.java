@@ -2,7 +2,8 @@
  * The SplitEE decision engine: which split point (arm) to compute on the device for the next
  * sample, learned online from the confidences the exits report.
  *
- * <p>Owns the policies (SplitEE, SplitEE-S and the baselines), the reward of an outcome, the
+ * <p>Owns the policies (SplitEE, SplitEE-S as published and as a device runs it, their discounted
+ * and sliding-window variants for drifting costs, and the baselines), the reward of an outcome, the
  * cost-model plug point and the persisted policy state. Pure and deterministic: no I/O, no
  * clock, no threads, no MQTT or ONNX; randomness comes only from the configured seed.
  *

@@ -37,8 +37,36 @@ class PolicySpecTest {
         assertEquals(s, s.checkArms(13));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"splitee-s-paper", "splitee:discount=0.995", "splitee-s:window=500",
+        "splitee-s-paper:init=authors", "splitee:init=authors", "splitee-s-paper:discount=1.0"})
+    void parameterisedSpecsRoundTrip(String spec) {
+        assertEquals(spec, PolicySpec.parse(spec).toString());
+    }
+
+    @Test
+    void parametersAreCanonicalised() {
+        assertEquals("splitee:discount=0.9", PolicySpec.parse("splitee:discount=.9").toString());
+        assertEquals("splitee-s:discount=0.99", PolicySpec.parse("splitee-s").withDiscount(0.99).toString());
+        assertEquals("splitee:window=7", PolicySpec.parse("splitee").withWindow(7).toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"splitee:discount=0", "splitee:discount=1.5", "splitee:discount=x", "splitee:window=0",
+        "splitee:window=100001", "splitee:discount=0.9,window=5", "splitee-s:init=authors", "splitee:init=me",
+        "splitee:gamma=0.9", "splitee:discount", "final:window=5", "random:discount=0.9", "splitee:window=5,window=6",
+        "splitee:init=authors,discount=0.9"})
+    void badParametersAreRefused(String spec) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PolicySpec.parse(spec));
+        assertTrue(e.getMessage().startsWith("policy '"), e.getMessage());
+    }
+
     @Test
     void characteristics() {
+        assertTrue(PolicySpec.parse("splitee-s-paper").has(Characteristic.NEEDS_FINAL_CONFIDENCE));
+        assertFalse(PolicySpec.parse("splitee-s").has(Characteristic.NEEDS_FINAL_CONFIDENCE));
+        assertTrue(PolicySpec.parse("splitee-s:discount=0.99").has(Characteristic.FORGETS));
+        assertFalse(PolicySpec.parse("splitee-s").has(Characteristic.FORGETS));
         assertTrue(PolicySpec.parse("splitee-s").has(Characteristic.SIDE_OBSERVATIONS));
         assertFalse(PolicySpec.parse("splitee").has(Characteristic.SIDE_OBSERVATIONS));
         assertTrue(PolicySpec.parse("random").has(Characteristic.PLAYS_EVERY_ARM));

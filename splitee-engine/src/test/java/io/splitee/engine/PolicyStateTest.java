@@ -17,7 +17,9 @@ class PolicyStateTest {
 
     /** Snapshot mid-stream, restore from bytes, and both copies continue identically. */
     @ParameterizedTest
-    @ValueSource(strings = {"splitee", "splitee-s", "random", "final", "fixed:2", "early-exit"})
+    @ValueSource(strings = {"splitee", "splitee-s", "random", "final", "fixed:2", "early-exit", "splitee-s-paper",
+        "splitee:init=authors", "splitee:discount=0.9", "splitee-s:discount=0.95", "splitee:window=4",
+        "splitee-s:window=7", "splitee-s-paper:window=3", "splitee-s:side=learned", "splitee-s:side=learned,window=5"})
     void restoredPolicyContinuesExactly(String spec) {
         Policy original = Policies.parse(spec, CONFIG);
         for (int t = 0; t < 25; t++) {
@@ -65,8 +67,8 @@ class PolicyStateTest {
         magic[0] = 'X';
         assertMessage("magic", () -> PolicyState.fromBytes(magic));
         byte[] version = good.clone();
-        version[7] = 2;
-        assertMessage("version 2", () -> PolicyState.fromBytes(version));
+        version[7] = 3;
+        assertMessage("version 3", () -> PolicyState.fromBytes(version));
     }
 
     @Test

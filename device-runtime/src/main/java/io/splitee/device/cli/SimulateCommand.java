@@ -48,7 +48,8 @@ final class SimulateCommand implements Callable<Integer> {
     Path trace;
 
     @Option(names = "--policy", required = true, paramLabel = "POLICY",
-            description = "splitee, splitee-s, final, fixed:K, random or early-exit.")
+            description = "splitee, splitee-s, splitee-s-paper, final, fixed:K, random or early-exit; the UCB policies take "
+                    + "parameters, e.g. splitee-s:discount=0.995, splitee:window=2000, splitee-s-paper:init=authors.")
     String policy;
 
     @Option(names = "--lambda", paramLabel = "LAMBDA", description = "Paper mode: per-block device cost λ (>= 0).")
@@ -100,6 +101,165 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
+    @Option(names = "--discount", paramLabel = "GAMMA",
+            description = "Discounted UCB: discount γ in (0, 1] on every arm's statistics per sample (splitee, "
+                    + "splitee-s, splitee-s-paper); the same as the policy parameter :discount=γ.")
+    Double discount;
+
+    @Option(names = "--window", paramLabel = "TAU",
+            description = "Sliding-window UCB: each arm's statistics over its last τ updates (splitee, splitee-s, "
+                    + "splitee-s-paper); the same as :window=τ.")
+    Integer window;
+
+    @Option(names = "--init", paramLabel = "INIT",
+            description = "authors: the start of the authors' published code (splitee, splitee-s-paper): arm t scored "
+                    + "uncharged on sample t for t = 1..L, then the replay starts over; the same as :init=authors.")
+    String init;
+
+    @Option(names = "--then", paramLabel = "FILE@N",
+            description = "Schedule: trace FILE takes over at 0-based sample N (repeatable).")
+    java.util.List<String> then = new java.util.ArrayList<>();
+
+    @Option(names = "--change", paramLabel = "KEY=V@N",
+            description = "Schedule, paper mode: from sample N on, lambda or offload-cost is V (repeatable).")
+    java.util.List<String> changes = new java.util.ArrayList<>();
+
+    @Option(names = "--repeat-to", paramLabel = "N",
+            description = "Schedule: repeat the traces (each in passes) to N samples in all.")
+    Integer repeatTo;
+
+    @Option(names = "--shuffle-seed", paramLabel = "S",
+            description = "Schedule: shuffle every pass of every trace with seed S.")
+    Long shuffleSeed;
+
+    @Option(names = "--checkpoints", split = ",", paramLabel = "N,...",
+            description = "Report cumulative regret after these sample counts (JSON: cumulative_regret).")
+    java.util.List<Integer> checkpoints;
+
+    /** Whether any schedule or report flag of issue 14 was given (the output then has their keys). */
+    private boolean scheduled() {
+        return !then.isEmpty() || !changes.isEmpty() || repeatTo != null || shuffleSeed != null || checkpoints != null;
+    }
+
+    /** The policy with --discount, --window and --init folded into its spec. */
+    private String canonicalPolicy() {
+        String canonical = Checks.policy("--policy", policy);
+        try {
+            io.splitee.engine.PolicySpec p = PolicySpec.parse(canonical);
+            if (discount != null) {
+                if (!p.has(Characteristic.ADAPTIVE)) {
+                    throw new InputException("--discount: policy " + canonical
+                            + " does not learn; only splitee, splitee-s and splitee-s-paper read it");
+                }
+                p = p.withDiscount(discount);
+            }
+            if (window != null) {
+                if (!p.has(Characteristic.ADAPTIVE)) {
+                    throw new InputException("--window: policy " + canonical
+                            + " does not learn; only splitee, splitee-s and splitee-s-paper read it");
+                }
+                p = p.withWindow(window);
+            }
+            if (init != null) {
+                if (!init.equals("authors")) {
+                    throw new InputException("--init must be 'authors', got '" + init + "'");
+                }
+                p = p.withAuthorsInit();
+            }
+            return p.toString();
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--policy: " + e.getMessage());
+        }
+    }
+
+    /** The trace, or the stream the schedule flags make of it. */
+    private io.splitee.replay.Schedule schedule(Trace first) throws TraceException {
+        io.splitee.replay.Schedule sc = io.splitee.replay.Schedule.of(first);
+        try {
+            for (String t : then) {
+                int at = t.lastIndexOf('@');
+                if (at < 1) {
+                    throw new InputException("--then: '" + t + "' must be FILE@N");
+                }
+                int n = sampleIndex("--then", t, t.substring(at + 1));
+                sc.then(Trace.read(Path.of(t.substring(0, at))), n);
+            }
+            for (String c : changes) {
+                int at = c.lastIndexOf('@');
+                int eq = c.indexOf('=');
+                if (at < 0 || eq < 1 || eq > at) {
+                    throw new InputException("--change: '" + c + "' must be KEY=V@N, e.g. offload-cost=0.6@10000");
+                }
+                double v;
+                try {
+                    v = Double.parseDouble(c.substring(eq + 1, at));
+                } catch (NumberFormatException e) {
+                    throw new InputException("--change: '" + c + "': '" + c.substring(eq + 1, at) + "' is not a number");
+                }
+                sc.change(sampleIndex("--change", c, c.substring(at + 1)), c.substring(0, eq), v);
+            }
+            if (repeatTo != null) {
+                sc.repeatTo(repeatTo);
+            }
+            if (shuffleSeed != null) {
+                sc.shuffle(shuffleSeed);
+            }
+            sc.samples();
+        } catch (IllegalArgumentException e) {
+            throw new InputException("schedule: " + e.getMessage());
+        }
+        return sc;
+    }
+
+    private static int sampleIndex(String option, String whole, String n) {
+        try {
+            int v = Integer.parseInt(n);
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new InputException(option + ": '" + whole + "': '" + n + "' is not a sample number >= 0");
+        }
+    }
+
+    private java.util.List<Integer> checkpointList() {
+        if (checkpoints == null) {
+            return Replay.DEFAULT_CHECKPOINTS;
+        }
+        for (int c : checkpoints) {
+            if (c < 1) {
+                throw new InputException("--checkpoints: " + c + " is not a sample count >= 1");
+            }
+        }
+        return checkpoints;
+    }
+
+    /** The JSON of a scheduled replay: the usual keys, then cumulative_regret, schedule and adaptation. */
+    private String scheduledJson(String base, ReplayResult r, java.util.List<io.splitee.replay.ScheduledReplay.Adaptation> a,
+                                 Trace stream) {
+        try {
+            ObjectNode o = (ObjectNode) JSON.readTree(base);
+            ObjectNode cr = o.putObject("cumulative_regret");
+            r.cumulativeRegret().forEach((k, v) -> cr.put(Integer.toString(k), v));
+            o.put("stream", stream.name());
+            com.fasterxml.jackson.databind.node.ArrayNode arr = o.putArray("adaptation");
+            for (io.splitee.replay.ScheduledReplay.Adaptation x : a) {
+                ObjectNode e = arr.addObject();
+                e.put("at", x.at());
+                e.put("best_arm", x.bestArm());
+                if (x.samples() < 0) {
+                    e.putNull("samples");
+                } else {
+                    e.put("samples", x.samples());
+                }
+            }
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public Integer call() throws TraceException {
         if (costProfile != null) {
@@ -112,8 +272,33 @@ final class SimulateCommand implements Callable<Integer> {
         Checks.nonNegative("--offload-cost", offloadCost);
         Checks.threshold("--threshold", threshold);
         double ucbC = Checks.nonNegative("--ucb-c", this.ucbC == null ? DeviceConfig.PolicyConfig.PAPER_UCB_C : this.ucbC);
-        String canonical = Checks.policy("--policy", policy);
+        String canonical = canonicalPolicy();
         Trace t = Trace.read(trace);
+        if (scheduled()) {
+            io.splitee.replay.ScheduledReplay sr;
+            try {
+                sr = io.splitee.replay.ScheduledReplay.of(schedule(t), lambda, offloadCost);
+            } catch (IllegalArgumentException e) {
+                throw new InputException("schedule: " + e.getMessage());
+            }
+            Trace stream = sr.stream();
+            EngineConfig config = new EngineConfig(t.exits(), threshold, sr.costModel(), ucbC, seed);
+            io.splitee.replay.ScheduledReplay.Result r = sr.run(policy(canonical, config, t), config, checkpointList());
+            if (json) {
+                spec.commandLine().getOut().println(scheduledJson(Reports.json(r.replay()), r.replay(), r.adaptations(), stream));
+            } else {
+                StringBuilder b = new StringBuilder(Reports.table(stream, config, lambda, offloadCost, r.replay()));
+                r.replay().cumulativeRegret().forEach((k, v) -> b.append(String.format(Locale.ROOT,
+                        "%-20s %.3f after %d samples%n", "cumulative regret", v, k)));
+                for (io.splitee.replay.ScheduledReplay.Adaptation x : r.adaptations()) {
+                    b.append(String.format(Locale.ROOT, "%-20s at sample %d the best arm is %d; %s%n", "change", x.at(),
+                            x.bestArm(), x.samples() < 0 ? "never played in 80% of 200 before the next change"
+                                    : "played in 80% of the last 200 after " + x.samples() + " samples"));
+                }
+                spec.commandLine().getOut().print(b);
+            }
+            return 0;
+        }
         EngineConfig config = new EngineConfig(t.exits(), threshold, new PaperCost(lambda, offloadCost), ucbC, seed);
         Policy p = policy(canonical, config, t);
         ReplayResult result = Replay.run(t, p, config, Replay.DEFAULT_CHECKPOINTS);
@@ -143,7 +328,11 @@ final class SimulateCommand implements Callable<Integer> {
             case "raw" -> MeasuredCosts.PayloadRule.RAW;
             default -> throw new InputException("--payload must be auto, features or raw, got '" + payload + "'");
         };
-        String canonical = Checks.policy("--policy", policy);
+        String canonical = canonicalPolicy();
+        if (!changes.isEmpty()) {
+            throw new InputException("--change: cost changes are paper-mode only (lambda, offload-cost); measured-mode "
+                    + "changes (link, board slowdown) are not replayed yet");
+        }
         CostProfile profile;
         try {
             profile = CostProfile.read(costProfile);
@@ -174,17 +363,28 @@ final class SimulateCommand implements Callable<Integer> {
             throw new InputException("--encoding: " + e.getMessage());
         }
         Trace t = Trace.read(trace);
+        if (scheduled()) {
+            try {
+                t = schedule(t).stream();
+            } catch (IllegalArgumentException e) {
+                throw new InputException("schedule: " + e.getMessage());
+            }
+        }
         if (t.exits() != profile.blocks()) {
             throw new InputException("--cost-profile: " + costProfile + " has " + profile.blocks()
                     + " blocks but the trace has " + t.exits() + " exits");
         }
         EngineConfig config = new EngineConfig(t.exits(), threshold, replay.costModel(), ucbC, seed);
         Policy p = policy(canonical, config, t);
-        MeasuredReplay.Result r = replay.run(t, p, config, Replay.DEFAULT_CHECKPOINTS);
+        MeasuredReplay.Result r = replay.run(t, p, config, checkpointList());
         if (json) {
             try {
                 ObjectNode o = (ObjectNode) JSON.readTree(Reports.json(r.replay()));
                 o.put("mean_latency_ms", r.meanLatencyMs());
+                if (scheduled()) {
+                    ObjectNode cr = o.putObject("cumulative_regret");
+                    r.replay().cumulativeRegret().forEach((k, v) -> cr.put(Integer.toString(k), v));
+                }
                 ObjectNode counts = o.putObject("payload_counts");
                 counts.put("features", r.featurePayloads());
                 counts.put("raw", r.rawPayloads());

@@ -66,6 +66,11 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED", description = "Seed of the random policy (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--policies", split = ",", paramLabel = "P",
+            description = "The policies of the table, comma-separated (default splitee,splitee-s,final,random,early-exit); "
+                    + "any spec simulate takes, e.g. splitee-s-paper or splitee-s:side=learned.")
+    List<String> policies = POLICIES;
+
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write the rows as CSV to FILE.")
     Path csv;
 
@@ -82,6 +87,11 @@ final class SweepCommand implements Callable<Integer> {
                 throw new InputException("--checkpoints must be >= 1, got " + n);
             }
         }
+        List<String> canonical = new ArrayList<>();
+        for (String p : policies) {
+            canonical.add(Checks.policy("--policies", p));
+        }
+        policies = canonical;
         List<Trace> loaded = new ArrayList<>();
         for (Path p : traces) {
             loaded.add(Trace.read(p));
@@ -113,8 +123,15 @@ final class SweepCommand implements Callable<Integer> {
             out.print(tableHeader(t));
             for (double o : offloadCosts) {
                 EngineConfig config = new EngineConfig(t.exits(), threshold, new PaperCost(lambda, o), ucbC, seed);
-                for (String name : POLICIES) {
-                    ReplayResult r = Replay.run(t, Policies.parse(name, config), config, checkpoints);
+                for (String name : policies) {
+                    io.splitee.engine.Policy p;
+                    try {
+                        p = Policies.parse(name, config);
+                    } catch (IllegalArgumentException e) {
+                        throw new InputException("--policies: " + e.getMessage() + " (trace " + t.name() + " has "
+                                + t.exits() + " exits)");
+                    }
+                    ReplayResult r = Replay.run(t, p, config, checkpoints);
                     out.print(tableRow(o, r));
                     csvText.append(csvRow(t, o, r));
                 }
@@ -125,7 +142,7 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     private static boolean adaptive(String policy) {
-        return policy.startsWith("splitee");
+        return io.splitee.engine.PolicySpec.parse(policy).has(io.splitee.engine.Characteristic.ADAPTIVE);
     }
 
     private String tableHeader(Trace t) {
@@ -169,7 +186,7 @@ final class SweepCommand implements Callable<Integer> {
     private String csvRow(Trace t, double o, ReplayResult r) {
         StringBuilder b = new StringBuilder();
         b.append(csvText(t.name())).append(',').append(lambda).append(',').append(threshold).append(',').append(o)
-                .append(',').append(r.policy()).append(',').append(r.samples()).append(',')
+                .append(',').append(csvText(r.policy())).append(',').append(r.samples()).append(',')
                 .append(opt(r.accuracy())).append(',').append(opt(r.accuracyDrop())).append(',')
                 .append(Double.isFinite(r.costReduction()) ? Double.toString(r.costReduction()) : "").append(',')
                 .append(r.offloaded()).append(',').append(r.regret());

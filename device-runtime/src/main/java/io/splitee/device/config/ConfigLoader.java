@@ -39,7 +39,7 @@ final class ConfigLoader {
             DeviceConfig.Cost.Mode mode = c.get(COST_MODE);
             return DeviceConfig.builder(c.get(DeviceKeys.DEVICE_ID), c.get(DeviceKeys.MODEL_DIR))
                     .read(c)
-                    .policy(c.get(DeviceKeys.POLICY))
+                    .policy(policy(c))
                     .threshold(c.get(DeviceKeys.THRESHOLD))
                     .ucbC(c.isSet(DeviceKeys.UCB_C) || base != DEFAULTS ? c.get(DeviceKeys.UCB_C) : null)
                     .seed(c.get(DeviceKeys.SEED))
@@ -94,6 +94,20 @@ final class ConfigLoader {
         }
     }
 
+    /** {@code policy} with {@code policy.discount} or {@code policy.window} folded into its spec. */
+    private static String policy(ConfigSource c) throws ConfigException {
+        PolicySpec spec = PolicySpec.parse(c.get(DeviceKeys.POLICY));
+        java.util.Optional<Double> gamma = c.optional(DeviceKeys.DISCOUNT);
+        java.util.Optional<Integer> tau = c.optional(DeviceKeys.WINDOW);
+        if (gamma.isPresent()) {
+            spec = spec.withDiscount(gamma.get());
+        }
+        if (tau.isPresent()) {
+            spec = spec.withWindow(tau.get());
+        }
+        return spec.toString();
+    }
+
     /** Refuses a key the user set that does nothing with the other values. */
     private static void refuseInert(ConfigSource c) throws ConfigException {
         refuseInertCoap(c);
@@ -112,7 +126,19 @@ final class ConfigLoader {
         PolicySpec spec = PolicySpec.parse(c.get(DeviceKeys.POLICY));
         if (!spec.has(Characteristic.ADAPTIVE)) {
             c.refuseIfSet(DeviceKeys.UCB_C, "policy " + c.get(DeviceKeys.POLICY)
-                    + " does not explore; only policy=splitee and policy=splitee-s read it");
+                    + " does not explore; only policy=splitee, splitee-s and splitee-s-paper read it");
+        }
+        for (io.splitee.config.ConfigKey<?> k : java.util.List.of(DeviceKeys.DISCOUNT, DeviceKeys.WINDOW)) {
+            if (!spec.has(Characteristic.ADAPTIVE)) {
+                c.refuseIfSet(k, "policy " + c.get(DeviceKeys.POLICY)
+                        + " does not learn; only splitee, splitee-s and splitee-s-paper read it");
+            }
+            if (spec.discount() != 0 || spec.window() != 0 || spec.authorsInit()) {
+                c.refuseIfSet(k, "policy " + c.get(DeviceKeys.POLICY) + " already sets its parameters; give them in one place");
+            }
+        }
+        if (c.optional(DeviceKeys.DISCOUNT).isPresent()) {
+            c.refuseIfSet(DeviceKeys.WINDOW, "policy.discount is set too; a policy discounts or windows, not both");
         }
         if (!spec.has(Characteristic.RANDOMIZED)) {
             c.refuseIfSet(DeviceKeys.SEED, "policy " + c.get(DeviceKeys.POLICY)

@@ -5,6 +5,7 @@ import io.splitee.config.MqttConnection;
 import io.splitee.config.ProgramBuilder;
 import io.splitee.device.cost.MeasuredCosts;
 import io.splitee.engine.Policies;
+import io.splitee.engine.PolicySpec;
 import io.splitee.mqtt.MqttSettings;
 import io.splitee.wire.Encoding;
 import java.nio.file.Path;
@@ -23,12 +24,20 @@ final class DeviceKeys {
     static final ConfigKey<Integer> INTRA_OP_THREADS = ConfigKey.integer("runtime.intra-op-threads", 2, 1, 64,
             "ONNX Runtime intra-op threads, one pool shared by every session");
     static final ConfigKey<String> POLICY = ConfigKey.parsed("policy", "splitee-s", Policies::checkSpec, s -> s,
-            "the engine's policy: " + String.join(", ", Policies.SPECS) + " (K: an arm, 1..L)");
+            "the engine's policy: " + String.join(", ", Policies.SPECS) + " (K: an arm, 1..L); the UCB policies take "
+                    + "parameters, e.g. `splitee-s:side=learned`, `splitee-s-paper:init=authors` (docs/engine.md)");
     static final ConfigKey<Double> THRESHOLD = ConfigKey.number("policy.threshold", 0.8, v -> v > 0 && v <= 1,
             "is outside (0, 1]", "confidence threshold α in (0, 1]: a sample exits on the device when its exit's confidence reaches it");
     static final ConfigKey<Double> UCB_C = ConfigKey.nonNegative("policy.ucb-c", DeviceConfig.PolicyConfig.MEASURED_UCB_C,
             "UCB exploration constant c ≥ 0 (splitee, splitee-s); unset: 0.5 with `cost.mode=measured`, "
                     + "1 (the paper's) with `cost.mode=paper`");
+    static final ConfigKey<Double> DISCOUNT = ConfigKey.number("policy.discount", null, v -> v > 0 && v <= 1,
+            "is outside (0, 1]", "discounted UCB for drifting costs: every arm's statistics times γ per sample "
+                    + "(splitee, splitee-s, splitee-s-paper; the policy parameter `:discount=γ`); unset: no discount")
+            .asOptional();
+    static final ConfigKey<Integer> WINDOW = ConfigKey.integer("policy.window", null, 1, PolicySpec.MAX_WINDOW,
+            "sliding-window UCB for drifting costs: each arm's statistics over its last τ updates (splitee, "
+                    + "splitee-s, splitee-s-paper; `:window=τ`); unset: no window").asOptional();
     static final ConfigKey<Long> SEED = ConfigKey.longInteger("policy.seed", 1L,
             "seed of the random policy's random source (only `policy=random` reads it)");
     static final ConfigKey<Boolean> RAW_SAMPLE_ARM = ConfigKey.bool("policy.raw-sample-arm", false,
@@ -171,7 +180,7 @@ final class DeviceKeys {
 
     /** Every key, in documented order. */
     static final List<ConfigKey<?>> ALL = ConfigKey.listOf(List.of(DEVICE_ID), MQTT, List.of(MODEL_DIR,
-            INTRA_OP_THREADS, POLICY, THRESHOLD, UCB_C, SEED, RAW_SAMPLE_ARM, COST_MODE, LAMBDA, OFFLOAD_COST,
+            INTRA_OP_THREADS, POLICY, THRESHOLD, UCB_C, DISCOUNT, WINDOW, SEED, RAW_SAMPLE_ARM, COST_MODE, LAMBDA, OFFLOAD_COST,
             WEIGHT_DEVICE_MS, WEIGHT_LINK_MS, WEIGHT_MILLIJOULE, ENCODING, DEFLATE, DEADLINE, FALLBACK, MAX_PENDING,
             PROBE_INTERVAL, PAYLOAD, QUEUE_SIZE, STATE_DIR, STATE_SAVE_INTERVAL, METRICS_PORT, SHUTDOWN_GRACE), COAP,
             List.of(GPIO_ENABLED), BOARD);

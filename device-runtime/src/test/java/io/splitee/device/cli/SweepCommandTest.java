@@ -1,6 +1,7 @@
 package io.splitee.device.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.splitee.replay.TraceFiles;
@@ -55,5 +56,24 @@ class SweepCommandTest {
         // splitee with o = 0.25 is the JSON test's run: regret 0.375 at 6
         assertTrue(rows.get(1).startsWith(a + ",0.0625,0.75,0.25,splitee,6,0.6666666666666666,"), rows.get(1));
         assertTrue(rows.get(1).endsWith(",2,0.375,0.375"), rows.get(1));
+    }
+
+    /** --policies picks the table's policies: the published SplitEE-S and a parameterised spec, with their regret. */
+    @Test
+    void policiesAreSelectable() throws Exception {
+        Path a = TraceFiles.write(dir, "a.csv", TraceFiles.HAND);
+        Path csv = dir.resolve("p.csv");
+        Cli r = Cli.run("sweep", "--trace", a.toString(), "--lambda", "0.0625", "--threshold", "0.75",
+                "--offload-costs", "0.25", "--checkpoints", "6", "--policies", "splitee-s-paper,splitee:discount=0.9",
+                "--csv", csv.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals(3, rows.size());
+        assertTrue(rows.get(1).startsWith(a + ",0.0625,0.75,0.25,splitee-s-paper,6,"), rows.get(1));
+        assertTrue(rows.get(2).startsWith(a + ",0.0625,0.75,0.25,splitee:discount=0.9,6,"), rows.get(2));
+        assertFalse(r.out().contains(" - "), "adaptive policies show their regret: " + r.out());
+        Cli bad = Cli.run("sweep", "--trace", a.toString(), "--policies", "splitee,nope");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--policies: unknown policy 'nope'"), bad.err());
     }
 }

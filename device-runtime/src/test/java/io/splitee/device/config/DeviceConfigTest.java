@@ -259,4 +259,26 @@ class DeviceConfigTest {
         assertEquals("cost.weight.link-ms", inert.key());
         assertEquals("nope", assertThrows(ConfigException.class, () -> DeviceConfig.load(base, Map.of("nope", "1"))).key());
     }
+
+    /** policy.discount and policy.window fold into the policy's spec, and are refused where nothing reads them. */
+    @Test
+    void driftKeysFoldIntoThePolicy() throws Exception {
+        Map<String, String> base = Map.of("device.id", "d", "model.dir", "/m");
+        Map<String, String> m = new java.util.HashMap<>(base);
+        m.put("policy.discount", "0.995");
+        assertEquals("splitee-s:discount=0.995", DeviceConfig.load(null, Map.of(), m).policy().name());
+        m = new java.util.HashMap<>(base);
+        m.put("policy", "splitee-s-paper");
+        m.put("policy.window", "2000");
+        DeviceConfig w = DeviceConfig.load(null, Map.of(), m);
+        assertEquals("splitee-s-paper:window=2000", w.policy().name());
+        assertEquals(w, DeviceConfig.load(w, Map.of()), "the folded spec round-trips");
+        assertEquals("splitee-s:side=learned,discount=0.99", DeviceConfig.load(null, Map.of(),
+                Map.of("device.id", "d", "model.dir", "/m", "policy", "splitee-s:side=learned,discount=0.99")).policy().name());
+        assertTrue(failure(Map.of("policy", "final", "policy.discount", "0.9")).contains("does not learn"));
+        assertTrue(failure(Map.of("policy.discount", "0.9", "policy.window", "10")).contains("not both"));
+        assertTrue(failure(Map.of("policy", "splitee:window=5", "policy.window", "10")).contains("in one place"));
+        assertTrue(failure(Map.of("policy.discount", "1.5")).contains("policy.discount"));
+        assertTrue(failure(Map.of("policy.window", "0")).contains("policy.window"));
+    }
 }

@@ -160,7 +160,7 @@ final class Baselines {
     }
 
     /**
-     * The standard comparison: SplitEE and SplitEE-S replayed, the final exit, everything offloaded after
+     * The standard comparison: SplitEE, SplitEE-S and the published SplitEE-S replayed, the final exit, everything offloaded after
      * block 1, the on-device early exit, random, and the best fixed arm in hindsight.
      *
      * @param skip a policy spec already shown (e.g. the one a trace report replays as the main run), or null
@@ -176,6 +176,11 @@ final class Baselines {
         if (!"splitee-s".equals(skip)) {
             out.add(replay("splitee-s", "splitee-s (replay)",
                     "SplitEE-S (SplitEE crediting every lower exit the device evaluated) replayed"));
+        }
+        if (!"splitee-s-paper".equals(skip)) {
+            out.add(replay("splitee-s-paper", "splitee-s-paper (replay)",
+                    "the published SplitEE-S: SplitEE's start, every lower exit credited with the trace's true C_L "
+                            + "(a device does not know C_L after an early exit)"));
         }
         out.add(replay("final", "final exit", "all " + l + " blocks on the device, answer from the final exit (fixed:" + l + ")"));
         out.add(replay("fixed:1", "offload all @1", "block 1 on the device, then offloaded: fixed:1 replayed with α = 1, "

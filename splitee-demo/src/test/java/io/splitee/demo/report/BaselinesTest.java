@@ -42,19 +42,21 @@ class BaselinesTest {
         int[] rows = IntStream.range(0, 300).map(i -> 299 - i).toArray(); // any order
         Baselines b = Baselines.of(t, rows, SETTINGS);
         List<PolicyRun> runs = b.standard(null);
-        assertEquals(List.of("splitee (replay)", "splitee-s (replay)", "final exit", "offload all @1", "early exit (device)",
-                "random", "best fixed (" + b.bestFixedArm() + ")"), runs.stream().map(PolicyRun::name).toList());
+        assertEquals(List.of("splitee (replay)", "splitee-s (replay)", "splitee-s-paper (replay)", "final exit",
+                "offload all @1", "early exit (device)", "random", "best fixed (" + b.bestFixedArm() + ")"),
+                runs.stream().map(PolicyRun::name).toList());
         runs.forEach(r -> assertEquals(300, r.samples(), r.name()));
-        PolicyRun fin = runs.get(2);
+        PolicyRun fin = runs.get(3);
         assertEquals(0.0, fin.costReduction(), 1e-12, "the final exit is the reference");
         assertEquals(0, fin.offloaded());
-        PolicyRun offloadAll = runs.get(3);
+        PolicyRun offloadAll = runs.get(4);
         assertTrue(offloadAll.offloaded() >= 299, "offload all @1 offloads (almost) everything: " + offloadAll.offloaded());
         assertEquals(fin.accuracy().getAsDouble(), offloadAll.accuracy().getAsDouble(), 0.01,
                 "offloaded answers come from the final exit");
-        assertEquals(0.0, runs.get(6).regret(), 1e-9, "the best fixed arm has no regret against itself");
-        assertEquals(List.of("splitee-s (replay)", "final exit", "offload all @1", "early exit (device)", "random",
-                "best fixed (" + b.bestFixedArm() + ")"), b.standard("splitee").stream().map(PolicyRun::name).toList());
+        assertEquals(0.0, runs.get(7).regret(), 1e-9, "the best fixed arm has no regret against itself");
+        assertEquals(List.of("splitee-s (replay)", "splitee-s-paper (replay)", "final exit", "offload all @1",
+                "early exit (device)", "random", "best fixed (" + b.bestFixedArm() + ")"),
+                b.standard("splitee").stream().map(PolicyRun::name).toList());
     }
 
     @Test

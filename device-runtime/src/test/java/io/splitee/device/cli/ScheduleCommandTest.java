@@ -1,0 +1,118 @@
+package io.splitee.device.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.splitee.replay.TraceFiles;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code simulate} with a schedule (issue 14): concatenated traces, cost changes, repetition, new policy flags. */
+class ScheduleCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private String[] args(Path trace, String policy, String... more) {
+        String[] base = {"simulate", "--trace", trace.toString(), "--policy", policy, "--lambda", "0.0625",
+            "--offload-cost", "0.25", "--threshold", "0.75", "--json"};
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    private JsonNode json(Cli r) throws Exception {
+        assertEquals(0, r.code(), r.err());
+        return new ObjectMapper().readTree(r.out());
+    }
+
+    /** The hand trace twice over (--then itself at 6) is the hand trace repeated to 12 without a shuffle. */
+    @Test
+    void concatenationEqualsRepetition() throws Exception {
+        Path t = TraceFiles.writeGzip(dir, "hand.csv.gz", TraceFiles.HAND);
+        JsonNode a = json(Cli.run(args(t, "splitee", "--then", t + "@6")));
+        JsonNode b = json(Cli.run(args(t, "splitee", "--repeat-to", "12")));
+        assertEquals(12, a.get("samples").asInt());
+        assertEquals(a.get("regret"), b.get("regret"));
+        assertEquals(a.get("arm_counts"), b.get("arm_counts"));
+        assertEquals(1, a.get("adaptation").size(), "one change point, at the second trace");
+        assertEquals(6, a.get("adaptation").get(0).get("at").asInt());
+        assertEquals(0, b.get("adaptation").size());
+    }
+
+    /** A shuffle is reproducible by its seed and differs from the file order. */
+    @Test
+    void shuffleIsSeeded() throws Exception {
+        Path t = TraceFiles.writeGzip(dir, "hand.csv.gz", TraceFiles.HAND);
+        JsonNode a = json(Cli.run(args(t, "splitee-s-paper", "--repeat-to", "600", "--shuffle-seed", "7")));
+        JsonNode b = json(Cli.run(args(t, "splitee-s-paper", "--repeat-to", "600", "--shuffle-seed", "7")));
+        JsonNode c = json(Cli.run(args(t, "splitee-s-paper", "--repeat-to", "600", "--shuffle-seed", "8")));
+        assertEquals(a, b);
+        assertFalse(a.get("regret").equals(c.get("regret")) && a.get("arm_counts").equals(c.get("arm_counts")));
+        assertEquals(600, a.get("samples").asInt());
+    }
+
+    /**
+     * A cost change: o 0.25 → 5 at sample 600 makes offloading ruinous, so the best arm becomes the final
+     * exit (arm 3 exits every sample on the device). SplitEE over a window of 30 updates per arm plays it in
+     * 80% of the last 200 samples 161 samples after the change (160 is the least possible); plain SplitEE,
+     * which averages over everything it saw, does not within the 600 samples left.
+     */
+    @Test
+    void costChangeIsFollowed() throws Exception {
+        Path t = TraceFiles.writeGzip(dir, "hand.csv.gz", TraceFiles.HAND);
+        JsonNode j = json(Cli.run(args(t, "splitee", "--window", "30", "--repeat-to", "1200", "--shuffle-seed", "1",
+                "--change", "offload-cost=5@600", "--checkpoints", "600,1200")));
+        assertEquals("splitee:window=30", j.get("policy").asText());
+        JsonNode a = j.get("adaptation").get(0);
+        assertEquals(600, a.get("at").asInt());
+        assertEquals(3, a.get("best_arm").asInt());
+        assertEquals(161, a.get("samples").asInt(), a.toString());
+        assertEquals(2, j.get("cumulative_regret").size());
+        JsonNode plain = json(Cli.run(args(t, "splitee", "--repeat-to", "1200", "--shuffle-seed", "1",
+                "--change", "offload-cost=5@600")));
+        assertTrue(plain.get("adaptation").get(0).get("samples").isNull(), plain.toString());
+    }
+
+    @Test
+    void policyFlagsFoldIntoTheSpec() throws Exception {
+        Path t = TraceFiles.writeGzip(dir, "hand.csv.gz", TraceFiles.HAND);
+        assertEquals("splitee-s:window=50", json(Cli.run(args(t, "splitee-s", "--window", "50"))).get("policy").asText());
+        assertEquals("splitee-s-paper:init=authors",
+                json(Cli.run(args(t, "splitee-s-paper", "--init", "authors"))).get("policy").asText());
+        // the authors' start scores rows 1..3 uncharged, then plays all 6 rows: 6 samples are charged
+        assertEquals(6, json(Cli.run(args(t, "splitee", "--init", "authors"))).get("samples").asInt());
+    }
+
+    /** Bad schedules and flags: exit 2, one line on stderr naming the problem, nothing on stdout. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "splitee|--then|HAND@7|sample 7 is past the end of trace",
+        "splitee|--then|HAND|must be FILE@N",
+        "splitee|--then|HAND@x|'x' is not a sample number",
+        "splitee|--change|gamma=0.5@3|unknown cost key 'gamma'",
+        "splitee|--change|lambda=0.5@6|sample 6 is past the end of the stream (6 samples)",
+        "splitee|--change|lambda=zero@3|'zero' is not a number",
+        "splitee|--change|lambda=0.5|must be KEY=V@N",
+        "final|--discount|0.9|only splitee, splitee-s and splitee-s-paper read it",
+        "splitee|--discount|1.5|discount must be in (0, 1]",
+        "splitee-s|--init|authors|init=authors is for the published algorithms",
+        "splitee|--init|mine|--init must be 'authors'",
+        "splitee|--repeat-to|0|the length must be >= 1",
+    })
+    void badSchedulesExitTwoWithOneLine(String policy, String flag, String value, String fragment) throws Exception {
+        Path t = TraceFiles.writeGzip(dir, "hand.csv.gz", TraceFiles.HAND);
+        Cli r = Cli.run(args(t, policy, flag, value.replace("HAND", t.toString())));
+        assertEquals(2, r.code(), r.err());
+        assertEquals("", r.out());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains(fragment), r.err());
+        assertFalse(r.err().contains("\tat "));
+    }
+}

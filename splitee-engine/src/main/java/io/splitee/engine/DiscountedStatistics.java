@@ -1,0 +1,122 @@
+package io.splitee.engine;
+
+/**
+ * Discounted UCB (Garivier and Moulines): every round multiplies every arm's reward sum and
+ * weight by γ, so a reward r rounds old counts γ^r. The index is
+ * Q_a/W_a + c·sqrt(ln T / W_a), with W_a the discounted count and T the discounted round count
+ * (T ← γ·T + 1 per round; T = t when γ = 1, so γ = 1 is UCB1 bit for bit). An arm never updated
+ * (or whose weight underflowed to 0) has an infinite index. O(L) per round, O(1) per update.
+ */
+final class DiscountedStatistics implements ArmStatistics {
+
+    private final double gamma;
+    private final double[] sums;
+    private final double[] weights;
+    private final long[] counts;
+    private double clock;
+
+    DiscountedStatistics(int arms, double gamma) {
+        this.gamma = gamma;
+        sums = new double[arms];
+        weights = new double[arms];
+        counts = new long[arms];
+    }
+
+    @Override
+    public void tick() {
+        for (int a = 0; a < sums.length; a++) {
+            sums[a] *= gamma;
+            weights[a] *= gamma;
+        }
+        clock = clock * gamma + 1;
+    }
+
+    @Override
+    public double logRound(long t) {
+        return StrictMath.log(clock);
+    }
+
+    @Override
+    public void update(int arm, double reward) {
+        sums[arm - 1] += reward;
+        weights[arm - 1] += 1;
+        counts[arm - 1]++;
+    }
+
+    @Override
+    public int argmaxIndex(long t, double c) {
+        double logT = logRound(t);
+        int best = 0;
+        double bestIndex = Double.NEGATIVE_INFINITY;
+        for (int a = 0; a < sums.length; a++) {
+            if (weights[a] == 0) {
+                return a + 1;
+            }
+            double index = index(a + 1, logT, c);
+            if (index > bestIndex) {
+                bestIndex = index;
+                best = a;
+            }
+        }
+        return best + 1;
+    }
+
+    @Override
+    public long count(int arm) {
+        return weights[arm - 1] == 0 ? 0 : counts[arm - 1];
+    }
+
+    @Override
+    public double index(int arm, double logT, double c) {
+        double w = weights[arm - 1];
+        return sums[arm - 1] / w + c * Math.sqrt(logT / w);
+    }
+
+    @Override
+    public double bestMean() {
+        double best = Double.NEGATIVE_INFINITY;
+        for (int a = 0; a < sums.length; a++) {
+            if (weights[a] > 0) {
+                best = Math.max(best, sums[a] / weights[a]);
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public double[] rewardSums() {
+        return sums.clone();
+    }
+
+    @Override
+    public long[] updateCounts() {
+        return counts.clone();
+    }
+
+    /** W_1..W_L, then T. */
+    @Override
+    public double[] memory() {
+        double[] m = new double[weights.length + 1];
+        System.arraycopy(weights, 0, m, 0, weights.length);
+        m[weights.length] = clock;
+        return m;
+    }
+
+    @Override
+    public void load(double[] rewardSums, long[] updateCounts, double[] memory) {
+        int l = sums.length;
+        if (memory.length != l + 1) {
+            throw new IllegalArgumentException("discounted statistics keep " + (l + 1) + " values (W_1..W_" + l
+                    + ", T), the state has " + memory.length);
+        }
+        for (double m : memory) {
+            if (!(m >= 0) || Double.isInfinite(m)) {
+                throw new IllegalArgumentException("discounted weights must be finite and >= 0, got " + m);
+            }
+        }
+        System.arraycopy(rewardSums, 0, sums, 0, l);
+        System.arraycopy(updateCounts, 0, counts, 0, l);
+        System.arraycopy(memory, 0, weights, 0, l);
+        clock = memory[l];
+    }
+}
