@@ -13,14 +13,14 @@ final class SummaryTable {
     public static String render(Report report) {
         OptionalDouble fin = report.finalExit().map(PolicyRun::accuracy).orElse(OptionalDouble.empty());
         StringBuilder b = new StringBuilder();
-        String fmt = "%-22s %8s %9s %9s %10s %10s %11s %10s%n";
+        String fmt = "%-26s %8s %9s %9s %10s %10s %11s %10s%n";
         b.append(String.format(Locale.ROOT, fmt, "policy", "answered", "accuracy", "vs final", "cost red.",
                 "offloaded", "arm mode/μ", "regret"));
         for (PolicyRun r : report.all()) {
             OptionalDouble acc = r.accuracy();
             String delta = acc.isPresent() && fin.isPresent()
                     ? String.format(Locale.ROOT, "%+.2f pp", 100 * (acc.getAsDouble() - fin.getAsDouble())) : "-";
-            b.append(String.format(Locale.ROOT, fmt, cut(r.name(), 22), r.samples()
+            b.append(String.format(Locale.ROOT, fmt, cut(r.name(), 26), r.samples()
                             + (r.unanswered() > 0 ? "+" + r.unanswered() + "!" : ""),
                     acc.isPresent() ? percent(acc.getAsDouble()) : "-", delta, percent(r.costReduction()),
                     percent(r.offloadShare()),
