@@ -20,20 +20,56 @@ interface ArmStatistics {
     /** Credits {@code reward} to 1-based {@code arm}. */
     void update(int arm, double reward);
 
-    /**
-     * The 1-based arm with the largest index at round {@code t} with exploration constant
-     * {@code c}; the smallest arm on ties; an arm never updated has an infinite index.
-     */
-    int argmaxIndex(long t, double c);
+    /** The number of arms L. */
+    int arms();
+
+    /** Q_a of 1-based {@code arm}: the (discounted, windowed) sum of its rewards. */
+    double sum(int arm);
+
+    /** The effective N_a of an observed 1-based {@code arm} (the index divides by it). */
+    double effectiveCount(int arm);
 
     /** N_a of 1-based {@code arm}: how many updates it had (0: unexplored, an infinite index). */
     long count(int arm);
 
-    /** The UCB index of an observed 1-based {@code arm}, given {@code StrictMath.log(t)}. */
-    double index(int arm, double logT, double c);
+    /**
+     * The 1-based arm with the largest index at round {@code t} with exploration constant
+     * {@code c}; the smallest arm on ties; an arm never updated has an infinite index.
+     */
+    default int argmaxIndex(long t, double c) {
+        // StrictMath (logRound): bit-identical choices on every JVM and CPU (x86 replay, ARM device).
+        double logT = logRound(t);
+        int best = 1;
+        double bestIndex = Double.NEGATIVE_INFINITY;
+        for (int a = 1; a <= arms(); a++) {
+            if (count(a) == 0) {
+                return a; // unexplored: infinite index; the first one wins the tie
+            }
+            double index = index(a, logT, c);
+            if (index > bestIndex) {
+                bestIndex = index;
+                best = a;
+            }
+        }
+        return best;
+    }
+
+    /** The UCB index of an observed 1-based {@code arm}, given the round's log: Q_a/N_a + c·sqrt(ln t / N_a). */
+    default double index(int arm, double logT, double c) {
+        double n = effectiveCount(arm);
+        return sum(arm) / n + c * Math.sqrt(logT / n);
+    }
 
     /** The largest mean Q_a/N_a over the observed arms; −∞ when none is. */
-    double bestMean();
+    default double bestMean() {
+        double best = Double.NEGATIVE_INFINITY;
+        for (int a = 1; a <= arms(); a++) {
+            if (count(a) > 0) {
+                best = Math.max(best, sum(a) / effectiveCount(a));
+            }
+        }
+        return best;
+    }
 
     /** Q_a for every arm (a copy). */
     double[] rewardSums();

@@ -44,43 +44,23 @@ final class DiscountedStatistics implements ArmStatistics {
     }
 
     @Override
-    public int argmaxIndex(long t, double c) {
-        double logT = logRound(t);
-        int best = 0;
-        double bestIndex = Double.NEGATIVE_INFINITY;
-        for (int a = 0; a < sums.length; a++) {
-            if (weights[a] == 0) {
-                return a + 1;
-            }
-            double index = index(a + 1, logT, c);
-            if (index > bestIndex) {
-                bestIndex = index;
-                best = a;
-            }
-        }
-        return best + 1;
+    public int arms() {
+        return sums.length;
+    }
+
+    @Override
+    public double sum(int arm) {
+        return sums[arm - 1];
+    }
+
+    @Override
+    public double effectiveCount(int arm) {
+        return weights[arm - 1];
     }
 
     @Override
     public long count(int arm) {
         return weights[arm - 1] == 0 ? 0 : counts[arm - 1];
-    }
-
-    @Override
-    public double index(int arm, double logT, double c) {
-        double w = weights[arm - 1];
-        return sums[arm - 1] / w + c * Math.sqrt(logT / w);
-    }
-
-    @Override
-    public double bestMean() {
-        double best = Double.NEGATIVE_INFINITY;
-        for (int a = 0; a < sums.length; a++) {
-            if (weights[a] > 0) {
-                best = Math.max(best, sums[a] / weights[a]);
-            }
-        }
-        return best;
     }
 
     @Override

@@ -45,43 +45,23 @@ final class WindowStatistics implements ArmStatistics {
     }
 
     @Override
-    public int argmaxIndex(long t, double c) {
-        double logT = StrictMath.log(t);
-        int best = 0;
-        double bestIndex = Double.NEGATIVE_INFINITY;
-        for (int a = 0; a < sums.length; a++) {
-            if (counts[a] == 0) {
-                return a + 1;
-            }
-            double index = index(a + 1, logT, c);
-            if (index > bestIndex) {
-                bestIndex = index;
-                best = a;
-            }
-        }
-        return best + 1;
+    public int arms() {
+        return sums.length;
+    }
+
+    @Override
+    public double sum(int arm) {
+        return sums[arm - 1];
+    }
+
+    @Override
+    public double effectiveCount(int arm) {
+        return n(arm - 1);
     }
 
     @Override
     public long count(int arm) {
         return counts[arm - 1];
-    }
-
-    @Override
-    public double index(int arm, double logT, double c) {
-        double n = n(arm - 1);
-        return sums[arm - 1] / n + c * Math.sqrt(logT / n);
-    }
-
-    @Override
-    public double bestMean() {
-        double best = Double.NEGATIVE_INFINITY;
-        for (int a = 0; a < sums.length; a++) {
-            if (counts[a] > 0) {
-                best = Math.max(best, sums[a] / n(a));
-            }
-        }
-        return best;
     }
 
     @Override
