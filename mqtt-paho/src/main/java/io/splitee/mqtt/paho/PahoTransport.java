@@ -49,6 +49,10 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 final class PahoTransport extends TransportBase {
     private static final int MQTT_ERROR = 0x80;
 
+    static {
+        PahoLog.install();
+    }
+
     private final AtomicLong pahoWindowRetries = new AtomicLong();
     private volatile MqttAsyncClient client;
     private volatile MqttConnectionOptions options;
