@@ -1,6 +1,7 @@
 package io.splitee.replay;
 
 import io.splitee.device.cost.CostEstimates;
+import io.splitee.device.cost.EnergyEstimates;
 import io.splitee.linkproxy.LinkProfile;
 import java.nio.file.Path;
 import java.util.Map;
@@ -11,18 +12,83 @@ import java.util.TreeMap;
 /**
  * Measured costs of one model on one machine, for replaying with measured costs: device compute per
  * block and per exit (1 intra-op thread), gateway compute per block (batch 1), bytes on the wire of the
- * raw sample and of the features after each block per encoding, and optionally a link.
+ * raw sample and of the features after each block per encoding, optionally a link, and optionally
+ * energy (device millijoules per block and exit, the radio's millijoules per byte).
  *
- * <p>File format ({@link #read}): JSON, see docs/payload.md. Arrays are indexed by block − 1.
+ * <p>File format ({@link #read}, {@link #write}): JSON, see docs/payload.md. Arrays are indexed by block − 1.
  *
  * @param source  the file (or a name for a profile built in code)
  * @param device  device compute per block and per exit head (1 intra-op thread)
  * @param gateway gateway compute per block and of the final exit head (batch 1)
  * @param wire    per encoding name ({@code fp32}, {@code fp16+deflate}, ...): frame bytes
  * @param link    the link to assume when none is given on the command line
+ * @param energy  energy figures; absent in profiles written before they existed (such a profile replays
+ *                with {@code cost.weight.millijoule} 0 only)
  */
 public record CostProfile(String source, Device device, Gateway gateway, Map<String, Wire> wire,
-                          Optional<LinkProfile> link) {
+                          Optional<LinkProfile> link, Optional<Energy> energy) {
+
+    /**
+     * Energy above the idle power, as the live device's {@code EnergyEstimates} hold it, and the radio's
+     * energy per byte an offload puts on the wire.
+     *
+     * @param blockMj       device energy of block i+1, mJ, each ≥ 0
+     * @param exitMj        device energy of exit head i+1, mJ, each ≥ 0
+     * @param linkMjPerByte radio energy per byte of an offload's frame, mJ, ≥ 0
+     * @param estimated     true while the figures are derived from published power figures rather than
+     *                      measured on the board
+     * @param source        where the figures come from (citations with URLs, or the board that measured them)
+     */
+    public record Energy(double[] blockMj, double[] exitMj, double linkMjPerByte, boolean estimated, String source) {
+        /** Validates (messages name the field) and copies. */
+        public Energy {
+            blockMj = checked("energy.block_mj", blockMj, blockMj.length);
+            exitMj = checked("energy.exit_mj", exitMj, blockMj.length);
+            if (!(linkMjPerByte >= 0) || Double.isInfinite(linkMjPerByte)) {
+                throw new IllegalArgumentException("energy.link_mj_per_byte: " + linkMjPerByte
+                        + " must be a finite number ≥ 0");
+            }
+            Objects.requireNonNull(source, "energy.source");
+        }
+
+        /**
+         * Estimated figures from a board's published power: each block and exit head costs
+         * {@code (loadW − idleW) · ms} millijoules (W · ms = mJ) at the profile's compute time.
+         *
+         * @param idleW  the board's power when idle, W
+         * @param loadW  the board's power under load, W, ≥ {@code idleW}
+         * @param device the profile's compute times
+         */
+        public static Energy estimated(double idleW, double loadW, Device device, double linkMjPerByte,
+                                       String source) {
+            if (!(idleW >= 0) || !(loadW >= idleW) || Double.isInfinite(loadW)) {
+                throw new IllegalArgumentException("energy: load " + loadW + " W must be finite and ≥ idle "
+                        + idleW + " W ≥ 0");
+            }
+            double w = loadW - idleW;
+            double[] block = device.blockMs;
+            double[] exit = device.exitMs;
+            double[] blockMj = new double[block.length];
+            double[] exitMj = new double[exit.length];
+            for (int i = 0; i < block.length; i++) {
+                blockMj[i] = w * block[i];
+                exitMj[i] = w * exit[i];
+            }
+            return new Energy(blockMj, exitMj, linkMjPerByte, true, source);
+        }
+
+        /** Device energy per block, mJ (a copy). */
+        @Override
+        public double[] blockMj() {
+            return blockMj.clone();
+        }
+
+        /** Device energy per exit head, mJ (a copy). */
+        @Override
+        public double[] exitMj() {
+            return exitMj.clone();
+        }
+    }
 
     /**
      * Device compute, at least one block.
@@ -120,6 +186,21 @@ public record CostProfile(String source, Device device, Gateway gateway, Map<Str
         }
         wire = java.util.Collections.unmodifiableMap(new TreeMap<>(wire));
         Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(energy, "energy");
+        if (energy.isPresent() && energy.get().blockMj.length != l) {
+            throw new IllegalArgumentException("energy.block_mj: has " + energy.get().blockMj.length
+                    + " entries, expected " + l);
+        }
+    }
+
+    /** This profile without energy figures, as profiles were before they had them. */
+    public CostProfile withoutEnergy() {
+        return new CostProfile(source, device, gateway, wire, link, Optional.empty());
+    }
+
+    /** This profile with {@code value} as its energy figures. */
+    public CostProfile withEnergy(Energy value) {
+        return new CostProfile(source, device, gateway, wire, link, Optional.of(value));
     }
 
     private static double[] checked(String field, double[] v, int l) {
@@ -143,6 +224,16 @@ public record CostProfile(String source, Device device, Gateway gateway, Map<Str
         return ProfileReader.read(file);
     }
 
+    /**
+     * Writes this profile as JSON ({@link #read} reads it back equal; the informational fields
+     * {@code model}, {@code machine}, {@code method} are not kept by the record and not written).
+     *
+     * @throws java.io.IOException when the file cannot be written
+     */
+    public void write(Path file) throws java.io.IOException {
+        ProfileReader.write(this, file);
+    }
+
     /** The number of blocks L. */
     public int blocks() {
         return device.blockMs.length;
@@ -160,6 +251,28 @@ public record CostProfile(String source, Device device, Gateway gateway, Map<Str
                     + String.join(", ", wire.keySet()) + ")");
         }
         return w;
+    }
+
+    /**
+     * Live energy estimates preloaded with this profile's energy figures, as if each value had been
+     * measured once: device block and exit energy multiplied by {@code boardSlowdown} (the same power for
+     * that many times longer).
+     *
+     * @throws IllegalArgumentException when the profile has no energy figures
+     */
+    public EnergyEstimates energyEstimates(double boardSlowdown) {
+        if (!(boardSlowdown > 0) || Double.isInfinite(boardSlowdown)) {
+            throw new IllegalArgumentException("boardSlowdown: " + boardSlowdown + " must be a finite number > 0");
+        }
+        Energy e = energy.orElseThrow(() -> new IllegalArgumentException("cost profile " + source
+                + " has no energy section"));
+        double[] block = e.blockMj();
+        double[] exit = e.exitMj();
+        for (int i = 0; i < block.length; i++) {
+            block[i] *= boardSlowdown;
+            exit[i] *= boardSlowdown;
+        }
+        return EnergyEstimates.of(block, exit);
     }
 
     /**

@@ -3,6 +3,8 @@ package io.splitee.replay;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.splitee.linkproxy.LinkProfile;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -13,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads a cost profile JSON file; every problem names the file and the field. */
+/** Reads a cost profile JSON file, every problem naming the file and the field; and writes one. */
 final class ProfileReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,10 +78,75 @@ final class ProfileReader {
                 double rtt = number(l, "link.rtt_ms", "rtt_ms");
                 link = Optional.of(new LinkProfile("profile", Math.round(bps), Duration.ofNanos(Math.round(rtt * 1e6))));
             }
+            Optional<CostProfile.Energy> energy = Optional.empty();
+            JsonNode en = root.get("energy");
+            if (en != null && !en.isNull()) {
+                if (!en.isObject()) {
+                    throw new IllegalArgumentException("energy: must be an object with block_mj, exit_mj and "
+                            + "link_mj_per_byte");
+                }
+                JsonNode estimated = en.get("estimated");
+                if (estimated != null && !estimated.isBoolean()) {
+                    throw new IllegalArgumentException("energy.estimated: not true or false");
+                }
+                JsonNode source = en.get("source");
+                if (source != null && !source.isTextual()) {
+                    throw new IllegalArgumentException("energy.source: not a string");
+                }
+                double[] blockMj = numbers(root, "energy", "block_mj");
+                if (blockMj.length != deviceBlocks.length) {
+                    throw new IllegalArgumentException("energy.block_mj: has " + blockMj.length + " entries, expected "
+                            + deviceBlocks.length);
+                }
+                energy = Optional.of(new CostProfile.Energy(blockMj,
+                        numbers(root, "energy", "exit_mj"), number(en, "energy.link_mj_per_byte", "link_mj_per_byte"),
+                        estimated != null && estimated.booleanValue(), source == null ? "" : source.textValue()));
+            }
             return new CostProfile(name, new CostProfile.Device(deviceBlocks, deviceExits),
-                    new CostProfile.Gateway(gatewayBlocks, gatewayExit), wires, link);
+                    new CostProfile.Gateway(gatewayBlocks, gatewayExit), wires, link, energy);
         } catch (IllegalArgumentException e) {
             throw new ProfileException("cost profile " + name + ": " + e.getMessage());
+        }
+    }
+
+    static void write(CostProfile p, Path file) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("schema", 1);
+        ObjectNode device = root.putObject("device");
+        put(device.putArray("block_ms"), p.device().blockMs());
+        put(device.putArray("exit_ms"), p.device().exitMs());
+        ObjectNode gateway = root.putObject("gateway");
+        put(gateway.putArray("block_ms"), p.gateway().blockMs());
+        gateway.put("exit_ms", p.gateway().exitMs());
+        ObjectNode wire = root.putObject("wire");
+        p.wire().forEach((name, w) -> {
+            ObjectNode e = wire.putObject(name);
+            e.put("raw", w.rawBytes());
+            ArrayNode f = e.putArray("features");
+            for (long b : w.featureBytes()) {
+                f.add(b);
+            }
+        });
+        p.link().ifPresent(l -> {
+            ObjectNode link = root.putObject("link");
+            link.put("name", l.name());
+            link.put("bits_per_second", l.bitsPerSecond());
+            link.put("rtt_ms", l.roundTrip().toNanos() / 1e6);
+        });
+        p.energy().ifPresent(e -> {
+            ObjectNode energy = root.putObject("energy");
+            energy.put("estimated", e.estimated());
+            energy.put("source", e.source());
+            put(energy.putArray("block_mj"), e.blockMj());
+            put(energy.putArray("exit_mj"), e.exitMj());
+            energy.put("link_mj_per_byte", e.linkMjPerByte());
+        });
+        java.nio.file.Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+    }
+
+    private static void put(ArrayNode a, double[] v) {
+        for (double x : v) {
+            a.add(x);
         }
     }
 

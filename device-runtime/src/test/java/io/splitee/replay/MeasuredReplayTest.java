@@ -95,4 +95,51 @@ class MeasuredReplayTest {
         assertThrows(IllegalArgumentException.class,
                 () -> m.run(t, Policies.parse("fixed:1", paper), paper, List.of()));
     }
+
+    private MeasuredReplay energy(PayloadRule rule, double perMillijoule) throws Exception {
+        CostProfile p = CostProfile.read(TraceFiles.write(dir, "e.json", ProfileFiles.HAND_ENERGY));
+        return MeasuredReplay.of(p, p.link().orElseThrow(), 1.0, "small", rule, 0.1, 0.1, perMillijoule, false);
+    }
+
+    /**
+     * One sample at arm 1, worked by hand (weights 0.1 per ms, 0.5 per mJ): on the device 0.1 × 1.5 ms +
+     * 0.5 × 3 mJ = 1.65; offloaded with the features 1.65 + 0.1 × (10.2 + 0.5) ms + 0.5 × 200 B × 0.01 mJ/B
+     * = 3.72; with the raw sample 1.65 + 0.1 × (11 + 0.7) + 0.5 × 10 = 7.82.
+     */
+    @Test
+    void energyIsPricedWithTheLiveRule() throws Exception {
+        MeasuredReplay m = energy(PayloadRule.AUTO, 0.5);
+        assertEquals(1.65, m.costModel().cost(1, false), 1e-12);
+        assertEquals(3.72, m.costModel().cost(1, true), 1e-12);
+        assertEquals(MeasuredCosts.Payload.FEATURES, m.costs().offload(1).payload());
+        assertEquals(7.82, energy(PayloadRule.RAW, 0.5).costModel().cost(1, true), 1e-12);
+        assertEquals(0.1 * 3.5 + 0.5 * 7, m.costModel().cost(2, false), 1e-12);
+        assertEquals(3.0, m.millijoules(1, false), 1e-12);
+        assertEquals(5.0, m.millijoules(1, true), 1e-12);
+        assertEquals(7.0, m.millijoules(2, false), 1e-12);
+        MeasuredReplay.Result r = fixedArm1(m); // samples 1 and 4 on the device, 2 and 3 offloaded
+        assertEquals((3 + 5 + 5 + 3) / 4.0, r.meanMillijoules().getAsDouble(), 1e-12);
+        assertEquals(1.65 + 3.72 + 3.72 + 1.65, r.replay().cost(), 1e-9);
+
+        MeasuredReplay free = energy(PayloadRule.AUTO, 0); // weight 0: the costs without energy, energy still reported
+        assertEquals(0.1 * 1.5, free.costModel().cost(1, false), 1e-12);
+        assertEquals(0.1 * 12.2, free.costModel().cost(1, true), 1e-12);
+        assertEquals(4.0, fixedArm1(free).meanMillijoules().getAsDouble(), 1e-12);
+        CostProfile p = CostProfile.read(TraceFiles.write(dir, "e.json", ProfileFiles.HAND_ENERGY));
+        MeasuredReplay slow = MeasuredReplay.of(p, p.link().orElseThrow(), 2.0, "small", PayloadRule.AUTO, 0.1, 0.1,
+                0.5, false);
+        assertEquals(0.1 * 3 + 0.5 * 6, slow.costModel().cost(1, false), 1e-12, "energy scales with the board");
+    }
+
+    @Test
+    void aProfileWithoutEnergyReplaysWithWeightZeroOnly() throws Exception {
+        MeasuredReplay old = replay("small", PayloadRule.AUTO);
+        assertTrue(fixedArm1(old).meanMillijoules().isEmpty());
+        assertEquals(0, old.millijoules(1, true));
+        CostProfile p = CostProfile.read(TraceFiles.write(dir, "p.json", ProfileFiles.HAND));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MeasuredReplay.of(p,
+                p.link().orElseThrow(), 1.0, "small", PayloadRule.AUTO, 0.1, 0.1, 0.5, false));
+        assertTrue(e.getMessage().startsWith("cost.weight.millijoule: 0.5 prices energy, but cost profile "),
+                e.getMessage());
+    }
 }

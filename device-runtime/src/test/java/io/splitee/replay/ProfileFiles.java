@@ -26,6 +26,31 @@ public final class ProfileFiles {
             """;
 
     /**
+     * {@link #HAND} with energy: device blocks 2 and 4 mJ, exits 1 mJ each, the radio 0.01 mJ per byte.
+     * Arm 1 on the device: 2 + 1 = 3 mJ; offloaded with the small encoding's features (200 B): 3 + 2 = 5 mJ,
+     * with the raw sample (1000 B): 3 + 10 = 13 mJ. Arm 2 on the device: 2 + 4 + 1 = 7 mJ.
+     */
+    public static final String HAND_ENERGY = HAND.replace("""
+              "link": {"bits_per_second": 8000000, "rtt_ms": 10}
+            """, """
+              "link": {"bits_per_second": 8000000, "rtt_ms": 10},
+              "energy": {"estimated": false, "source": "hand-made", "block_mj": [2.0, 4.0], "exit_mj": [1.0, 1.0],
+                         "link_mj_per_byte": 0.01}
+            """);
+
+    /**
+     * {@code n} identical samples that both exits answer on the device (C_1 = 0.85, C_2 = 0.99, α = 0.8),
+     * so that an arm's reward is its confidence minus its device cost.
+     */
+    public static String confidentTrace(int n) {
+        StringBuilder b = new StringBuilder("conf_1,conf_2,pred_1,pred_2,label\n");
+        for (int i = 0; i < n; i++) {
+            b.append("0.85,0.99,1,1,1\n");
+        }
+        return b.toString();
+    }
+
+    /**
      * Four samples, 2 exits, α = 0.8: with {@code fixed:1}, samples 2 and 3 offload (C_1 below α),
      * samples 1 and 4 exit at 1. pred_1 is right on all, pred_2 wrong on sample 3.
      */

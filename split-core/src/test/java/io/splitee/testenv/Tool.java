@@ -32,6 +32,8 @@ public enum Tool {
     COAP_CLIENT("coap-client-notls", "libcoap3-bin"),
     /** The CoAP client with DTLS (OpenSSL) of the coaps tests. */
     COAP_CLIENT_DTLS("coap-client-openssl", "libcoap3-bin"),
+    /** Makes the CA and certificates of the coaps X.509 tests. */
+    OPENSSL("openssl", "openssl"),
     /**
      * A python3 that imports the training script's modules (Debian's, not a virtualenv's or pyenv's
      * that may come first on {@code PATH}: the first on {@code PATH} that imports them).

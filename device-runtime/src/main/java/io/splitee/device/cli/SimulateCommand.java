@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Replay one policy over a trace and report cost, offloads, accuracy and regret. "
                 + "Paper mode: --lambda and --offload-cost. Measured mode: --cost-profile (and --link, "
-                + "--board-slowdown, --encoding, --payload, --w-device-ms, --w-link-ms).")
+                + "--board-slowdown, --encoding, --payload, --w-device-ms, --w-link-ms, --w-millijoule).")
 final class SimulateCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -97,6 +97,12 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--w-link-ms", defaultValue = "0.1", paramLabel = "W",
             description = "Measured mode: reward units per ms of link + gateway time (default ${DEFAULT-VALUE}).")
     double wLinkMs;
+
+    @Option(names = "--w-millijoule", paramLabel = "W",
+            description = "Measured mode: reward units per millijoule of device compute and radio above idle, as the "
+                    + "daemon's cost.weight.millijoule (default 0); above 0 the profile needs an energy section. "
+                    + "Given (0 included), the output also reports the mean energy per sample.")
+    Double wMillijouleOption;
 
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
@@ -319,6 +325,9 @@ final class SimulateCommand implements Callable<Integer> {
                 : this.ucbC);
         Checks.nonNegative("--w-device-ms", wDeviceMs);
         Checks.nonNegative("--w-link-ms", wLinkMs);
+        // without --w-millijoule the output is what it was before energy existed (SimulateGoldenTest)
+        boolean reportEnergy = wMillijouleOption != null;
+        double wMillijoule = Checks.nonNegative("--w-millijoule", reportEnergy ? wMillijouleOption : 0);
         if (!(boardSlowdown > 0) || Double.isInfinite(boardSlowdown)) {
             throw new InputException("--board-slowdown must be a finite number > 0, got " + boardSlowdown);
         }
@@ -356,9 +365,14 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new InputException("--policy: " + e.getMessage());
         }
+        if (wMillijoule > 0 && profile.energy().isEmpty()) {
+            throw new InputException("--w-millijoule: " + wMillijoule + " prices energy, but cost profile "
+                    + costProfile + " has no energy section (docs/payload.md); give 0 or a profile with one");
+        }
         MeasuredReplay replay;
         try {
-            replay = MeasuredReplay.of(profile, l, boardSlowdown, encoding, rule, wDeviceMs, wLinkMs, everyExit);
+            replay = MeasuredReplay.of(profile, l, boardSlowdown, encoding, rule, wDeviceMs, wLinkMs, wMillijoule,
+                    everyExit);
         } catch (IllegalArgumentException e) {
             throw new InputException("--encoding: " + e.getMessage());
         }
@@ -381,6 +395,9 @@ final class SimulateCommand implements Callable<Integer> {
             try {
                 ObjectNode o = (ObjectNode) JSON.readTree(Reports.json(r.replay()));
                 o.put("mean_latency_ms", r.meanLatencyMs());
+                if (reportEnergy && r.meanMillijoules().isPresent()) {
+                    o.put("mean_energy_mj", r.meanMillijoules().getAsDouble());
+                }
                 if (scheduled()) {
                     ObjectNode cr = o.putObject("cumulative_regret");
                     r.replay().cumulativeRegret().forEach((k, v) -> cr.put(Integer.toString(k), v));
@@ -395,9 +412,10 @@ final class SimulateCommand implements Callable<Integer> {
         } else {
             String table = Reports.table(t, config, Double.NaN, Double.NaN, r.replay());
             String params = String.format(Locale.ROOT, "measured: profile %s, link %s (%d bit/s, rtt %s ms), board slowdown %s, "
-                            + "encoding %s, payload %s, w-device-ms %s, w-link-ms %s, threshold %s, ucb-c %s, seed %d",
+                            + "encoding %s, payload %s, w-device-ms %s, w-link-ms %s, %sthreshold %s, ucb-c %s, seed %d",
                     costProfile, l.name(), l.bitsPerSecond(), l.roundTrip().toNanos() / 1e6, boardSlowdown, encoding,
-                    rule.name().toLowerCase(Locale.ROOT), wDeviceMs, wLinkMs, threshold, ucbC, seed);
+                    rule.name().toLowerCase(Locale.ROOT), wDeviceMs, wLinkMs,
+                    reportEnergy ? "w-millijoule " + wMillijoule + ", " : "", threshold, ucbC, seed);
             StringBuilder b = new StringBuilder();
             for (String line : table.split("\\R")) {
                 if (line.startsWith("parameters ")) {
@@ -412,6 +430,13 @@ final class SimulateCommand implements Callable<Integer> {
                     "mean latency", r.meanLatencyMs(), replay.latencyMs(t.exits(), false), replay.rawOnlyLatencyMs()));
             b.append(String.format(Locale.ROOT, "%-20s features %d, raw %d%n", "payloads", r.featurePayloads(),
                     r.rawPayloads()));
+            if (reportEnergy && r.meanMillijoules().isPresent()) {
+                b.append(String.format(Locale.ROOT, "%-20s %.3f mJ above idle  (all on device: %.3f mJ, all raw to "
+                                + "gateway: %.3f mJ)%s%n", "mean energy", r.meanMillijoules().getAsDouble(),
+                        replay.millijoules(t.exits(), false), replay.costs().linkMj(replay.costs().offload(0).bytes()),
+                        profile.energy().get().estimated() ? "  estimated figures, see the profile's energy.source"
+                                : ""));
+            }
             spec.commandLine().getOut().print(b);
         }
         return 0;

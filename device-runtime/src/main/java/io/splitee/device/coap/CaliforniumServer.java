@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.CertificateAuthenticationMode;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.scandium.DTLSConnector;
@@ -51,6 +52,14 @@ final class CaliforniumServer implements CoapService {
 
     private CaliforniumServer(Setup setup, SampleSink sink) throws IOException {
         CoapConfig c = setup.config().coap();
+        // the files first: a key that cannot be read stops the start before any thread is made
+        Optional<CoapConfig.Dtls> dtls = c.dtls();
+        this.keys = dtls.isPresent() && dtls.get().pskFile().isPresent() ? PskFile.open(dtls.get().pskFile().get())
+                : null;
+        Optional<X509Credentials> x509 = Optional.empty();
+        if (dtls.isPresent() && dtls.get().x509().isPresent()) {
+            x509 = Optional.of(X509Credentials.read(dtls.get().x509().get()));
+        }
         this.threads = "splitee-" + setup.config().deviceId() + "-coap-";
         Configuration cfg = configuration(setup.maxBodyBytes(), c);
         this.main = Executors.newScheduledThreadPool(2, Threads.factory(threads + "main", true));
@@ -69,21 +78,28 @@ final class CaliforniumServer implements CoapService {
             plainBind = null;
             plain = null;
         }
-        if (c.dtls().isPresent()) {
-            CoapConfig.Dtls d = c.dtls().get();
-            this.keys = PskFile.open(d.pskFile());
+        if (dtls.isPresent()) {
+            CoapConfig.Dtls d = dtls.get();
             this.dtlsExecutor = Executors.newSingleThreadScheduledExecutor(Threads.factory(threads + "dtls", true));
-            DtlsConnectorConfig dc = DtlsConnectorConfig.builder(cfg)
-                    .setAddress(new InetSocketAddress(c.bind(), d.port()))
-                    .setAdvancedPskStore(keys.store())
-                    .build();
-            DTLSConnector connector = new DTLSConnector(dc);
+            DtlsConnectorConfig.Builder b = DtlsConnectorConfig.builder(cfg)
+                    .setAddress(new InetSocketAddress(c.bind(), d.port()));
+            if (keys != null) {
+                b.setAdvancedPskStore(keys.store());
+                timer.scheduleWithFixedDelay(keys::reloadIfChanged, 2, 2, TimeUnit.SECONDS);
+            }
+            if (x509.isPresent()) {
+                b.setCertificateIdentityProvider(x509.get().provider());
+                x509.get().verifier().ifPresent(b::setAdvancedCertificateVerifier);
+                LOG.info("coaps: certificate {} from {}; {}", x509.get().subject(), d.x509().get().certificate(),
+                        x509.get().verifier().isPresent() ? "clients must prove a certificate from the "
+                                + x509.get().trusted() + " CA certificates in " + d.x509().get().trust().get()
+                                : "clients are not asked for certificates");
+            }
+            DTLSConnector connector = new DTLSConnector(b.build());
             connector.setExecutor(dtlsExecutor);
             secure = new CoapEndpoint.Builder().setConfiguration(cfg).setConnector(connector).build();
             server.addEndpoint(secure);
-            timer.scheduleWithFixedDelay(keys::reloadIfChanged, 2, 2, TimeUnit.SECONDS);
         } else {
-            this.keys = null;
             this.dtlsExecutor = null;
             secure = null;
         }
@@ -102,6 +118,9 @@ final class CaliforniumServer implements CoapService {
         cfg.set(DtlsConfig.DTLS_RECEIVER_THREAD_COUNT, 1);
         cfg.set(DtlsConfig.DTLS_USE_ANTI_REPLAY_FILTER, true);
         c.dtls().ifPresent(d -> cfg.set(DtlsConfig.DTLS_MAX_CONNECTIONS, d.maxConnections()));
+        c.dtls().flatMap(CoapConfig.Dtls::x509).ifPresent(x -> cfg.set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE,
+                x.clientAuth() == CoapConfig.ClientAuth.REQUIRED ? CertificateAuthenticationMode.NEEDED
+                        : CertificateAuthenticationMode.NONE));
         return cfg;
     }
 

@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * The device's CoAP server ({@code coap.enabled=true}): {@code POST /samples} into a {@link SampleSink},
  * observable {@code GET /status}, {@code GET /config} and {@code /.well-known/core}, on plain CoAP and/or
- * coaps (DTLS 1.2 with pre-shared keys). {@link #close()} is idempotent.
+ * coaps (DTLS 1.2 with pre-shared keys, X.509 certificates, or both). {@link #close()} is idempotent.
  */
 public interface CoapService extends AutoCloseable {
 
@@ -38,7 +38,8 @@ public interface CoapService extends AutoCloseable {
     /**
      * Starts the server on the configured ports.
      *
-     * @throws IOException when a port cannot be bound or the DTLS keys file cannot be read
+     * @throws IOException when a port cannot be bound, or the DTLS keys file, certificate, private key or trusted
+     *                     CA certificates cannot be read (the message starts with the key naming the file)
      */
     static CoapService start(Setup setup, SampleSink sink) throws IOException {
         return CaliforniumServer.start(setup, sink);

@@ -5,11 +5,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.FileTime;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import javax.crypto.SecretKey;
 import org.eclipse.californium.scandium.util.SecretUtil;
@@ -88,15 +86,7 @@ final class PskFile {
     private Map<String, byte[]> read() throws IOException {
         FileTime t = Files.getLastModifiedTime(file);
         long size = Files.size(file);
-        try {
-            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
-            if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {
-                throw new IOException("coap.dtls.psk-file " + file + " is readable by group or others; "
-                        + "make it readable by the service user only (chmod 600)");
-            }
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: nothing to check
-        }
+        PrivateFile.checkOwnerOnly("coap.dtls.psk-file", file);
         Map<String, byte[]> out = new TreeMap<>();
         int n = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {

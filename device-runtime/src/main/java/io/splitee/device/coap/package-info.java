@@ -1,7 +1,9 @@
 /**
  * The device's CoAP server (RFC 7252, Eclipse Californium; DTLS 1.2 with Scandium): {@code POST /samples}
  * (a sample frame or a PNG/JPEG/PGM image; block-wise for large ones), observable {@code GET /status}
- * (RFC 7641), read-only {@code GET /config} and {@code /.well-known/core} (RFC 6690).
+ * (RFC 7641), read-only {@code GET /config} and {@code /.well-known/core} (RFC 6690). coaps authenticates
+ * clients by pre-shared keys ({@code PskFile}, reloaded when it changes), X.509 certificates
+ * ({@code X509Credentials}, read at start), or both.
  *
  * <p>The daemon knows {@link CoapService} and the {@link SampleSink} it hands in, nothing of Californium.
  * A posted sample is handed to the sink and enters the daemon's one pipeline; its answer comes back

@@ -70,8 +70,24 @@ final class ConfigLoader {
         CoapConfig plain = new CoapConfig(c.get(DeviceKeys.COAP_ENABLED), c.get(DeviceKeys.COAP_BIND),
                 c.get(DeviceKeys.COAP_PORT), java.util.Optional.empty());
         java.util.Optional<Path> psk = c.optional(DeviceKeys.COAP_DTLS_PSK_FILE);
-        return psk.isEmpty() ? plain : plain.withDtls(new CoapConfig.Dtls(psk.get(), c.get(DeviceKeys.COAP_DTLS_PORT),
+        java.util.Optional<CoapConfig.X509> x509 = x509(c);
+        if (psk.isEmpty() && x509.isEmpty()) {
+            return plain;
+        }
+        return plain.withDtls(new CoapConfig.Dtls(psk, x509, c.get(DeviceKeys.COAP_DTLS_PORT),
                 c.get(DeviceKeys.COAP_DTLS_ONLY), c.get(DeviceKeys.COAP_DTLS_MAX_CONNECTIONS)));
+    }
+
+    /** The {@code coap.dtls.*} certificate keys, when {@code coap.dtls.certificate} is set. */
+    private static java.util.Optional<CoapConfig.X509> x509(ConfigSource c) throws ConfigException {
+        java.util.Optional<Path> cert = c.optional(DeviceKeys.COAP_DTLS_CERTIFICATE);
+        if (cert.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Path key = c.optional(DeviceKeys.COAP_DTLS_PRIVATE_KEY).orElseThrow(() -> new IllegalArgumentException(
+                "coap.dtls.private-key: not set, but coap.dtls.certificate is; the certificate needs its key"));
+        return java.util.Optional.of(new CoapConfig.X509(cert.get(), key, c.get(DeviceKeys.COAP_DTLS_CLIENT_AUTH),
+                c.optional(DeviceKeys.COAP_DTLS_TRUST)));
     }
 
     /** Refuses a {@code coap.*} key the user set that does nothing with the other values. */
@@ -84,8 +100,15 @@ final class ConfigLoader {
             }
             return;
         }
-        if (c.optional(DeviceKeys.COAP_DTLS_PSK_FILE).isEmpty()) {
-            String why = "coap.dtls.psk-file is not set, so there is no DTLS; only a keys file turns coaps on";
+        boolean certificate = c.optional(DeviceKeys.COAP_DTLS_CERTIFICATE).isPresent();
+        if (!certificate) {
+            String why = "coap.dtls.certificate is not set; only a certificate reads it";
+            c.refuseIfSet(DeviceKeys.COAP_DTLS_PRIVATE_KEY, why);
+            c.refuseIfSet(DeviceKeys.COAP_DTLS_CLIENT_AUTH, why);
+            c.refuseIfSet(DeviceKeys.COAP_DTLS_TRUST, why);
+        }
+        if (c.optional(DeviceKeys.COAP_DTLS_PSK_FILE).isEmpty() && !certificate) {
+            String why = "neither coap.dtls.psk-file nor coap.dtls.certificate is set, so there is no DTLS";
             c.refuseIfSet(DeviceKeys.COAP_DTLS_PORT, why);
             c.refuseIfSet(DeviceKeys.COAP_DTLS_ONLY, why);
             c.refuseIfSet(DeviceKeys.COAP_DTLS_MAX_CONNECTIONS, why);
@@ -246,8 +269,19 @@ final class ConfigLoader {
                 .with(DeviceKeys.COAP_PORT, d.coap().port());
         if (d.coap().dtls().isPresent()) {
             CoapConfig.Dtls t = d.coap().dtls().get();
-            s = s.with(DeviceKeys.COAP_DTLS_PSK_FILE, t.pskFile())
-                    .with(DeviceKeys.COAP_DTLS_PORT, t.port())
+            if (t.pskFile().isPresent()) {
+                s = s.with(DeviceKeys.COAP_DTLS_PSK_FILE, t.pskFile().get());
+            }
+            if (t.x509().isPresent()) {
+                CoapConfig.X509 x = t.x509().get();
+                s = s.with(DeviceKeys.COAP_DTLS_CERTIFICATE, x.certificate())
+                        .with(DeviceKeys.COAP_DTLS_PRIVATE_KEY, x.privateKey())
+                        .with(DeviceKeys.COAP_DTLS_CLIENT_AUTH, x.clientAuth());
+                if (x.trust().isPresent()) {
+                    s = s.with(DeviceKeys.COAP_DTLS_TRUST, x.trust().get());
+                }
+            }
+            s = s.with(DeviceKeys.COAP_DTLS_PORT, t.port())
                     .with(DeviceKeys.COAP_DTLS_ONLY, t.only())
                     .with(DeviceKeys.COAP_DTLS_MAX_CONNECTIONS, t.maxConnections());
         }

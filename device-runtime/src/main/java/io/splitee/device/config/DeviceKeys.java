@@ -93,6 +93,20 @@ final class DeviceKeys {
     static final ConfigKey<Path> COAP_DTLS_PSK_FILE = ConfigKey.path("coap.dtls.psk-file", null,
             "DTLS 1.2 pre-shared keys, `identity=secret` per line (`hex:` for a hex secret), readable by the service "
                     + "user only, reloaded when it changes and on SIGHUP; set: coaps on `coap.dtls.port`").asOptional();
+    static final ConfigKey<Path> COAP_DTLS_CERTIFICATE = ConfigKey.path("coap.dtls.certificate", null,
+            "PEM X.509 certificate chain of the device (its own first) for DTLS with certificates, an EC (P-256, "
+                    + "P-384) key; set with `coap.dtls.private-key`: coaps on `coap.dtls.port`, with or without "
+                    + "pre-shared keys").asOptional();
+    static final ConfigKey<Path> COAP_DTLS_PRIVATE_KEY = ConfigKey.path("coap.dtls.private-key", null,
+            "PEM private key (PKCS#8 or SEC1 EC) of `coap.dtls.certificate`, readable by the service user only")
+            .asOptional();
+    static final ConfigKey<CoapConfig.ClientAuth> COAP_DTLS_CLIENT_AUTH = ConfigKey.enumOf("coap.dtls.client-auth",
+            CoapConfig.ClientAuth.class, CoapConfig.ClientAuth.REQUIRED,
+            "with `coap.dtls.certificate`: `required` (a client proves a certificate that chains to "
+                    + "`coap.dtls.trust`, or gets no connection) or `none` (clients are not asked for one)");
+    static final ConfigKey<Path> COAP_DTLS_TRUST = ConfigKey.path("coap.dtls.trust", null,
+            "PEM CA certificates a client's certificate must chain to (with `coap.dtls.client-auth=required`)")
+            .asOptional();
     static final ConfigKey<Integer> COAP_DTLS_PORT = ConfigKey.integer("coap.dtls.port", 5684, 0, 65_535,
             "coaps (DTLS) UDP port (0: any free port)");
     static final ConfigKey<Boolean> COAP_DTLS_ONLY = ConfigKey.bool("coap.dtls.only", false,
@@ -102,7 +116,8 @@ final class DeviceKeys {
 
     /** The CoAP keys, in documented order. */
     static final List<ConfigKey<?>> COAP = List.of(COAP_ENABLED, COAP_BIND, COAP_PORT, COAP_DTLS_PSK_FILE,
-            COAP_DTLS_PORT, COAP_DTLS_ONLY, COAP_DTLS_MAX_CONNECTIONS);
+            COAP_DTLS_CERTIFICATE, COAP_DTLS_PRIVATE_KEY, COAP_DTLS_CLIENT_AUTH, COAP_DTLS_TRUST, COAP_DTLS_PORT,
+            COAP_DTLS_ONLY, COAP_DTLS_MAX_CONNECTIONS);
     // ------------------------------------------------------------- the board: status LED, button, power sensor
     static final ConfigKey<Boolean> GPIO_ENABLED = ConfigKey.bool("gpio.enabled", false,
             "drive the board's status LED, button and power sensor (Pi4J); each part is optional, and the `gpio.*` "

@@ -67,6 +67,32 @@ public final class EnergyEstimates {
         }
     }
 
+    /**
+     * Estimates as if each value had been measured once (a replay's, from a cost profile): nothing is
+     * integrated from a sensor.
+     *
+     * @param blockMj energy of block i+1 above idle, mJ, each finite and ≥ 0; at least one block
+     * @param exitMj  energy of exit head i+1 above idle, mJ, as many as blocks
+     */
+    public static EnergyEstimates of(double[] blockMj, double[] exitMj) {
+        if (exitMj.length != blockMj.length) {
+            throw new IllegalArgumentException("exitMj: has " + exitMj.length + " entries, expected " + blockMj.length);
+        }
+        EnergyEstimates e = new EnergyEstimates(blockMj.length, 0.1);
+        for (int i = 0; i < blockMj.length; i++) {
+            e.record(i + 1, checked("blockMj", i, blockMj[i]));
+            e.record(e.blocks + i + 1, checked("exitMj", i, exitMj[i]));
+        }
+        return e;
+    }
+
+    private static double checked(String name, int i, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(name + "[" + i + "]: " + v + " must be a finite number ≥ 0");
+        }
+        return v;
+    }
+
     // ------------------------------------------------------------------------------------------ the worker
 
     /** The worker starts a block or an exit head (the device is not idle until {@link #computed}). */

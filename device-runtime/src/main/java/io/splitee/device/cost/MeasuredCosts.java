@@ -14,7 +14,10 @@ import java.util.function.IntToLongFunction;
  * equal weights the cost is the expected end-to-end latency times the weight: the device trades
  * milliseconds for confidence, which is what a user of an edge runtime pays for. With a power sensor
  * ({@link #withEnergy}) the device part also charges {@code wEnergy · deviceMj(a)}, the millijoules above the
- * idle power spent on those blocks and exits.
+ * idle power spent on those blocks and exits, and an offload {@code wEnergy · linkMjPerByte · bytes}, the radio's
+ * energy for its payload (0 on the live device, which measures compute only; a replay's cost profile may
+ * give it). This class is the one place where milliseconds and millijoules are combined: the daemon and
+ * {@code simulate} both price with it.
  *
  * <p>The engine's arms stay the paper's (how deep the device computes); the payload is a decision below
  * the arm, made afresh for every offload from the current estimates, so it follows a changing link at
@@ -63,6 +66,7 @@ public final class MeasuredCosts {
     private final boolean everyExit;
     private EnergyEstimates energy;
     private double perMillijoule;
+    private double linkMjPerByte;
 
     /**
      * @param estimates    the measurements
@@ -94,11 +98,25 @@ public final class MeasuredCosts {
      * @return this
      */
     public MeasuredCosts withEnergy(EnergyEstimates estimates, double perMillijoule) {
+        return withEnergy(estimates, perMillijoule, 0);
+    }
+
+    /**
+     * Also charges device energy ({@link #withEnergy(EnergyEstimates, double)}) and the radio's energy of an
+     * offload's payload, {@code linkMjPerByte} mJ per byte on the wire, at the same {@code perMillijoule}.
+     *
+     * @return this
+     */
+    public MeasuredCosts withEnergy(EnergyEstimates estimates, double perMillijoule, double linkMjPerByte) {
         if (!(perMillijoule >= 0) || Double.isInfinite(perMillijoule)) {
             throw new IllegalArgumentException("cost.weight.millijoule: " + perMillijoule + " must be a finite number ≥ 0");
         }
+        if (!(linkMjPerByte >= 0) || Double.isInfinite(linkMjPerByte)) {
+            throw new IllegalArgumentException("linkMjPerByte: " + linkMjPerByte + " must be a finite number ≥ 0");
+        }
         this.energy = java.util.Objects.requireNonNull(estimates, "energy");
         this.perMillijoule = perMillijoule;
+        this.linkMjPerByte = linkMjPerByte;
         return this;
     }
 
@@ -111,6 +129,11 @@ public final class MeasuredCosts {
     /** Device energy of arm {@code a} in mJ above idle, exit heads as configured; 0 without a power sensor. */
     public double deviceMj(int arm) {
         return energy == null ? 0 : energy.deviceMj(arm, everyExit);
+    }
+
+    /** The radio's energy of {@code bytes} on the wire in mJ; 0 without energy figures. */
+    public double linkMj(long bytes) {
+        return energy == null ? 0 : linkMjPerByte * bytes;
     }
 
     /** Whether each arm is charged for every exit head on the way. */
@@ -140,6 +163,7 @@ public final class MeasuredCosts {
     private OffloadPlan plan(Payload p, long bytes, int fromBlock, double device) {
         double link = estimates.linkMs(bytes);
         double gw = estimates.gatewayMs(fromBlock);
-        return new OffloadPlan(p, bytes, device + perLinkMs * (link + gw), link, gw);
+        double cost = device + perLinkMs * (link + gw);
+        return new OffloadPlan(p, bytes, energy == null ? cost : cost + perMillijoule * linkMj(bytes), link, gw);
     }
 }

@@ -159,4 +159,72 @@ class MeasuredSimulateTest {
                 "accuracy drop        16.67 pp") + System.lineSeparator();
         assertEquals(table, r.out());
     }
+
+    /**
+     * The energy weight changes the arm the engine learns. Every sample exits on the device at either arm
+     * (C_1 = 0.85, C_2 = 0.99), so an arm's reward is C_a − 0.01 × ms − w × mJ: without energy arm 1 gets
+     * 0.85 − 0.015 = 0.835 and arm 2 0.99 − 0.035 = 0.955; at w = 0.1 per mJ arm 1 gets 0.835 − 0.3 = 0.535
+     * and arm 2 0.955 − 0.7 = 0.255.
+     */
+    @Test
+    void theEnergyWeightChangesTheChosenArm() throws Exception {
+        Path trace = TraceFiles.write(dir, "confident.csv", ProfileFiles.confidentTrace(500));
+        Path profile = TraceFiles.write(dir, "e.json", ProfileFiles.HAND_ENERGY);
+        JsonNode[] out = new JsonNode[2];
+        String[] weights = {"0", "0.1"};
+        for (int i = 0; i < 2; i++) {
+            Cli r = Cli.run("simulate", "--trace", trace.toString(), "--policy", "splitee", "--threshold", "0.8",
+                    "--cost-profile", profile.toString(), "--encoding", "small", "--w-device-ms", "0.01",
+                    "--w-link-ms", "0.01", "--w-millijoule", weights[i], "--json");
+            assertEquals(0, r.code(), r.err());
+            out[i] = new ObjectMapper().readTree(r.out());
+        }
+        assertEquals(2, out[0].get("best_fixed_arm").asInt(), out[0].toString());
+        assertTrue(out[0].get("arm_counts").get(1).asInt() > 400, "without energy arm 2 wins: " + out[0]);
+        assertEquals(1, out[1].get("best_fixed_arm").asInt(), out[1].toString());
+        assertTrue(out[1].get("arm_counts").get(0).asInt() > 400, "with energy arm 1 wins: " + out[1]);
+        assertEquals(500 * 0.035, out[0].get("full_cost").asDouble(), 1e-9, "the full cost: arm 2 without energy");
+        assertEquals(500 * (0.035 + 0.7), out[1].get("full_cost").asDouble(), 1e-9, "and with");
+        double mj = out[1].get("mean_energy_mj").asDouble();
+        int arm1 = out[1].get("arm_counts").get(0).asInt();
+        assertEquals((arm1 * 3.0 + (500 - arm1) * 7.0) / 500, mj, 1e-9, "3 mJ at arm 1, 7 at arm 2");
+    }
+
+    @Test
+    void anEnergyWeightNeedsAProfileWithEnergy() throws Exception {
+        Cli r = measured("small", "--w-millijoule", "0.5");
+        assertEquals(2, r.code());
+        assertEquals("splitee-device simulate: --w-millijoule: 0.5 prices energy, but cost profile "
+                + dir.resolve("p.json") + " has no energy section (docs/payload.md); give 0 or a profile with one",
+                r.err().strip());
+        r = measured("small", "--w-millijoule", "-1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--w-millijoule"), r.err());
+        JsonNode old = new ObjectMapper().readTree(measured("small").out());
+        assertTrue(old.get("mean_energy_mj") == null, "no energy figures, no energy reported: " + old);
+        Path trace = TraceFiles.write(dir, "t.csv", ProfileFiles.TRACE);
+        Path profile = TraceFiles.write(dir, "e.json", ProfileFiles.HAND_ENERGY);
+        String[] args = {"simulate", "--trace", trace.toString(), "--policy", "fixed:1", "--threshold", "0.8",
+                "--cost-profile", profile.toString(), "--encoding", "small", "--json"};
+        JsonNode unasked = new ObjectMapper().readTree(Cli.run(args).out());
+        assertTrue(unasked.get("mean_energy_mj") == null, "without --w-millijoule the output is as before: " + unasked);
+        String[] asked = java.util.Arrays.copyOf(args, args.length + 2);
+        asked[args.length] = "--w-millijoule";
+        asked[args.length + 1] = "0";
+        JsonNode zero = new ObjectMapper().readTree(Cli.run(asked).out());
+        assertEquals(4.0, zero.get("mean_energy_mj").asDouble(), 1e-12, "weight 0 given: energy reported");
+        assertEquals(unasked.get("cost"), zero.get("cost"), "and priced as without it");
+    }
+
+    @Test
+    void theTableShowsTheEnergy() throws Exception {
+        Path trace = TraceFiles.write(dir, "t.csv", ProfileFiles.TRACE);
+        Path profile = TraceFiles.write(dir, "e.json", ProfileFiles.HAND_ENERGY);
+        Cli r = Cli.run("simulate", "--trace", trace.toString(), "--policy", "fixed:1", "--threshold", "0.8",
+                "--cost-profile", profile.toString(), "--encoding", "small", "--w-millijoule", "0.5");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("mean energy          4.000 mJ above idle  (all on device: 7.000 mJ, all raw to "
+                + "gateway: 10.000 mJ)"), r.out());
+        assertTrue(r.out().contains("w-millijoule 0.5"), r.out());
+    }
 }

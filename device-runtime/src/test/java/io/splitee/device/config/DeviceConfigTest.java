@@ -219,6 +219,52 @@ class DeviceConfigTest {
     }
 
     @Test
+    void theCoapsCertificateKeysGoTogetherAndAreRefusedWhereTheyDoNothing() throws Exception {
+        Map<String, String> cert = Map.of("coap.enabled", "true", "coap.dtls.certificate", "/etc/splitee/device.pem",
+                "coap.dtls.private-key", "/etc/splitee/device.key", "coap.dtls.trust", "/etc/splitee/ca.pem");
+        Map<String, String> keys = new java.util.HashMap<>(Map.of("device.id", "d", "model.dir", "/m"));
+        keys.putAll(cert);
+        keys.put("coap.dtls.psk-file", "/etc/splitee/coap-psk");
+        DeviceConfig c = DeviceConfig.load(null, Map.of(), keys);
+        CoapConfig.Dtls d = c.coap().dtls().orElseThrow();
+        assertEquals(java.util.Optional.of(Path.of("/etc/splitee/coap-psk")), d.pskFile(), "both: psk and X.509");
+        assertEquals(CoapConfig.X509.clientsVerified(Path.of("/etc/splitee/device.pem"),
+                Path.of("/etc/splitee/device.key"), Path.of("/etc/splitee/ca.pem")), d.x509().orElseThrow());
+        assertEquals(c, DeviceConfig.load(c, Map.of()), "a built configuration reads back as itself");
+        assertEquals("required", ConfigLoader.describe(c, "*").get("coap.dtls.client-auth"));
+
+        String[][] cases = {
+            {"coap.dtls.private-key", "/k", "coap.dtls.certificate is not set"},
+            {"coap.dtls.trust", "/ca.pem", "coap.dtls.certificate is not set"},
+            {"coap.dtls.client-auth", "none", "coap.dtls.certificate is not set"},
+            {"coap.dtls.port", "5684", "neither coap.dtls.psk-file nor coap.dtls.certificate is set"},
+        };
+        for (String[] k : cases) {
+            String msg = failure(Map.of("coap.enabled", "true", k[0], k[1]));
+            assertTrue(msg.startsWith(k[0] + ": set (from command line) but " + k[2]) && !msg.contains("\n"), msg);
+        }
+        assertTrue(failure(Map.of("coap.dtls.certificate", "/c.pem")).startsWith(
+                "coap.dtls.certificate: set (from command line) but coap.enabled is false"));
+        String noKey = failure(Map.of("coap.enabled", "true", "coap.dtls.certificate", "/c.pem",
+                "coap.dtls.trust", "/ca.pem"));
+        assertTrue(noKey.startsWith("coap.dtls.private-key: not set, but coap.dtls.certificate is"), noKey);
+        String noTrust = failure(Map.of("coap.enabled", "true", "coap.dtls.certificate", "/c.pem",
+                "coap.dtls.private-key", "/k"));
+        assertTrue(noTrust.startsWith("coap.dtls.trust: not set, but coap.dtls.client-auth=required needs"), noTrust);
+        String inertTrust = failure(Map.of("coap.enabled", "true", "coap.dtls.certificate", "/c.pem",
+                "coap.dtls.private-key", "/k", "coap.dtls.trust", "/ca.pem", "coap.dtls.client-auth", "none"));
+        assertTrue(inertTrust.startsWith("coap.dtls.trust: set, but coap.dtls.client-auth=none"), inertTrust);
+        String badMode = failure(Map.of("coap.enabled", "true", "coap.dtls.certificate", "/c.pem",
+                "coap.dtls.private-key", "/k", "coap.dtls.client-auth", "wanted"));
+        assertTrue(badMode.startsWith("coap.dtls.client-auth:") && badMode.contains("required, none"), badMode);
+        CoapConfig.Dtls none = DeviceConfig.load(null, Map.of(), Map.of("device.id", "d", "model.dir", "/m",
+                "coap.enabled", "true", "coap.dtls.certificate", "/c.pem", "coap.dtls.private-key", "/k",
+                "coap.dtls.client-auth", "none", "coap.dtls.only", "true")).coap().dtls().orElseThrow();
+        assertTrue(none.pskFile().isEmpty() && none.only() && none.x509().orElseThrow().trust().isEmpty(),
+                "certificates alone: " + none);
+    }
+
+    @Test
     void theUcbConstantDefaultsByCostModeAndOtherwiseAsSet() throws Exception {
         Map<String, String> base = Map.of("device.id", "d", "model.dir", "/m");
         assertEquals(DeviceConfig.PolicyConfig.MEASURED_UCB_C, DeviceConfig.load(null, Map.of(), base).policy().ucbC());

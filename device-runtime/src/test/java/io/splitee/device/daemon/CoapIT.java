@@ -341,4 +341,91 @@ class CoapIT {
             r2.only("dtls-5");
         }
     }
+
+    @Test
+    void dtlsWithX509CertificatesAndPreSharedKeysTogether() throws Exception {
+        TestPki pki = new TestPki(dir.resolve("pki")).ca("ca").ca("other-ca")
+                .issue("ca", "device", TestPki.SERVER).issue("ca", "sensor", TestPki.CLIENT)
+                .issue("other-ca", "stranger", TestPki.CLIENT);
+        Path keys = dir.resolve("psk3");
+        Files.writeString(keys, "sensor-1=s3cret-key\n");
+        Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
+        try (ResultCollector r3 = new ResultCollector(broker.uri(), "c3");
+             DeviceDaemon secure = DeviceDaemon.start(config("c3", Map.of("coap.enabled", "true",
+                     "coap.bind", "127.0.0.1", "coap.dtls.port", "0", "coap.dtls.only", "true",
+                     "coap.dtls.certificate", pki.pem("device").toString(),
+                     "coap.dtls.private-key", pki.key("device").toString(),
+                     "coap.dtls.trust", pki.pem("ca").toString(), "coap.dtls.psk-file", keys.toString())))) {
+            String uri = "coaps://127.0.0.1:" + secure.coap().orElseThrow().secureAddress().orElseThrow().getPort()
+                    + "/samples";
+            Path f = file("x1.bin", frame(7, "x509-7"));
+            Run ok = coap(Tool.COAP_CLIENT_DTLS, "-m", "post", "-f", f.toString(), "-c", pki.pem("sensor").toString(),
+                    "-j", pki.key("sensor").toString(), "-C", pki.pem("ca").toString(), "-B", "10", uri);
+            assertEquals("x509-7", ok.json().get("sample_id").asText(), ok.toString());
+            // -R: the client checks the device's certificate against the CA and nothing else, so what is
+            // refused below is refused by the device
+            Run trustRoot = coap(Tool.COAP_CLIENT_DTLS, "-m", "post", "-f", file("x2.bin", frame(8, "x509-8")).toString(),
+                    "-c", pki.pem("sensor").toString(), "-j", pki.key("sensor").toString(),
+                    "-R", pki.pem("ca").toString(), "-B", "10", uri);
+            assertEquals("x509-8", trustRoot.json().get("sample_id").asText(), trustRoot.toString());
+            Path other = file("x3.bin", frame(9, "x509-9"));
+            Run stranger = coap(Tool.COAP_CLIENT_DTLS, "-m", "post", "-f", other.toString(),
+                    "-c", pki.pem("stranger").toString(), "-j", pki.key("stranger").toString(),
+                    "-R", pki.pem("ca").toString(), "-B", "3", uri);
+            assertFalse(stranger.out().contains("sample_id"), "a certificate from another CA: no answer " + stranger);
+            Run noCertificate = coap(Tool.COAP_CLIENT_DTLS, "-m", "post", "-f", other.toString(),
+                    "-R", pki.pem("ca").toString(), "-B", "3", uri);
+            assertFalse(noCertificate.out().contains("sample_id"), "no client certificate: no answer " + noCertificate);
+            Run psk = coap(Tool.COAP_CLIENT_DTLS, "-m", "post", "-f", file("x4.bin", frame(10, "x509-psk")).toString(),
+                    "-u", "sensor-1", "-k", "s3cret-key", "-B", "10", uri);
+            assertEquals("x509-psk", psk.json().get("sample_id").asText(), "pre-shared keys beside certificates " + psk);
+            Thread.sleep(300);
+            assertEquals(3, r3.byId.size(), "only the authenticated samples entered: " + r3.byId.keySet());
+            r3.only("x509-7");
+            r3.only("x509-8");
+            r3.only("x509-psk");
+        }
+        // coap.dtls.client-auth=none: a client without a certificate, which checks the device's
+        try (DeviceDaemon open = DeviceDaemon.start(config("c4", Map.of("coap.enabled", "true",
+                "coap.bind", "127.0.0.1", "coap.port", "0", "coap.dtls.port", "0",
+                "coap.dtls.certificate", pki.pem("device").toString(),
+                "coap.dtls.private-key", pki.key("device").toString(), "coap.dtls.client-auth", "none")))) {
+            String uri = "coaps://127.0.0.1:" + open.coap().orElseThrow().secureAddress().orElseThrow().getPort()
+                    + "/samples";
+            Run anonymous = coap(Tool.COAP_CLIENT_DTLS, "-m", "post", "-f", file("x5.bin", frame(11, "x509-none"))
+                    .toString(), "-R", pki.pem("ca").toString(), "-B", "10", uri);
+            assertEquals("x509-none", anonymous.json().get("sample_id").asText(), anonymous.toString());
+            Run wrongCa = coap(Tool.COAP_CLIENT_DTLS, "-m", "post", "-f", file("x6.bin", frame(12, "x509-ca"))
+                    .toString(), "-R", pki.pem("other-ca").toString(), "-B", "3", uri);
+            assertFalse(wrongCa.out().contains("sample_id"), "the client refuses a device from another CA " + wrongCa);
+        }
+    }
+
+    @Test
+    void aCertificateKeyThatCannotBeUsedStopsTheStartNamingTheKey() throws Exception {
+        TestPki pki = new TestPki(dir.resolve("pki-bad")).ca("ca").issue("ca", "device", TestPki.SERVER);
+        Path missing = dir.resolve("pki-bad/no-such.key");
+        Map<String, String> base = Map.of("coap.enabled", "true", "coap.bind", "127.0.0.1", "coap.port", "0",
+                "coap.dtls.port", "0", "coap.dtls.certificate", pki.pem("device").toString(),
+                "coap.dtls.client-auth", "none");
+        Map<String, String> o = new HashMap<>(base);
+        o.put("coap.dtls.private-key", missing.toString());
+        DeviceDaemon.StartupException e = org.junit.jupiter.api.Assertions.assertThrows(
+                DeviceDaemon.StartupException.class, () -> DeviceDaemon.start(config("c5", o)));
+        assertEquals("coap 127.0.0.1: coap.dtls.private-key " + missing + " cannot be read: no such file",
+                e.getMessage());
+
+        Files.setPosixFilePermissions(pki.key("device"), PosixFilePermissions.fromString("rw-r--r--"));
+        o.put("coap.dtls.private-key", pki.key("device").toString());
+        e = org.junit.jupiter.api.Assertions.assertThrows(DeviceDaemon.StartupException.class,
+                () -> DeviceDaemon.start(config("c5", o)));
+        assertTrue(e.getMessage().startsWith("coap 127.0.0.1: coap.dtls.private-key " + pki.key("device")
+                + " is readable by group or others") && !e.getMessage().contains("\n"), e.getMessage());
+
+        o.put("coap.dtls.private-key", pki.key("ca").toString()); // a key, but not the certificate's
+        e = org.junit.jupiter.api.Assertions.assertThrows(DeviceDaemon.StartupException.class,
+                () -> DeviceDaemon.start(config("c5", o)));
+        assertTrue(e.getMessage().startsWith("coap 127.0.0.1: coap.dtls.private-key " + pki.key("ca")
+                + " is not the key of the first certificate") && !e.getMessage().contains("\n"), e.getMessage());
+    }
 }
