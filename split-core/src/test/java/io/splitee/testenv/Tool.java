@@ -32,6 +32,8 @@ public enum Tool {
     COAP_CLIENT("coap-client-notls", "libcoap3-bin"),
     /** The CoAP client with DTLS (OpenSSL) of the coaps tests. */
     COAP_CLIENT_DTLS("coap-client-openssl", "libcoap3-bin"),
+    /** Runs Debian's arm64 Java on this machine, for the arm64 check (device-runtime's Arm64EmulationIT). */
+    QEMU_AARCH64("qemu-aarch64", "qemu-user"),
     /**
      * A python3 that imports the training script's modules (Debian's, not a virtualenv's or pyenv's
      * that may come first on {@code PATH}: the first on {@code PATH} that imports them).
