@@ -34,6 +34,8 @@ public enum Tool {
     COAP_CLIENT_DTLS("coap-client-openssl", "libcoap3-bin"),
     /** Makes the CA and certificates of the coaps X.509 tests. */
     OPENSSL("openssl", "openssl"),
+    /** Runs Debian's arm64 Java on this machine, for the arm64 check (device-runtime's Arm64EmulationIT). */
+    QEMU_AARCH64("qemu-aarch64", "qemu-user"),
     /**
      * A python3 that imports the training script's modules (Debian's, not a virtualenv's or pyenv's
      * that may come first on {@code PATH}: the first on {@code PATH} that imports them).
