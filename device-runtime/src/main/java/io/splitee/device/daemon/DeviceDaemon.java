@@ -94,8 +94,11 @@ public final class DeviceDaemon implements AutoCloseable {
     private final Pipeline pipeline;
     private final ScheduledExecutorService timer;
     private final Thread worker;
-    /** The worker loop's sign of life for the service manager's watchdog; the service layer owns the heartbeats. */
-    private final Heartbeat heartbeat;
+    /**
+     * The worker loop's sign of life for the service manager's watchdog (the service layer owns the heartbeats);
+     * registered in {@link #begin}, before the worker starts.
+     */
+    private Heartbeat heartbeat;
     private final FrameDecoder decoder;
     private final Board board;
     private final MeasuredCosts measured;
@@ -108,7 +111,7 @@ public final class DeviceDaemon implements AutoCloseable {
     private volatile boolean closed;
 
     private DeviceDaemon(DeviceConfig config, ModelPackage pkg, SegmentRunner runner, Transport transport,
-                         MetricsEndpoint metricsEndpoint, Board board, Heartbeats heartbeats) {
+                         MetricsEndpoint metricsEndpoint, Board board) {
         this.config = config;
         this.board = board;
         this.pkg = pkg;
@@ -137,7 +140,6 @@ public final class DeviceDaemon implements AutoCloseable {
         this.learner = new Learner(policy, engineConfig, arms);
         this.pipeline = assemble(learner, measured);
         this.worker = Threads.factory("splitee-" + config.deviceId() + "-worker", false).newThread(this::work);
-        this.heartbeat = heartbeats.register(worker.getName());
     }
 
     private MeasuredCosts measuredCosts(ModelPackage pkg) {
@@ -264,9 +266,9 @@ public final class DeviceDaemon implements AutoCloseable {
             metricsEndpoint.close();
             throw new StartupException(e.getMessage(), e);
         }
-        DeviceDaemon d = new DeviceDaemon(config, pkg, runner, transport, metricsEndpoint, board, heartbeats);
+        DeviceDaemon d = new DeviceDaemon(config, pkg, runner, transport, metricsEndpoint, board);
         try {
-            d.begin();
+            d.begin(heartbeats);
         } catch (StartupException | RuntimeException e) {
             d.release();
             throw e;
@@ -328,7 +330,8 @@ public final class DeviceDaemon implements AutoCloseable {
         return n.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private void begin() throws StartupException {
+    private void begin(Heartbeats heartbeats) throws StartupException {
+        heartbeat = heartbeats.register(worker.getName());
         board.start(deviceStatus, new ButtonActions(), metricsEndpoint.registry()); // gpio: LED, button, power
         if (config.service().metricsPort() > 0) {
             try {
