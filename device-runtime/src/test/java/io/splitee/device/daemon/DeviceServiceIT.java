@@ -15,6 +15,7 @@ import io.splitee.wire.FrameEncoder;
 import io.splitee.wire.ManifestHash;
 import io.splitee.wire.TensorSpec;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,6 +110,27 @@ class DeviceServiceIT {
                         + "JNA's cache)");
             }
         }
+    }
+
+    /**
+     * A 32-bit JVM on a Raspberry Pi reports {@code os.arch=arm}; here the property is set to that on an x86 or
+     * arm64 JVM. ONNX Runtime itself would fail in a static initialiser with a stack trace.
+     */
+    @Test
+    void aThirtyTwoBitArmJvmIsRefusedWithOneLineAndExitTwo() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-Dos.arch=arm", "-jar", DeviceProcessIT.JAR.toString(), "run",
+                "--set", "device.id=a32", "--set", "model.dir=" + DeviceDaemonIT.MODEL,
+                "--set", "state.dir=" + dir.resolve("state")).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), out);
+        // the list of what the jar supports is read from the jar (a per-architecture build carries one)
+        assertEquals(1, out.strip().lines().count(), "one line, no stack trace: " + out);
+        assertTrue(out.startsWith("splitee-device run: ONNX Runtime has no native library for linux-arm (32-bit ARM); "
+                + "this build supports linux-"), out);
+        assertTrue(out.strip().endsWith("; SplitEE Edge needs a 64-bit OS (on a Raspberry Pi: Raspberry Pi OS 64-bit)"),
+                out);
     }
 
     static String awaitDatagram(UnixDatagramListener l, Process p, Path log, Predicate<String> which, Duration timeout)
