@@ -1,6 +1,7 @@
 package io.splitee.gateway;
 
 import io.splitee.cli.ExitCodes;
+import io.splitee.onnx.UnsupportedPlatformException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -11,16 +12,22 @@ import picocli.CommandLine.Command;
  * {@code run}.
  *
  * <p>Exit codes: 0 success (also after SIGTERM: the shutdown is graceful), 2 bad input or
- * configuration (one line on stderr naming the problem), 1 anything else, e.g. the broker cannot be
- * reached (one line; never a stack trace).
+ * configuration (one line on stderr naming the problem; also a platform ONNX Runtime has no library for),
+ * 3 the broker cannot be reached at start, 1 anything else, e.g. the metrics port is taken (one line; never a
+ * stack trace).
  */
 @Command(name = "splitee-gateway", mixinStandardHelpOptions = true, version = "splitee-gateway 0.1.0",
         description = "SplitEE offload gateway: completes the inference of samples devices offload.",
         subcommands = {RunCommand.class})
 public final class GatewayMain implements Callable<Integer> {
 
-    /** Bad input: {@link InputException}; an expected failure: {@link RunFailure}; the rest is internal. */
-    private static final ExitCodes EXIT = new ExitCodes(InputException.class::isInstance, RunFailure.class::isInstance);
+    /**
+     * Bad input: {@link InputException} and an unsupported platform; unavailable: {@link Unavailable}; an expected
+     * failure: {@link RunFailure}; the rest is internal.
+     */
+    private static final ExitCodes EXIT = new ExitCodes(
+            ex -> ex instanceof InputException || ex instanceof UnsupportedPlatformException,
+            Unavailable.class::isInstance, RunFailure.class::isInstance);
 
     private GatewayMain() {
     }
@@ -45,6 +52,15 @@ public final class GatewayMain implements Callable<Integer> {
         private static final long serialVersionUID = 1L;
 
         InputException(String message) {
+            super(message);
+        }
+    }
+
+    /** A peer the gateway needs is unavailable (the broker at start): one line, exit code 3. */
+    static final class Unavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unavailable(String message) {
             super(message);
         }
     }

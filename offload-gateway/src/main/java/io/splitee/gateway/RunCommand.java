@@ -3,7 +3,12 @@ package io.splitee.gateway;
 import io.splitee.config.ConfigException;
 import io.splitee.gateway.config.GatewayConfig;
 import io.splitee.gateway.service.Gateway;
+import io.splitee.lifecycle.Heartbeats;
+import io.splitee.lifecycle.ServiceManager;
+import io.splitee.lifecycle.ServiceNotifier;
 import io.splitee.lifecycle.Signals;
+import io.splitee.onnx.NativePlatform;
+import io.splitee.onnx.UnsupportedPlatformException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +20,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code splitee-gateway run --config FILE [--set key=value]...}: starts the gateway and serves until
  * SIGTERM (or SIGINT), then shuts down gracefully and exits 0.
+ *
+ * <p>The service layer: under systemd ({@code NOTIFY_SOCKET} set) it sends {@code READY=1} once the gateway
+ * serves, the status line when it changes, {@code WATCHDOG=1} while every worker loop beats, and
+ * {@code STOPPING=1} at SIGTERM before the drain ({@link ServiceNotifier}).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Serve offloaded samples until SIGTERM. Configuration: the file, then SPLITEE_GW_* "
@@ -44,18 +53,34 @@ final class RunCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new GatewayMain.InputException(e.getMessage());
         }
+        try {
+            NativePlatform.requireSupported(); // before ONNX Runtime fails in a static initialiser
+        } catch (UnsupportedPlatformException e) {
+            throw new GatewayMain.InputException(e.getMessage());
+        }
+        ServiceManager systemd = ServiceManager.fromEnvironment();
+        Heartbeats heartbeats = Heartbeats.system();
         Gateway gateway;
         try {
-            gateway = Gateway.start(c);
+            gateway = Gateway.start(c, heartbeats);
         } catch (Gateway.StartupException e) {
-            if (e.part() == Gateway.StartupException.Part.MODELS) {
-                throw new GatewayMain.InputException(e.getMessage());
+            systemd.close();
+            switch (e.part()) {
+                case MODELS -> throw new GatewayMain.InputException(e.getMessage());
+                case BROKER -> throw new GatewayMain.Unavailable(e.getMessage());
+                default -> throw new GatewayMain.RunFailure(e.getMessage());
             }
-            throw new GatewayMain.RunFailure(e.getMessage());
         }
+        // models loaded, workers running, broker session up: ready
+        ServiceNotifier notifier = ServiceNotifier.ready(systemd, heartbeats, gateway::statusLine,
+                "splitee-gw-" + c.gatewayId() + "-notify");
         // SIGTERM/SIGINT: close gracefully (answer what is queued, disconnect), then return 0 and exit.
-        Signals.onTerminate(gateway::close, "splitee-gw-shutdown");
+        Signals.onTerminate(() -> {
+            notifier.stopping("stopping: answering " + gateway.queued() + " queued frame(s)");
+            gateway.close();
+        }, "splitee-gw-shutdown");
         gateway.awaitStopped();
+        notifier.close();
         return 0;
     }
 }

@@ -94,4 +94,23 @@ class GatewayMainTest {
         Files.writeString(cfg, "gateway.id=g\nmodels=" + dir.resolve("no-such-model") + "\nmqtt.uri=tcp://127.0.0.1:1\n");
         Cli.run("run", "--config", cfg.toString()).assertOneLineError("models:", "no-such-model");
     }
+
+    /**
+     * A broker that cannot be reached is not the configuration's fault: exit 3, which systemd may retry, where a
+     * configuration error is 2 ({@code RestartPreventExitStatus=2}).
+     */
+    @Test
+    void anUnreachableBrokerIsExitThreeNamingIt() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        String model = Path.of("../models/fmnist-resnet12").toAbsolutePath().normalize().toString();
+        Cli c = Cli.run("run", "--set", "gateway.id=g", "--set", "models=" + model, "--set", "workers=1",
+                "--set", "mqtt.uri=tcp://127.0.0.1:" + closedPort);
+        assertEquals(ExitCodes.UNAVAILABLE, c.code(), c.err());
+        assertEquals(1, c.err().strip().lines().count(), "one line: " + c.err());
+        assertTrue(c.err().startsWith("splitee-gateway run: broker tcp://127.0.0.1:" + closedPort + ": "), c.err());
+        assertFalse(c.err().contains("\tat "), c.err());
+    }
 }

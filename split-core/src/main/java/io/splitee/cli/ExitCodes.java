@@ -10,20 +10,28 @@ import picocli.CommandLine;
 
 /**
  * A command-line program's exit codes and failure reports: {@value #OK} success; {@value #BAD_INPUT}
- * bad input (a flag, a file, the configuration), reported as {@code <command>: <message>}; {@value #FAILED}
- * anything else, reported as {@code <command>: <message>} for the failures the program expects and
+ * bad input (a flag, a file, the configuration, a platform the program cannot run on), reported as
+ * {@code <command>: <message>}; {@value #UNAVAILABLE} a peer the program needs is unavailable (the broker
+ * cannot be reached at start), reported the same way; {@value #FAILED} anything else, reported as
+ * {@code <command>: <message>} for the failures the program expects and
  * {@code <command>: internal error: <exception>} for the rest. Every report is one line on stderr;
  * never a stack trace. Immutable.
+ *
+ * <p>A service manager tells them apart: retrying cannot cure {@value #BAD_INPUT} (systemd's
+ * {@code RestartPreventExitStatus=2}), and may cure {@value #UNAVAILABLE} and {@value #FAILED}.
  */
 public final class ExitCodes {
     /** Exit code for success. */
     public static final int OK = 0;
     /** Exit code for a failure that is not the input's fault, or an internal error. */
     public static final int FAILED = 1;
-    /** Exit code for bad input. */
+    /** Exit code for bad input: the configuration, a flag, a file; a retry cannot help. */
     public static final int BAD_INPUT = 2;
+    /** Exit code for a peer that is unavailable (the broker cannot be reached at start): not the input's fault. */
+    public static final int UNAVAILABLE = 3;
 
     private final Predicate<Throwable> badInput;
+    private final Predicate<Throwable> unavailable;
     private final Predicate<Throwable> expected;
 
     /**
@@ -32,7 +40,18 @@ public final class ExitCodes {
      *                 {@value #FAILED}); everything else is an internal error
      */
     public ExitCodes(Predicate<Throwable> badInput, Predicate<Throwable> expected) {
+        this(badInput, ex -> false, expected);
+    }
+
+    /**
+     * @param badInput    which exceptions a command throws for bad input (exit {@value #BAD_INPUT}, their message)
+     * @param unavailable which others say a peer is unavailable (exit {@value #UNAVAILABLE}, their message)
+     * @param expected    which others are failures the program expects, reported by their message (exit
+     *                    {@value #FAILED}); everything else is an internal error
+     */
+    public ExitCodes(Predicate<Throwable> badInput, Predicate<Throwable> unavailable, Predicate<Throwable> expected) {
         this.badInput = Objects.requireNonNull(badInput, "badInput");
+        this.unavailable = Objects.requireNonNull(unavailable, "unavailable");
         this.expected = Objects.requireNonNull(expected, "expected");
     }
 
@@ -51,11 +70,15 @@ public final class ExitCodes {
      * Reports what a command threw.
      *
      * @param command the command's full name, e.g. {@code splitee-device run}
-     * @return {@value #BAD_INPUT} or {@value #FAILED}
+     * @return {@value #BAD_INPUT}, {@value #UNAVAILABLE} or {@value #FAILED}
      */
     public int failed(PrintWriter err, String command, Throwable ex) {
         if (badInput.test(ex)) {
             return badInput(err, command, ex.getMessage());
+        }
+        if (unavailable.test(ex)) {
+            err.println(command + ": " + oneLine(ex.getMessage()));
+            return UNAVAILABLE;
         }
         if (expected.test(ex)) {
             err.println(command + ": " + oneLine(ex.getMessage()));

@@ -3,14 +3,28 @@ package io.splitee.onnx;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
+import io.splitee.posix.ProcessEnvironment;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The process-wide ONNX Runtime environment with its global thread pools, created once with the
  * first runner's intra-op thread count and never closed (it lives as long as the process, as ONNX
  * Runtime recommends). Every session is created with per-session threads disabled, so all sessions
  * of all runners share this one pool.
+ *
+ * <p>Before ONNX Runtime is loaded: the platform is checked ({@link NativePlatform}), and ONNX Runtime's telemetry
+ * is turned off. ONNX Runtime 1.29 creates its telemetry when the environment is created, writing a device id and
+ * an event database under {@code ~/.cache/Microsoft/DeveloperTools/.onnxruntime/}, before
+ * {@link OrtEnvironment#setTelemetry} could be called; only its variable {@value #TELEMETRY_OFF}, read then,
+ * prevents that, so it is set in the process's environment unless the user set it (their value wins), and
+ * {@code setTelemetry(false)} follows.
  */
 final class SharedEnvironment {
+    private static final Logger LOG = LoggerFactory.getLogger(SharedEnvironment.class);
+    /** ONNX Runtime's switch: set (to anything but {@code 0}), no telemetry is created. */
+    static final String TELEMETRY_OFF = "ORT_DISABLE_TELEMETRY";
 
     private static OrtEnvironment environment;
     private static int intraOpThreads;
@@ -33,10 +47,19 @@ final class SharedEnvironment {
             }
             return environment;
         }
+        NativePlatform.requireSupported();
+        Optional<String> notSet = ProcessEnvironment.setIfAbsent(TELEMETRY_OFF, "1");
+        notSet.ifPresent(why -> LOG.debug("cannot set {} ({}); telemetry is turned off after the environment is created",
+                TELEMETRY_OFF, why));
         try (OrtEnvironment.ThreadingOptions options = new OrtEnvironment.ThreadingOptions()) {
             options.setGlobalIntraOpNumThreads(threads);
             options.setGlobalInterOpNumThreads(1);
-            environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "splitee", options);
+            OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "splitee",
+                    options);
+            if (!"0".equals(System.getenv(TELEMETRY_OFF))) {
+                env.setTelemetry(false);
+            }
+            environment = env;
             intraOpThreads = threads;
             return environment;
         } catch (OrtException e) {

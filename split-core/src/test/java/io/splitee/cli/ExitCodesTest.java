@@ -42,6 +42,21 @@ class ExitCodesTest {
     }
 
     @Test
+    void anUnavailablePeerIsItsMessageWithCode3() {
+        ExitCodes policy = new ExitCodes(IllegalArgumentException.class::isInstance,
+                IllegalStateException.class::isInstance, UncheckedIOException.class::isInstance);
+        assertEquals("tool run: broker tcp://h:1883:; refused\n", report(err -> policy.failed(err, "tool run",
+                new IllegalStateException("broker tcp://h:1883:\n refused")), ExitCodes.UNAVAILABLE));
+        assertEquals("tool run: bad\n", report(err -> policy.failed(err, "tool run", new IllegalArgumentException("bad")),
+                ExitCodes.BAD_INPUT), "bad input is still 2");
+        assertEquals("tool: internal error: java.lang.IllegalStateException: oops\n",
+                report(err -> POLICY.failed(err, "tool", new IllegalStateException("oops")), ExitCodes.FAILED),
+                "without an unavailable rule nothing is 3");
+        assertEquals(3, ExitCodes.UNAVAILABLE, "the systemd units and docs name 3");
+        assertEquals(2, ExitCodes.BAD_INPUT, "the systemd units' RestartPreventExitStatus names 2");
+    }
+
+    @Test
     void oneLineJoinsLinesAndTrims() {
         assertEquals("", ExitCodes.oneLine(null));
         assertEquals("a; b; c", ExitCodes.oneLine("  a \n\n b\r\nc \n"));

@@ -1,6 +1,7 @@
 package io.splitee.device.cli;
 
 import io.splitee.cli.ExitCodes;
+import io.splitee.onnx.UnsupportedPlatformException;
 import io.splitee.replay.TraceException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -11,17 +12,22 @@ import picocli.CommandLine.Command;
  * Entry point of {@code splitee-device.jar}: the {@code splitee-device} command with the
  * subcommands {@code simulate} and {@code sweep}.
  *
- * <p>Exit codes: 0 success, 2 bad input (one line on stderr naming the problem), 1 an internal
- * error (one line; never a stack trace).
+ * <p>Exit codes: 0 success, 2 bad input (one line on stderr naming the problem: a flag, a file, the
+ * configuration, a platform ONNX Runtime has no library for), 3 a peer unavailable ({@code run}: the broker
+ * cannot be reached at start), 1 an internal error (one line; never a stack trace).
  */
 @Command(name = "splitee-device", mixinStandardHelpOptions = true, version = "splitee-device 0.1.0",
         description = "SplitEE on the device: the daemon (run) and trace replay (simulate, sweep).",
         subcommands = {RunCommand.class, SimulateCommand.class, SweepCommand.class})
 public final class DeviceMain implements Callable<Integer> {
 
-    /** Bad input: {@link InputException} and a trace that cannot be read; everything else is internal. */
-    private static final ExitCodes EXIT = new ExitCodes(
-            ex -> ex instanceof InputException || ex instanceof TraceException, ex -> false);
+    /**
+     * Bad input: {@link InputException}, a trace that cannot be read, an unsupported platform; unavailable:
+     * {@link UnavailableException}; everything else is internal.
+     */
+    private static final ExitCodes EXIT = new ExitCodes(ex -> ex instanceof InputException
+            || ex instanceof TraceException || ex instanceof UnsupportedPlatformException,
+            UnavailableException.class::isInstance, ex -> false);
 
     private DeviceMain() {
     }

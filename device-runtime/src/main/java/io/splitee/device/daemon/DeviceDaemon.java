@@ -23,6 +23,8 @@ import io.splitee.engine.Characteristic;
 import io.splitee.engine.Policies;
 import io.splitee.engine.Policy;
 import io.splitee.engine.PolicyState;
+import io.splitee.lifecycle.Heartbeat;
+import io.splitee.lifecycle.Heartbeats;
 import io.splitee.lifecycle.Threads;
 import io.splitee.metrics.MetricsEndpoint;
 import io.splitee.model.ModelPackage;
@@ -92,6 +94,11 @@ public final class DeviceDaemon implements AutoCloseable {
     private final Pipeline pipeline;
     private final ScheduledExecutorService timer;
     private final Thread worker;
+    /**
+     * The worker loop's sign of life for the service manager's watchdog (the service layer owns the heartbeats);
+     * registered in {@link #begin}, before the worker starts.
+     */
+    private Heartbeat heartbeat;
     private final FrameDecoder decoder;
     private final Board board;
     private final MeasuredCosts measured;
@@ -173,7 +180,19 @@ public final class DeviceDaemon implements AutoCloseable {
      * @throws StartupException naming what failed: the model package, the broker connection, the metrics port
      */
     public static DeviceDaemon start(DeviceConfig config) throws StartupException {
+        return start(config, Heartbeats.system());
+    }
+
+    /**
+     * Starts a daemon whose worker loop beats a heartbeat registered in {@code heartbeats} (every iteration, idle
+     * ones included: at least every 50 ms while it is not running a sample), for the service layer's watchdog.
+     *
+     * @throws StartupException naming what failed: the model package, the broker connection
+     *     ({@link StartupException#peerUnavailable()}), the metrics port
+     */
+    public static DeviceDaemon start(DeviceConfig config, Heartbeats heartbeats) throws StartupException {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(heartbeats, "heartbeats");
         ModelPackage pkg;
         try {
             pkg = ModelPackage.load(config.model().dir());
@@ -213,7 +232,7 @@ public final class DeviceDaemon implements AutoCloseable {
             }
             throw new StartupException(e.getMessage(), e);
         }
-        return start(config, pkg, runner, transport, metricsEndpoint, gpio);
+        return start(config, pkg, runner, transport, metricsEndpoint, gpio, heartbeats);
     }
 
     /**
@@ -232,6 +251,12 @@ public final class DeviceDaemon implements AutoCloseable {
      */
     static DeviceDaemon start(DeviceConfig config, ModelPackage pkg, SegmentRunner runner, Transport transport,
                               MetricsEndpoint metricsEndpoint, Gpio gpio) throws StartupException {
+        return start(config, pkg, runner, transport, metricsEndpoint, gpio, Heartbeats.system());
+    }
+
+    private static DeviceDaemon start(DeviceConfig config, ModelPackage pkg, SegmentRunner runner, Transport transport,
+                                      MetricsEndpoint metricsEndpoint, Gpio gpio, Heartbeats heartbeats)
+            throws StartupException {
         Board board;
         try {
             board = Board.open(config.gpio(), config.deviceId(), runner.depth(), gpio);
@@ -243,7 +268,7 @@ public final class DeviceDaemon implements AutoCloseable {
         }
         DeviceDaemon d = new DeviceDaemon(config, pkg, runner, transport, metricsEndpoint, board);
         try {
-            d.begin();
+            d.begin(heartbeats);
         } catch (StartupException | RuntimeException e) {
             d.release();
             throw e;
@@ -305,7 +330,8 @@ public final class DeviceDaemon implements AutoCloseable {
         return n.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private void begin() throws StartupException {
+    private void begin(Heartbeats heartbeats) throws StartupException {
+        heartbeat = heartbeats.register(worker.getName());
         board.start(deviceStatus, new ButtonActions(), metricsEndpoint.registry()); // gpio: LED, button, power
         if (config.service().metricsPort() > 0) {
             try {
@@ -323,7 +349,7 @@ public final class DeviceDaemon implements AutoCloseable {
             });
             transport.start();
         } catch (TransportException e) {
-            throw new StartupException("broker " + config.mqtt().uri() + ": " + e.getMessage(), e);
+            throw new StartupException("broker " + config.mqtt().uri() + ": " + e.getMessage(), e, true);
         }
         transport.publish(Outgoing.builder(config.statusTopic(), status(config, "online")).qos(1).retained(true)
                 .contentType("application/json").build());
@@ -396,6 +422,7 @@ public final class DeviceDaemon implements AutoCloseable {
     private void work() {
         try {
             while (true) {
+                heartbeat.beat();
                 Object e = loop.take(50);
                 if (e instanceof Runnable r) {
                     r.run();
@@ -555,9 +582,23 @@ public final class DeviceDaemon implements AutoCloseable {
     /** The daemon could not start; the message names the part that failed. */
     public static final class StartupException extends Exception {
         private static final long serialVersionUID = 1L;
+        private final boolean peerUnavailable;
 
         StartupException(String message, Throwable cause) {
+            this(message, cause, false);
+        }
+
+        StartupException(String message, Throwable cause, boolean peerUnavailable) {
             super(message, cause);
+            this.peerUnavailable = peerUnavailable;
+        }
+
+        /**
+         * Whether a peer failed, not the configuration: the broker refused the connection or could not be reached
+         * (a later start may succeed).
+         */
+        public boolean peerUnavailable() {
+            return peerUnavailable;
         }
     }
 

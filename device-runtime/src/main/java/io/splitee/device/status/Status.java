@@ -78,4 +78,23 @@ public record Status(String device, DeviceState state, String policy, Arms arms,
     public long errors() {
         return counts.errors();
     }
+
+    /**
+     * One line for a service manager's status, e.g. {@code serving: 1234 samples, 61% answered on device, 480
+     * offloaded, gateway up} (the overloaded and error counts only when not zero).
+     */
+    public String summary() {
+        StringBuilder b = new StringBuilder(state.jsonName()).append(": ").append(samples()).append(" samples");
+        if (samples() > 0) {
+            b.append(", ").append(Math.round(100.0 * answeredOnDevice() / samples())).append("% answered on device");
+        }
+        b.append(", ").append(offloaded()).append(" offloaded");
+        if (overloaded() > 0) {
+            b.append(", ").append(overloaded()).append(" overloaded");
+        }
+        if (errors() > 0) {
+            b.append(", ").append(errors()).append(" errors");
+        }
+        return b.append(", gateway ").append(gatewayUp ? "up" : "down").toString();
+    }
 }

@@ -66,4 +66,21 @@ class RunCommandTest {
         Files.writeString(cfg, "device.id=d1\nmodel.dir=" + dir.resolve("no-model") + "\nstate.dir=" + dir + "\n");
         assertOneLine(Cli.run("run", "--config", cfg.toString()), "model package", "no-model");
     }
+
+    /**
+     * A broker that cannot be reached is not the configuration's fault: exit 3 (systemd may restart the service),
+     * where every configuration error above is 2 ({@code RestartPreventExitStatus=2}).
+     */
+    @Test
+    void anUnreachableBrokerIsExitThreeNamingIt(@TempDir Path dir) throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Cli c = Cli.run("run", "--set", "device.id=d1", "--set", "model.dir=" + MODEL, "--set", "state.dir=" + dir,
+                "--set", "mqtt.uri=tcp://127.0.0.1:" + closedPort);
+        assertEquals(io.splitee.cli.ExitCodes.UNAVAILABLE, c.code(), c.err());
+        assertEquals(1, c.err().strip().lines().count(), "exactly one line: " + c.err());
+        assertTrue(c.err().startsWith("splitee-device run: broker tcp://127.0.0.1:" + closedPort + ": "), c.err());
+    }
 }

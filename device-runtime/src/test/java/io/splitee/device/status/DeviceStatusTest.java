@@ -129,4 +129,16 @@ class DeviceStatusTest {
             await(() -> r.offloads.equals(List.of(2)));
         }
     }
+
+    @Test
+    void theSummaryIsOneLineWithTheCountsThatMatter() {
+        Status.Arms arms = new Status.Arms(2, 2);
+        assertEquals("starting: 0 samples, 0 offloaded, gateway up", new Status("cam1", DeviceState.STARTING, "splitee",
+                arms, new Status.Counts(0, 0, 0, 0, 0), true).summary());
+        assertEquals("serving: 1234 samples, 61% answered on device, 480 offloaded, gateway up", new Status("cam1",
+                DeviceState.SERVING, "splitee", arms, new Status.Counts(1234, 753, 480, 0, 0), true).summary());
+        assertEquals("fallback: 10 samples, 100% answered on device, 3 offloaded, 1 overloaded, 2 errors, gateway down",
+                new Status("cam1", DeviceState.FALLBACK, "splitee", arms, new Status.Counts(10, 10, 3, 1, 2), false)
+                        .summary());
+    }
 }

@@ -2,6 +2,7 @@ package io.splitee.gateway.service;
 
 import io.splitee.gateway.batch.MicroBatcher;
 import io.splitee.gateway.config.GatewayConfig;
+import io.splitee.lifecycle.Heartbeats;
 import io.splitee.lifecycle.Threads;
 import io.splitee.metrics.MetricsEndpoint;
 import io.splitee.model.ModelPackage;
@@ -74,7 +75,7 @@ public final class Gateway implements AutoCloseable {
     private boolean closed;
 
     private Gateway(GatewayConfig config, ServedModels models, List<List<SegmentRunner>> runners,
-                    MetricsEndpoint metricsEndpoint) {
+                    MetricsEndpoint metricsEndpoint, Heartbeats heartbeats) {
         this.config = config;
         this.models = models;
         this.runners = runners;
@@ -89,8 +90,9 @@ public final class Gateway implements AutoCloseable {
                 Math.max(64, 4 * config.workers() * config.batch().maxSize()), DETACHED_ANSWERS);
         this.intake = new Intake(models, decoder, batcher, answers, metrics, config.queueSize());
         for (int i = 0; i < config.workers(); i++) {
-            Worker w = new Worker(batcher, runners.get(i), answers, metrics);
-            workers.add(Threads.factory(prefix + "-worker-" + (i + 1), false).newThread(w));
+            String name = prefix + "-worker-" + (i + 1);
+            Worker w = new Worker(batcher, runners.get(i), answers, metrics, heartbeats.register(name));
+            workers.add(Threads.factory(name, false).newThread(w));
         }
     }
 
@@ -102,7 +104,18 @@ public final class Gateway implements AutoCloseable {
      * @throws StartupException naming what failed: a model package, the broker connection, the metrics port
      */
     public static Gateway start(GatewayConfig config) throws StartupException {
+        return start(config, Heartbeats.system());
+    }
+
+    /**
+     * Starts a gateway whose workers each beat a heartbeat registered in {@code heartbeats} (every batch, and at
+     * least every {@link Worker#IDLE_POLL} while idle), for the service layer's watchdog.
+     *
+     * @throws StartupException as {@link #start(GatewayConfig)}
+     */
+    public static Gateway start(GatewayConfig config, Heartbeats heartbeats) throws StartupException {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(heartbeats, "heartbeats");
         List<ModelPackage> packages = new ArrayList<>();
         for (Path dir : config.models()) {
             try {
@@ -133,7 +146,7 @@ public final class Gateway implements AutoCloseable {
             throw new StartupException(StartupException.Part.MODELS, "models: ONNX Runtime cannot open a model: "
                     + why, e);
         }
-        Gateway g = new Gateway(config, models, runners, new MetricsEndpoint());
+        Gateway g = new Gateway(config, models, runners, new MetricsEndpoint(), heartbeats);
         try {
             g.begin();
         } catch (StartupException | RuntimeException e) {
@@ -203,6 +216,16 @@ public final class Gateway implements AutoCloseable {
     /** Frames waiting for a worker right now. */
     public int queued() {
         return batcher.size();
+    }
+
+    /**
+     * One line for a service manager's status, e.g. {@code serving: 1234 frames, 1230 answered, 4 overloaded, 0
+     * queued, broker connected}.
+     */
+    public String statusLine() {
+        return "serving: " + (long) metrics.frames.count() + " frames, " + (long) metrics.answersOk.count()
+                + " answered, " + (long) metrics.overloaded.count() + " overloaded, " + batcher.size() + " queued, broker "
+                + (transport.isConnected() ? "connected" : "disconnected");
     }
 
     /** Whether the broker connection is up right now. */

@@ -1,6 +1,7 @@
 package io.splitee.gateway.service;
 
 import io.splitee.gateway.batch.MicroBatcher;
+import io.splitee.lifecycle.Heartbeat;
 import io.splitee.onnx.SegmentRunner;
 import io.splitee.onnx.Softmax;
 import io.splitee.wire.Frame;
@@ -24,15 +25,20 @@ final class Worker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     /** The error code of a failed model run (docs/protocol.md). */
     static final String MODEL_ERROR = "MODEL_ERROR";
+    /** How long an idle worker waits for a batch before it beats its heartbeat again. */
+    static final Duration IDLE_POLL = Duration.ofMillis(250);
 
     private final MicroBatcher<Job.Key, Job> batcher;
     private final List<SegmentRunner> runners; // index: ServedModel.index
     private final Answers answers;
     private final GatewayMetrics metrics;
+    private final Heartbeat heartbeat;
     private FloatBuffer in = direct(1);
     private FloatBuffer out = direct(1);
 
-    Worker(MicroBatcher<Job.Key, Job> batcher, List<SegmentRunner> runners, Answers answers, GatewayMetrics metrics) {
+    Worker(MicroBatcher<Job.Key, Job> batcher, List<SegmentRunner> runners, Answers answers, GatewayMetrics metrics,
+           Heartbeat heartbeat) {
+        this.heartbeat = heartbeat;
         this.batcher = batcher;
         this.runners = List.copyOf(runners);
         this.answers = answers;
@@ -42,8 +48,15 @@ final class Worker implements Runnable {
     @Override
     public void run() {
         try {
-            MicroBatcher.Batch<Job.Key, Job> b;
-            while ((b = batcher.take()) != null) {
+            while (true) {
+                heartbeat.beat(); // every batch and every idle poll: the watchdog's sign that this loop runs
+                MicroBatcher.Batch<Job.Key, Job> b = batcher.poll(IDLE_POLL);
+                if (b == null) {
+                    if (batcher.isClosed() && batcher.size() == 0) {
+                        break; // closed and drained
+                    }
+                    continue;
+                }
                 try {
                     process(b);
                 } catch (RuntimeException e) { // never lose the worker; each frame of the batch was answered or is redelivered
