@@ -51,6 +51,10 @@ class HardenedDaemonIT {
         Assumptions.assumeTrue(Packages.isRoot(), "skipped: the restrictions (mount namespace, setpriv) need root");
         String arch = Packages.hostArch();
         Assumptions.assumeTrue(arch != null, "skipped: no package for " + System.getProperty("os.arch"));
+        Command probe = Command.run(Tool.UNSHARE.path().toString(), "--mount", "sh", "-c",
+                "mount --make-rprivate / && mount -t tmpfs tmpfs /mnt && mount -t proc -o hidepid=invisible proc /proc");
+        Assumptions.assumeTrue(probe.exit() == 0, "skipped: this machine allows no private mount namespace: "
+                + probe.output().strip());
         Path unit = SystemdUnitsIT.unit("device");
         String env = SystemdUnitsIT.value(unit, "Environment");
         List<String> javaOpts = Arrays.asList(env.substring("\"JAVA_OPTS=".length(), env.length() - 1).split(" "));
