@@ -28,6 +28,16 @@ public enum Tool {
     MOSQUITTO_PASSWD("mosquitto_passwd", "mosquitto"),
     /** Sends SIGSTOP/SIGCONT to the broker (hung-broker tests). */
     KILL("kill", "procps"),
+    /** Checks the systemd units and scores their hardening (packaging tests). */
+    SYSTEMD_ANALYZE("systemd-analyze", "systemd"),
+    /** Reads the Debian packages' contents and control files (packaging tests). */
+    DPKG_DEB("dpkg-deb", "dpkg"),
+    /** Installs and purges the Debian packages (packaging tests, as root only). */
+    DPKG("dpkg", "dpkg"),
+    /** A private mount namespace for the daemon under the unit's restrictions (packaging tests, as root only). */
+    UNSHARE("unshare", "util-linux"),
+    /** Drops the user, the capabilities and new privileges before the daemon starts (packaging tests). */
+    SETPRIV("setpriv", "util-linux"),
     /** The CoAP client of the CoAP tests. */
     COAP_CLIENT("coap-client-notls", "libcoap3-bin"),
     /** The CoAP client with DTLS (OpenSSL) of the coaps tests. */
