@@ -96,6 +96,12 @@ public interface Transport extends AutoCloseable {
      */
     void ack(Incoming message);
 
+    /**
+     * QoS 1/2 messages delivered on the current connection and not acknowledged yet. They count against
+     * {@link MqttSettings#receiveMaximum()}: once that many are held, the broker keeps the rest for this client.
+     */
+    int unacknowledged();
+
     /** Whether the connection to the broker is up right now. */
     boolean isConnected();
 

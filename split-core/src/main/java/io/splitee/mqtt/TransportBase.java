@@ -626,6 +626,11 @@ public abstract class TransportBase implements Transport, TransportCounters {
     }
 
     @Override
+    public final int unacknowledged() {
+        return pendingAcks.size();
+    }
+
+    @Override
     public final OptionalInt brokerMaxPacketSize() {
         return brokerMaxPacketSize;
     }

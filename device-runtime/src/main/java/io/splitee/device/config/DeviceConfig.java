@@ -150,18 +150,24 @@ public record DeviceConfig(
     /**
      * How the daemon runs as a service.
      *
-     * @param queueSize         bounded intake queue; a sample arriving when it is full is answered {@code overloaded}
+     * @param queueSize         samples the device holds at once: its MQTT Receive Maximum (the broker keeps the rest
+     *                          of a backlog; MQTT samples are never refused for want of room) and the bound on
+     *                          samples waiting for the worker that CoAP requests find (5.03 beyond it)
+     * @param overloadAfter     {@code queue.overload.after}: how long at least half of {@code queueSize} samples from
+     *                          the broker may be held without a break before the samples taken are answered
+     *                          {@code overloaded} (code {@code BACKLOG}) until the backlog is gone
      * @param stateDir          where engine state and cost estimates are saved
      * @param stateSaveInterval how often state is saved (also on shutdown)
      * @param metricsPort       Prometheus text endpoint port; 0 = off
      * @param shutdownGrace     bound on the graceful shutdown (answer in-flight samples, save, disconnect)
      * @param local             the device's local interfaces: the CoAP server and the board's GPIO
      */
-    public record Service(int queueSize, Path stateDir, Duration stateSaveInterval, int metricsPort,
-                          Duration shutdownGrace, Local local) {
+    public record Service(int queueSize, Duration overloadAfter, Path stateDir, Duration stateSaveInterval,
+                          int metricsPort, Duration shutdownGrace, Local local) {
         /** Validates; every message starts with the key. */
         public Service {
             DeviceKeys.QUEUE_SIZE.check(queueSize);
+            DeviceKeys.QUEUE_OVERLOAD_AFTER.check(overloadAfter);
             DeviceKeys.STATE_DIR.check(stateDir);
             DeviceKeys.STATE_SAVE_INTERVAL.check(stateSaveInterval);
             DeviceKeys.METRICS_PORT.check(metricsPort);
@@ -495,6 +501,7 @@ public record DeviceConfig(
         private int maxPending = DeviceKeys.MAX_PENDING.defaultValue().orElseThrow();
         private Duration probeInterval = DeviceKeys.PROBE_INTERVAL.defaultValue().orElseThrow();
         private MeasuredCosts.PayloadRule payload = DeviceKeys.PAYLOAD.defaultValue().orElseThrow();
+        private Duration overloadAfter = DeviceKeys.QUEUE_OVERLOAD_AFTER.defaultValue().orElseThrow();
         private Path stateDir = DeviceKeys.STATE_DIR.defaultValue().orElseThrow();
         private Duration stateSaveInterval = DeviceKeys.STATE_SAVE_INTERVAL.defaultValue().orElseThrow();
         private CoapConfig coap = CoapConfig.disabled();
@@ -605,6 +612,12 @@ public record DeviceConfig(
             return this;
         }
 
+        /** {@code queue.overload.after}. */
+        public Builder overloadAfter(Duration value) {
+            this.overloadAfter = value;
+            return this;
+        }
+
         /** {@code state.dir}. */
         public Builder stateDir(Path value) {
             this.stateDir = value;
@@ -640,7 +653,7 @@ public record DeviceConfig(
                     new Engine(new PolicyConfig(policy, threshold, c, seed, rawSampleArm),
                             new Cost(costMode, lambda, offloadCost, perDeviceMs, perLinkMs, perMillijoule)),
                     new Offload(new Format(encoding, deflate), deadline, fallback, maxPending, probeInterval, payload),
-                    new Service(queueSize, stateDir, stateSaveInterval, metricsPort, shutdownGrace,
+                    new Service(queueSize, overloadAfter, stateDir, stateSaveInterval, metricsPort, shutdownGrace,
                             new Local(coap, gpio)));
         }
     }
