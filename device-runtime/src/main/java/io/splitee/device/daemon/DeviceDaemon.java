@@ -92,6 +92,8 @@ public final class DeviceDaemon implements AutoCloseable {
     private final Pipeline pipeline;
     private final ScheduledExecutorService timer;
     private final Thread worker;
+    /** Whether a backlog has lasted beyond queue.overload.after (worker thread only). */
+    private final Backlog backlog;
     private final FrameDecoder decoder;
     private final Board board;
     private final MeasuredCosts measured;
@@ -99,7 +101,6 @@ public final class DeviceDaemon implements AutoCloseable {
     /** CoAP requests in the pipeline, answered directly; the CoAP server, when coap.enabled. */
     private final DirectSources direct = new DirectSources();
     private volatile CoapService coap;
-    private final Backlog backlog;
     /** Whether samples are being answered overloaded (worker thread only). */
     private boolean shedding;
     private volatile boolean stopping;
