@@ -92,14 +92,14 @@ public final class DeviceDaemon implements AutoCloseable {
     private final Pipeline pipeline;
     private final ScheduledExecutorService timer;
     private final Thread worker;
-    /** Whether a backlog has lasted beyond queue.overload.after (worker thread only). */
-    private final Backlog backlog;
     private final FrameDecoder decoder;
     private final Board board;
     private final MeasuredCosts measured;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** CoAP requests in the pipeline, answered directly; the CoAP server, when coap.enabled. */
     private final DirectSources direct = new DirectSources();
+    /** Whether a backlog has lasted beyond queue.overload.after (worker thread only). */
+    private final Backlog backlog;
     private volatile CoapService coap;
     /** Whether samples are being answered overloaded (worker thread only). */
     private boolean shedding;
