@@ -24,8 +24,10 @@ import java.util.concurrent.CompletableFuture;
  * unacked keeps the later ones with the broker as well, and they are redelivered with it.
  *
  * <p><b>Reconnects.</b> After a lost connection the transport reconnects by itself with
- * exponential back-off. Subscriptions are sent again whenever the broker did not keep the
- * session.
+ * exponential back-off. Every subscription is sent again after every reconnect, also when the
+ * broker says it resumed the session (Mosquitto 2.0.11 resumes a persisted session without its
+ * {@code $share} subscriptions after a restart); the broker then resends the retained messages that
+ * match a plain filter.
  */
 public interface Transport extends AutoCloseable {
 
@@ -59,7 +61,7 @@ public interface Transport extends AutoCloseable {
      * Registers {@code handler} for messages matching {@code filter} (which may be a shared
      * subscription {@code $share/<group>/<filter>}) and, when connected, subscribes and waits for
      * the broker's answer. The registration is remembered: it is subscribed on {@link #start()}
-     * and again after any reconnect into a new session. Registering the same filter again replaces
+     * and again after every reconnect. Registering the same filter again replaces
      * its handler and QoS. Register before {@link #start()} so that messages the broker kept for a
      * resumed session find their handler; a message that matches no handler is logged and left
      * unacknowledged.
@@ -93,6 +95,12 @@ public interface Transport extends AutoCloseable {
      * subscriptions is acknowledged once each of their handlers has acked it.
      */
     void ack(Incoming message);
+
+    /**
+     * QoS 1/2 messages delivered on the current connection and not acknowledged yet. They count against
+     * {@link MqttSettings#receiveMaximum()}: once that many are held, the broker keeps the rest for this client.
+     */
+    int unacknowledged();
 
     /** Whether the connection to the broker is up right now. */
     boolean isConnected();

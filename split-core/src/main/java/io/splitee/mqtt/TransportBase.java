@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * connect, subscribe, publish, acknowledge, and reporting the client's events (CONNACK, connection lost,
  * message) through the {@code protected final} methods here.
  *
- * <p>Owned here: the subscription registry and the resubscribe policy after a reconnect into a new
- * session; dispatch of each message to its handlers on the one callback thread (the client's own, or the
+ * <p>Owned here: the subscription registry and the resubscribe policy (every filter again after every
+ * reconnect, whether or not the broker resumed the session); dispatch of each message to its handlers on the one callback thread (the client's own, or the
  * transport's {@code splitee-mqtt-<clientId>-callback}); the {@link InFlightWindow}, the packet-size check
  * ({@link PacketLimit}, {@link PublishPacket}) and every pending publish with its future, completed on
  * {@code -complete}; pending acknowledgements, counted per handler and dropped when their connection ends;
@@ -390,18 +390,20 @@ public abstract class TransportBase implements Transport, TransportCounters {
     }
 
     /**
-     * After a reconnect's CONNACK, on the {@code -conn} thread: restores the subscriptions the broker does
-     * not have (all of them in a new session, or only the client's own barrier where it resubscribes
-     * itself; those registered while disconnected in any case), then tells the listeners.
+     * After a reconnect's CONNACK, on the {@code -conn} thread: subscribes every registered filter again,
+     * whatever the CONNACK's session-present flag says (only the client's own barrier where the client
+     * resubscribes by itself into a new session, plus those registered while disconnected), then tells the
+     * listeners. A resumed session is not trusted to hold its subscriptions: Mosquitto 2.0.11 restores a
+     * persisted session after a restart without its {@code $share} subscriptions, and a gateway would receive
+     * nothing. Subscribing again to a filter the session has replaces it (MQTT 5, 3.8.4): nothing is lost or
+     * delivered twice, but the broker sends the filter's retained messages again.
      *
      * @throws TransportException when a subscription could not be restored; the listeners are not told
      */
     protected final void reconnected(boolean sessionPresent) throws TransportException {
         List<Subscription> all = List.copyOf(subscriptions);
-        List<Subscription> unsent = all.stream().filter(s -> !s.sent).toList();
-        if (sessionPresent) {
-            sendSubscribe(unsent);
-        } else if (clientResubscribes()) {
+        if (!sessionPresent && clientResubscribes()) {
+            List<Subscription> unsent = all.stream().filter(s -> !s.sent).toList();
             long restored = all.size() - unsent.size();
             if (restored > 0) {
                 resubscriptions.incrementAndGet();
@@ -414,8 +416,9 @@ public abstract class TransportBase implements Transport, TransportCounters {
             sendSubscribe(all);
             if (!all.isEmpty()) {
                 resubscriptions.incrementAndGet();
-                log.info("{} resubscribed {} filter(s) after reconnecting into a new session",
-                        settings.clientId(), all.size());
+                log.info("{} resubscribed {} filter(s) after reconnecting ({})", settings.clientId(), all.size(),
+                        sessionPresent ? "the broker resumed the session, which need not hold them"
+                                : "a new session");
             }
         }
         reportConnected(true, sessionPresent);
@@ -620,6 +623,11 @@ public abstract class TransportBase implements Transport, TransportCounters {
     @Override
     public final boolean isConnected() {
         return !closed && clientConnected();
+    }
+
+    @Override
+    public final int unacknowledged() {
+        return pendingAcks.size();
     }
 
     @Override

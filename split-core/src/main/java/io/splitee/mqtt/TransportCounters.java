@@ -11,7 +11,7 @@ interface TransportCounters {
     /** Current limit of the in-flight window. */
     int inFlightLimit();
 
-    /** How many reconnects came into a new session with subscriptions to restore. */
+    /** How many reconnects restored subscriptions (every reconnect with at least one, resumed session or not). */
     long resubscriptions();
 
     /** Messages that matched no handler. */

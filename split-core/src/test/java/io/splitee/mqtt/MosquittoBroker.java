@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,7 +25,7 @@ import java.util.stream.Stream;
  * <p>It runs with a generated configuration in a temporary directory: one listener on
  * {@code 127.0.0.1}, anonymous access, and persistence on, so that {@link #stop()} followed by
  * {@link #restart()} keeps sessions, subscriptions and queued QoS 1 messages ({@link #kill()} loses
- * whatever was not yet saved). Its log goes to {@link #logFile()}; {@link #log()} reads it for
+ * whatever was not yet saved: {@link #save()} saves now; by default it autosaves only every 30 minutes). Its log goes to {@link #logFile()}; {@link #log()} reads it for
  * assertion messages.
  *
  * <pre>{@code
@@ -154,7 +155,44 @@ public final class MosquittoBroker implements AutoCloseable {
         }
     }
 
-    /** Starts the broker again on the same port with the same configuration and persistence. */
+    /**
+     * Makes the broker write its persistence database now (SIGUSR1, as an autosave does) and waits, at most
+     * {@link #STOP_TIMEOUT}, until the new file is in place: a {@link #kill()} right after this loses nothing
+     * the broker held at the call.
+     *
+     * @throws IOException if the database was not rewritten in time
+     */
+    public synchronized void save() throws IOException {
+        Path db = dir.resolve("data").resolve("mosquitto.db");
+        Object before = fileVersion(db);
+        signal("USR1");
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Object now = fileVersion(db);
+            if (now != null && !now.equals(before)) {
+                return;
+            }
+            sleep(20);
+        }
+        throw new IOException("mosquitto did not rewrite " + db + " within " + STOP_TIMEOUT + " of SIGUSR1; its log:\n"
+                + log());
+    }
+
+    /** The file's identity and modification time (mosquitto writes a new file and renames it), or null. */
+    private static Object fileVersion(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return List.of(String.valueOf(a.fileKey()), a.lastModifiedTime(), a.size());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Starts the broker again on the same port with the same configuration and persistence: stopped first
+     * with SIGTERM (it saves everything) if it runs, or after a {@link #kill()} (it restores what it saved
+     * last).
+     */
     public synchronized void restart() throws IOException {
         stop();
         launch();
@@ -229,6 +267,8 @@ public final class MosquittoBroker implements AutoCloseable {
         private Integer maxPacketSize;
         private Integer maxInflightMessages;
         private Integer maxQueuedMessages;
+        private int autosaveInterval = 1800;
+        private boolean autosaveOnChanges;
         private final List<String> listenerOptions = new ArrayList<>();
         private final List<String> globalOptions = new ArrayList<>();
 
@@ -250,6 +290,27 @@ public final class MosquittoBroker implements AutoCloseable {
         /** {@code max_queued_messages} per client (mosquitto default 1000; 0 = unlimited). */
         public Builder maxQueuedMessages(int n) {
             this.maxQueuedMessages = n;
+            return this;
+        }
+
+        /**
+         * {@code autosave_interval}: seconds between saves of the persistence database (default here 1800, so a
+         * test decides when the broker saves: {@link MosquittoBroker#save()}, or a graceful stop).
+         */
+        public Builder autosaveInterval(int seconds) {
+            if (seconds < 0) {
+                throw new IllegalArgumentException("autosave_interval must be >= 0, got " + seconds);
+            }
+            this.autosaveInterval = seconds;
+            return this;
+        }
+
+        /**
+         * {@code autosave_on_changes true}: the interval counts changes (messages received, subscriptions,
+         * ...) instead of seconds; with {@code autosaveInterval(1)} the broker saves after every change.
+         */
+        public Builder autosaveOnChanges() {
+            this.autosaveOnChanges = true;
             return this;
         }
 
@@ -285,7 +346,10 @@ public final class MosquittoBroker implements AutoCloseable {
             lines.add("set_tcp_nodelay true");
             lines.add("persistence true");
             lines.add("persistence_location " + data + "/");
-            lines.add("autosave_interval 1800");
+            lines.add("autosave_interval " + autosaveInterval);
+            if (autosaveOnChanges) {
+                lines.add("autosave_on_changes true");
+            }
             lines.add("log_dest stdout");
             lines.add("log_type error");
             lines.add("log_type warning");

@@ -154,7 +154,7 @@ class TransportBaseTest {
     }
 
     @Test
-    void aReconnectIntoANewSessionResubscribesEverythingOnlyThen() throws Exception {
+    void everyReconnectResubscribesEverythingWhetherOrNotTheSessionWasResumed() throws Exception {
         FakeTransport t = transport(settings(), false);
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
         t.addConnectionListener(new Listener(events));
@@ -165,13 +165,27 @@ class TransportBaseTest {
         t.subscribe("registered-while-down", 1, m -> { });
         t.connected = true;
         t.reconnect(true);
-        assertEquals(List.of("registered-while-down"), t.subscribes.get(1), "a resumed session has the rest");
-        assertEquals(0, t.resubscriptions());
+        assertEquals(List.of("a", "registered-while-down"), t.subscribes.get(1),
+                "a resumed session is not trusted to hold its subscriptions");
+        assertEquals(1, t.resubscriptions());
         t.reconnect(false);
         assertEquals(List.of("a", "registered-while-down"), t.subscribes.get(2));
-        assertEquals(1, t.resubscriptions());
+        assertEquals(2, t.resubscriptions());
         assertEquals("connected reconnect=true sessionPresent=true", events.poll(5, TimeUnit.SECONDS));
         assertEquals("connected reconnect=true sessionPresent=false", events.poll(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aClientThatResubscribesItselfIntoANewSessionIsResubscribedByTheBaseIntoAResumedOne() throws Exception {
+        FakeTransport t = transport(settings(), true);
+        t.subscribe("a", 1, m -> { });
+        t.start();
+        t.endConnection();
+        t.connected = true;
+        t.reconnect(true);
+        assertEquals(0, t.barriers);
+        assertEquals(List.of(List.of("a"), List.of("a")), t.subscribes);
+        assertEquals(1, t.resubscriptions());
     }
 
     @Test

@@ -583,13 +583,74 @@ public abstract class TransportContract {
         broker.restart();
         assertEquals("connected reconnect=true sessionPresent=" + !cleanStart, events.next(),
                 "broker log:\n" + broker.log());
-        assertEquals(cleanStart ? 1 : 0, probe(sub).resubscriptions(), "resubscribed only into a new session");
+        assertEquals(1, probe(sub).resubscriptions(), "resubscribed after the reconnect, resumed session or not");
         await("the publisher to reconnect", pub::isConnected);
         pub.publish(Outgoing.of("splitee/d2/result", bytes("after"), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         Incoming after = take(inbox, "message after the restart");
         assertEquals("splitee/d2/result", after.topic());
         assertArrayEquals(bytes("after"), after.payload());
         sub.ack(after);
+    }
+
+    /**
+     * Mosquitto 2.0.11 restores a persisted session after a restart (session present) without its
+     * {@code $share} subscription, whether it stopped gracefully or was killed after saving: the transport
+     * subscribes every filter again after every reconnect, and both kinds deliver again, each message once.
+     */
+    @ParameterizedTest(name = "crashAfterSave={0}")
+    @ValueSource(booleans = {false, true})
+    void sharedAndPlainSubscriptionsDeliverAfterARestartWithPersistence(boolean crashAfterSave) throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder());
+        Events events = new Events();
+        Transport sub = transport(settings("persisted-sub-" + crashAfterSave, broker.uri()).cleanStart(false)
+                .sessionExpiry(Duration.ofMinutes(10)).build());
+        sub.addConnectionListener(events);
+        BlockingQueue<Incoming> shared = new LinkedBlockingQueue<>();
+        BlockingQueue<Incoming> plain = new LinkedBlockingQueue<>();
+        sub.subscribe("$share/gateways/splitee/+/features", 1, shared::add);
+        sub.subscribe("splitee/+/control", 1, plain::add);
+        sub.start();
+        assertEquals("connected reconnect=false sessionPresent=false", events.next());
+        Transport pub = transport(settings("persisted-pub-" + crashAfterSave, broker.uri()).build());
+        pub.start();
+        pub.publish(Outgoing.of("splitee/d1/features", intBytes(-1), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        pub.publish(Outgoing.of("splitee/d1/control", intBytes(-1), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        sub.ack(take(shared, "the shared message before the restart"));
+        sub.ack(take(plain, "the plain message before the restart"));
+        // a QoS 1 round trip from the subscriber: the broker has its PUBACKs before it saves
+        sub.publish(Outgoing.of("splitee/sync", bytes("sync"), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+        if (crashAfterSave) {
+            broker.save();
+            broker.kill();
+        } else {
+            broker.stop();
+        }
+        assertEquals("lost CONNECTION_LOST", events.next());
+        broker.restart();
+        assertEquals("connected reconnect=true sessionPresent=true", events.next(), "broker log:\n" + broker.log());
+        await("the publisher to reconnect", pub::isConnected);
+        int n = 20;
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            sent.add(pub.publish(Outgoing.of("splitee/d" + (i % 3) + "/features", intBytes(i), 1)));
+            sent.add(pub.publish(Outgoing.of("splitee/d" + (i % 3) + "/control", intBytes(i), 1)));
+        }
+        CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0])).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        for (BlockingQueue<Incoming> inbox : List.of(shared, plain)) {
+            Set<Integer> got = new TreeSet<>();
+            for (int i = 0; i < n; i++) {
+                Incoming m = take(inbox, (inbox == shared ? "shared" : "plain") + " message " + i
+                        + " after the restart; broker log:\n" + broker.log());
+                assertTrue(got.add(intOf(m)), "message " + intOf(m) + " delivered twice");
+                sub.ack(m);
+            }
+            assertEquals(n, got.size());
+        }
+        assertNull(shared.poll(300, TimeUnit.MILLISECONDS), "nothing else on the shared subscription");
+        assertNull(plain.poll(1, TimeUnit.MILLISECONDS), "nothing else on the plain subscription");
+        assertEquals(0, probe(sub).unmatchedMessages());
+        assertEquals(1, probe(sub).resubscriptions(), "subscribed again although the session was resumed");
     }
 
     /**

@@ -294,6 +294,11 @@ public final class InMemoryTransport implements Transport {
         return published(topic);
     }
 
+    @Override
+    public synchronized int unacknowledged() {
+        return unacked.size();
+    }
+
     /** The delivered QoS 1 messages not acknowledged yet, oldest first. */
     public synchronized List<Incoming> unacked() {
         return List.copyOf(unacked.values());

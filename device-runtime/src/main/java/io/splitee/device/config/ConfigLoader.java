@@ -57,6 +57,7 @@ final class ConfigLoader {
                     .payload(c.get(DeviceKeys.PAYLOAD))
                     .stateDir(c.get(DeviceKeys.STATE_DIR))
                     .stateSaveInterval(c.get(DeviceKeys.STATE_SAVE_INTERVAL))
+                    .overloadAfter(c.get(DeviceKeys.QUEUE_OVERLOAD_AFTER))
                     .coap(coap(c))
                     .gpio(gpio(c))
                     .build();
@@ -260,6 +261,7 @@ final class ConfigLoader {
                 .with(DeviceKeys.PROBE_INTERVAL, o.probeInterval())
                 .with(DeviceKeys.PAYLOAD, o.payload())
                 .with(DeviceKeys.QUEUE_SIZE, d.service().queueSize())
+                .with(DeviceKeys.QUEUE_OVERLOAD_AFTER, d.service().overloadAfter())
                 .with(DeviceKeys.STATE_DIR, d.service().stateDir())
                 .with(DeviceKeys.STATE_SAVE_INTERVAL, d.service().stateSaveInterval())
                 .with(DeviceKeys.METRICS_PORT, d.service().metricsPort())

@@ -150,23 +150,33 @@ public record DeviceConfig(
     /**
      * How the daemon runs as a service.
      *
-     * @param queueSize         bounded intake queue; a sample arriving when it is full is answered {@code overloaded}
+     * @param queue             the samples the device holds at once ({@code queue.*})
      * @param stateDir          where engine state and cost estimates are saved
      * @param stateSaveInterval how often state is saved (also on shutdown)
      * @param metricsPort       Prometheus text endpoint port; 0 = off
      * @param shutdownGrace     bound on the graceful shutdown (answer in-flight samples, save, disconnect)
      * @param local             the device's local interfaces: the CoAP server and the board's GPIO
      */
-    public record Service(int queueSize, Path stateDir, Duration stateSaveInterval, int metricsPort,
+    public record Service(Queue queue, Path stateDir, Duration stateSaveInterval, int metricsPort,
                           Duration shutdownGrace, Local local) {
         /** Validates; every message starts with the key. */
         public Service {
-            DeviceKeys.QUEUE_SIZE.check(queueSize);
+            Objects.requireNonNull(queue, "queue");
             DeviceKeys.STATE_DIR.check(stateDir);
             DeviceKeys.STATE_SAVE_INTERVAL.check(stateSaveInterval);
             DeviceKeys.METRICS_PORT.check(metricsPort);
             DeviceKeys.SHUTDOWN_GRACE.check(shutdownGrace);
             Objects.requireNonNull(local, "local");
+        }
+
+        /** {@code queue.size}: see {@link Queue#size()}. */
+        public int queueSize() {
+            return queue.size();
+        }
+
+        /** {@code queue.overload.after}: see {@link Queue#overloadAfter()}. */
+        public Duration overloadAfter() {
+            return queue.overloadAfter();
         }
 
         /** The CoAP server ({@code coap.*}), off by default. */
@@ -177,6 +187,24 @@ public record DeviceConfig(
         /** The board's status LED, button and power sensor ({@link Gpio#OFF}: none). */
         public Gpio gpio() {
             return local.gpio();
+        }
+    }
+
+    /**
+     * The samples the device holds at once.
+     *
+     * @param size          {@code queue.size}: the device's MQTT Receive Maximum (at most 65,535; the broker keeps the
+     *                      rest of a backlog, and samples from the broker are never refused for want of room) and the
+     *                      bound on waiting samples that CoAP requests find (5.03 beyond it)
+     * @param overloadAfter {@code queue.overload.after}: how long at least half of {@code size} samples from the
+     *                      broker may be held without a break before the samples taken are answered
+     *                      {@code overloaded} (code {@code BACKLOG}) until the backlog is gone
+     */
+    public record Queue(int size, Duration overloadAfter) {
+        /** Validates; every message starts with the key. */
+        public Queue {
+            DeviceKeys.QUEUE_SIZE.check(size);
+            DeviceKeys.QUEUE_OVERLOAD_AFTER.check(overloadAfter);
         }
     }
 
@@ -495,6 +523,7 @@ public record DeviceConfig(
         private int maxPending = DeviceKeys.MAX_PENDING.defaultValue().orElseThrow();
         private Duration probeInterval = DeviceKeys.PROBE_INTERVAL.defaultValue().orElseThrow();
         private MeasuredCosts.PayloadRule payload = DeviceKeys.PAYLOAD.defaultValue().orElseThrow();
+        private Duration overloadAfter = DeviceKeys.QUEUE_OVERLOAD_AFTER.defaultValue().orElseThrow();
         private Path stateDir = DeviceKeys.STATE_DIR.defaultValue().orElseThrow();
         private Duration stateSaveInterval = DeviceKeys.STATE_SAVE_INTERVAL.defaultValue().orElseThrow();
         private CoapConfig coap = CoapConfig.disabled();
@@ -605,6 +634,12 @@ public record DeviceConfig(
             return this;
         }
 
+        /** {@code queue.overload.after}. */
+        public Builder overloadAfter(Duration value) {
+            this.overloadAfter = value;
+            return this;
+        }
+
         /** {@code state.dir}. */
         public Builder stateDir(Path value) {
             this.stateDir = value;
@@ -640,7 +675,7 @@ public record DeviceConfig(
                     new Engine(new PolicyConfig(policy, threshold, c, seed, rawSampleArm),
                             new Cost(costMode, lambda, offloadCost, perDeviceMs, perLinkMs, perMillijoule)),
                     new Offload(new Format(encoding, deflate), deadline, fallback, maxPending, probeInterval, payload),
-                    new Service(queueSize, stateDir, stateSaveInterval, metricsPort, shutdownGrace,
+                    new Service(new Queue(queueSize, overloadAfter), stateDir, stateSaveInterval, metricsPort, shutdownGrace,
                             new Local(coap, gpio)));
         }
     }

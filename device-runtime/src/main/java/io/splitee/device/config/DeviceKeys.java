@@ -73,7 +73,12 @@ final class DeviceKeys {
             MeasuredCosts.PayloadRule.class, MeasuredCosts.PayloadRule.AUTO,
             "what an offload carries: `auto` (the cheaper of features and raw sample), `features` or `raw`");
     static final ConfigKey<Integer> QUEUE_SIZE = ConfigKey.integer("queue.size", 64, 1, 1_000_000,
-            "bounded intake queue; a sample arriving when it is full is answered `overloaded` at once");
+            "samples the device holds at once: its MQTT Receive Maximum (at most 65,535; the broker keeps the rest "
+            + "of a backlog) and the bound for CoAP samples, answered 5.03 beyond it");
+    static final ConfigKey<Duration> QUEUE_OVERLOAD_AFTER = ConfigKey.duration("queue.overload.after",
+            Duration.ofSeconds(60), "how long the device may hold at least half of queue.size samples from the broker "
+            + "without a break before it answers the samples it takes `overloaded` (a rate above its capacity), "
+            + "until the backlog is gone").allowing(d -> !d.isZero(), "must be positive");
     static final ConfigKey<Path> STATE_DIR = ConfigKey.path("state.dir", Path.of("/var/lib/splitee"),
             "where the engine's state and the cost estimates are saved");
     static final ConfigKey<Duration> STATE_SAVE_INTERVAL = ConfigKey.duration("state.save-interval",
@@ -197,6 +202,6 @@ final class DeviceKeys {
     static final List<ConfigKey<?>> ALL = ConfigKey.listOf(List.of(DEVICE_ID), MQTT, List.of(MODEL_DIR,
             INTRA_OP_THREADS, POLICY, THRESHOLD, UCB_C, DISCOUNT, WINDOW, SEED, RAW_SAMPLE_ARM, COST_MODE, LAMBDA, OFFLOAD_COST,
             WEIGHT_DEVICE_MS, WEIGHT_LINK_MS, WEIGHT_MILLIJOULE, ENCODING, DEFLATE, DEADLINE, FALLBACK, MAX_PENDING,
-            PROBE_INTERVAL, PAYLOAD, QUEUE_SIZE, STATE_DIR, STATE_SAVE_INTERVAL, METRICS_PORT, SHUTDOWN_GRACE), COAP,
+            PROBE_INTERVAL, PAYLOAD, QUEUE_SIZE, QUEUE_OVERLOAD_AFTER, STATE_DIR, STATE_SAVE_INTERVAL, METRICS_PORT, SHUTDOWN_GRACE), COAP,
             List.of(GPIO_ENABLED), BOARD);
 }

@@ -105,7 +105,11 @@ public final class DeviceDaemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** CoAP requests in the pipeline, answered directly; the CoAP server, when coap.enabled. */
     private final DirectSources direct = new DirectSources();
+    /** Whether a backlog has lasted beyond queue.overload.after (worker thread only). */
+    private final Backlog backlog;
     private volatile CoapService coap;
+    /** Whether samples are being answered overloaded (worker thread only). */
+    private boolean shedding;
     private volatile boolean stopping;
     private volatile Throwable failure;
     private volatile boolean closed;
@@ -135,6 +139,8 @@ public final class DeviceDaemon implements AutoCloseable {
         this.deviceStatus = new DeviceStatus(config.deviceId(), config.policy().name(), depth, System::nanoTime);
         this.metrics = new DeviceMetrics(metricsEndpoint.registry(), depth, estimates, deviceStatus);
         this.loop = new EventLoop(config.service().queueSize());
+        this.backlog = new Backlog(config.service().overloadAfter(), receiveMaximum(config), transport::unacknowledged,
+                System::nanoTime);
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Threads.factory("splitee-" + config.deviceId() + "-timer", true));
         this.learner = new Learner(policy, engineConfig, arms);
@@ -278,10 +284,19 @@ public final class DeviceDaemon implements AutoCloseable {
 
     static MqttSettings mqttSettings(DeviceConfig c) {
         return c.mqtt().settings("splitee-device-" + c.deviceId())
-                .receiveMaximum((int) Math.min(65_535, Math.max(c.service().queueSize() * 2L, 64)))
+                .receiveMaximum(receiveMaximum(c))
                 .maxIncomingPacketSize(MAX_INCOMING_PACKET)
                 .will(new MqttSettings.Will(c.statusTopic(), status(c, "offline"), 1, true))
                 .build();
+    }
+
+    /**
+     * The Receive Maximum the device announces: {@code queue.size}, at most 65,535 (MQTT's largest). The broker
+     * hands the device no more unacknowledged samples than this and holds the rest of a backlog; a sample is
+     * acknowledged once its answer is out.
+     */
+    static int receiveMaximum(DeviceConfig c) {
+        return Math.min(65_535, c.service().queueSize());
     }
 
     static byte[] status(DeviceConfig c, String state) {
@@ -342,7 +357,10 @@ public final class DeviceDaemon implements AutoCloseable {
         }
         try {
             transport.subscribe(config.samplesTopic(), 1, this::intake);
-            transport.subscribe(config.repliesTopic(), 1, m -> {
+            // QoS 0: the gateway's answers do not count against the Receive Maximum, so a window full of
+            // samples (a backlog, each offload waiting for its answer) never holds them back behind the
+            // broker's queue of samples. One lost with its connection ends as a deadline miss.
+            transport.subscribe(config.repliesTopic(), 0, m -> {
                 if (!loop.post(() -> pipeline.onReply(m))) {
                     LOG.warn("control inbox full; gateway answer for {} dropped", m.topic());
                 }
@@ -369,17 +387,15 @@ public final class DeviceDaemon implements AutoCloseable {
                 config.policy().name(), config.cost().mode(), config.policy().threshold());
     }
 
-    /** Paho's callback thread: enqueue or answer overloaded; never blocks. */
+    /**
+     * Paho's callback thread: enqueues; never blocks, never refuses (the broker sends at most the Receive
+     * Maximum and holds the rest).
+     */
     private void intake(Incoming m) {
         if (stopping) {
             return; // not acknowledged: the broker delivers it again after the restart
         }
-        long now = System.nanoTime();
-        if (!loop.offerSample(new EventLoop.Job(m, now))) {
-            if (!loop.post(() -> pipeline.answerOverloaded(m, now))) {
-                LOG.warn("inboxes full; sample on {} left to the broker", m.topic());
-            }
-        }
+        loop.addSample(new EventLoop.Job(m, System.nanoTime()));
         metrics.queued.set(loop.queuedSamples());
     }
 
@@ -403,7 +419,7 @@ public final class DeviceDaemon implements AutoCloseable {
             return SampleSink.Admission.STOPPING;
         }
         Incoming m = direct.register(sample, reply);
-        if (!loop.offerSample(new EventLoop.Job(m, System.nanoTime()))) {
+        if (!loop.offerDirect(new EventLoop.Job(m, System.nanoTime()))) {
             direct.forget(m);
             deviceStatus.overloaded();
             return SampleSink.Admission.QUEUE_FULL;
@@ -428,7 +444,11 @@ public final class DeviceDaemon implements AutoCloseable {
                     r.run();
                 } else if (e instanceof EventLoop.Job j) {
                     metrics.queued.set(loop.queuedSamples());
-                    pipeline.process(j);
+                    if (!direct.owns(j.message()) && shedding()) {
+                        pipeline.answerOverloaded(j.message(), j.arrivedNanos(), backlog);
+                    } else {
+                        pipeline.process(j);
+                    }
                 } else if (stopping && loop.queuedSamples() == 0 && pipeline.idle()) {
                     break;
                 }
@@ -442,6 +462,22 @@ public final class DeviceDaemon implements AutoCloseable {
         } finally {
             stopped.countDown();
         }
+    }
+
+    /** On the worker, for a sample from the broker: whether the backlog has lasted beyond queue.overload.after. */
+    private boolean shedding() {
+        boolean shed = backlog.shed();
+        if (shed != shedding) {
+            shedding = shed;
+            if (shed) {
+                LOG.warn("device {} has held at least {} samples from the broker for more than {} (queue.overload.after)"
+                        + " without a break: samples arrive faster than it computes them; answering them overloaded "
+                        + "until the backlog is gone", config.deviceId(), backlog.halfWindow(), backlog.overloadAfter());
+            } else {
+                LOG.info("device {}: backlog gone; computing samples again", config.deviceId());
+            }
+        }
+        return shed;
     }
 
     private void save(byte[] snapshot) {

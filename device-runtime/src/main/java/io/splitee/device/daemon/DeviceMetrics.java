@@ -40,7 +40,7 @@ final class DeviceMetrics {
         offloadsRaw = Counter.builder("splitee.device.offloads").tag("payload", "raw").register(registry);
         // every series of splitee.device.results has the same tag keys, status and code: Prometheus refuses a
         // second meter of one name with other tag keys (Micrometer logs and drops it)
-        overloaded = Counter.builder("splitee.device.results").tag("status", "overloaded").tag("code", "QUEUE_FULL")
+        overloaded = Counter.builder("splitee.device.results").tag("status", "overloaded").tag("code", "BACKLOG")
                 .register(registry);
         duplicates = Counter.builder("splitee.device.duplicates").description("redelivered samples answered once")
                 .register(registry);

@@ -4,8 +4,12 @@ import io.splitee.mqtt.Incoming;
 import java.util.ArrayDeque;
 
 /**
- * The worker's two inboxes under one lock: control events (replies, deadlines, publish completions,
- * overload answers), always taken first, and samples, bounded by the configured queue size.
+ * The worker's two inboxes under one lock: control events (replies, deadlines, publish completions),
+ * always taken first, and samples. Samples from the broker are always taken in: the broker hands the
+ * device at most its Receive Maximum ({@code queue.size}) unacknowledged messages and holds the rest, so
+ * refusing one would only refuse a sample the broker still holds for the device. Direct samples (CoAP
+ * requests, which have no broker to wait in) are taken only while fewer than {@code queue.size} samples
+ * wait.
  */
 final class EventLoop {
     /** A sample waiting for the worker. */
@@ -22,8 +26,14 @@ final class EventLoop {
         this.controlCapacity = Math.max(10_000, capacity * 16);
     }
 
-    /** Offers a sample; false when the queue is full. */
-    synchronized boolean offerSample(Job j) {
+    /** Queues a sample the broker delivered (bounded by the Receive Maximum the device announces). */
+    synchronized void addSample(Job j) {
+        samples.addLast(j);
+        notifyAll();
+    }
+
+    /** Offers a direct sample (a CoAP request); false when {@code queue.size} samples wait already. */
+    synchronized boolean offerDirect(Job j) {
         if (samples.size() >= capacity) {
             return false;
         }

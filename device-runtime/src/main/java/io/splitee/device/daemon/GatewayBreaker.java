@@ -15,6 +15,11 @@ import java.util.function.LongSupplier;
  *       deadline), once {@value #ESTIMATE_AFTER_ANSWERS} offloads were answered (the first answers
  *       include the gateway's warm-up). A gateway that went away is noticed after a few samples
  *       rather than after a whole deadline's worth of them.</li>
+ *   <li>Several gateways share the offloads (a shared subscription): when one dies, the broker keeps
+ *       routing some frames to its session until that expires, and those go unanswered while the others
+ *       answer. So an offload that is overdue or missed its deadline counts neither as suspect nor as a
+ *       miss in a row once an offload sent after it was answered: some gateway is healthy, and
+ *       offloading goes on.</li>
  *   <li><b>Probe</b> due when nothing was offloaded for the probe interval.</li>
  *   <li>The first answer (offload or probe) closes it; a gateway that answers with an error shows
  *       the link works and resets the misses too.</li>
@@ -30,6 +35,8 @@ final class GatewayBreaker {
     private int consecutiveMisses;
     private long answered;
     private long lastSentNanos;
+    /** When the latest-sent offload that was answered was sent (Long.MIN_VALUE: none yet). */
+    private long latestAnsweredSentNanos = Long.MIN_VALUE;
 
     GatewayBreaker(Duration deadline, Duration probeInterval, LongSupplier nanos) {
         this.deadline = deadline;
@@ -44,23 +51,30 @@ final class GatewayBreaker {
     }
 
     /**
-     * An offload missed its deadline.
+     * An offload sent at {@code sentNanos} missed its deadline. It does not count as a miss in a row when an
+     * offload sent after it was answered (another gateway of the group is healthy).
      *
      * @return whether this miss opened the breaker
      */
-    boolean missed() {
+    boolean missed(long sentNanos) {
+        if (answeredAfter(sentNanos)) {
+            return false;
+        }
         return ++consecutiveMisses == OPEN_AFTER_MISSES;
     }
 
     /**
-     * The gateway answered an offload or a probe.
+     * The gateway answered an offload or a probe sent at {@code sentNanos}.
      *
      * @return whether the breaker was open until now
      */
-    boolean answered() {
+    boolean answered(long sentNanos) {
         boolean wasOpen = open();
         answered++;
         consecutiveMisses = 0;
+        if (latestAnsweredSentNanos == Long.MIN_VALUE || sentNanos - latestAnsweredSentNanos > 0) {
+            latestAnsweredSentNanos = sentNanos;
+        }
         return wasOpen;
     }
 
@@ -83,9 +97,17 @@ final class GatewayBreaker {
         if (answered < ESTIMATE_AFTER_ANSWERS) {
             return false; // no estimate yet: the deadline rules
         }
+        if (answeredAfter(oldestSentNanos)) {
+            return false; // a later offload was answered: some gateway is healthy
+        }
         double expectedMs = 4 * expectedRoundTripMs;
         long limit = (long) Math.min(Math.max(expectedMs, 50) * 1e6, deadline.toNanos() / 2.0);
         return nanos.getAsLong() - oldestSentNanos > limit;
+    }
+
+    /** Whether an offload sent after {@code sentNanos} was answered. */
+    private boolean answeredAfter(long sentNanos) {
+        return latestAnsweredSentNanos != Long.MIN_VALUE && latestAnsweredSentNanos - sentNanos > 0;
     }
 
     /** Whether nothing was sent for the probe interval. */

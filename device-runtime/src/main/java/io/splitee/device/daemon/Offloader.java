@@ -121,7 +121,7 @@ final class Offloader {
         }
         core.metrics().pending.set(offloads.size());
         core.metrics().deadlineMisses.increment();
-        if (breaker.missed()) {
+        if (breaker.missed(s.sentNanos)) {
             core.metrics().status().gateway(false);
             LOG.warn("gateway missed {} deadlines in a row; offloading paused, probing every {}",
                     GatewayBreaker.OPEN_AFTER_MISSES, core.config().offload().probeInterval());
@@ -186,7 +186,7 @@ final class Offloader {
         LOG.debug("offload {} {} bytes {} rt {} ms gw {} ms -> rtt {} thr {}", id, s.payload, s.bytes,
                 roundTrip / 1e6, gw.toNanos() / 1e6, link.estimates().roundTripMs(),
                 link.estimates().throughputBytesPerMs());
-        if (breaker.answered()) {
+        if (breaker.answered(s.sentNanos)) {
             core.metrics().status().gateway(true);
             LOG.info("gateway answered again; offloading resumed");
         }

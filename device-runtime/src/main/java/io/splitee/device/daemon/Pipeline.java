@@ -111,17 +111,18 @@ final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Answers a sample that found the queue full. Its id is the correlation data's when that is a valid
-     * id; only otherwise is the message decoded for it (so that its answer names the same id a full
-     * decode would).
+     * Answers a sample {@code overloaded} (code {@code BACKLOG}): the device has held a backlog for longer than
+     * {@code queue.overload.after}. Its id is the correlation data's when that is a valid id; only otherwise is
+     * the message decoded for it (so that its answer names the same id a full decode would).
      */
-    void answerOverloaded(Incoming m, long arrivedNanos) {
+    void answerOverloaded(Incoming m, long arrivedNanos, Backlog backlog) {
         String id = SampleDecoding.idOf(m.correlationData()).orElseGet(() -> stages.decoding().sampleIdOf(m));
         if (takeOverIfDuplicate(id, m)) {
             return;
         }
         core.metrics().overloaded();
-        core.answers().submit(core.results().overloaded(id, arrivedNanos, core.config().service().queueSize()), m);
+        core.answers().submit(core.results().overloaded(id, arrivedNanos, backlog.halfWindow(),
+                backlog.overloadAfter()), m);
     }
 
     /** Handles a message on the replies topic (the gateway's answer to an offload). */

@@ -37,10 +37,15 @@ final class Results {
                 .build();
     }
 
-    /** A sample that found the queue full: status {@code overloaded}, code {@code QUEUE_FULL}. */
-    ResultMessage overloaded(String id, long arrivedNanos, int queueSize) {
-        return builder(id).refused(ResultMessage.Status.OVERLOADED, "QUEUE_FULL", "the device's queue of "
-                + queueSize + " samples is full; try again later").timings(timings(0, arrivedNanos)).build();
+    /**
+     * A sample taken while the device's backlog has lasted beyond {@code queue.overload.after}: status
+     * {@code overloaded}, code {@code BACKLOG}.
+     */
+    ResultMessage overloaded(String id, long arrivedNanos, int held, java.time.Duration after) {
+        return builder(id).refused(ResultMessage.Status.OVERLOADED, "BACKLOG", "the device has held at least "
+                + held + " samples from the broker for more than " + after + " (queue.overload.after) without a "
+                + "break: samples arrive faster than it computes them; try again later")
+                .timings(timings(0, arrivedNanos)).build();
     }
 
     /** Answered on the device from live exit {@code exit}, ok. */

@@ -378,7 +378,7 @@ class DeviceDaemonIT {
     }
 
     @Test
-    void burstLargerThanTheQueueGetsOverloadedAnswersNothingSilent() throws Exception {
+    void burstLargerThanTheQueueIsHeldByTheBrokerAndEverySampleComputed() throws Exception {
         try (ResultCollector results = new ResultCollector(broker.uri(), "d6");
              DeviceDaemon daemon = DeviceDaemon.start(config("d6", Map.of("policy", "final", "queue.size", "4",
                      "mqtt.max-in-flight", "8")))) {
@@ -396,10 +396,9 @@ class DeviceDaemonIT {
             long overloaded = results.inOrder.stream().filter(r -> r.status() == ResultMessage.Status.OVERLOADED)
                     .count();
             long ok = results.inOrder.stream().filter(r -> r.status() == ResultMessage.Status.OK).count();
-            assertTrue(overloaded > 0, "a queue of 4 overflowed");
-            assertEquals(300, overloaded + ok, "every sample answered ok or overloaded, nothing else");
-            results.inOrder.stream().filter(r -> r.status() == ResultMessage.Status.OVERLOADED)
-                    .forEach(r -> assertEquals("QUEUE_FULL", r.error().code()));
+            assertEquals(0, overloaded, "the broker holds what a queue of 4 cannot take yet");
+            assertEquals(300, ok, "every sample computed");
+            assertEquals(300, results.inOrder.size(), "one answer each");
         }
     }
 }

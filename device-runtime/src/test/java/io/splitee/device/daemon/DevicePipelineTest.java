@@ -164,7 +164,7 @@ class DevicePipelineTest {
                     .scrape();
             assertTrue(scrape.contains("splitee_device_results_total{code=\"DEADLINE\",status=\"degraded\"} 1.0"),
                     scrape);
-            assertTrue(scrape.contains("splitee_device_results_total{code=\"QUEUE_FULL\",status=\"overloaded\"} 0.0"),
+            assertTrue(scrape.contains("splitee_device_results_total{code=\"BACKLOG\",status=\"overloaded\"} 0.0"),
                     scrape);
         }
     }
@@ -217,7 +217,7 @@ class DevicePipelineTest {
     }
 
     @Test
-    void aFullQueueIsAnsweredOverloadedAndEverySampleGetsExactlyOneAnswer() throws Exception {
+    void samplesFromTheBrokerBeyondTheQueueAreHeldAndComputedNotRefused() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);
         try (DeviceHarness h = new DeviceHarness(stateDir, Map.of("policy", "final", "queue.size", "1"),
@@ -235,18 +235,55 @@ class DevicePipelineTest {
                 h.send(1 + i, "q-" + i);
             }
             h.transport.awaitHandled(Duration.ofSeconds(5)); // all four taken in while the worker is still busy
+            assertEquals(5, h.transport.unacknowledged(), "none answered yet, none refused");
+            gate.countDown();
+            List<ResultMessage> all = h.awaitResults(5);
+            Thread.sleep(100);
+            assertEquals(5, h.results().size());
+            assertEquals(5, all.stream().map(ResultMessage::sampleId).distinct().count());
+            for (int i = 0; i <= 4; i++) {
+                assertEquals(ResultMessage.Status.OK, h.only("q-" + i).status(), "q-" + i + " computed");
+            }
+            assertEquals(0.0, h.counter("splitee.device.results", "status", "overloaded", "code", "BACKLOG"));
+            h.transport.awaitAllAcked(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aBacklogHeldBeyondOverloadAfterIsAnsweredOverloadedAndEverySampleGetsExactlyOneAnswer() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        try (DeviceHarness h = new DeviceHarness(stateDir, Map.of("policy", "final", "queue.size", "1",
+                "queue.overload.after", "50ms"),
+                r -> r.defaultConfidence(0.9).onBlock(() -> {
+                    entered.countDown();
+                    try {
+                        gate.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }))) {
+            h.send(1, "q-0");
+            assertTrue(entered.await(5, TimeUnit.SECONDS), "the worker is busy with q-0");
+            for (int i = 1; i <= 4; i++) {
+                h.send(1 + i, "q-" + i);
+            }
+            h.transport.awaitHandled(Duration.ofSeconds(5)); // all four taken in while the worker is still busy
+            Thread.sleep(200); // the backlog (held since q-0 was taken) lasts beyond queue.overload.after
             gate.countDown();
             List<ResultMessage> all = h.awaitResults(5);
             Thread.sleep(100);
             assertEquals(5, h.results().size());
             assertEquals(5, all.stream().map(ResultMessage::sampleId).distinct().count());
             assertEquals(ResultMessage.Status.OK, h.only("q-0").status());
-            assertEquals(ResultMessage.Status.OK, h.only("q-1").status(), "the one queued");
-            for (int i = 2; i <= 4; i++) {
+            for (int i = 1; i <= 4; i++) {
                 ResultMessage r = h.only("q-" + i);
                 assertEquals(ResultMessage.Status.OVERLOADED, r.status());
-                assertEquals("QUEUE_FULL", r.error().code());
+                assertEquals("BACKLOG", r.error().code());
+                assertTrue(r.error().message().contains("for more than PT0.05S (queue.overload.after)"),
+                        r.error().message());
             }
+            assertEquals(4.0, h.counter("splitee.device.results", "status", "overloaded", "code", "BACKLOG"));
             h.transport.awaitAllAcked(Duration.ofSeconds(5));
         }
     }

@@ -17,25 +17,25 @@ class GatewayBreakerTest {
 
     @Test
     void missesInARowOpenItAndTheFirstAnswerClosesIt() {
-        assertFalse(breaker.missed());
-        assertFalse(breaker.missed());
+        assertFalse(breaker.missed(now.get()));
+        assertFalse(breaker.missed(now.get()));
         assertFalse(breaker.open());
-        assertTrue(breaker.missed(), "the third miss opens it");
+        assertTrue(breaker.missed(now.get()), "the third miss opens it");
         assertTrue(breaker.open());
-        assertFalse(breaker.missed(), "opened once");
-        assertTrue(breaker.answered(), "an answer reports that it was open");
+        assertFalse(breaker.missed(now.get()), "opened once");
+        assertTrue(breaker.answered(now.get()), "an answer reports that it was open");
         assertFalse(breaker.open());
-        assertFalse(breaker.answered());
+        assertFalse(breaker.answered(now.get()));
     }
 
     @Test
     void anErrorAnswerResetsTheMisses() {
-        breaker.missed();
-        breaker.missed();
+        breaker.missed(now.get());
+        breaker.missed(now.get());
         breaker.refused();
-        assertFalse(breaker.missed());
-        assertFalse(breaker.missed());
-        assertTrue(breaker.missed());
+        assertFalse(breaker.missed(now.get()));
+        assertFalse(breaker.missed(now.get()));
+        assertTrue(breaker.missed(now.get()));
     }
 
     @Test
@@ -54,13 +54,34 @@ class GatewayBreakerTest {
         long sent = now.get();
         advanceMs(500);
         assertFalse(breaker.suspect(sent, 1.0), "no estimate before three answers: the deadline rules");
-        breaker.answered();
-        breaker.answered();
-        breaker.answered();
+        breaker.answered(sent - 3); // offloads sent before it
+        breaker.answered(sent - 2);
+        breaker.answered(sent - 1);
         assertTrue(breaker.suspect(sent, 1.0), "4 × 1 ms, at least 50 ms: 500 ms is overdue");
         assertFalse(breaker.suspect(sent, 200.0), "4 × 200 ms = 800 ms not reached");
         advanceMs(600);
         assertTrue(breaker.suspect(sent, 10_000.0), "never more than half the deadline (1 s)");
         assertFalse(breaker.suspect(now.get() - 40_000_000L, 1.0), "at least 50 ms");
+    }
+
+    @Test
+    void withSeveralGatewaysAnOffloadLostToADeadOneNeitherSuspectsNorOpensWhileALaterOneIsAnswered() {
+        for (int i = 0; i < 3; i++) {
+            breaker.answered(now.get());
+        }
+        long lost = now.get(); // routed to the session of a gateway that died
+        advanceMs(10);
+        breaker.answered(now.get()); // the next one, to the healthy gateway
+        advanceMs(490);
+        assertFalse(breaker.suspect(lost, 1.0), "overdue, but a later offload was answered");
+        long lost2 = now.get();
+        advanceMs(10);
+        long lost3 = now.get();
+        advanceMs(2000);
+        assertTrue(breaker.suspect(lost2, 1.0), "nothing sent after it was answered: suspect");
+        assertFalse(breaker.missed(lost), "a miss older than an answer does not count");
+        assertFalse(breaker.missed(lost2));
+        assertFalse(breaker.missed(lost3));
+        assertTrue(breaker.missed(now.get()), "three misses with nothing answered after them open it");
     }
 }

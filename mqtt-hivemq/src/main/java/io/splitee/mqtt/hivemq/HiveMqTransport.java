@@ -79,7 +79,10 @@ import javax.net.ssl.KeyManagerFactory;
  *     after the client's own SUBSCRIBE on the same connection, and wait for its UNSUBACK: the broker handles
  *     a connection's packets in order, so the subscriptions are in place by then (without this barrier a
  *     message published right after the reconnect could reach the broker first and be lost; a CI run did
- *     that). Filters registered while disconnected are subscribed by the base on the next connection.</li>
+ *     that). Filters registered while disconnected are subscribed by the base on the next connection. Into a
+ *     resumed session the client subscribes nothing, and the base sends every filter again (a broker that
+ *     restored a persisted session need not have restored its subscriptions: Mosquitto 2.0.11 drops
+ *     {@code $share} ones).</li>
  * <li>Publishes: the client's send maximum is set to the base's window bound, so it never queues a publish
  *     out of sight, and a connection loss fails the outstanding ones with {@code CONNECTION_LOST} (the client
  *     would keep them and resend them into a resumed session, which it still does).</li>
@@ -327,8 +330,8 @@ final class HiveMqTransport extends TransportBase {
             try {
                 reconnected(sessionPresent);
             } catch (TransportException e) {
-                log.error("{}: reconnected to {} but could not subscribe the filter(s) registered meanwhile ({}); "
-                        + "they are tried again on the next reconnect", settings.clientId(), settings.serverUri(),
+                log.error("{}: reconnected to {} but could not subscribe again ({}); "
+                        + "the subscriptions are tried again on the next reconnect", settings.clientId(), settings.serverUri(),
                         e.getMessage());
                 reportConnected(true, sessionPresent);
             }

@@ -41,8 +41,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * <li>Its automatic reconnect neither resubscribes after a clean-start reconnect nor tells whether the
  *     session was resumed, and keeps its back-off delay in a static field shared by all clients. We
  *     reconnect ourselves on {@code splitee-mqtt-<clientId>-conn}: each attempt's CONNACK gives
- *     session-present, Receive Maximum and Maximum Packet Size, and subscriptions are re-sent from that
- *     thread (never from inside Paho's callbacks, where a blocking subscribe can deadlock).</li>
+ *     session-present, Receive Maximum and Maximum Packet Size, and every subscription is re-sent from that
+ *     thread after every reconnect (never from inside Paho's callbacks, where a blocking subscribe can deadlock).</li>
  * <li>A callback that throws makes Paho drop the connection: ours never throw.</li>
  * </ul>
  */

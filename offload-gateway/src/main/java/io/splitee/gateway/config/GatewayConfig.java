@@ -147,9 +147,12 @@ public record GatewayConfig(
         return new Builder(gatewayId, models);
     }
 
-    /** A broker connection builder with the gateway's defaults: session 5 min, 64 in flight, the HiveMQ client. */
+    /**
+     * A broker connection builder with the gateway's defaults: session 5 s (see {@link GatewayKeys#SESSION_EXPIRY}),
+     * 64 in flight, the HiveMQ client.
+     */
     public static MqttConnection.Builder mqttDefaults() {
-        return MqttConnection.builder().sessionExpiry(Duration.ofMinutes(5)).maxInFlight(64)
+        return MqttConnection.builder().sessionExpiry(GatewayKeys.SESSION_EXPIRY).maxInFlight(64)
                 .client(MqttSettings.Client.HIVEMQ);
     }
 

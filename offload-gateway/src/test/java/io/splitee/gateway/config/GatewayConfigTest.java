@@ -28,7 +28,7 @@ class GatewayConfigTest {
         assertEquals("gw1", c.gatewayId());
         assertEquals("splitee-gateway-gw1", c.clientId());
         assertEquals("$share/gateways/splitee/+/features", c.subscription());
-        assertEquals(Duration.ofMinutes(5), c.mqtt().sessionExpiry());
+        assertEquals(Duration.ofSeconds(5), c.mqtt().sessionExpiry());
         assertEquals(64, c.mqtt().maxInFlight());
         assertEquals(MqttSettings.Client.HIVEMQ, c.mqtt().client(), "the gateway carries the HiveMQ client");
         assertEquals(MqttSettings.Client.PAHO, GatewayConfig.load(EXAMPLE, Map.of(), Map.of("mqtt.client", "paho"))

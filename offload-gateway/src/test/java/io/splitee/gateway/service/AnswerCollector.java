@@ -90,6 +90,11 @@ final class AnswerCollector implements AutoCloseable {
         return d;
     }
 
+    /** Whether its connection is up (its session ends with it: answers published while it is down are lost). */
+    boolean isConnected() {
+        return transport.isConnected();
+    }
+
     @Override
     public void close() {
         transport.close();

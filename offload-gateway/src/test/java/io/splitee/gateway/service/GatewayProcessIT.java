@@ -133,7 +133,8 @@ class GatewayProcessIT {
     void aGatewayKilledMidStreamAndRestartedLosesNoFrame() throws Exception {
         Path logB = tmp.resolve("b.log");
         // b holds frames back for up to 2 s to batch them, so the kill surely catches frames in its hands.
-        String[] slow = {"batch.max-wait=2s", "batch.max-size=64"};
+        // A session that outlives the restart (the default, 5 s, may not on a busy machine).
+        String[] slow = {"batch.max-wait=2s", "batch.max-size=64", "mqtt.session-expiry=5m"};
         Process b = launch("b", logB, 1, slow);
         int n = 160;
         List<String> keys = new ArrayList<>();
@@ -215,7 +216,9 @@ class GatewayProcessIT {
     void sigtermAnswersWhatItHoldsAndExitsZero(String client) throws Exception {
         Path log = tmp.resolve("t.log");
         // frames are batched for up to 300 ms, so the stop surely finds frames in its queue
-        String[] cfg = {"batch.max-wait=300ms", "batch.max-size=64", "mqtt.client=" + client};
+        // and a session that outlives the restart (the default, 5 s, may not on a busy machine)
+        String[] cfg = {"batch.max-wait=300ms", "batch.max-size=64", "mqtt.client=" + client,
+                "mqtt.session-expiry=5m"};
         Process t = launch("t", log, 1, cfg);
         int n = 100;
         List<String> keys = new ArrayList<>();
