@@ -56,7 +56,7 @@ public final class GatewayMain implements Callable<Integer> {
         }
     }
 
-    /** A peer the gateway needs is unavailable (the broker at start): one line, exit code 3. */
+    /** A peer the gateway needs is unavailable (the broker at start): one line, exit code 69 (ExitCodes.UNAVAILABLE). */
     static final class Unavailable extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

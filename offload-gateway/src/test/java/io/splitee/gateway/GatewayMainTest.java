@@ -96,7 +96,7 @@ class GatewayMainTest {
     }
 
     /**
-     * A broker that cannot be reached is not the configuration's fault: exit 3, which systemd may retry, where a
+     * A broker that cannot be reached is not the configuration's fault: exit 69, which systemd may retry, where a
      * configuration error is 2 ({@code RestartPreventExitStatus=2}).
      */
     @Test

@@ -27,8 +27,11 @@ public final class ExitCodes {
     public static final int FAILED = 1;
     /** Exit code for bad input: the configuration, a flag, a file; a retry cannot help. */
     public static final int BAD_INPUT = 2;
-    /** Exit code for a peer that is unavailable (the broker cannot be reached at start): not the input's fault. */
-    public static final int UNAVAILABLE = 3;
+    /**
+     * Exit code for a peer that is unavailable (the broker cannot be reached at start): not the input's fault.
+     * sysexits.h's {@code EX_UNAVAILABLE}; not 3, which HotSpot's {@code -XX:+ExitOnOutOfMemoryError} exits with.
+     */
+    public static final int UNAVAILABLE = 69;
 
     private final Predicate<Throwable> badInput;
     private final Predicate<Throwable> unavailable;

@@ -52,7 +52,7 @@ class ExitCodesTest {
         assertEquals("tool: internal error: java.lang.IllegalStateException: oops\n",
                 report(err -> POLICY.failed(err, "tool", new IllegalStateException("oops")), ExitCodes.FAILED),
                 "without an unavailable rule nothing is 3");
-        assertEquals(3, ExitCodes.UNAVAILABLE, "the systemd units and docs name 3");
+        assertEquals(69, ExitCodes.UNAVAILABLE, "the docs name 69 (EX_UNAVAILABLE; 3 is the JVM's out-of-memory exit)");
         assertEquals(2, ExitCodes.BAD_INPUT, "the systemd units' RestartPreventExitStatus names 2");
     }
 

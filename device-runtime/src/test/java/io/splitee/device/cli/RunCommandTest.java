@@ -68,7 +68,7 @@ class RunCommandTest {
     }
 
     /**
-     * A broker that cannot be reached is not the configuration's fault: exit 3 (systemd may restart the service),
+     * A broker that cannot be reached is not the configuration's fault: exit 69 (systemd may restart the service),
      * where every configuration error above is 2 ({@code RestartPreventExitStatus=2}).
      */
     @Test
