@@ -27,8 +27,8 @@ import java.util.Set;
  *
  * <p>{@code detect=ph} (the UCB policies but {@code init=authors}): a two-sided Page-Hinkley test on
  * every arm's rewards; when one fires, all statistics start over ({@code DetectingStatistics}).
- * {@code detect-delta=δ} (default {@value DetectingStatistics#DEFAULT_DELTA}) and
- * {@code detect-threshold=h} (default {@value DetectingStatistics#DEFAULT_THRESHOLD}) tune it; the
+ * {@code detect-delta=δ} (default 0.05) and
+ * {@code detect-threshold=h} (default 8) tune it; the
  * canonical form names them only when they differ from the defaults.
  *
  * @param kind     which policy

@@ -122,6 +122,25 @@ class ChangeDetectorTest {
         }
     }
 
+    /** The spec: canonical form (defaults not named), and bad parameters each named in one message. */
+    @Test
+    void specParameters() {
+        assertEquals("splitee-s:side=learned,window=300,detect=ph",
+                PolicySpec.parse("splitee-s:detect=ph,window=300,side=learned,detect-delta=0.05").toString());
+        assertEquals("splitee:detect=ph,detect-threshold=15.0", PolicySpec.parse("splitee:detect=ph,detect-threshold=15").toString());
+        assertTrue(PolicySpec.parse("splitee-s:detect=ph").has(Characteristic.FORGETS));
+        assertEquals(8, PolicySpec.parse("splitee-s:detect=ph").detectThreshold(), 0.0);
+        PolicyStateTest.assertMessage("detect must be 'ph' (Page-Hinkley), got 'cusum'",
+                () -> PolicySpec.parse("splitee-s:detect=cusum"));
+        PolicyStateTest.assertMessage("detect-delta and detect-threshold need detect=ph",
+                () -> PolicySpec.parse("splitee-s:detect-delta=0.1"));
+        PolicyStateTest.assertMessage("detect-threshold must be a number > 0, got '-1'",
+                () -> PolicySpec.parse("splitee-s:detect=ph,detect-threshold=-1"));
+        PolicyStateTest.assertMessage("not with init=authors", () -> PolicySpec.parse("splitee:init=authors,detect=ph"));
+        PolicyStateTest.assertMessage("detect is for splitee, splitee-s and splitee-s-paper",
+                () -> PolicySpec.parse("random").withDetector(0.05, 8));
+    }
+
     private static List<Integer> runStep(String spec, int n) {
         EngineConfig config = HandTrace.config();
         Policy p = Policies.parse(spec, config);
