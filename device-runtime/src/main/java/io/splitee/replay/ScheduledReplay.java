@@ -36,6 +36,10 @@ public final class ScheduledReplay {
      * @throws IllegalArgumentException naming the problem of the schedule
      */
     public static ScheduledReplay of(Schedule schedule, double lambda, double offloadCost) {
+        if (!schedule.measuredChanges().isEmpty()) {
+            throw new IllegalArgumentException("the schedule changes " + schedule.measuredChanges().get(0).key()
+                    + ", a measured-mode key; replay it with MeasuredReplay.withChanges");
+        }
         Trace stream = schedule.stream();
         return new ScheduledReplay(stream, schedule.changePoints(), new ScheduledCost(lambda, offloadCost, schedule.changes()));
     }
