@@ -36,6 +36,10 @@ public final class ScheduledReplay {
      * @throws IllegalArgumentException naming the problem of the schedule
      */
     public static ScheduledReplay of(Schedule schedule, double lambda, double offloadCost) {
+        if (!schedule.measuredChanges().isEmpty()) {
+            throw new IllegalArgumentException("the schedule changes " + schedule.measuredChanges().get(0).key()
+                    + ", a measured-mode key; replay it with MeasuredReplay.withChanges");
+        }
         Trace stream = schedule.stream();
         return new ScheduledReplay(stream, schedule.changePoints(), new ScheduledCost(lambda, offloadCost, schedule.changes()));
     }
@@ -116,9 +120,12 @@ public final class ScheduledReplay {
     static int adaptation(int[] arms, int best, int from, int to) {
         int need = (WINDOW * SHARE_PERCENT + 99) / 100;
         int hits = 0;
-        for (int s = Math.max(0, from - WINDOW); s < to; s++) {
+        int first = Math.max(0, from - WINDOW);
+        for (int s = first; s < to; s++) {
             hits += arms[s] == best ? 1 : 0;
-            if (s >= WINDOW) {
+            if (s - WINDOW >= first) {
+                // only samples this loop counted leave the window (before issue 14's detector the loop also
+                // subtracted the 200 samples before the window, so a policy already on the best arm never counted)
                 hits -= arms[s - WINDOW] == best ? 1 : 0;
             }
             if (s >= from && hits >= need) {
