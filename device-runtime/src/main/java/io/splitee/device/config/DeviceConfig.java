@@ -447,6 +447,11 @@ public record DeviceConfig(
             DeviceKeys.PAYLOAD.check(payload);
         }
 
+        /** {@code offload.reply-key-file} ({@code format().replyKeyFile()}). */
+        public Optional<Path> replyKeyFile() {
+            return format.replyKeyFile();
+        }
+
         /** The feature encoding on the wire ({@code format().encoding()}). */
         public Encoding encoding() {
             return format.encoding();
@@ -459,14 +464,22 @@ public record DeviceConfig(
     }
 
     /**
-     * How features travel on the wire.
+     * How offloads and their replies travel on the wire.
      *
-     * @param encoding feature encoding on the wire
-     * @param deflate  lossless deflate on top of the encoding
+     * @param encoding     feature encoding on the wire
+     * @param deflate      lossless deflate on top of the encoding
+     * @param replyKeyFile {@code offload.reply-key-file}: the fleet's reply key; set, a gateway reply is applied only
+     *                     with a valid tag ({@link io.splitee.replyauth.ReplyKey})
      */
-    public record Format(Encoding encoding, boolean deflate) {
+    public record Format(Encoding encoding, boolean deflate, Optional<Path> replyKeyFile) {
+        /** Without a reply key. */
+        public Format(Encoding encoding, boolean deflate) {
+            this(encoding, deflate, Optional.empty());
+        }
+
         /** Validates; every message starts with the key. */
         public Format {
+            Objects.requireNonNull(replyKeyFile, "offload.reply-key-file");
             DeviceKeys.ENCODING.check(encoding);
         }
     }
@@ -523,6 +536,7 @@ public record DeviceConfig(
         private int maxPending = DeviceKeys.MAX_PENDING.defaultValue().orElseThrow();
         private Duration probeInterval = DeviceKeys.PROBE_INTERVAL.defaultValue().orElseThrow();
         private MeasuredCosts.PayloadRule payload = DeviceKeys.PAYLOAD.defaultValue().orElseThrow();
+        private Path replyKeyFile;
         private Duration overloadAfter = DeviceKeys.QUEUE_OVERLOAD_AFTER.defaultValue().orElseThrow();
         private Path stateDir = DeviceKeys.STATE_DIR.defaultValue().orElseThrow();
         private Duration stateSaveInterval = DeviceKeys.STATE_SAVE_INTERVAL.defaultValue().orElseThrow();
@@ -634,6 +648,12 @@ public record DeviceConfig(
             return this;
         }
 
+        /** {@code offload.reply-key-file} (null: none). */
+        public Builder replyKeyFile(Path value) {
+            this.replyKeyFile = value;
+            return this;
+        }
+
         /** {@code queue.overload.after}. */
         public Builder overloadAfter(Duration value) {
             this.overloadAfter = value;
@@ -674,7 +694,8 @@ public record DeviceConfig(
             return new DeviceConfig(deviceId, mqtt, new Model(modelDir, intraOpThreads),
                     new Engine(new PolicyConfig(policy, threshold, c, seed, rawSampleArm),
                             new Cost(costMode, lambda, offloadCost, perDeviceMs, perLinkMs, perMillijoule)),
-                    new Offload(new Format(encoding, deflate), deadline, fallback, maxPending, probeInterval, payload),
+                    new Offload(new Format(encoding, deflate, Optional.ofNullable(replyKeyFile)), deadline, fallback,
+                            maxPending, probeInterval, payload),
                     new Service(new Queue(queueSize, overloadAfter), stateDir, stateSaveInterval, metricsPort, shutdownGrace,
                             new Local(coap, gpio)));
         }
