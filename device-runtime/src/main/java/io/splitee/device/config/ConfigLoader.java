@@ -266,6 +266,7 @@ final class ConfigLoader {
                 .with(DeviceKeys.STATE_DIR, d.service().stateDir())
                 .with(DeviceKeys.STATE_SAVE_INTERVAL, d.service().stateSaveInterval())
                 .with(DeviceKeys.METRICS_PORT, d.service().metricsPort())
+                .with(DeviceKeys.METRICS_BIND, d.service().metricsBind())
                 .with(DeviceKeys.SHUTDOWN_GRACE, d.service().shutdownGrace())
                 .with(DeviceKeys.COAP_ENABLED, d.coap().enabled())
                 .with(DeviceKeys.COAP_BIND, d.coap().bind())

@@ -153,20 +153,30 @@ public record DeviceConfig(
      * @param queue             the samples the device holds at once ({@code queue.*})
      * @param stateDir          where engine state and cost estimates are saved
      * @param stateSaveInterval how often state is saved (also on shutdown)
-     * @param metricsPort       Prometheus text endpoint port; 0 = off
+     * @param metrics           the Prometheus text endpoint ({@code metrics.*})
      * @param shutdownGrace     bound on the graceful shutdown (answer in-flight samples, save, disconnect)
      * @param local             the device's local interfaces: the CoAP server and the board's GPIO
      */
-    public record Service(Queue queue, Path stateDir, Duration stateSaveInterval, int metricsPort,
+    public record Service(Queue queue, Path stateDir, Duration stateSaveInterval, Metrics metrics,
                           Duration shutdownGrace, Local local) {
         /** Validates; every message starts with the key. */
         public Service {
             Objects.requireNonNull(queue, "queue");
             DeviceKeys.STATE_DIR.check(stateDir);
             DeviceKeys.STATE_SAVE_INTERVAL.check(stateSaveInterval);
-            DeviceKeys.METRICS_PORT.check(metricsPort);
+            Objects.requireNonNull(metrics, "metrics");
             DeviceKeys.SHUTDOWN_GRACE.check(shutdownGrace);
             Objects.requireNonNull(local, "local");
+        }
+
+        /** {@code metrics.port}: see {@link Metrics#port()}. */
+        public int metricsPort() {
+            return metrics.port();
+        }
+
+        /** {@code metrics.bind}: see {@link Metrics#bind()}. */
+        public String metricsBind() {
+            return metrics.bind();
         }
 
         /** {@code queue.size}: see {@link Queue#size()}. */
@@ -464,6 +474,20 @@ public record DeviceConfig(
     }
 
     /**
+     * The Prometheus text endpoint.
+     *
+     * @param bind {@code metrics.bind}: the address it listens on (an IP literal; loopback by default)
+     * @param port {@code metrics.port}: its port; 0 = off
+     */
+    public record Metrics(String bind, int port) {
+        /** Validates; every message starts with the key. */
+        public Metrics {
+            DeviceKeys.METRICS_BIND.check(bind);
+            DeviceKeys.METRICS_PORT.check(port);
+        }
+    }
+
+    /**
      * How offloads and their replies travel on the wire.
      *
      * @param encoding     feature encoding on the wire
@@ -696,7 +720,8 @@ public record DeviceConfig(
                             new Cost(costMode, lambda, offloadCost, perDeviceMs, perLinkMs, perMillijoule)),
                     new Offload(new Format(encoding, deflate, Optional.ofNullable(replyKeyFile)), deadline, fallback,
                             maxPending, probeInterval, payload),
-                    new Service(new Queue(queueSize, overloadAfter), stateDir, stateSaveInterval, metricsPort, shutdownGrace,
+                    new Service(new Queue(queueSize, overloadAfter), stateDir, stateSaveInterval,
+                            new Metrics(metricsBind, metricsPort), shutdownGrace,
                             new Local(coap, gpio)));
         }
     }

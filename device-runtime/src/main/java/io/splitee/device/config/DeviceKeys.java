@@ -88,6 +88,7 @@ final class DeviceKeys {
             Duration.ofSeconds(30), "how often the state is saved (also at shutdown)")
             .allowing(d -> !d.isZero(), "must be positive");
     static final ConfigKey<Integer> METRICS_PORT = ProgramBuilder.METRICS_PORT;
+    static final ConfigKey<String> METRICS_BIND = ProgramBuilder.METRICS_BIND;
     static final ConfigKey<Duration> SHUTDOWN_GRACE = ConfigKey.duration("shutdown.grace", Duration.ofSeconds(10),
             "bound on the graceful shutdown (SIGTERM)").allowing(d -> !d.isZero(), "must be positive");
 
@@ -205,6 +206,7 @@ final class DeviceKeys {
     static final List<ConfigKey<?>> ALL = ConfigKey.listOf(List.of(DEVICE_ID), MQTT, List.of(MODEL_DIR,
             INTRA_OP_THREADS, POLICY, THRESHOLD, UCB_C, DISCOUNT, WINDOW, SEED, RAW_SAMPLE_ARM, COST_MODE, LAMBDA, OFFLOAD_COST,
             WEIGHT_DEVICE_MS, WEIGHT_LINK_MS, WEIGHT_MILLIJOULE, ENCODING, DEFLATE, DEADLINE, FALLBACK, MAX_PENDING,
-            PROBE_INTERVAL, PAYLOAD, REPLY_KEY_FILE, QUEUE_SIZE, QUEUE_OVERLOAD_AFTER, STATE_DIR, STATE_SAVE_INTERVAL, METRICS_PORT, SHUTDOWN_GRACE), COAP,
+            PROBE_INTERVAL, PAYLOAD, REPLY_KEY_FILE, QUEUE_SIZE, QUEUE_OVERLOAD_AFTER, STATE_DIR, STATE_SAVE_INTERVAL, METRICS_PORT, METRICS_BIND,
+            SHUTDOWN_GRACE), COAP,
             List.of(GPIO_ENABLED), BOARD);
 }

@@ -362,7 +362,7 @@ public final class DeviceDaemon implements AutoCloseable {
         board.start(deviceStatus, new ButtonActions(), metricsEndpoint.registry()); // gpio: LED, button, power
         if (config.service().metricsPort() > 0) {
             try {
-                metricsEndpoint.start("0.0.0.0", config.service().metricsPort(), "splitee-" + config.deviceId() + "-metrics");
+                metricsEndpoint.start(config.service().metricsBind(), config.service().metricsPort(), "splitee-" + config.deviceId() + "-metrics");
             } catch (IOException e) {
                 throw new StartupException("metrics.port " + config.service().metricsPort() + ": " + e.getMessage(), e);
             }

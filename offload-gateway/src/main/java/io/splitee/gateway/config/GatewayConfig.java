@@ -39,6 +39,7 @@ import java.util.Set;
  * @param maxFrameBytes  longest frame accepted (keep it below the broker's maximum packet size)
  * @param metricsPort    Prometheus text endpoint port; 0 = off
  * @param shutdownGrace  bound on the graceful shutdown (answer everything queued, then disconnect)
+ * @param metricsBind    {@code metrics.bind}: the address the metrics endpoint listens on (loopback by default)
  * @param replyKeyFile   {@code offload.reply-key-file}: the fleet's reply key; set, every reply carries its
  *                       HMAC-SHA256 tag ({@link io.splitee.replyauth.ReplyKey})
  */
@@ -55,6 +56,7 @@ public record GatewayConfig(
         int maxFrameBytes,
         int metricsPort,
         Duration shutdownGrace,
+        String metricsBind,
         Optional<Path> replyKeyFile) {
 
     /** Validates; see the record description. */
@@ -83,6 +85,7 @@ public record GatewayConfig(
         GatewayKeys.FRAME_MAX_BYTES.check(maxFrameBytes);
         GatewayKeys.METRICS_PORT.check(metricsPort);
         GatewayKeys.SHUTDOWN_GRACE.check(shutdownGrace);
+        GatewayKeys.METRICS_BIND.check(metricsBind);
         Objects.requireNonNull(replyKeyFile, "offload.reply-key-file");
     }
 
@@ -228,7 +231,8 @@ public record GatewayConfig(
          */
         public GatewayConfig build() {
             return new GatewayConfig(gatewayId, mqtt, sharedGroup, receiveMaximum, models, intraOpThreads, workers,
-                    queueSize, batch, maxFrameBytes, metricsPort, shutdownGrace, Optional.ofNullable(replyKeyFile));
+                    queueSize, batch, maxFrameBytes, metricsPort, shutdownGrace, metricsBind,
+                    Optional.ofNullable(replyKeyFile));
         }
     }
 }

@@ -189,7 +189,7 @@ public final class Gateway implements AutoCloseable {
     private void begin() throws StartupException {
         if (config.metricsPort() > 0) {
             try {
-                metricsEndpoint.start("0.0.0.0", config.metricsPort(), "splitee-gw-" + config.gatewayId() + "-metrics");
+                metricsEndpoint.start(config.metricsBind(), config.metricsPort(), "splitee-gw-" + config.gatewayId() + "-metrics");
             } catch (IOException e) {
                 throw new StartupException(StartupException.Part.METRICS, "metrics.port " + config.metricsPort() + ": "
                         + e.getMessage(), e);
