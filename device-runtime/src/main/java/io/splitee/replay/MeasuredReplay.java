@@ -326,20 +326,9 @@ public final class MeasuredReplay {
     /** The best fixed arm over samples {@code from..to-1} at the prices of each sample. */
     private int bestArm(Trace trace, EngineConfig config, int from, int to) {
         int l = trace.exits();
-        double[] sums = new double[l];
-        for (int s = from; s < to; s++) {
+        return ScheduledReplay.bestFixedArm(l, config, from, to, s -> {
             at(s);
-            io.splitee.engine.Outcome full = new io.splitee.engine.Outcome(l, false, trace.confidences(s));
-            for (int a = 1; a <= l; a++) {
-                sums[a - 1] += full.reward(a, config).orElseThrow();
-            }
-        }
-        int best = 1;
-        for (int a = 2; a <= l; a++) {
-            if (sums[a - 1] > sums[best - 1]) {
-                best = a;
-            }
-        }
-        return best;
+            return new io.splitee.engine.Outcome(l, false, trace.confidences(s));
+        });
     }
 }

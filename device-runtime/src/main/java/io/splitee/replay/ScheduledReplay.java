@@ -94,11 +94,21 @@ public final class ScheduledReplay {
     }
 
     private int bestArm(EngineConfig config, int from, int to) {
-        int l = stream.exits();
+        return bestFixedArm(stream.exits(), config, from, to, s -> {
+            costs.at(s);
+            return new Outcome(stream.exits(), false, stream.confidences(s));
+        });
+    }
+
+    /**
+     * The best fixed arm in hindsight over samples {@code from..to-1}: the arm whose summed reward is
+     * highest, each sample's full-depth outcome given by {@code fullAt} (which also sets that sample's prices).
+     */
+    static int bestFixedArm(int l, EngineConfig config, int from, int to,
+            java.util.function.IntFunction<Outcome> fullAt) {
         double[] sums = new double[l];
         for (int s = from; s < to; s++) {
-            costs.at(s);
-            Outcome full = new Outcome(l, false, stream.confidences(s));
+            Outcome full = fullAt.apply(s);
             for (int a = 1; a <= l; a++) {
                 sums[a - 1] += full.reward(a, config).orElseThrow();
             }

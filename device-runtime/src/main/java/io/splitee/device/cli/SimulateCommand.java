@@ -263,17 +263,7 @@ final class SimulateCommand implements Callable<Integer> {
             ObjectNode cr = o.putObject("cumulative_regret");
             r.cumulativeRegret().forEach((k, v) -> cr.put(Integer.toString(k), v));
             o.put("stream", stream.name());
-            com.fasterxml.jackson.databind.node.ArrayNode arr = o.putArray("adaptation");
-            for (io.splitee.replay.ScheduledReplay.Adaptation x : a) {
-                ObjectNode e = arr.addObject();
-                e.put("at", x.at());
-                e.put("best_arm", x.bestArm());
-                if (x.samples() < 0) {
-                    e.putNull("samples");
-                } else {
-                    e.put("samples", x.samples());
-                }
-            }
+            putAdaptations(o, a);
             return JSON.writeValueAsString(o);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
@@ -419,17 +409,7 @@ final class SimulateCommand implements Callable<Integer> {
                 if (scheduled()) {
                     ObjectNode cr = o.putObject("cumulative_regret");
                     r.replay().cumulativeRegret().forEach((k, v) -> cr.put(Integer.toString(k), v));
-                    com.fasterxml.jackson.databind.node.ArrayNode ad = o.putArray("adaptation");
-                    for (io.splitee.replay.ScheduledReplay.Adaptation x : r.adaptations()) {
-                        ObjectNode e = ad.addObject();
-                        e.put("at", x.at());
-                        e.put("best_arm", x.bestArm());
-                        if (x.samples() < 0) {
-                            e.putNull("samples");
-                        } else {
-                            e.put("samples", x.samples());
-                        }
-                    }
+                    putAdaptations(o, r.adaptations());
                 }
                 ObjectNode counts = o.putObject("payload_counts");
                 counts.put("features", r.featurePayloads());
@@ -481,6 +461,21 @@ final class SimulateCommand implements Callable<Integer> {
             return Policies.parse(canonical, config);
         } catch (IllegalArgumentException e) {
             throw new InputException("--policy: " + e.getMessage() + " (the trace has " + t.exits() + " exits)");
+        }
+    }
+
+    /** The {@code adaptation} array of the JSON output: each change's sample, new best arm and samples to adapt. */
+    private static void putAdaptations(ObjectNode o, java.util.List<io.splitee.replay.ScheduledReplay.Adaptation> list) {
+        com.fasterxml.jackson.databind.node.ArrayNode arr = o.putArray("adaptation");
+        for (io.splitee.replay.ScheduledReplay.Adaptation x : list) {
+            ObjectNode e = arr.addObject();
+            e.put("at", x.at());
+            e.put("best_arm", x.bestArm());
+            if (x.samples() < 0) {
+                e.putNull("samples");
+            } else {
+                e.put("samples", x.samples());
+            }
         }
     }
 }
