@@ -76,6 +76,7 @@ public abstract class TransportBase implements Transport, TransportCounters {
     private final AtomicLong resubscriptions = new AtomicLong();
     private final AtomicLong unmatched = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
+    private final AtomicLong poisonedSessions = new AtomicLong();
     private final Object firstConnection = new Object();
 
     private volatile ScheduledExecutorService connThread;
@@ -452,6 +453,21 @@ public abstract class TransportBase implements Transport, TransportCounters {
         }
     }
 
+    /**
+     * The client library could not decode a packet the broker sent (a malformed PUBLISH that the broker forwarded
+     * anyway) and dropped or lost the connection over it. Resuming the session would only bring the same packet
+     * back (an unacknowledged QoS 1/2 message is redelivered first), so the transport's next connection starts
+     * clean: the session, and with it that message and whatever else the broker held for this client, is
+     * discarded. Counts it ({@link TransportCounters#poisonedSessionsDiscarded()}) and logs one WARN naming the
+     * cause. Any thread; never blocks.
+     */
+    protected final void discardingPoisonedSession(String cause) {
+        long n = poisonedSessions.incrementAndGet();
+        log.warn("{}: the MQTT client could not decode a packet from {} (a malformed packet: {}); reconnecting with a "
+                + "clean start, which discards the session with that message and any others the broker held for "
+                + "this client ({} time(s) so far)", settings.clientId(), settings.serverUri(), cause, n);
+    }
+
     /** Fails every outstanding publish, freeing its slot (the client will not settle them). */
     protected final void failPublishes(TransportException.Reason reason, String why, Throwable cause) {
         for (PendingPublish p : List.copyOf(pendingPublishes)) {
@@ -673,6 +689,11 @@ public abstract class TransportBase implements Transport, TransportCounters {
     @Override
     public final long handlerFailures() {
         return handlerFailures.get();
+    }
+
+    @Override
+    public final long poisonedSessionsDiscarded() {
+        return poisonedSessions.get();
     }
 
     /** Whether {@link #close()} has been called. */

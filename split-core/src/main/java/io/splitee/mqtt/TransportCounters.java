@@ -19,4 +19,7 @@ interface TransportCounters {
 
     /** Handler invocations that threw. */
     long handlerFailures();
+
+    /** Sessions discarded by a clean-start reconnect because the client could not decode a packet the broker sent. */
+    long poisonedSessionsDiscarded();
 }

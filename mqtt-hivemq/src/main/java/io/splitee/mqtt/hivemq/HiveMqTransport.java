@@ -373,12 +373,37 @@ final class HiveMqTransport extends TransportBase {
             log.info("{}: reconnect to {} failed ({}); next attempt in {}", settings.clientId(), settings.serverUri(),
                     describe(cause), delay);
         }
-        if (conn.receiveMaximumRaised && context instanceof Mqtt5ClientDisconnectedContext c5) {
-            Mqtt5Connect previous = c5.getReconnector().getConnect();
-            c5.getReconnector().connect(previous.extend().restrictions(previous.getRestrictions().extend()
-                    .receiveMaximum(RAISED_RECEIVE_MAXIMUM).build()).build());
+        boolean poisoned = wasUp && undecodable(context);
+        if (poisoned) {
+            discardingPoisonedSession(describe(cause));
         }
-        context.getReconnector().reconnect(true).delay(delay.toMillis(), TimeUnit.MILLISECONDS);
+        if (context instanceof Mqtt5ClientDisconnectedContext c5) {
+            // Every reconnect states its clean start: true once after a poisoned session, the setting otherwise.
+            Mqtt5Connect previous = c5.getReconnector().getConnect();
+            Mqtt5ConnectBuilder next = previous.extend().cleanStart(poisoned || settings.cleanStart());
+            if (conn.receiveMaximumRaised) {
+                next.restrictions(previous.getRestrictions().extend().receiveMaximum(RAISED_RECEIVE_MAXIMUM).build());
+            }
+            c5.getReconnector().connect(next.build());
+        }
+        context.getReconnector().reconnect(true).delay(poisoned ? 0 : delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The client itself disconnected because it could not decode a packet the broker sent: a PUBLISH the broker
+     * should have refused (Mosquitto 2.0.11 forwards a Response Topic with a wildcard, which the client's decoder
+     * rejects with {@code TOPIC_NAME_INVALID}), or one larger than the Maximum Packet Size we announced.
+     */
+    private static boolean undecodable(MqttClientDisconnectedContext context) {
+        if (context.getSource() != MqttDisconnectSource.CLIENT
+                || !(context.getCause() instanceof Mqtt5DisconnectException d)) {
+            return false;
+        }
+        return switch (d.getMqttMessage().getReasonCode()) {
+            case MALFORMED_PACKET, PROTOCOL_ERROR, TOPIC_NAME_INVALID, TOPIC_ALIAS_INVALID, PAYLOAD_FORMAT_INVALID,
+                    PACKET_TOO_LARGE -> true;
+            default -> false;
+        };
     }
 
     /** The client itself disconnected because the broker overran the Receive Maximum we announced. */

@@ -44,6 +44,11 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  *     session-present, Receive Maximum and Maximum Packet Size, and every subscription is re-sent from that
  *     thread after every reconnect (never from inside Paho's callbacks, where a blocking subscribe can deadlock).</li>
  * <li>A callback that throws makes Paho drop the connection: ours never throw.</li>
+ * <li>Its decoder throws unchecked exceptions on some packets a broker forwards without checking (correlation
+ *     data of 32 KiB or more: Paho reads its length as a signed short), which kill its receiver thread and leave
+ *     the connection open and deaf; a resumed session would bring the packet back. Paho's threads are therefore
+ *     created in a thread group of ours ({@code splitee-mqtt-<clientId>-paho}): one that dies ends the connection,
+ *     and the next one starts clean ({@link TransportBase#discardingPoisonedSession}).</li>
  * </ul>
  */
 final class PahoTransport extends TransportBase {
@@ -56,9 +61,19 @@ final class PahoTransport extends TransportBase {
     private final AtomicLong pahoWindowRetries = new AtomicLong();
     private volatile MqttAsyncClient client;
     private volatile MqttConnectionOptions options;
+    /** Where Paho's threads are made (they inherit the group of the thread that calls connect). */
+    private final ThreadGroup pahoThreads;
+    /** Set when a Paho thread died on what the broker sent: the next connection starts clean. */
+    private volatile boolean cleanStartOnce;
 
     PahoTransport(MqttSettings settings) {
         super(settings, false);
+        pahoThreads = new ThreadGroup(threadName("paho")) {
+            @Override
+            public void uncaughtException(Thread t, Throwable e) {
+                clientThreadDied(t, e);
+            }
+        };
     }
 
     // ---------------------------------------------------------------- connecting
@@ -81,14 +96,56 @@ final class PahoTransport extends TransportBase {
         return token.getSessionPresent();
     }
 
+    /** Connects from a thread of {@link #pahoThreads}, so that the threads Paho starts for it are in that group. */
     private CompletableFuture<IMqttToken> connect(MqttAsyncClient c) {
         Outcome outcome = new Outcome();
+        MqttConnectionOptions o = options;
+        o.setCleanStart(cleanStartOnce || settings.cleanStart());
+        Thread starter = new Thread(pahoThreads, () -> {
+            try {
+                c.connect(o, null, outcome);
+            } catch (MqttException | RuntimeException e) {
+                outcome.future.completeExceptionally(e);
+            }
+        }, threadName("paho-connect"));
+        starter.setDaemon(true);
+        starter.start();
         try {
-            c.connect(options, null, outcome);
-        } catch (MqttException | RuntimeException e) {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             outcome.future.completeExceptionally(e);
         }
         return outcome.future;
+    }
+
+    /**
+     * A Paho thread ended with an exception: its decoder failed on a packet from the broker (or Paho failed
+     * otherwise). The connection is half dead (no receiver), so it is ended here and the next one starts clean.
+     */
+    private void clientThreadDied(Thread t, Throwable e) {
+        MqttAsyncClient c = client;
+        if (isClosed() || c == null) {
+            log.debug("{}: Paho thread '{}' ended with {} after close", settings.clientId(), t.getName(), e.toString());
+            return;
+        }
+        discardingPoisonedSession("Paho's thread '" + t.getName() + "' died with " + e);
+        cleanStartOnce = true;
+        onConnThread(() -> {
+            if (isClosed() || client != c) {
+                return;
+            }
+            try {
+                c.disconnectForcibly(0, 100, true); // no wait for the DISCONNECT: every moment here loses messages
+            } catch (MqttException | RuntimeException ignored) {
+                // already down
+            }
+            connectionEnded();
+            failPublishes(TransportException.Reason.CONNECTION_LOST, "the Paho client's thread died", e);
+            connectionLost(new TransportException(TransportException.Reason.CONNECTION_LOST,
+                    "dropped the connection to " + settings.serverUri() + " after Paho failed on a packet", e));
+            attemptReconnect(0);
+        });
     }
 
     private void connAck(IMqttToken token) {
@@ -121,6 +178,7 @@ final class PahoTransport extends TransportBase {
             onConnThread(() -> attemptReconnect(attempts + 1), next);
             return;
         }
+        cleanStartOnce = false;
         if (isClosed()) {
             return;
         }
