@@ -241,6 +241,50 @@ public abstract class TransportContract {
         assertTrue(sub.isConnected(), "the connection survives");
     }
 
+    /**
+     * A PUBLISH the client library cannot decode, forwarded by Mosquitto 2.0.11 all the same: a Response Topic
+     * with a wildcard (the HiveMQ client drops the connection) and 40,000 bytes of correlation data (Paho's
+     * receiver thread dies). Resuming would bring it back for ever; the transport discards the session once,
+     * says so, and delivers what is published after it.
+     */
+    @Test
+    void aPacketTheClientCannotDecodeCostsTheSessionNotTheConnection() throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder());
+        Transport sub = transport(settings("poison-sub", broker.uri()).sessionExpiry(Duration.ofMinutes(5)).build());
+        Transport pub = transport(settings("poison-pub", broker.uri()).build());
+        BlockingQueue<Incoming> inbox = new LinkedBlockingQueue<>();
+        sub.subscribe("splitee/+/samples", 1, m -> {
+            inbox.add(m);
+            sub.ack(m);
+        });
+        sub.start();
+        pub.start();
+        try (LogCapture log = LogCapture.start(Set.of(LogCapture.Level.WARN, LogCapture.Level.ERROR),
+                List.of("io.splitee.mqtt", "PahoTransport", "HiveMqTransport"));
+             RawPublisher raw = track(new RawPublisher(broker.port(), "poisoner"))) {
+            raw.publish("splitee/d1/samples", bytes("wildcard"),
+                    new RawPublisher.Properties(null, "splitee/+/replies", null, null));
+            raw.publish("splitee/d1/samples", bytes("correlation"),
+                    new RawPublisher.Properties(null, null, new byte[40_000], null));
+            await("the poisoned session discarded", () -> probe(sub).poisonedSessionsDiscarded() >= 1,
+                    log::toString);
+            Incoming after = null;
+            for (int i = 0; i < 50 && after == null; i++) { // one published during the reconnect is lost with it
+                pub.publish(Outgoing.builder("splitee/d1/samples", bytes("after-" + i)).qos(1).build())
+                        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                for (Incoming m = inbox.poll(200, TimeUnit.MILLISECONDS); m != null && after == null;
+                     m = inbox.poll(10, TimeUnit.MILLISECONDS)) {
+                    after = new String(m.payload(), UTF_8).startsWith("after-") ? m : null;
+                }
+            }
+            assertNotNull(after, "a message published after the poison is delivered:\n" + log);
+            assertEquals(1, probe(sub).poisonedSessionsDiscarded(), "one clean start:\n" + log);
+            assertEquals(1, log.count(LogCapture.Level.WARN, "could not decode a packet"), log.toString());
+            assertEquals(0, log.count(LogCapture.Level.ERROR, ""), log.toString());
+            assertTrue(sub.isConnected());
+        }
+    }
+
     static List<String> threadsNamed(String clientId) {
         List<String> names = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {

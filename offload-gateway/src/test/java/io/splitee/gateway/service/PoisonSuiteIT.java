@@ -9,6 +9,7 @@ import io.splitee.model.TestPackages;
 import io.splitee.mqtt.MosquittoBroker;
 import io.splitee.mqtt.MqttSettings;
 import io.splitee.mqtt.Outgoing;
+import io.splitee.mqtt.RawPublisher;
 import io.splitee.mqtt.Transport;
 import io.splitee.testenv.LogCapture;
 import io.splitee.wire.Compression;

@@ -1,4 +1,4 @@
-package io.splitee.gateway.service;
+package io.splitee.mqtt;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -13,13 +13,13 @@ import java.util.Map;
 
 /**
  * An attacker's MQTT 5 publisher written from the specification, byte by byte: it sends whatever properties a
- * test asks for, also those our {@link io.splitee.mqtt.Outgoing} (and the MQTT libraries) refuse to build, such
+ * test asks for, also those our {@link Outgoing} (and the MQTT libraries) refuse to build, such
  * as a Response Topic with a wildcard. QoS 1 publishes, each waited for until the broker's PUBACK. Not a test
  * double: a real client, just one without validation.
  */
-final class RawPublisher implements AutoCloseable {
+public final class RawPublisher implements AutoCloseable {
     /** The hostile properties of one PUBLISH; null or empty means absent. */
-    record Properties(String contentType, String responseTopic, byte[] correlationData,
+    public record Properties(String contentType, String responseTopic, byte[] correlationData,
                       List<Map.Entry<String, String>> userProperties) {
     }
 
@@ -28,7 +28,7 @@ final class RawPublisher implements AutoCloseable {
     private final DataInputStream in;
     private int packetId;
 
-    RawPublisher(int port, String clientId) throws IOException {
+    public RawPublisher(int port, String clientId) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(30_000);
         out = socket.getOutputStream();
@@ -51,7 +51,7 @@ final class RawPublisher implements AutoCloseable {
     }
 
     /** Publishes with QoS 1 and waits for the PUBACK; fails on a reason code of 0x80 or more. */
-    void publish(String topic, byte[] payload, Properties p) throws IOException {
+    public void publish(String topic, byte[] payload, Properties p) throws IOException {
         packetId = packetId % 65_535 + 1;
         ByteArrayOutputStream props = new ByteArrayOutputStream();
         if (p.contentType() != null) {
