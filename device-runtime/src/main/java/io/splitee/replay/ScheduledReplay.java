@@ -23,7 +23,7 @@ public final class ScheduledReplay {
      * The tolerance of the ε-tolerant adaptation measure, in reward units per sample: an arm whose mean
      * reward over the piece is within ε of the best arm's counts as the new best arm. 0.01 is one block's
      * price at λ = 0.01 (the change table's), and below the 0.014 to 0.018 that a paired comparison of two
-     * arms can resolve in 500 samples on the shipped traces (docs/results.md, "Change"). Reported beside
+     * arms can resolve in 500 samples on the shipped traces (docs/results.md, "Near ties"). Reported beside
      * the strict measure, never instead of it.
      */
     public static final double EPSILON = 0.01;
