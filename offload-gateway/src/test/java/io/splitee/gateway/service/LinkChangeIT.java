@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * samples at 400 ms), and a policy that explores after a reset plays offloading arms blind meanwhile; with
  * a 1 s round trip and 0.01 per link ms the play wandered for hundreds of samples after settling (seen
  * three times), so the link here is slow enough to decide and fast enough to answer. Measured: arm 12 in
- * 80% of 50 after 141 and 211 samples (two runs), 191 and 197 of the last 200 at arm 12 (28 s on the
+ * 80% of 50 after 141, 211 and 135 samples (three runs), 188 to 197 of the last 200 at arm 12 (23–28 s on the
  * loaded 2-core VM).
  */
 class LinkChangeIT {
