@@ -28,6 +28,7 @@ import java.util.concurrent.Future;
  *       change at sample 10,000 (offload cost 0.1 → 0.6; clean → noise-0.2), per seed; and each policy's
  *       regret on the stationary clean trace over 20k samples relative to its non-drifting base.</li>
  *   <li>{@code arms}: the arm played per 100-sample bucket across a change (the chart's data), CSV.</li>
+ *   <li>{@code chart}: the same as an SVG chart ({@code --out docs/arm-across-change.svg}).</li>
  * </ul>
  *
  * <pre>
@@ -56,7 +57,7 @@ public final class DriftFigures {
      */
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: DriftFigures regret|change|arms [--traces DIR] [--seeds N] [--policies P;P] "
+            System.err.println("usage: DriftFigures regret|change|arms|chart [--traces DIR] [--seeds N] [--policies P;P] "
                     + "[--length N] [--threads N] [--policy P]");
             System.exit(2);
         }
@@ -70,6 +71,8 @@ public final class DriftFigures {
             case "change" -> change(dir, seeds, threads,
                     List.of(option(args, "--policies", "splitee;splitee-s;splitee-s:side=learned").split(";")));
             case "arms" -> arms(dir, option(args, "--policy", "splitee-s"));
+            case "chart" -> chart(dir, Path.of(option(args, "--out", "docs/arm-across-change.svg")),
+                    List.of(option(args, "--policies", "splitee-s;splitee-s:side=learned,detect=ph").split(";")));
             default -> {
                 System.err.println("unknown figure " + args[0]);
                 System.exit(2);
@@ -194,12 +197,41 @@ public final class DriftFigures {
             new Scenario("clean → noise-0.2 (o = 0.3)", "clean", "noise-0.2", 0.01, 0.3, 0.3, 0.8),
             new Scenario("clean → noise-0.2 (o = 0.1)", "clean", "noise-0.2", 0.01, 0.1, 0.1, 0.8));
 
+    /**
+     * A measured-mode change scenario ({@code simulate --cost-profile ... --encoding fp16 --link wifi
+     * --board-slowdown F --change KEY=V@10000}): the daemon's cost model built from the x86 VM's profile.
+     */
+    private record MeasuredScenario(String name, double slowdown, String key, String value) {
+        ScheduledReplay.Adaptation run(Path dir, long seed, String policy) throws Exception {
+            Schedule s = Schedule.of(Trace.read(dir.resolve("clean.csv.gz"))).repeatTo(20_000).shuffle(seed);
+            s.changeMeasured(10_000, key, value);
+            io.splitee.replay.CostProfile profile = io.splitee.replay.CostProfile.read(
+                    dir.resolveSibling("profiles").resolve("x86-vm.json"));
+            boolean everyExit = io.splitee.engine.PolicySpec.parse(policy)
+                    .has(io.splitee.engine.Characteristic.EVALUATES_EVERY_EXIT);
+            io.splitee.replay.MeasuredReplay r = io.splitee.replay.MeasuredReplay.withChanges(profile,
+                    io.splitee.linkproxy.LinkProfile.WIFI, slowdown, "fp16", io.splitee.device.cost.MeasuredCosts.PayloadRule.AUTO,
+                    0.1, 0.1, 0, everyExit, s.measuredChanges());
+            Trace t = s.stream();
+            EngineConfig config = new EngineConfig(t.exits(), 0.8, r.costModel(),
+                    io.splitee.device.config.DeviceConfig.PolicyConfig.MEASURED_UCB_C, 0);
+            return r.run(t, Policies.parse(policy, config), config, List.of()).adaptations().get(0);
+        }
+    }
+
+    private static final List<MeasuredScenario> MEASURED = List.of(
+            new MeasuredScenario("link 20 Mbit/s, 5 ms → 2 Mbit/s, 50 ms (device 10× the VM)", 10, "link", "2000kbit:50ms"),
+            new MeasuredScenario("device 4× slower (Wi-Fi)", 1, "board-slowdown", "4"));
+
     private static void change(Path dir, int seeds, int threads, List<String> policies) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         System.out.printf(Locale.ROOT, "Samples after a change at 10,000 until the new best arm is played in 80%% of the "
-                + "last 200 (shuffle seeds 1..%d; '-' = not before sample 20,000); λ = 0.01, α = 0.8%n%n", seeds);
-        System.out.println("| scenario | policy | new best arm | samples per seed | worst | stationary regret vs base |");
-        System.out.println("|---|---|---:|---|---:|---:|");
+                + "last 200 (shuffle seeds 1..%d; '-' = not before sample 20,000); λ = 0.01, α = 0.8. Strict: the best "
+                + "arm only; ε: any arm within ε = %s of its mean reward (the near arms)%n%n", seeds,
+                ScheduledReplay.EPSILON);
+        System.out.println("| scenario | policy | new best arm | strict, per seed | worst | near arms | ε, per seed | worst "
+                + "| stationary regret vs base |");
+        System.out.println("|---|---|---:|---|---:|---|---|---:|---:|");
         Trace clean = Trace.read(dir.resolve("clean.csv.gz"));
         for (Scenario sc : SCENARIOS) {
             for (String p : policies) {
@@ -214,33 +246,71 @@ public final class DriftFigures {
                         run(Schedule.of(clean).repeatTo(20_000).shuffle(sd), p, sc.lambda, sc.o, sc.alpha, List.of()).replay().regret(),
                         run(Schedule.of(clean).repeatTo(20_000).shuffle(sd), base, sc.lambda, sc.o, sc.alpha, List.of()).replay().regret()}));
                 }
-                StringBuilder per = new StringBuilder();
-                int worst = 0;
-                int best = 0;
-                for (Future<ScheduledReplay.Adaptation> f : fs) {
-                    ScheduledReplay.Adaptation a = f.get();
-                    best = a.bestArm();
-                    per.append(per.length() == 0 ? "" : ", ").append(a.samples() < 0 ? "-" : Integer.toString(a.samples()));
-                    worst = a.samples() < 0 || worst < 0 ? -1 : Math.max(worst, a.samples());
-                }
                 double own = 0;
                 double ofBase = 0;
                 for (Future<double[]> f : stat) {
                     own += f.get()[0];
                     ofBase += f.get()[1];
                 }
-                System.out.printf(Locale.ROOT, "| %s | %s | %d | %s | %s | %s |%n", sc.name, p.replace("|", "\\|"), best, per,
-                        worst < 0 ? "-" : Integer.toString(worst),
-                        base.equals(p) ? "(base)" : String.format(Locale.ROOT, "%.0f / %.0f = %.2f", own, ofBase, own / ofBase));
+                row(sc.name, p, fs, base.equals(p) ? "(base)"
+                        : String.format(Locale.ROOT, "%.0f / %.0f = %.2f", own, ofBase, own / ofBase));
+            }
+        }
+        for (MeasuredScenario sc : MEASURED) {
+            for (String p : policies) {
+                List<Future<ScheduledReplay.Adaptation>> fs = new ArrayList<>();
+                for (int seed = 1; seed <= seeds; seed++) {
+                    long sd = seed;
+                    fs.add(pool.submit(() -> sc.run(dir, sd, p)));
+                }
+                row(sc.name, p, fs, "");
             }
         }
         pool.shutdown();
+    }
+
+    private static void row(String scenario, String policy, List<Future<ScheduledReplay.Adaptation>> fs, String last)
+            throws Exception {
+        StringBuilder per = new StringBuilder();
+        StringBuilder perNear = new StringBuilder();
+        int worst = 0;
+        int worstNear = 0;
+        ScheduledReplay.Adaptation a = null;
+        for (Future<ScheduledReplay.Adaptation> f : fs) {
+            a = f.get();
+            per.append(per.length() == 0 ? "" : ", ").append(a.samples() < 0 ? "-" : Integer.toString(a.samples()));
+            perNear.append(perNear.length() == 0 ? "" : ", ")
+                    .append(a.samplesNear() < 0 ? "-" : Integer.toString(a.samplesNear()));
+            worst = a.samples() < 0 || worst < 0 ? -1 : Math.max(worst, a.samples());
+            worstNear = a.samplesNear() < 0 || worstNear < 0 ? -1 : Math.max(worstNear, a.samplesNear());
+        }
+        System.out.printf(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %s |%n", scenario, policy.replace("|", "\\|"),
+                a.bestArm(), per, worst < 0 ? "-" : Integer.toString(worst),
+                a.nearArms().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")), perNear,
+                worstNear < 0 ? "-" : Integer.toString(worstNear), last);
     }
 
     /** The spec without its discount or window. */
     private static String base(String spec) {
         io.splitee.engine.PolicySpec s = io.splitee.engine.PolicySpec.parse(spec);
         return new io.splitee.engine.PolicySpec(s.kind(), s.fixedArm(), 0, 0, s.authorsInit(), s.learnedSide()).toString();
+    }
+
+    /**
+     * The SVG chart of the arm played across the first scenario's change (o 0.1 → 0.6 at 10,000, clean,
+     * shuffle seed 1), samples 8,000..13,999: each policy's most played arm per 50 samples (markers for
+     * every sample would make a 1.3 MB file).
+     */
+    private static void chart(Path dir, Path out, List<String> policies) throws Exception {
+        Scenario sc = SCENARIOS.get(0);
+        List<ArmChart.Played> plays = new ArrayList<>();
+        for (int i = 0; i < policies.size(); i++) {
+            ScheduledReplay.Result r = run(sc.schedule(dir, 1, 20_000), policies.get(i), sc.lambda, sc.o, sc.alpha, List.of());
+            plays.add(new ArmChart.Played(policies.get(i), r.arms(), false));
+        }
+        ArmChart.write(out, "Arm played across a change: offload cost 0.1 → 0.6 at sample 10,000 (clean, λ = 0.01, "
+                + "α = 0.8, seed 1)", plays, 8_000, 14_000, 10_000, 12);
+        System.out.println("wrote " + out);
     }
 
     /** The arm played in each 100-sample bucket (the most played) across the first scenario's change, seed 1: CSV. */

@@ -304,9 +304,7 @@ public final class MeasuredReplay {
         List<ScheduledReplay.Adaptation> adaptations = new java.util.ArrayList<>();
         for (int p = 1; p < k; p++) {
             int to = p + 1 < k ? starts[p + 1] : trace.samples();
-            int best = bestArm(trace, config, starts[p], to);
-            adaptations.add(new ScheduledReplay.Adaptation(starts[p], best,
-                    ScheduledReplay.adaptation(arms, best, starts[p], to)));
+            adaptations.add(ScheduledReplay.Adaptation.of(arms, armSums(trace, config, starts[p], to), starts[p], to));
         }
         current = 0;
         return new Result(r, total[0] / trace.samples(), counts[0], counts[1],
@@ -323,10 +321,10 @@ public final class MeasuredReplay {
         current = p;
     }
 
-    /** The best fixed arm over samples {@code from..to-1} at the prices of each sample. */
-    private int bestArm(Trace trace, EngineConfig config, int from, int to) {
+    /** Each arm's summed reward over samples {@code from..to-1} at the prices of each sample. */
+    private double[] armSums(Trace trace, EngineConfig config, int from, int to) {
         int l = trace.exits();
-        return ScheduledReplay.bestFixedArm(l, config, from, to, s -> {
+        return ScheduledReplay.armSums(l, config, from, to, s -> {
             at(s);
             return new io.splitee.engine.Outcome(l, false, trace.confidences(s));
         });

@@ -19,6 +19,14 @@ public final class ScheduledReplay {
     public static final int WINDOW = 200;
     /** The share of the window that must be the new best arm, percent. */
     public static final int SHARE_PERCENT = 80;
+    /**
+     * The tolerance of the ε-tolerant adaptation measure, in reward units per sample: an arm whose mean
+     * reward over the piece is within ε of the best arm's counts as the new best arm. 0.01 is one block's
+     * price at λ = 0.01 (the change table's), and below the 0.014 to 0.018 that a paired comparison of two
+     * arms can resolve in 500 samples on the shipped traces (docs/results.md, "Near ties"). Reported beside
+     * the strict measure, never instead of it.
+     */
+    public static final double EPSILON = 0.01;
 
     private final Trace stream;
     private final List<Integer> points;
@@ -63,8 +71,48 @@ public final class ScheduledReplay {
      *                    {@value #SHARE_PERCENT}% of the last {@value #WINDOW} (at least 160, a
      *                    policy that switched at once; 1 when it already did); -1 when it never did
      *                    before the next change
+     * @param nearArms    the arms whose mean reward from {@code at} to the next change is within
+     *                    {@link #EPSILON} of {@code bestArm}'s ({@code bestArm} included), ascending
+     * @param samplesNear the same count as {@code samples}, with a play of any of {@code nearArms}
+     *                    counting as one of the best arm (the ε-tolerant measure); -1 when never
      */
-    public record Adaptation(int at, int bestArm, int samples) {
+    public record Adaptation(int at, int bestArm, int samples, List<Integer> nearArms, int samplesNear) {
+        public Adaptation {
+            nearArms = List.copyOf(nearArms);
+            if (!nearArms.contains(bestArm)) {
+                throw new IllegalArgumentException("nearArms must contain the best arm " + bestArm + ", got " + nearArms);
+            }
+        }
+
+        /** The strict measure only (the best arm alone is near). */
+        public Adaptation(int at, int bestArm, int samples) {
+            this(at, bestArm, samples, List.of(bestArm), samples);
+        }
+
+        /**
+         * Both measures over the played {@code arms} from {@code from} to {@code to}, given each arm's
+         * summed reward there ({@code sums[a - 1]}).
+         */
+        static Adaptation of(int[] arms, double[] sums, int from, int to) {
+            int best = 1;
+            for (int a = 2; a <= sums.length; a++) {
+                if (sums[a - 1] > sums[best - 1]) {
+                    best = a;
+                }
+            }
+            int n = Math.max(1, to - from);
+            List<Integer> near = new ArrayList<>();
+            boolean[] good = new boolean[sums.length + 1];
+            for (int a = 1; a <= sums.length; a++) {
+                if (a == best || (sums[best - 1] - sums[a - 1]) / n <= EPSILON) {
+                    near.add(a);
+                    good[a] = true;
+                }
+            }
+            boolean[] only = new boolean[sums.length + 1];
+            only[best] = true;
+            return new Adaptation(from, best, adaptation(arms, only, from, to), near, adaptation(arms, good, from, to));
+        }
     }
 
     /** The replay's result and the adaptation to each change. */
@@ -87,14 +135,13 @@ public final class ScheduledReplay {
         for (int k = 0; k < points.size(); k++) {
             int from = points.get(k);
             int to = k + 1 < points.size() ? points.get(k + 1) : n;
-            int best = bestArm(config, from, to);
-            out.add(new Adaptation(from, best, adaptation(arms, best, from, to)));
+            out.add(Adaptation.of(arms, armSums(config, from, to), from, to));
         }
         return new Result(r, out, arms);
     }
 
-    private int bestArm(EngineConfig config, int from, int to) {
-        return bestFixedArm(stream.exits(), config, from, to, s -> {
+    private double[] armSums(EngineConfig config, int from, int to) {
+        return armSums(stream.exits(), config, from, to, s -> {
             costs.at(s);
             return new Outcome(stream.exits(), false, stream.confidences(s));
         });
@@ -106,13 +153,7 @@ public final class ScheduledReplay {
      */
     static int bestFixedArm(int l, EngineConfig config, int from, int to,
             java.util.function.IntFunction<Outcome> fullAt) {
-        double[] sums = new double[l];
-        for (int s = from; s < to; s++) {
-            Outcome full = fullAt.apply(s);
-            for (int a = 1; a <= l; a++) {
-                sums[a - 1] += full.reward(a, config).orElseThrow();
-            }
-        }
+        double[] sums = armSums(l, config, from, to, fullAt);
         int best = 1;
         for (int a = 2; a <= l; a++) {
             if (sums[a - 1] > sums[best - 1]) {
@@ -122,26 +163,50 @@ public final class ScheduledReplay {
         return best;
     }
 
+    /** Each arm's summed reward over samples {@code from..to-1} ({@code [a - 1]}), as {@link #bestFixedArm} sums them. */
+    static double[] armSums(int l, EngineConfig config, int from, int to,
+            java.util.function.IntFunction<Outcome> fullAt) {
+        double[] sums = new double[l];
+        for (int s = from; s < to; s++) {
+            Outcome full = fullAt.apply(s);
+            for (int a = 1; a <= l; a++) {
+                sums[a - 1] += full.reward(a, config).orElseThrow();
+            }
+        }
+        return sums;
+    }
+
     /**
      * Samples after {@code from} until the last {@value #WINDOW} samples (which may reach back before
      * the change) hold {@code best} at least {@value #SHARE_PERCENT}% of the time; the smallest possible
      * answer is 160, a policy that switched at once. -1 when that does not happen before {@code to}.
      */
     static int adaptation(int[] arms, int best, int from, int to) {
+        boolean[] only = new boolean[best + 1];
+        only[best] = true;
+        return adaptation(arms, only, from, to);
+    }
+
+    /** {@link #adaptation(int[], int, int, int)} with every arm a where {@code good[a]} counting. */
+    static int adaptation(int[] arms, boolean[] good, int from, int to) {
         int need = (WINDOW * SHARE_PERCENT + 99) / 100;
         int hits = 0;
         int first = Math.max(0, from - WINDOW);
         for (int s = first; s < to; s++) {
-            hits += arms[s] == best ? 1 : 0;
+            hits += is(good, arms[s]) ? 1 : 0;
             if (s - WINDOW >= first) {
                 // only samples this loop counted leave the window (before issue 14's detector the loop also
                 // subtracted the 200 samples before the window, so a policy already on the best arm never counted)
-                hits -= arms[s - WINDOW] == best ? 1 : 0;
+                hits -= is(good, arms[s - WINDOW]) ? 1 : 0;
             }
             if (s >= from && hits >= need) {
                 return s + 1 - from;
             }
         }
         return -1;
+    }
+
+    private static boolean is(boolean[] good, int arm) {
+        return arm >= 0 && arm < good.length && good[arm];
     }
 }

@@ -34,4 +34,25 @@ class AdaptationTest {
         }
         assertEquals(-1, ScheduledReplay.adaptation(arms, 4, 1000, 2000));
     }
+
+    /**
+     * The ε-tolerant measure: over 1,000 samples arm 4 sums 600, arm 5 595 (0.005 per sample behind: near),
+     * arm 2 580 (0.02 behind: not). Alternating arms 4 and 5 after the change never holds 80% on arm 4
+     * alone, but holds 200 of 200 near arms from the 160th sample after the change on (arm 1, far, before).
+     */
+    @Test
+    void nearArmsCount() {
+        int[] arms = new int[2000];
+        Arrays.fill(arms, 0, 1000, 1);
+        for (int s = 1000; s < arms.length; s++) {
+            arms[s] = 4 + s % 2;
+        }
+        double[] sums = {100, 580, 0, 600, 595};
+        ScheduledReplay.Adaptation a = ScheduledReplay.Adaptation.of(arms, sums, 1000, 2000);
+        assertEquals(4, a.bestArm());
+        assertEquals(-1, a.samples());
+        assertEquals(java.util.List.of(4, 5), a.nearArms());
+        assertEquals(160, a.samplesNear());
+        assertEquals(a.samples(), new ScheduledReplay.Adaptation(1000, 4, -1).samplesNear(), "strict only: the same");
+    }
 }

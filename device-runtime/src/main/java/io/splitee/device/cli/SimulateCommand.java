@@ -476,6 +476,13 @@ final class SimulateCommand implements Callable<Integer> {
             } else {
                 e.put("samples", x.samples());
             }
+            com.fasterxml.jackson.databind.node.ArrayNode near = e.putArray("near_arms");
+            x.nearArms().forEach(near::add);
+            if (x.samplesNear() < 0) {
+                e.putNull("samples_near");
+            } else {
+                e.put("samples_near", x.samplesNear());
+            }
         }
     }
 }

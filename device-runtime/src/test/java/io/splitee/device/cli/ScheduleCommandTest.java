@@ -76,6 +76,12 @@ class ScheduleCommandTest {
         assertEquals(600, a.get("at").asInt());
         assertEquals(3, a.get("best_arm").asInt());
         assertEquals(161, a.get("samples").asInt(), a.toString());
+        // the ε-tolerant measure beside the strict one: the best arm is among the near arms, and counting
+        // plays of any near arm can only make the count smaller or equal
+        java.util.List<Integer> near = new java.util.ArrayList<>();
+        a.get("near_arms").forEach(n -> near.add(n.asInt()));
+        assertTrue(near.contains(3), a.toString());
+        assertTrue(a.get("samples_near").asInt() >= 1 && a.get("samples_near").asInt() <= 161, a.toString());
         assertEquals(2, j.get("cumulative_regret").size());
         JsonNode plain = json(Cli.run(args(t, "splitee", "--repeat-to", "1200", "--shuffle-seed", "1",
                 "--change", "offload-cost=5@600")));
