@@ -5,14 +5,14 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The SVG chart of the arm played across a change (docs/arm-across-change.svg), drawn with XChart as the
+ * The PNG chart of the arm played across a change (docs/arm-across-change.png), drawn with XChart as the
  * demo's report draws its PNG charts; XChart stays in this class.
  */
 final class ArmChart {
@@ -37,7 +37,7 @@ final class ArmChart {
      * Writes the chart of samples {@code from..to-1}: per policy, the arm played on each sample (markers,
      * where asked) and the most played arm of each {@value #BUCKET} samples (a step line); a vertical line at {@code change}.
      */
-    static void write(Path svg, String title, List<Played> plays, int from, int to, int change, int arms)
+    static void write(Path png, String title, List<Played> plays, int from, int to, int change, int arms)
             throws IOException {
         XYChart chart = new XYChartBuilder().width(900).height(420).title(title).xAxisTitle("sample")
                 .yAxisTitle("arm (blocks on the device)").build();
@@ -95,8 +95,8 @@ final class ArmChart {
         at.setMarker(SeriesMarkers.NONE);
         at.setLineColor(Color.GRAY);
         at.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-        String name = svg.toString();
-        VectorGraphicsEncoder.saveVectorGraphic(chart, name.endsWith(".svg") ? name.substring(0, name.length() - 4) : name,
-                VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        String name = png.toString();
+        BitmapEncoder.saveBitmapWithDPI(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
+                BitmapEncoder.BitmapFormat.PNG, 96);
     }
 }

@@ -28,7 +28,7 @@ import java.util.concurrent.Future;
  *       change at sample 10,000 (offload cost 0.1 → 0.6; clean → noise-0.2), per seed; and each policy's
  *       regret on the stationary clean trace over 20k samples relative to its non-drifting base.</li>
  *   <li>{@code arms}: the arm played per 100-sample bucket across a change (the chart's data), CSV.</li>
- *   <li>{@code chart}: the same as an SVG chart ({@code --out docs/arm-across-change.svg}).</li>
+ *   <li>{@code chart}: the same as a PNG chart ({@code --out docs/arm-across-change.png}).</li>
  * </ul>
  *
  * <pre>
@@ -71,7 +71,7 @@ public final class DriftFigures {
             case "change" -> change(dir, seeds, threads,
                     List.of(option(args, "--policies", "splitee;splitee-s;splitee-s:side=learned").split(";")));
             case "arms" -> arms(dir, option(args, "--policy", "splitee-s"));
-            case "chart" -> chart(dir, Path.of(option(args, "--out", "docs/arm-across-change.svg")),
+            case "chart" -> chart(dir, Path.of(option(args, "--out", "docs/arm-across-change.png")),
                     List.of(option(args, "--policies", "splitee-s;splitee-s:side=learned,detect=ph").split(";")));
             default -> {
                 System.err.println("unknown figure " + args[0]);
@@ -297,7 +297,7 @@ public final class DriftFigures {
     }
 
     /**
-     * The SVG chart of the arm played across the first scenario's change (o 0.1 → 0.6 at 10,000, clean,
+     * The PNG chart of the arm played across the first scenario's change (o 0.1 → 0.6 at 10,000, clean,
      * shuffle seed 1), samples 8,000..13,999: each policy's most played arm per 50 samples (markers for
      * every sample would make a 1.3 MB file).
      */
