@@ -163,7 +163,8 @@ public final class DeviceDaemon implements AutoCloseable {
         LongSupplier nanos = System::nanoTime;
         Answers answers = new Answers(transport, config.resultsTopic(), "splitee-" + config.deviceId() + "-answers",
                 AnswerRule.DEFAULT, metrics.answerCounters(), direct);
-        Core core = new Core(config, new Compute(runner, estimates, board.energy().orElse(null), nanos),
+        Core core = new Core(config, new Compute(runner, estimates, board.energy().orElse(null), nanos,
+                config.model().boardSlowdown()),
                 new Results(config, pkg, nanos), answers,
                 metrics, nanos);
         Offloads.Deadlines deadlines = (after, task) -> {
