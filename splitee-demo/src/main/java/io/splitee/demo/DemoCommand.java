@@ -62,6 +62,8 @@ import picocli.CommandLine.Spec;
         description = "Run broker, gateway, device and a sample stream in one process; print a comparison and write a report.")
 final class DemoCommand implements Callable<Integer> {
     static final String DEVICE_ID = "demo";
+    /** The default board slowdown (docs/demo.md, "The emulated board"). */
+    static final String DEFAULT_BOARD = "8";
     private static final Duration STALL = Duration.ofSeconds(60);
 
     @Spec
@@ -73,15 +75,16 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     Options.Yardstick yardstick;
 
-    @Option(names = "--samples", defaultValue = "1000", paramLabel = "N",
-            description = "Shipped test images to send (default ${DEFAULT-VALUE}).")
+    @Option(names = "--samples", defaultValue = "5000", paramLabel = "N",
+            description = "Samples to send, cycling through the shipped test images (default ${DEFAULT-VALUE}).")
     int samples;
 
     @Option(names = "--rate", defaultValue = "100", paramLabel = "R", description = "Samples per second (default ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--policy", defaultValue = "splitee", paramLabel = "POLICY",
-            description = "The device's policy: splitee, splitee-s, final, fixed:K, random or early-exit (default ${DEFAULT-VALUE}).")
+    @Option(names = "--policy", defaultValue = "splitee-s", paramLabel = "POLICY",
+            description = "The device's policy: splitee, splitee-s, final, fixed:K, random or early-exit (default "
+                    + "${DEFAULT-VALUE}, the device daemon's).")
     String policy;
 
     @Option(names = "--broker", paramLabel = "URI",
@@ -93,10 +96,16 @@ final class DemoCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     String link;
 
-    @Option(names = "--cost", defaultValue = "paper", paramLabel = "MODE",
-            description = "What the device's SplitEE minimises: paper (λ per block, o per offload) or measured (its own "
-                    + "milliseconds of compute and link); default ${DEFAULT-VALUE}. The report scores every policy with the paper cost.")
+    @Option(names = "--cost", defaultValue = "measured", paramLabel = "MODE",
+            description = "What the device's SplitEE minimises and every row of the report is priced in: paper (λ per "
+                    + "block, o per offload) or measured (the device's own milliseconds of compute and link, as measured "
+                    + "in the run); default ${DEFAULT-VALUE}.")
     String cost;
+
+    @Option(names = "--board", defaultValue = DEFAULT_BOARD, paramLabel = "F",
+            description = "Emulate a device board F times slower than this machine (runtime.board-slowdown: each block "
+                    + "really takes F times as long), or none; default ${DEFAULT-VALUE} (see docs/demo.md).")
+    String board;
 
     @Option(names = "--qos", defaultValue = "0", paramLabel = "QOS",
             description = "MQTT QoS of the samples, 0 or 1 (default ${DEFAULT-VALUE}; with HiveMQ CE, QoS 1 samples "
@@ -134,21 +143,22 @@ final class DemoCommand implements Callable<Integer> {
         }
         DeviceConfig.Cost.Mode mode = costMode.equals("paper") ? DeviceConfig.Cost.Mode.PAPER
                 : DeviceConfig.Cost.Mode.MEASURED;
+        double slowdown = boardSlowdown(board);
         Settings settings = yardstick.settings();
         URI external = broker == null ? null : Options.broker(broker, false);
         ModelPackage pkg = model.load();
         int shipped = pkg.samples().count();
-        if (samples < 1 || samples > shipped) {
-            throw new InputException("--samples must be in 1.." + shipped + " (the images shipped with " + pkg.manifest().id()
-                    + "), got " + samples);
+        if (samples < 1 || samples > 100_000) {
+            throw new InputException("--samples must be in 1..100000 (the " + shipped + " images shipped with "
+                    + pkg.manifest().id() + " cycle), got " + samples);
         }
         Options.policyFits(policySpec, settings, pkg);
         // the device's configuration with --set, checked before anything starts (the real one names the proxy's port)
-        deviceConfig(pkg, pkg.directory(), 1883, policySpec, settings, mode);
+        deviceConfig(pkg, pkg.directory(), 1883, policySpec, settings, mode, slowdown);
         Trace trace = readTrace(pkg, distortion);
-        if (trace.samples() < samples || trace.exits() != pkg.depth()) {
+        if (trace.samples() < shipped || trace.exits() != pkg.depth()) {
             throw new InputException("--model " + model.dir + ": trace " + distortion.traceName() + " has " + trace.samples()
-                    + " rows and " + trace.exits() + " exits; need " + samples + " rows and " + pkg.depth() + " exits");
+                    + " rows and " + trace.exits() + " exits; need " + shipped + " rows and " + pkg.depth() + " exits");
         }
         PrintWriter stdout = spec.commandLine().getOut();
         Path temp = Files.createTempDirectory("splitee-demo-");
@@ -197,7 +207,7 @@ final class DemoCommand implements Callable<Integer> {
             LinkProxy proxy = LinkProxy.start(brokerAddress, profile);
             open.add(proxy);
             // 5. the device
-            DeviceConfig config = deviceConfig(pkg, temp, proxy.port(), policySpec, settings, mode);
+            DeviceConfig config = deviceConfig(pkg, temp, proxy.port(), policySpec, settings, mode, slowdown);
             DeviceDaemon daemon;
             try {
                 daemon = DeviceDaemon.start(config);
@@ -210,9 +220,9 @@ final class DemoCommand implements Callable<Integer> {
                     .cleanStart(true).sessionExpiry(Duration.ZERO).maxInFlight(16).build());
             open.add(pubTransport);
             pubTransport.start();
-            stdout.printf(Locale.ROOT, "device %s: policy %s, %s cost, α=%s, link %s; sending %d %s images at %s/s%n",
-                    DEVICE_ID, policySpec, costMode, settings.threshold(), describe(profile), samples, distortion.flag(),
-                    fmt(rate));
+            stdout.printf(Locale.ROOT, "device %s: %s, policy %s, %s cost, α=%s, link %s; sending %d %s images at %s/s%n",
+                    DEVICE_ID, describeBoard(config.model().boardSlowdown()), policySpec, costMode, settings.threshold(),
+                    describe(profile), samples, distortion.flag(), fmt(rate));
             stdout.flush();
             long t0 = System.nanoTime();
             SamplePublisher publisher = SamplePublisher.start(pubTransport, config.samplesTopic(),
@@ -221,8 +231,10 @@ final class DemoCommand implements Callable<Integer> {
             List<ResultListener.Received> answers = await(pkg, settings, results, publisher, daemon, runId, t0, stdout);
             double elapsed = (System.nanoTime() - t0) / 1e9;
             Report.Builder report = Report.builder("SplitEE demo: " + samples + " " + pkg.manifest().id()
-                    + " test images, " + distortion.flag() + ", " + profile.name() + " link", settings);
+                    + " test images, " + distortion.flag() + ", " + profile.name() + " link, "
+                    + describeBoard(slowdown), settings);
             measured(report, daemon.metrics().registry(), pkg.depth(), profile);
+            double[][] prices = daemon.measuredPrices();
             long gatewayAnswers = gateway.answered();
             closeAll(open);
 
@@ -232,23 +244,29 @@ final class DemoCommand implements Callable<Integer> {
             writeResults(jsonl, results.all(), runId);
             int[] rows = new int[samples];
             for (int i = 0; i < samples; i++) {
-                rows[i] = i;
+                rows[i] = i % shipped;
+            }
+            if (mode == DeviceConfig.Cost.Mode.MEASURED) {
+                report.pricing(io.splitee.demo.report.Pricing.measured("the device's measured costs at the end of this "
+                        + "run: ms × cost.weight.*", prices[0], prices[1]));
             }
             report.trace(trace, rows);
             List<ResultListener.Received> ordered = new ArrayList<>(answers);
             ordered.sort(Comparator.comparingInt(r -> Samples.indexOf(r.message().sampleId())));
             for (ResultListener.Received r : ordered) {
-                report.answer(r.message(), Samples.indexOf(r.message().sampleId()));
+                report.answer(r.message(), Samples.indexOf(r.message().sampleId()) % shipped);
             }
             report.live(policySpec + " (live)", "the device daemon on the images it was sent (" + distortion.flag()
                             + "), ONNX Runtime inference, " + costMode + " cost, offloads over the " + profile.name()
-                            + " link answered by the gateway", pkg.depth(), i -> pkg.samples().label(i),
+                            + " link answered by the gateway", pkg.depth(), i -> pkg.samples().label(i % shipped),
                     samples - answers.size());
             report.show("model", pkg.manifest().id() + " " + pkg.manifest().version() + " (" + model.dir + ")");
-            report.show("samples", samples + " shipped test images, " + distortion.flag() + " (trace " + distortion.traceName() + ")");
+            report.show("samples", samples + " samples cycling through the " + shipped + " shipped test images, "
+                    + distortion.flag() + " (trace " + distortion.traceName() + ")");
+            report.show("device board", describeBoard(slowdown));
             report.show("broker", brokerText);
             report.show("link (device to broker)", describe(profile));
-            report.show("gateway", "temporary in-process responder (" + gatewayAnswers + " offloads answered)");
+            report.show("gateway", "offload gateway (in process; " + gatewayAnswers + " offloads answered)");
             report.show("device policy", policySpec + ", " + costMode + " cost, c = " + fmt(config.policy().ucbC())
                     + (deviceSettings.isEmpty() ? ""
                     : ", " + deviceSettings));
@@ -257,19 +275,22 @@ final class DemoCommand implements Callable<Integer> {
             report.show("rate", fmt(rate) + " samples/s requested, " + String.format(Locale.ROOT, "%.1f", samples / elapsed)
                     + " answered/s (" + String.format(Locale.ROOT, "%.1f", elapsed) + " s)");
             report.note("Every policy but the live one is replayed with the engine's Replay on the trace "
-                    + distortion.traceName() + " (rows 0.." + (samples - 1) + ": the confidences the training script "
-                    + "computed for the same images).");
+                    + distortion.traceName() + " (the rows of the images sent, in the order sent: the confidences the "
+                    + "training script computed for the same images).");
             if (distortion != Distortion.CLEAN) {
                 report.note("The demo distorts the images in Java (" + distortion.flag() + "); the trace was made with the "
                         + "training script's Python version of the same distortion, so the live device saw slightly "
                         + "different images than the replays (noise: other random draws; blur, dim: 8-bit rounding).");
             }
             if (costMode.equals("measured")) {
-                report.note("The live device chose its arms with its measured costs (milliseconds of compute and link); "
-                        + "the table scores every policy, the live one too, with the paper cost.");
+                report.note("Every row, the live one too, is priced with the device's measured costs at the end of the "
+                        + "run (cost.weight.device-ms × device ms; cost.weight.link-ms × link and gateway ms of the "
+                        + "payload the device would choose), so live and replayed rows are in the same units.");
+                report.note("Cost reduction is 1 − cost / (samples · cost of the final exit on the device).");
+            } else {
+                report.note("Cost reduction is 1 − cost / (samples · λ·L), against answering every sample at the final "
+                        + "exit on the device; an offload costs λ·arm + o, so with o > λ·L every offload costs more than that.");
             }
-            report.note("Cost reduction is 1 − cost / (samples · λ·L), against answering every sample at the final exit "
-                    + "on the device; an offload costs λ·arm + o, so with o > λ·L every offload costs more than that.");
             Report done = report.build();
             Path index = done.write(out, List.of(jsonl));
             stdout.println();
@@ -301,7 +322,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private DeviceConfig deviceConfig(ModelPackage pkg, Path temp, int proxyPort, String policySpec, Settings s,
-                                      DeviceConfig.Cost.Mode costMode) {
+                                      DeviceConfig.Cost.Mode costMode, double slowdown) {
         DeviceConfig base;
         try {
             base = DeviceConfig.builder(DEVICE_ID, pkg.directory())
@@ -315,6 +336,7 @@ final class DemoCommand implements Callable<Integer> {
                     .ucbC(yardstick.deviceUcbC())
                     .seed(s.seed())
                     .costMode(costMode)
+                    .boardSlowdown(slowdown)
                     .paperCosts(s.lambda(), s.offloadCost())
                     .queueSize(Math.max(64, samples + 16))
                     .build();
@@ -365,7 +387,7 @@ final class DemoCommand implements Callable<Integer> {
                             || m.status() == ResultMessage.Status.DEGRADED || m.prediction().exit() > m.splitBlock());
                     offloaded += off ? 1 : 0;
                     cost += settings.cost(m.splitBlock(), off);
-                    correct += m.prediction().classIndex() == pkg.samples().label(i) ? 1 : 0;
+                    correct += m.prediction().classIndex() == pkg.samples().label(i % pkg.samples().count()) ? 1 : 0;
                 }
             }
             if (arrival.size() > before) {
@@ -422,6 +444,31 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** {@code --board}: none, or a factor in [1, 1000]. */
+    static double boardSlowdown(String flag) {
+        String f = flag.trim().toLowerCase(Locale.ROOT);
+        if (f.equals("none")) {
+            return 1;
+        }
+        double v;
+        try {
+            v = Double.parseDouble(f.startsWith("x") || f.startsWith("×") ? f.substring(1) : f);
+        } catch (NumberFormatException e) {
+            throw new InputException("--board must be none or a slowdown factor in [1, 1000], got '" + flag + "'");
+        }
+        if (!(v >= 1 && v <= 1000)) {
+            throw new InputException("--board must be none or a slowdown factor in [1, 1000], got '" + flag + "'");
+        }
+        return v;
+    }
+
+    /** The board as the report and the status line name it. */
+    static String describeBoard(double slowdown) {
+        return slowdown == 1 ? "this machine's own speed (no board emulation)"
+                : "emulated board ×" + fmt(slowdown) + " (each block and exit head takes " + fmt(slowdown)
+                + " times as long as on this machine; docs/demo.md)";
     }
 
     static String describe(LinkProfile p) {

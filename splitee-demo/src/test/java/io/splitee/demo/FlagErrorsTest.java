@@ -43,6 +43,8 @@ class FlagErrorsTest {
         "--broker http://x:1883   | --broker",
         "--broker tcp://nohostport| --broker",
         "--samples                | --samples",
+        "--board 0.5              | --board",
+        "--board pi9              | --board",
         "--frobnicate             | --frobnicate",
     })
     void demoRejectsBadFlags(String flags, String mention) {

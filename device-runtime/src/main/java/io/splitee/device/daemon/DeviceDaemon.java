@@ -536,6 +536,22 @@ public final class DeviceDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * The measured cost model's prices now ({@code cost.mode=measured}'s units: the weights times the smoothed
+     * milliseconds), for arms 0..L: {@code [0][a]} answering on the device at arm a (index 0 unused),
+     * {@code [1][a]} offloading after arm a with the payload the model would choose (a = 0: the raw sample; a = L
+     * unused). Reads estimates the worker thread writes: call it once the daemon is idle, e.g. before close.
+     */
+    public double[][] measuredPrices() {
+        int l = runner.depth();
+        double[][] p = new double[2][l + 1];
+        for (int a = 0; a <= l; a++) {
+            p[0][a] = a == 0 ? Double.NaN : measured.onDevice(a);
+            p[1][a] = a == l ? Double.NaN : measured.offload(a).cost();
+        }
+        return p;
+    }
+
     /** The registry holding this daemon's meters. */
     public MetricsEndpoint metrics() {
         return metricsEndpoint;
