@@ -234,7 +234,7 @@ final class DemoCommand implements Callable<Integer> {
                     + " test images, " + distortion.flag() + ", " + profile.name() + " link, "
                     + describeBoard(slowdown), settings);
             measured(report, daemon.metrics().registry(), pkg.depth(), profile);
-            double[][] prices = daemon.measuredPrices();
+            double[][] prices = mode == DeviceConfig.Cost.Mode.MEASURED ? daemon.measuredPrices() : null;
             long gatewayAnswers = gateway.answered();
             closeAll(open);
 

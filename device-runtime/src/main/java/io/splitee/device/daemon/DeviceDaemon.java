@@ -541,8 +541,13 @@ public final class DeviceDaemon implements AutoCloseable {
      * milliseconds), for arms 0..L: {@code [0][a]} answering on the device at arm a (index 0 unused),
      * {@code [1][a]} offloading after arm a with the payload the model would choose (a = 0: the raw sample; a = L
      * unused). Reads estimates the worker thread writes: call it once the daemon is idle, e.g. before close.
+     *
+     * @throws IllegalStateException in paper mode, which has no measured cost model
      */
     public double[][] measuredPrices() {
+        if (measured == null) {
+            throw new IllegalStateException("cost.mode is paper: no measured prices");
+        }
         int l = runner.depth();
         double[][] p = new double[2][l + 1];
         for (int a = 0; a <= l; a++) {
