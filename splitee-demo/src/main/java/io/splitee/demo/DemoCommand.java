@@ -79,7 +79,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "Samples to send, cycling through the shipped test images (default ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--rate", defaultValue = "100", paramLabel = "R", description = "Samples per second (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "50", paramLabel = "R", description = "Samples per second (default ${DEFAULT-VALUE}, "
+            + "about what the emulated board keeps up with: faster, and the queue in front of the device is measured as link time).")
     double rate;
 
     @Option(names = "--policy", defaultValue = "splitee-s", paramLabel = "POLICY",
