@@ -37,13 +37,23 @@ public final class MeasuredReplay {
      * @param meanMillijoules mean energy per sample above idle, mJ (device blocks and exits of the played
      *                        arm, exits evaluated on the way, the radio for an offload's payload); empty
      *                        when the profile has no energy figures
+     * @param adaptations     per measured-mode change ({@link #withChanges}), how the policy followed it
+     *                        (as {@link ScheduledReplay}); empty without changes
      */
     public record Result(ReplayResult replay, double meanLatencyMs, long featurePayloads, long rawPayloads,
-                         OptionalDouble meanMillijoules) {
+                         OptionalDouble meanMillijoules, List<ScheduledReplay.Adaptation> adaptations) {
+
+        /** A result without changes. */
+        public Result(ReplayResult replay, double meanLatencyMs, long featurePayloads, long rawPayloads,
+                      OptionalDouble meanMillijoules) {
+            this(replay, meanLatencyMs, featurePayloads, rawPayloads, meanMillijoules, List.of());
+        }
+
         /** Validates. */
         public Result {
             Objects.requireNonNull(replay, "replay");
             Objects.requireNonNull(meanMillijoules, "meanMillijoules");
+            adaptations = List.copyOf(adaptations);
             if (featurePayloads + rawPayloads != replay.offloaded()) {
                 throw new IllegalArgumentException("payload counts " + featurePayloads + " + " + rawPayloads
                         + " do not add up to " + replay.offloaded() + " offloads");
@@ -55,12 +65,81 @@ public final class MeasuredReplay {
     private final EnergyEstimates energy; // null: the profile has no energy figures
     private final MeasuredCosts costs;
     private final CostModel costModel;
+    /** Measured-mode changes: the replay of each piece (this one first) and the 0-based sample it starts at. */
+    private final MeasuredReplay[] pieces;
+    private final int[] starts;
+    /** The piece in force at the sample being replayed (the cost model prices with its costs). */
+    private int current;
 
     private MeasuredReplay(CostEstimates estimates, EnergyEstimates energy, MeasuredCosts costs) {
+        this(estimates, energy, costs, null, null);
+    }
+
+    private MeasuredReplay(CostEstimates estimates, EnergyEstimates energy, MeasuredCosts costs, MeasuredReplay[] pieces,
+                           int[] starts) {
         this.estimates = estimates;
         this.energy = energy;
         this.costs = costs;
-        this.costModel = (arm, offloaded) -> offloaded ? costs.offload(arm).cost() : costs.onDevice(arm);
+        this.pieces = pieces == null ? new MeasuredReplay[] {this} : pieces;
+        this.starts = starts == null ? new int[] {0} : starts;
+        if (pieces == null) {
+            this.costModel = (arm, offloaded) -> offloaded ? costs.offload(arm).cost() : costs.onDevice(arm);
+        } else {
+            this.costModel = (arm, offloaded) -> {
+                MeasuredCosts c = this.pieces[current].costs;
+                return offloaded ? c.offload(arm).cost() : c.onDevice(arm);
+            };
+        }
+    }
+
+    /**
+     * A replay whose link or board slowdown changes at given samples: from each change on, the costs are
+     * those {@link #of} builds with the link and slowdown then in force (the profile, encoding, payload rule
+     * and weights stay), so the policy's rewards are the prices of the moment, and {@link #run} reports how
+     * the policy followed each change. The first piece is made with {@code link} and {@code boardSlowdown}.
+     *
+     * @throws IllegalArgumentException naming a bad value (a link {@code --link} would reject, a slowdown
+     *                                  that is not a finite number &gt; 0)
+     */
+    public static MeasuredReplay withChanges(CostProfile profile, LinkProfile link, double boardSlowdown,
+                                             String encoding, MeasuredCosts.PayloadRule rule, double perDeviceMs,
+                                             double perLinkMs, double perMillijoule, boolean everyExit,
+                                             List<Schedule.MeasuredChange> changes) {
+        MeasuredReplay first = of(profile, link, boardSlowdown, encoding, rule, perDeviceMs, perLinkMs, perMillijoule,
+                everyExit);
+        if (changes.isEmpty()) {
+            return first;
+        }
+        List<Schedule.MeasuredChange> sorted = new java.util.ArrayList<>(changes);
+        sorted.sort((a, b) -> Integer.compare(a.at(), b.at()));
+        MeasuredReplay[] pieces = new MeasuredReplay[sorted.size() + 1];
+        int[] starts = new int[sorted.size() + 1];
+        pieces[0] = first;
+        LinkProfile l = link;
+        double f = boardSlowdown;
+        for (int i = 0; i < sorted.size(); i++) {
+            Schedule.MeasuredChange c = sorted.get(i);
+            if (c.key().equals("link")) {
+                try {
+                    l = LinkProfile.parse(c.value());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("link@" + c.at() + ": " + e.getMessage());
+                }
+            } else {
+                try {
+                    f = Double.parseDouble(c.value());
+                } catch (NumberFormatException e) {
+                    f = Double.NaN;
+                }
+                if (!(f > 0) || Double.isInfinite(f)) {
+                    throw new IllegalArgumentException("board-slowdown@" + c.at() + " must be a finite number > 0, got '"
+                            + c.value() + "'");
+                }
+            }
+            pieces[i + 1] = of(profile, l, f, encoding, rule, perDeviceMs, perLinkMs, perMillijoule, everyExit);
+            starts[i + 1] = c.at();
+        }
+        return new MeasuredReplay(first.estimates, first.energy, first.costs, pieces, starts);
     }
 
     /**
@@ -174,41 +253,82 @@ public final class MeasuredReplay {
                     + trace.name() + " has " + trace.exits() + " exits");
         }
         int l = trace.exits();
-        double[] latency = new double[2 * (l + 1)];
-        double[] mj = new double[2 * (l + 1)];
-        MeasuredCosts.Payload[] payload = new MeasuredCosts.Payload[l + 1];
-        for (int a = 1; a <= l; a++) {
-            latency[2 * a] = latencyMs(a, false);
-            latency[2 * a + 1] = latencyMs(a, true);
-            mj[2 * a] = millijoules(a, false);
-            mj[2 * a + 1] = millijoules(a, true);
-            payload[a] = costs.offload(a).payload();
+        int k = pieces.length;
+        double[][] latency = new double[k][2 * (l + 1)];
+        double[][] mj = new double[k][2 * (l + 1)];
+        MeasuredCosts.Payload[][] payload = new MeasuredCosts.Payload[k][l + 1];
+        double[][] sideExitMs = new double[k][l + 1];
+        double[][] sideExitMj = new double[k][l + 1];
+        for (int p = 0; p < k; p++) {
+            MeasuredReplay piece = pieces[p];
+            for (int a = 1; a <= l; a++) {
+                latency[p][2 * a] = piece.latencyMs(a, false);
+                latency[p][2 * a + 1] = piece.latencyMs(a, true);
+                mj[p][2 * a] = piece.millijoules(a, false);
+                mj[p][2 * a + 1] = piece.millijoules(a, true);
+                payload[p][a] = piece.costs.offload(a).payload();
+            }
+            // exits evaluated on the way (SplitEE-S side observations) cost their exit head; a policy whose
+            // costs already charge every exit (early-exit) pays nothing extra here
+            for (int j = 1; j <= l && !costs.everyExit(); j++) {
+                sideExitMs[p][j] = piece.estimates.exitMs(j);
+                sideExitMj[p][j] = piece.energy == null ? 0 : piece.energy.exitMj(j);
+            }
+        }
+        for (int p = 1; p < k; p++) {
+            if (starts[p] >= trace.samples()) {
+                throw new IllegalArgumentException("a change at sample " + starts[p] + " is past the end of trace "
+                        + trace.name() + " (" + trace.samples() + " samples)");
+            }
         }
         double[] total = new double[1];
         double[] energyTotal = new double[1];
         long[] counts = new long[2];
-        // exits evaluated on the way (SplitEE-S side observations) cost their exit head; a policy whose
-        // costs already charge every exit (early-exit) pays nothing extra here
-        double[] sideExitMs = new double[l + 1];
-        double[] sideExitMj = new double[l + 1];
-        for (int j = 1; j <= l && !costs.everyExit(); j++) {
-            sideExitMs[j] = estimates.exitMs(j);
-            sideExitMj[j] = energy == null ? 0 : energy.exitMj(j);
-        }
+        int[] arms = new int[trace.samples()];
+        current = 0;
         ReplayResult r = Replay.run(trace, policy, config, checkpoints, (s, arm, off, seen) -> {
-            total[0] += latency[2 * arm + (off ? 1 : 0)];
-            energyTotal[0] += mj[2 * arm + (off ? 1 : 0)];
+            int p = current;
+            arms[s] = arm;
+            total[0] += latency[p][2 * arm + (off ? 1 : 0)];
+            energyTotal[0] += mj[p][2 * arm + (off ? 1 : 0)];
             for (int j = 1; j < arm; j++) {
                 if (seen.observed(j)) {
-                    total[0] += sideExitMs[j];
-                    energyTotal[0] += sideExitMj[j];
+                    total[0] += sideExitMs[p][j];
+                    energyTotal[0] += sideExitMj[p][j];
                 }
             }
             if (off) {
-                counts[payload[arm] == MeasuredCosts.Payload.FEATURES ? 0 : 1]++;
+                counts[payload[p][arm] == MeasuredCosts.Payload.FEATURES ? 0 : 1]++;
             }
-        });
+        }, this::at);
+        List<ScheduledReplay.Adaptation> adaptations = new java.util.ArrayList<>();
+        for (int p = 1; p < k; p++) {
+            int to = p + 1 < k ? starts[p + 1] : trace.samples();
+            int best = bestArm(trace, config, starts[p], to);
+            adaptations.add(new ScheduledReplay.Adaptation(starts[p], best,
+                    ScheduledReplay.adaptation(arms, best, starts[p], to)));
+        }
+        current = 0;
         return new Result(r, total[0] / trace.samples(), counts[0], counts[1],
-                energy == null ? OptionalDouble.empty() : OptionalDouble.of(energyTotal[0] / trace.samples()));
+                energy == null ? OptionalDouble.empty() : OptionalDouble.of(energyTotal[0] / trace.samples()),
+                adaptations);
+    }
+
+    /** Switches the cost model to the piece in force at 0-based sample {@code s}. */
+    private void at(int s) {
+        int p = 0;
+        while (p + 1 < starts.length && starts[p + 1] <= s) {
+            p++;
+        }
+        current = p;
+    }
+
+    /** The best fixed arm over samples {@code from..to-1} at the prices of each sample. */
+    private int bestArm(Trace trace, EngineConfig config, int from, int to) {
+        int l = trace.exits();
+        return ScheduledReplay.bestFixedArm(l, config, from, to, s -> {
+            at(s);
+            return new io.splitee.engine.Outcome(l, false, trace.confidences(s));
+        });
     }
 }

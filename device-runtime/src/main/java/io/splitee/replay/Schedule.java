@@ -26,6 +26,28 @@ public final class Schedule {
     /** The cost keys a change may set (paper mode). */
     public static final List<String> CHANGE_KEYS = List.of("lambda", "offload-cost");
 
+    /** The keys a measured-mode change may set: the link profile and the board's slowdown factor. */
+    public static final List<String> MEASURED_KEYS = List.of("link", "board-slowdown");
+
+    /**
+     * A measured-mode change: from 0-based sample {@code at} on, {@code key} ({@code link}: a link
+     * profile as {@code --link} takes it; {@code board-slowdown}: a factor &gt; 0) is {@code value};
+     * {@link MeasuredReplay} parses the value.
+     */
+    public record MeasuredChange(int at, String key, String value) {
+        /** Validates the key and the sample. */
+        public MeasuredChange {
+            if (!MEASURED_KEYS.contains(key)) {
+                throw new IllegalArgumentException("unknown measured-mode key '" + key + "' at sample " + at
+                        + " (expected one of " + String.join(", ", MEASURED_KEYS) + ")");
+            }
+            Objects.requireNonNull(value, "value");
+            if (at < 1) {
+                throw new IllegalArgumentException(key + "@" + at + ": a change must be at sample >= 1");
+            }
+        }
+    }
+
     /** A trace that starts at 0-based sample {@code start}. */
     record Segment(Trace trace, int start) {
     }
@@ -36,6 +58,7 @@ public final class Schedule {
 
     private final List<Segment> segments = new ArrayList<>();
     private final List<Change> changes = new ArrayList<>();
+    private final List<MeasuredChange> measured = new ArrayList<>();
     private Integer length;
     private Long seed;
 
@@ -99,6 +122,19 @@ public final class Schedule {
         return this;
     }
 
+    /** From 0-based sample {@code at} on, the measured-mode {@code key} (link, board-slowdown) is {@code value}. */
+    public Schedule changeMeasured(int at, String key, String value) {
+        measured.add(new MeasuredChange(at, key, value));
+        return this;
+    }
+
+    /** The measured-mode changes, in order of sample (stable). */
+    public List<MeasuredChange> measuredChanges() {
+        List<MeasuredChange> c = new ArrayList<>(measured);
+        c.sort((a, b) -> Integer.compare(a.at(), b.at()));
+        return c;
+    }
+
     /** The cost changes, in order of sample (stable). */
     public List<Change> changes() {
         List<Change> c = new ArrayList<>(changes);
@@ -113,6 +149,7 @@ public final class Schedule {
             points.add(segments.get(i).start());
         }
         changes.forEach(c -> points.add(c.at()));
+        measured.forEach(c -> points.add(c.at()));
         return List.copyOf(points);
     }
 
@@ -124,6 +161,12 @@ public final class Schedule {
     public Trace stream() {
         int n = samples();
         for (Change c : changes) {
+            if (c.at() >= n) {
+                throw new IllegalArgumentException(c.key() + "@" + c.at() + ": sample " + c.at()
+                        + " is past the end of the stream (" + n + " samples)");
+            }
+        }
+        for (MeasuredChange c : measured) {
             if (c.at() >= n) {
                 throw new IllegalArgumentException(c.key() + "@" + c.at() + ": sample " + c.at()
                         + " is past the end of the stream (" + n + " samples)");

@@ -36,6 +36,10 @@ public final class ScheduledReplay {
      * @throws IllegalArgumentException naming the problem of the schedule
      */
     public static ScheduledReplay of(Schedule schedule, double lambda, double offloadCost) {
+        if (!schedule.measuredChanges().isEmpty()) {
+            throw new IllegalArgumentException("the schedule changes " + schedule.measuredChanges().get(0).key()
+                    + ", a measured-mode key; replay it with MeasuredReplay.withChanges");
+        }
         Trace stream = schedule.stream();
         return new ScheduledReplay(stream, schedule.changePoints(), new ScheduledCost(lambda, offloadCost, schedule.changes()));
     }
@@ -90,11 +94,21 @@ public final class ScheduledReplay {
     }
 
     private int bestArm(EngineConfig config, int from, int to) {
-        int l = stream.exits();
+        return bestFixedArm(stream.exits(), config, from, to, s -> {
+            costs.at(s);
+            return new Outcome(stream.exits(), false, stream.confidences(s));
+        });
+    }
+
+    /**
+     * The best fixed arm in hindsight over samples {@code from..to-1}: the arm whose summed reward is
+     * highest, each sample's full-depth outcome given by {@code fullAt} (which also sets that sample's prices).
+     */
+    static int bestFixedArm(int l, EngineConfig config, int from, int to,
+            java.util.function.IntFunction<Outcome> fullAt) {
         double[] sums = new double[l];
         for (int s = from; s < to; s++) {
-            costs.at(s);
-            Outcome full = new Outcome(l, false, stream.confidences(s));
+            Outcome full = fullAt.apply(s);
             for (int a = 1; a <= l; a++) {
                 sums[a - 1] += full.reward(a, config).orElseThrow();
             }
@@ -116,9 +130,12 @@ public final class ScheduledReplay {
     static int adaptation(int[] arms, int best, int from, int to) {
         int need = (WINDOW * SHARE_PERCENT + 99) / 100;
         int hits = 0;
-        for (int s = Math.max(0, from - WINDOW); s < to; s++) {
+        int first = Math.max(0, from - WINDOW);
+        for (int s = first; s < to; s++) {
             hits += arms[s] == best ? 1 : 0;
-            if (s >= WINDOW) {
+            if (s - WINDOW >= first) {
+                // only samples this loop counted leave the window (before issue 14's detector the loop also
+                // subtracted the 200 samples before the window, so a policy already on the best arm never counted)
                 hits -= arms[s - WINDOW] == best ? 1 : 0;
             }
             if (s >= from && hits >= need) {

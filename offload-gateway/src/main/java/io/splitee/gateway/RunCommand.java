@@ -66,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (Gateway.StartupException e) {
             systemd.close();
             switch (e.part()) {
-                case MODELS -> throw new GatewayMain.InputException(e.getMessage());
+                case MODELS, REPLY_KEY -> throw new GatewayMain.InputException(e.getMessage());
                 case BROKER -> throw new GatewayMain.Unavailable(e.getMessage());
                 default -> throw new GatewayMain.RunFailure(e.getMessage());
             }

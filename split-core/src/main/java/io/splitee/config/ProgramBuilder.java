@@ -16,6 +16,12 @@ public abstract class ProgramBuilder<B extends ProgramBuilder<B>> {
     public static final ConfigKey<Integer> METRICS_PORT = ConfigKey.integer("metrics.port", 0, 0, 65_535,
             "Prometheus text at `http://<host>:<port>/metrics`; 0 = off");
 
+    /** {@code metrics.bind}, the same for both programs: an IP address literal, loopback by default. */
+    public static final ConfigKey<String> METRICS_BIND = ConfigKey.text("metrics.bind", "127.0.0.1",
+            "address the metrics endpoint listens on, an IP literal: `127.0.0.1` (this machine only), `0.0.0.0` "
+                    + "(every interface) or one of the host's addresses").allowing(ProgramBuilder::isIpLiteral,
+            "must be an IPv4 or IPv6 address literal, e.g. 127.0.0.1 or ::1");
+
     private final ConfigKey<Integer> intraOpThreadsKey;
     private final ConfigKey<Integer> queueSizeKey;
     private final ConfigKey<Duration> shutdownGraceKey;
@@ -28,6 +34,8 @@ public abstract class ProgramBuilder<B extends ProgramBuilder<B>> {
     protected int queueSize;
     /** {@code metrics.port}. */
     protected int metricsPort;
+    /** {@code metrics.bind}. */
+    protected String metricsBind;
     /** {@code shutdown.grace}. */
     protected Duration shutdownGrace;
 
@@ -48,11 +56,12 @@ public abstract class ProgramBuilder<B extends ProgramBuilder<B>> {
         this.intraOpThreads = intraOpThreads.defaultValue().orElseThrow();
         this.queueSize = queueSize.defaultValue().orElseThrow();
         this.metricsPort = METRICS_PORT.defaultValue().orElseThrow();
+        this.metricsBind = METRICS_BIND.defaultValue().orElseThrow();
         this.shutdownGrace = shutdownGrace.defaultValue().orElseThrow();
     }
 
     /**
-     * Sets every value this class holds from {@code c}: the {@code mqtt.*} keys, the program's three keys and {@link #METRICS_PORT}.
+     * Sets every value this class holds from {@code c}: the {@code mqtt.*} keys, the program's three keys, {@link #METRICS_PORT} and {@link #METRICS_BIND}.
      *
      * @throws ConfigException naming the key when a value is wrong
      */
@@ -61,6 +70,7 @@ public abstract class ProgramBuilder<B extends ProgramBuilder<B>> {
                 .intraOpThreads(c.get(intraOpThreadsKey))
                 .queueSize(c.get(queueSizeKey))
                 .metricsPort(c.get(METRICS_PORT))
+                .metricsBind(c.get(METRICS_BIND))
                 .shutdownGrace(c.get(shutdownGraceKey));
     }
 
@@ -82,6 +92,12 @@ public abstract class ProgramBuilder<B extends ProgramBuilder<B>> {
         return self();
     }
 
+    /** {@code metrics.bind}. */
+    public B metricsBind(String value) {
+        this.metricsBind = value;
+        return self();
+    }
+
     /** {@code metrics.port}. */
     public B metricsPort(int value) {
         this.metricsPort = value;
@@ -97,5 +113,33 @@ public abstract class ProgramBuilder<B extends ProgramBuilder<B>> {
     @SuppressWarnings("unchecked")
     private B self() {
         return (B) this;
+    }
+
+    /** Whether {@code s} is an IPv4 dotted quad or an IPv6 literal (never a host name: nothing is looked up). */
+    static boolean isIpLiteral(String s) {
+        if (s == null || s.isEmpty()) {
+            return false;
+        }
+        if (s.indexOf(':') >= 0) {
+            if (!s.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 || ch == ':' || ch == '.')) {
+                return false;
+            }
+            try {
+                return java.net.InetAddress.getByName(s) instanceof java.net.Inet6Address;
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
+        }
+        String[] parts = s.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)
+                    || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 }

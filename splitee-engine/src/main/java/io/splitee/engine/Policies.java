@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * <p>Specs: {@code splitee} (UCB over split points), {@code splitee-s} (SplitEE with side
  * observations as a device sees them), {@code splitee-s-paper} (the published SplitEE-S), each
- * optionally with parameters ({@code :discount=γ}, {@code :window=τ}, {@code :init=authors}; see
+ * optionally with parameters ({@code :discount=γ}, {@code :window=τ}, {@code :init=authors}, {@code :detect=ph}; see
  * {@link PolicySpec}), {@code final} (always arm L), {@code fixed:K} (always arm K, 1 ≤ K ≤ L),
  * {@code random} (uniform, seeded by {@link EngineConfig#seed()}), {@code early-exit} (the
  * on-device early-exit baseline).
@@ -59,6 +59,10 @@ public final class Policies {
     }
 
     private static ArmStatistics statistics(PolicySpec spec, int arms) {
+        if (spec.detects()) {
+            PolicySpec plain = spec.withDetector(0, 0);
+            return new DetectingStatistics(() -> statistics(plain, arms), spec.detectDelta(), spec.detectThreshold());
+        }
         if (spec.discount() != 0) {
             return new DiscountedStatistics(arms, spec.discount());
         }

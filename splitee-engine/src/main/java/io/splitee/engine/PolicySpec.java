@@ -22,8 +22,14 @@ import java.util.Set;
  * {@code init=authors} (the start of the authors' published code), and, for {@code splitee-s},
  * {@code side=learned} (C_L estimated from full-depth samples, {@code FinalEstimate}). At most one
  * of discount and window. The canonical form lists them as {@code init}, {@code side},
- * {@code discount}, {@code window}, e.g.
+ * {@code discount}, {@code window}, {@code detect}, e.g.
  * {@code splitee-s:discount=0.995}.
+ *
+ * <p>{@code detect=ph} (the UCB policies but {@code init=authors}): a two-sided Page-Hinkley test on
+ * every arm's rewards; when one fires, all statistics start over ({@code DetectingStatistics}).
+ * {@code detect-delta=δ} (default 0.05) and
+ * {@code detect-threshold=h} (default 8) tune it; the
+ * canonical form names them only when they differ from the defaults.
  *
  * @param kind     which policy
  * @param fixedArm K for {@link Kind#FIXED}, 0 otherwise
@@ -32,9 +38,11 @@ import java.util.Set;
  * @param authorsInit whether the first L rounds follow the authors' published code (see {@link Characteristic#UNCHARGED_WARM_UP})
  * @param learnedSide {@code splitee-s:side=learned}: on an early exit, C_L is estimated from the samples that
  *                    reached the final exit (and about sqrt(n) full-depth probes, charged), not taken as C_a
+ * @param detectDelta     δ of the Page-Hinkley change detector; 0 when there is none
+ * @param detectThreshold h of the Page-Hinkley change detector; 0 when there is none
  */
 public record PolicySpec(Kind kind, int fixedArm, double discount, int window, boolean authorsInit,
-                         boolean learnedSide) {
+                         boolean learnedSide, double detectDelta, double detectThreshold) {
 
     /** The accepted specs, for messages and help ({@code K} stands for an arm number). */
     public static final List<String> SPECS = List.of("splitee", "splitee-s", "splitee-s-paper", "final", "fixed:K",
@@ -78,6 +86,11 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
         this(kind, fixedArm, 0, 0, false, false);
     }
 
+    /** A spec without a change detector. */
+    public PolicySpec(Kind kind, int fixedArm, double discount, int window, boolean authorsInit, boolean learnedSide) {
+        this(kind, fixedArm, discount, window, authorsInit, learnedSide, 0, 0);
+    }
+
     /** Validates the pairing of kind, arm and parameters. */
     public PolicySpec {
         Objects.requireNonNull(kind, "kind");
@@ -112,6 +125,23 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
             throw new IllegalArgumentException("policy '" + kind.spec
                     + "': init=authors reproduces the published code and takes no discount or window");
         }
+        if ((detectDelta == 0) != (detectThreshold == 0)) {
+            throw new IllegalArgumentException("policy '" + kind.spec + "': a change detector needs both δ and h, got "
+                    + detectDelta + " and " + detectThreshold);
+        }
+        if (detectDelta != 0 && !(detectDelta > 0 && detectDelta < 1e6 && detectThreshold > 0 && detectThreshold < 1e9)) {
+            throw new IllegalArgumentException("policy '" + kind.spec + "': detect-delta and detect-threshold must be > 0, got "
+                    + detectDelta + " and " + detectThreshold);
+        }
+        if (detectDelta != 0 && (!ucb || authorsInit)) {
+            throw new IllegalArgumentException("policy '" + kind.spec + "': detect is for splitee, splitee-s and "
+                    + "splitee-s-paper, not with init=authors");
+        }
+    }
+
+    /** Whether a change detector resets the statistics ({@code detect=ph}). */
+    public boolean detects() {
+        return detectDelta != 0;
     }
 
     /**
@@ -148,6 +178,9 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
         int window = 0;
         boolean authors = false;
         boolean learned = false;
+        boolean detect = false;
+        double delta = 0;
+        double threshold = 0;
         List<String> seen = new ArrayList<>();
         for (String p : parameters.split(",", -1)) {
             int eq = p.indexOf('=');
@@ -178,8 +211,17 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
                         }
                         learned = true;
                     }
+                    case "detect" -> {
+                        if (!value.equals("ph")) {
+                            throw new IllegalArgumentException("policy '" + spec + "': detect must be 'ph' (Page-Hinkley), got '"
+                                    + value + "'");
+                        }
+                        detect = true;
+                    }
+                    case "detect-delta" -> delta = positive(spec, key, value);
+                    case "detect-threshold" -> threshold = positive(spec, key, value);
                     default -> throw new IllegalArgumentException("policy '" + spec + "': unknown parameter '" + key
-                            + "' (expected discount, window, init or side)");
+                            + "' (expected discount, window, init, side, detect, detect-delta or detect-threshold)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("policy '" + spec + "': " + key + " '" + value + "' is not a number");
@@ -191,16 +233,31 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
                 throw new IllegalArgumentException("policy '" + spec + "': window must be in 1.." + MAX_WINDOW + ", got 0");
             }
         }
-        return new PolicySpec(kind, 0, discount, window, authors, learned);
+        if (!detect && (delta != 0 || threshold != 0)) {
+            throw new IllegalArgumentException("policy '" + spec + "': detect-delta and detect-threshold need detect=ph");
+        }
+        if (detect) {
+            delta = delta == 0 ? DetectingStatistics.DEFAULT_DELTA : delta;
+            threshold = threshold == 0 ? DetectingStatistics.DEFAULT_THRESHOLD : threshold;
+        }
+        return new PolicySpec(kind, 0, discount, window, authors, learned, delta, threshold);
+    }
+
+    private static double positive(String spec, String key, String value) {
+        double v = Double.parseDouble(value);
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException("policy '" + spec + "': " + key + " must be a number > 0, got '" + value + "'");
+        }
+        return v;
     }
 
     /** What the policy is known to do. */
     public Set<Characteristic> characteristics() {
-        if (discount == 0 && window == 0 && !authorsInit && !learnedSide) {
+        if (discount == 0 && window == 0 && !authorsInit && !learnedSide && detectDelta == 0) {
             return kind.characteristics;
         }
         EnumSet<Characteristic> set = EnumSet.copyOf(kind.characteristics);
-        if (discount != 0 || window != 0) {
+        if (discount != 0 || window != 0 || detectDelta != 0) {
             set.add(Characteristic.FORGETS);
         }
         if (authorsInit) {
@@ -216,22 +273,27 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
 
     /** This spec discounted by γ (the {@code policy.discount} key, {@code --discount}). */
     public PolicySpec withDiscount(double gamma) {
-        return new PolicySpec(kind, fixedArm, gamma, window, authorsInit, learnedSide);
+        return new PolicySpec(kind, fixedArm, gamma, window, authorsInit, learnedSide, detectDelta, detectThreshold);
     }
 
     /** This spec windowed to τ (the {@code policy.window} key, {@code --window}). */
     public PolicySpec withWindow(int tau) {
-        return new PolicySpec(kind, fixedArm, discount, tau, authorsInit, learnedSide);
+        return new PolicySpec(kind, fixedArm, discount, tau, authorsInit, learnedSide, detectDelta, detectThreshold);
     }
 
     /** This spec with the authors' start ({@code --init authors}). */
     public PolicySpec withAuthorsInit() {
-        return new PolicySpec(kind, fixedArm, discount, window, true, learnedSide);
+        return new PolicySpec(kind, fixedArm, discount, window, true, learnedSide, detectDelta, detectThreshold);
     }
 
     /** This spec with side=learned (splitee-s). */
     public PolicySpec withLearnedSide() {
-        return new PolicySpec(kind, fixedArm, discount, window, authorsInit, true);
+        return new PolicySpec(kind, fixedArm, discount, window, authorsInit, true, detectDelta, detectThreshold);
+    }
+
+    /** This spec with a Page-Hinkley change detector of tolerance δ and threshold h. */
+    public PolicySpec withDetector(double delta, double h) {
+        return new PolicySpec(kind, fixedArm, discount, window, authorsInit, learnedSide, delta, h);
     }
 
     /**
@@ -264,6 +326,15 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
         }
         if (window != 0) {
             p.add("window=" + window);
+        }
+        if (detectDelta != 0) {
+            p.add("detect=ph");
+            if (detectDelta != DetectingStatistics.DEFAULT_DELTA) {
+                p.add("detect-delta=" + String.format(Locale.ROOT, "%s", detectDelta));
+            }
+            if (detectThreshold != DetectingStatistics.DEFAULT_THRESHOLD) {
+                p.add("detect-threshold=" + String.format(Locale.ROOT, "%s", detectThreshold));
+            }
         }
         return p.isEmpty() ? kind.spec : kind.spec + ":" + String.join(",", p);
     }

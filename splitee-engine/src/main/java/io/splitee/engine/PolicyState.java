@@ -28,7 +28,9 @@ import java.util.Objects;
  * @param updateCounts N_a: how many rewards each arm was credited, side updates included (copied)
  * @param memory       what the statistics keep beyond Q and N: for a discounted UCB the discounted
  *                     counts W_1..W_L and the discounted round count; for a window each arm's rewards
- *                     in its window, oldest first; empty otherwise, and always in version 1 (copied)
+ *                     in its window, oldest first; with {@code detect=ph} first the detector's round count,
+ *                     last alarm and (n, mean, g⁺, g⁻) per arm; with {@code side=learned} the C_L estimate
+ *                     before the statistics'; empty otherwise, and always in version 1 (copied)
  */
 public record PolicyState(int version, String policy, int arms, long round, long randomState,
                           double[] rewardSums, long[] updateCounts, double[] memory) {

@@ -37,6 +37,8 @@ final class UcbPolicy extends AbstractPolicy {
     private boolean allObserved;
     /** SplitEE-S: onTheWay[j] says whether exit j is evaluated on the way for the sample being chosen. */
     private final boolean[] onTheWay;
+    /** detect=ph: the statistics' alarm count when last seen (an alarm starts the observation over). */
+    private long alarmsSeen;
 
     UcbPolicy(String spec, EngineConfig config, ArmStatistics stats) {
         super(spec, config, stats);
@@ -62,6 +64,10 @@ final class UcbPolicy extends AbstractPolicy {
             return t <= l ? (int) t : stats.argmaxIndex(authorsInit ? t - l : t, config.explorationConstant());
         }
         int arm = 0;
+        if (stats instanceof DetectingStatistics d && d.alarms() != alarmsSeen) {
+            alarmsSeen = d.alarms();
+            allObserved = false; // everything was forgotten: play the deepest unobserved arm again
+        }
         if (!allObserved) {
             for (int a = config.arms(); a >= 1 && arm == 0; a--) {
                 if (stats.count(a) == 0) {
@@ -173,5 +179,6 @@ final class UcbPolicy extends AbstractPolicy {
     @Override
     void restored() {
         allObserved = false;
+        alarmsSeen = 0;
     }
 }

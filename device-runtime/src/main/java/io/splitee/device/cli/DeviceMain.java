@@ -10,15 +10,15 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of {@code splitee-device.jar}: the {@code splitee-device} command with the
- * subcommands {@code simulate} and {@code sweep}.
+ * subcommands {@code run}, {@code simulate}, {@code sweep} and {@code acl}.
  *
  * <p>Exit codes: 0 success, 2 bad input (one line on stderr naming the problem: a flag, a file, the
  * configuration, a platform ONNX Runtime has no library for), 3 a peer unavailable ({@code run}: the broker
  * cannot be reached at start), 1 an internal error (one line; never a stack trace).
  */
 @Command(name = "splitee-device", mixinStandardHelpOptions = true, version = "splitee-device 0.1.0",
-        description = "SplitEE on the device: the daemon (run) and trace replay (simulate, sweep).",
-        subcommands = {RunCommand.class, SimulateCommand.class, SweepCommand.class})
+        description = "SplitEE on the device: the daemon (run), trace replay (simulate, sweep) and the broker ACL (acl).",
+        subcommands = {RunCommand.class, SimulateCommand.class, SweepCommand.class, AclCommand.class})
 public final class DeviceMain implements Callable<Integer> {
 
     /**
@@ -44,6 +44,6 @@ public final class DeviceMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new InputException("missing subcommand (run, simulate or sweep); see --help");
+        throw new InputException("missing subcommand (run, simulate, sweep or acl); see --help");
     }
 }

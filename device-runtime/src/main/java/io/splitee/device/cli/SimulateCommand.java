@@ -127,7 +127,8 @@ final class SimulateCommand implements Callable<Integer> {
     java.util.List<String> then = new java.util.ArrayList<>();
 
     @Option(names = "--change", paramLabel = "KEY=V@N",
-            description = "Schedule, paper mode: from sample N on, lambda or offload-cost is V (repeatable).")
+            description = "Schedule: from sample N on, KEY is V (repeatable); paper mode: lambda, offload-cost; "
+                    + "measured mode: link (as --link), board-slowdown.")
     java.util.List<String> changes = new java.util.ArrayList<>();
 
     @Option(names = "--repeat-to", paramLabel = "N",
@@ -196,13 +197,26 @@ final class SimulateCommand implements Callable<Integer> {
                 if (at < 0 || eq < 1 || eq > at) {
                     throw new InputException("--change: '" + c + "' must be KEY=V@N, e.g. offload-cost=0.6@10000");
                 }
+                String key = c.substring(0, eq);
+                if (io.splitee.replay.Schedule.MEASURED_KEYS.contains(key)) {
+                    if (costProfile == null) {
+                        throw new InputException("--change: '" + c + "': " + key + " is a measured-mode change (give "
+                                + "--cost-profile); paper mode changes lambda or offload-cost");
+                    }
+                    sc.changeMeasured(sampleIndex("--change", c, c.substring(at + 1)), key, c.substring(eq + 1, at));
+                    continue;
+                }
+                if (costProfile != null && io.splitee.replay.Schedule.CHANGE_KEYS.contains(key)) {
+                    throw new InputException("--change: '" + c + "': " + key + " is a paper-mode cost; measured mode "
+                            + "changes link or board-slowdown");
+                }
                 double v;
                 try {
                     v = Double.parseDouble(c.substring(eq + 1, at));
                 } catch (NumberFormatException e) {
                     throw new InputException("--change: '" + c + "': '" + c.substring(eq + 1, at) + "' is not a number");
                 }
-                sc.change(sampleIndex("--change", c, c.substring(at + 1)), c.substring(0, eq), v);
+                sc.change(sampleIndex("--change", c, c.substring(at + 1)), key, v);
             }
             if (repeatTo != null) {
                 sc.repeatTo(repeatTo);
@@ -249,17 +263,7 @@ final class SimulateCommand implements Callable<Integer> {
             ObjectNode cr = o.putObject("cumulative_regret");
             r.cumulativeRegret().forEach((k, v) -> cr.put(Integer.toString(k), v));
             o.put("stream", stream.name());
-            com.fasterxml.jackson.databind.node.ArrayNode arr = o.putArray("adaptation");
-            for (io.splitee.replay.ScheduledReplay.Adaptation x : a) {
-                ObjectNode e = arr.addObject();
-                e.put("at", x.at());
-                e.put("best_arm", x.bestArm());
-                if (x.samples() < 0) {
-                    e.putNull("samples");
-                } else {
-                    e.put("samples", x.samples());
-                }
-            }
+            putAdaptations(o, a);
             return JSON.writeValueAsString(o);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
@@ -338,10 +342,6 @@ final class SimulateCommand implements Callable<Integer> {
             default -> throw new InputException("--payload must be auto, features or raw, got '" + payload + "'");
         };
         String canonical = canonicalPolicy();
-        if (!changes.isEmpty()) {
-            throw new InputException("--change: cost changes are paper-mode only (lambda, offload-cost); measured-mode "
-                    + "changes (link, board slowdown) are not replayed yet");
-        }
         CostProfile profile;
         try {
             profile = CostProfile.read(costProfile);
@@ -369,20 +369,28 @@ final class SimulateCommand implements Callable<Integer> {
             throw new InputException("--w-millijoule: " + wMillijoule + " prices energy, but cost profile "
                     + costProfile + " has no energy section (docs/payload.md); give 0 or a profile with one");
         }
-        MeasuredReplay replay;
-        try {
-            replay = MeasuredReplay.of(profile, l, boardSlowdown, encoding, rule, wDeviceMs, wLinkMs, wMillijoule,
-                    everyExit);
-        } catch (IllegalArgumentException e) {
-            throw new InputException("--encoding: " + e.getMessage());
-        }
         Trace t = Trace.read(trace);
+        java.util.List<io.splitee.replay.Schedule.MeasuredChange> measuredChanges = java.util.List.of();
         if (scheduled()) {
             try {
-                t = schedule(t).stream();
+                io.splitee.replay.Schedule sc = schedule(t);
+                t = sc.stream();
+                measuredChanges = sc.measuredChanges();
             } catch (IllegalArgumentException e) {
                 throw new InputException("schedule: " + e.getMessage());
             }
+        }
+        MeasuredReplay replay;
+        try {
+            MeasuredReplay.of(profile, l, boardSlowdown, encoding, rule, wDeviceMs, wLinkMs, wMillijoule, everyExit);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--encoding: " + e.getMessage());
+        }
+        try {
+            replay = MeasuredReplay.withChanges(profile, l, boardSlowdown, encoding, rule, wDeviceMs, wLinkMs,
+                    wMillijoule, everyExit, measuredChanges);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--change: " + e.getMessage());
         }
         if (t.exits() != profile.blocks()) {
             throw new InputException("--cost-profile: " + costProfile + " has " + profile.blocks()
@@ -401,6 +409,7 @@ final class SimulateCommand implements Callable<Integer> {
                 if (scheduled()) {
                     ObjectNode cr = o.putObject("cumulative_regret");
                     r.replay().cumulativeRegret().forEach((k, v) -> cr.put(Integer.toString(k), v));
+                    putAdaptations(o, r.adaptations());
                 }
                 ObjectNode counts = o.putObject("payload_counts");
                 counts.put("features", r.featurePayloads());
@@ -430,6 +439,11 @@ final class SimulateCommand implements Callable<Integer> {
                     "mean latency", r.meanLatencyMs(), replay.latencyMs(t.exits(), false), replay.rawOnlyLatencyMs()));
             b.append(String.format(Locale.ROOT, "%-20s features %d, raw %d%n", "payloads", r.featurePayloads(),
                     r.rawPayloads()));
+            for (io.splitee.replay.ScheduledReplay.Adaptation x : r.adaptations()) {
+                b.append(String.format(Locale.ROOT, "%-20s at sample %d the best arm is %d; %s%n", "change", x.at(),
+                        x.bestArm(), x.samples() < 0 ? "never played in 80% of 200 before the next change"
+                                : "played in 80% of the last 200 after " + x.samples() + " samples"));
+            }
             if (reportEnergy && r.meanMillijoules().isPresent()) {
                 b.append(String.format(Locale.ROOT, "%-20s %.3f mJ above idle  (all on device: %.3f mJ, all raw to "
                                 + "gateway: %.3f mJ)%s%n", "mean energy", r.meanMillijoules().getAsDouble(),
@@ -447,6 +461,21 @@ final class SimulateCommand implements Callable<Integer> {
             return Policies.parse(canonical, config);
         } catch (IllegalArgumentException e) {
             throw new InputException("--policy: " + e.getMessage() + " (the trace has " + t.exits() + " exits)");
+        }
+    }
+
+    /** The {@code adaptation} array of the JSON output: each change's sample, new best arm and samples to adapt. */
+    private static void putAdaptations(ObjectNode o, java.util.List<io.splitee.replay.ScheduledReplay.Adaptation> list) {
+        com.fasterxml.jackson.databind.node.ArrayNode arr = o.putArray("adaptation");
+        for (io.splitee.replay.ScheduledReplay.Adaptation x : list) {
+            ObjectNode e = arr.addObject();
+            e.put("at", x.at());
+            e.put("best_arm", x.bestArm());
+            if (x.samples() < 0) {
+                e.putNull("samples");
+            } else {
+                e.put("samples", x.samples());
+            }
         }
     }
 }

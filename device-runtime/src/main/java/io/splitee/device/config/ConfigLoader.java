@@ -56,6 +56,7 @@ final class ConfigLoader {
                     .maxPending(c.get(DeviceKeys.MAX_PENDING))
                     .probeInterval(c.get(DeviceKeys.PROBE_INTERVAL))
                     .payload(c.get(DeviceKeys.PAYLOAD))
+                    .replyKeyFile(c.optional(DeviceKeys.REPLY_KEY_FILE).orElse(null))
                     .stateDir(c.get(DeviceKeys.STATE_DIR))
                     .stateSaveInterval(c.get(DeviceKeys.STATE_SAVE_INTERVAL))
                     .overloadAfter(c.get(DeviceKeys.QUEUE_OVERLOAD_AFTER))
@@ -267,10 +268,14 @@ final class ConfigLoader {
                 .with(DeviceKeys.STATE_DIR, d.service().stateDir())
                 .with(DeviceKeys.STATE_SAVE_INTERVAL, d.service().stateSaveInterval())
                 .with(DeviceKeys.METRICS_PORT, d.service().metricsPort())
+                .with(DeviceKeys.METRICS_BIND, d.service().metricsBind())
                 .with(DeviceKeys.SHUTDOWN_GRACE, d.service().shutdownGrace())
                 .with(DeviceKeys.COAP_ENABLED, d.coap().enabled())
                 .with(DeviceKeys.COAP_BIND, d.coap().bind())
                 .with(DeviceKeys.COAP_PORT, d.coap().port());
+        if (o.replyKeyFile().isPresent()) {
+            s = s.with(DeviceKeys.REPLY_KEY_FILE, o.replyKeyFile().get());
+        }
         if (d.coap().dtls().isPresent()) {
             CoapConfig.Dtls t = d.coap().dtls().get();
             if (t.pskFile().isPresent()) {

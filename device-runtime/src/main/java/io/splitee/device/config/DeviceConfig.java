@@ -161,20 +161,30 @@ public record DeviceConfig(
      * @param queue             the samples the device holds at once ({@code queue.*})
      * @param stateDir          where engine state and cost estimates are saved
      * @param stateSaveInterval how often state is saved (also on shutdown)
-     * @param metricsPort       Prometheus text endpoint port; 0 = off
+     * @param metrics           the Prometheus text endpoint ({@code metrics.*})
      * @param shutdownGrace     bound on the graceful shutdown (answer in-flight samples, save, disconnect)
      * @param local             the device's local interfaces: the CoAP server and the board's GPIO
      */
-    public record Service(Queue queue, Path stateDir, Duration stateSaveInterval, int metricsPort,
+    public record Service(Queue queue, Path stateDir, Duration stateSaveInterval, Metrics metrics,
                           Duration shutdownGrace, Local local) {
         /** Validates; every message starts with the key. */
         public Service {
             Objects.requireNonNull(queue, "queue");
             DeviceKeys.STATE_DIR.check(stateDir);
             DeviceKeys.STATE_SAVE_INTERVAL.check(stateSaveInterval);
-            DeviceKeys.METRICS_PORT.check(metricsPort);
+            Objects.requireNonNull(metrics, "metrics");
             DeviceKeys.SHUTDOWN_GRACE.check(shutdownGrace);
             Objects.requireNonNull(local, "local");
+        }
+
+        /** {@code metrics.port}: see {@link Metrics#port()}. */
+        public int metricsPort() {
+            return metrics.port();
+        }
+
+        /** {@code metrics.bind}: see {@link Metrics#bind()}. */
+        public String metricsBind() {
+            return metrics.bind();
         }
 
         /** {@code queue.size}: see {@link Queue#size()}. */
@@ -455,6 +465,11 @@ public record DeviceConfig(
             DeviceKeys.PAYLOAD.check(payload);
         }
 
+        /** {@code offload.reply-key-file} ({@code format().replyKeyFile()}). */
+        public Optional<Path> replyKeyFile() {
+            return format.replyKeyFile();
+        }
+
         /** The feature encoding on the wire ({@code format().encoding()}). */
         public Encoding encoding() {
             return format.encoding();
@@ -467,14 +482,36 @@ public record DeviceConfig(
     }
 
     /**
-     * How features travel on the wire.
+     * The Prometheus text endpoint.
      *
-     * @param encoding feature encoding on the wire
-     * @param deflate  lossless deflate on top of the encoding
+     * @param bind {@code metrics.bind}: the address it listens on (an IP literal; loopback by default)
+     * @param port {@code metrics.port}: its port; 0 = off
      */
-    public record Format(Encoding encoding, boolean deflate) {
+    public record Metrics(String bind, int port) {
+        /** Validates; every message starts with the key. */
+        public Metrics {
+            DeviceKeys.METRICS_BIND.check(bind);
+            DeviceKeys.METRICS_PORT.check(port);
+        }
+    }
+
+    /**
+     * How offloads and their replies travel on the wire.
+     *
+     * @param encoding     feature encoding on the wire
+     * @param deflate      lossless deflate on top of the encoding
+     * @param replyKeyFile {@code offload.reply-key-file}: the fleet's reply key; set, a gateway reply is applied only
+     *                     with a valid tag ({@link io.splitee.replyauth.ReplyKey})
+     */
+    public record Format(Encoding encoding, boolean deflate, Optional<Path> replyKeyFile) {
+        /** Without a reply key. */
+        public Format(Encoding encoding, boolean deflate) {
+            this(encoding, deflate, Optional.empty());
+        }
+
         /** Validates; every message starts with the key. */
         public Format {
+            Objects.requireNonNull(replyKeyFile, "offload.reply-key-file");
             DeviceKeys.ENCODING.check(encoding);
         }
     }
@@ -532,6 +569,7 @@ public record DeviceConfig(
         private int maxPending = DeviceKeys.MAX_PENDING.defaultValue().orElseThrow();
         private Duration probeInterval = DeviceKeys.PROBE_INTERVAL.defaultValue().orElseThrow();
         private MeasuredCosts.PayloadRule payload = DeviceKeys.PAYLOAD.defaultValue().orElseThrow();
+        private Path replyKeyFile;
         private Duration overloadAfter = DeviceKeys.QUEUE_OVERLOAD_AFTER.defaultValue().orElseThrow();
         private Path stateDir = DeviceKeys.STATE_DIR.defaultValue().orElseThrow();
         private Duration stateSaveInterval = DeviceKeys.STATE_SAVE_INTERVAL.defaultValue().orElseThrow();
@@ -649,6 +687,12 @@ public record DeviceConfig(
             return this;
         }
 
+        /** {@code offload.reply-key-file} (null: none). */
+        public Builder replyKeyFile(Path value) {
+            this.replyKeyFile = value;
+            return this;
+        }
+
         /** {@code queue.overload.after}. */
         public Builder overloadAfter(Duration value) {
             this.overloadAfter = value;
@@ -689,8 +733,10 @@ public record DeviceConfig(
             return new DeviceConfig(deviceId, mqtt, new Model(modelDir, intraOpThreads, boardSlowdown),
                     new Engine(new PolicyConfig(policy, threshold, c, seed, rawSampleArm),
                             new Cost(costMode, lambda, offloadCost, perDeviceMs, perLinkMs, perMillijoule)),
-                    new Offload(new Format(encoding, deflate), deadline, fallback, maxPending, probeInterval, payload),
-                    new Service(new Queue(queueSize, overloadAfter), stateDir, stateSaveInterval, metricsPort, shutdownGrace,
+                    new Offload(new Format(encoding, deflate, Optional.ofNullable(replyKeyFile)), deadline, fallback,
+                            maxPending, probeInterval, payload),
+                    new Service(new Queue(queueSize, overloadAfter), stateDir, stateSaveInterval,
+                            new Metrics(metricsBind, metricsPort), shutdownGrace,
                             new Local(coap, gpio)));
         }
     }

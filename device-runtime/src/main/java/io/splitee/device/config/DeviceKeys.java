@@ -76,6 +76,9 @@ final class DeviceKeys {
     static final ConfigKey<MeasuredCosts.PayloadRule> PAYLOAD = ConfigKey.enumOf("offload.payload",
             MeasuredCosts.PayloadRule.class, MeasuredCosts.PayloadRule.AUTO,
             "what an offload carries: `auto` (the cheaper of features and raw sample), `features` or `raw`");
+    static final ConfigKey<Path> REPLY_KEY_FILE = ConfigKey.path("offload.reply-key-file", null,
+            "the fleet's reply key (at least 32 bytes of text, readable by the service user only); set: a gateway "
+                    + "reply is applied only with a valid HMAC-SHA256 tag (docs/security.md)").asOptional();
     static final ConfigKey<Integer> QUEUE_SIZE = ConfigKey.integer("queue.size", 64, 1, 1_000_000,
             "samples the device holds at once: its MQTT Receive Maximum (at most 65,535; the broker keeps the rest "
             + "of a backlog) and the bound for CoAP samples, answered 5.03 beyond it");
@@ -89,6 +92,7 @@ final class DeviceKeys {
             Duration.ofSeconds(30), "how often the state is saved (also at shutdown)")
             .allowing(d -> !d.isZero(), "must be positive");
     static final ConfigKey<Integer> METRICS_PORT = ProgramBuilder.METRICS_PORT;
+    static final ConfigKey<String> METRICS_BIND = ProgramBuilder.METRICS_BIND;
     static final ConfigKey<Duration> SHUTDOWN_GRACE = ConfigKey.duration("shutdown.grace", Duration.ofSeconds(10),
             "bound on the graceful shutdown (SIGTERM)").allowing(d -> !d.isZero(), "must be positive");
 
@@ -206,6 +210,7 @@ final class DeviceKeys {
     static final List<ConfigKey<?>> ALL = ConfigKey.listOf(List.of(DEVICE_ID), MQTT, List.of(MODEL_DIR,
             INTRA_OP_THREADS, BOARD_SLOWDOWN, POLICY, THRESHOLD, UCB_C, DISCOUNT, WINDOW, SEED, RAW_SAMPLE_ARM, COST_MODE, LAMBDA, OFFLOAD_COST,
             WEIGHT_DEVICE_MS, WEIGHT_LINK_MS, WEIGHT_MILLIJOULE, ENCODING, DEFLATE, DEADLINE, FALLBACK, MAX_PENDING,
-            PROBE_INTERVAL, PAYLOAD, QUEUE_SIZE, QUEUE_OVERLOAD_AFTER, STATE_DIR, STATE_SAVE_INTERVAL, METRICS_PORT, SHUTDOWN_GRACE), COAP,
+            PROBE_INTERVAL, PAYLOAD, REPLY_KEY_FILE, QUEUE_SIZE, QUEUE_OVERLOAD_AFTER, STATE_DIR, STATE_SAVE_INTERVAL, METRICS_PORT, METRICS_BIND,
+            SHUTDOWN_GRACE), COAP,
             List.of(GPIO_ENABLED), BOARD);
 }

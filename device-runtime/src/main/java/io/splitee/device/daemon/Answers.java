@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Answers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Answers.class);
-    private static final int ANSWERED_MEMORY = 8192;
+    static final int ANSWERED_MEMORY = 8192;
 
     private final Transport transport;
     private final String topic;
@@ -113,6 +113,45 @@ final class Answers implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /**
+     * Publishes an answer that is not the answer of its sample id ({@code DUPLICATE_ID}: the id belongs to another
+     * sample): it is not remembered as the id's answer, and {@code source} is acknowledged once it is out.
+     */
+    void submitUnremembered(ResultMessage r, Incoming source) {
+        String id = r.sampleId();
+        outstanding.incrementAndGet();
+        run(() -> {
+            Outgoing out = Outgoing.builder(topic, ResultCodec.toJson(r)).qos(1).contentType(ResultCodec.CONTENT_TYPE)
+                    .correlationData(id.getBytes(StandardCharsets.UTF_8)).build();
+            publisher.publish(out, id + " (" + r.error().code() + ") from " + r.device(), new AnswerPublisher.Settle() {
+                @Override
+                public boolean redeliveryAnswers() {
+                    return true; // a redelivery is answered the same way
+                }
+
+                @Override
+                public Incoming settled(AnswerPublisher.Outcome outcome) {
+                    return source;
+                }
+
+                @Override
+                public void done(AnswerPublisher.Outcome outcome) {
+                    outstanding.decrementAndGet();
+                }
+            });
+        });
+    }
+
+    /** Whether {@code id} is being answered or was answered recently (as {@link #takeOver}, without taking over). */
+    boolean knows(String id) {
+        if (inProgress.containsKey(id)) {
+            return true;
+        }
+        synchronized (answered) {
+            return answered.containsKey(id);
+        }
     }
 
     private Incoming settled(String id, AnswerPublisher.Outcome outcome, ResultMessage r) {

@@ -33,6 +33,7 @@ import io.splitee.mqtt.Incoming;
 import io.splitee.mqtt.MqttSettings;
 import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
+import io.splitee.replyauth.ReplyKey;
 import io.splitee.mqtt.TransportException;
 import io.splitee.onnx.OrtSegmentRunner;
 import io.splitee.onnx.RunnerConfig;
@@ -264,6 +265,17 @@ public final class DeviceDaemon implements AutoCloseable {
     private static DeviceDaemon start(DeviceConfig config, ModelPackage pkg, SegmentRunner runner, Transport transport,
                                       MetricsEndpoint metricsEndpoint, Gpio gpio, Heartbeats heartbeats)
             throws StartupException {
+        try { // a reply key that cannot be used fails the start, naming offload.reply-key-file
+            config.offload().replyKeyFile().ifPresent(f -> ReplyKey.load(Offloader.REPLY_KEY, f));
+        } catch (IllegalArgumentException e) {
+            transport.close();
+            runner.close();
+            metricsEndpoint.close();
+            if (gpio != null) {
+                gpio.close();
+            }
+            throw new StartupException(e.getMessage(), e);
+        }
         Board board;
         try {
             board = Board.open(config.gpio(), config.deviceId(), runner.depth(), gpio);
@@ -351,7 +363,7 @@ public final class DeviceDaemon implements AutoCloseable {
         board.start(deviceStatus, new ButtonActions(), metricsEndpoint.registry()); // gpio: LED, button, power
         if (config.service().metricsPort() > 0) {
             try {
-                metricsEndpoint.start("0.0.0.0", config.service().metricsPort(), "splitee-" + config.deviceId() + "-metrics");
+                metricsEndpoint.start(config.service().metricsBind(), config.service().metricsPort(), "splitee-" + config.deviceId() + "-metrics");
             } catch (IOException e) {
                 throw new StartupException("metrics.port " + config.service().metricsPort() + ": " + e.getMessage(), e);
             }

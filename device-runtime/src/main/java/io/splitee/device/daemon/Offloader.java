@@ -5,6 +5,8 @@ import io.splitee.device.cost.MeasuredCosts;
 import io.splitee.mqtt.Incoming;
 import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
+import io.splitee.mqtt.UserProperty;
+import io.splitee.replyauth.ReplyKey;
 import io.splitee.wire.Frame;
 import io.splitee.wire.ResultCodec;
 import io.splitee.wire.ResultMessage;
@@ -40,6 +42,8 @@ final class Offloader {
     private final Offloads offloads;
     private final GatewayBreaker breaker;
     private final Link link;
+    /** {@code offload.reply-key-file}: null, or the key every applied reply's tag must verify with. */
+    private final ReplyKey replyKey;
     private long probeSeq;
 
     Offloader(Core core, OnDevice onDevice, Offloads offloads, GatewayBreaker breaker, Link link) {
@@ -48,7 +52,11 @@ final class Offloader {
         this.offloads = offloads;
         this.breaker = breaker;
         this.link = link;
+        this.replyKey = core.config().offload().replyKeyFile().map(f -> ReplyKey.load(REPLY_KEY, f)).orElse(null);
     }
+
+    /** The configuration key of the reply key file. */
+    static final String REPLY_KEY = "offload.reply-key-file";
 
     /** A sample the offload rule sends on: offloaded if the gateway may be asked, else finished here. */
     void take(Sample s) {
@@ -156,7 +164,10 @@ final class Offloader {
             return;
         }
         String id = corr != null ? corr : r.sampleId();
-        String problem = core.results().replyProblem(r, id, core.compute().depth());
+        String problem = replyKey == null ? null : tagProblem(m);
+        if (problem == null) {
+            problem = core.results().replyProblem(r, id, core.compute().depth());
+        }
         if (problem != null) {
             // not applied: the offload stays pending, completed by the real answer or its deadline
             core.metrics().replyRejected(problem);
@@ -198,6 +209,16 @@ final class Offloader {
         core.metrics().latencyOffload.record(now - s.arrivedNanos, TimeUnit.NANOSECONDS);
         core.answers().submit(core.results().fromGateway(s, r, now, gw), s.source);
         onDevice.learner().answered(s.observation, Math.max(0, Math.min(1, r.finalExitConfidence())));
+    }
+
+    /** With a reply key: {@code MAC_MISSING}, {@code MAC_INVALID}, or null when the reply's tag verifies. */
+    private String tagProblem(Incoming m) {
+        List<String> tags = m.userProperties().stream().filter(p -> p.name().equals(ReplyKey.PROPERTY))
+                .map(UserProperty::value).toList();
+        if (tags.isEmpty()) {
+            return "MAC_MISSING";
+        }
+        return tags.size() == 1 && replyKey.verifies(m.payload(), tags.get(0)) ? null : "MAC_INVALID";
     }
 
     /** Whether {@code id} is pending here; if so its redelivery {@code m} takes over the acknowledgement. */

@@ -3,7 +3,14 @@ package io.splitee.device.daemon;
 import io.splitee.engine.Observation;
 import io.splitee.engine.Plan;
 import io.splitee.mqtt.Incoming;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +37,16 @@ final class Pipeline implements AutoCloseable {
 
     private final Core core;
     private final Stages stages;
+    /**
+     * SHA-256 of the decoded input of each recent sample id (the worker's only): a sample whose id is answered or in
+     * progress is a redelivery when its input is the same, and a different sample reusing the id otherwise.
+     */
+    private final Map<String, byte[]> digests = new LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+            return size() > 2 * Answers.ANSWERED_MEMORY; // the answered ones and those in progress
+        }
+    };
 
     Pipeline(Core core, Stages stages) {
         this.core = core;
@@ -47,8 +64,23 @@ final class Pipeline implements AutoCloseable {
                 return;
             }
             m = null; // answered through the waiting request; nothing to acknowledge
-        } else if (takeOverIfDuplicate(d.sampleId(), m)) {
-            return;
+        } else {
+            byte[] digest = d.ok() ? digest(d.input()) : null;
+            if (reusedId(d.sampleId(), digest)) {
+                LOG.warn("sample {} on {} reuses the id of another sample (different data); answered DUPLICATE_ID",
+                        d.sampleId(), m.topic());
+                core.metrics().error("DUPLICATE_ID");
+                core.answers().submitUnremembered(core.results().error(d.sampleId(), "DUPLICATE_ID", "sample id "
+                        + d.sampleId() + " belongs to another sample, answered or in progress; this one is not computed",
+                        job.arrivedNanos()), m);
+                return;
+            }
+            if (takeOverIfDuplicate(d.sampleId(), m)) {
+                return;
+            }
+            if (digest != null) {
+                digests.put(d.sampleId(), digest);
+            }
         }
         if (!d.ok()) {
             LOG.warn("sample {} on {} rejected: {} {}", d.sampleId(), job.message().topic(), d.errorCode(),
@@ -80,6 +112,26 @@ final class Pipeline implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("decoding a sample on {} failed: {}", m.topic(), e.toString());
             return SampleDecoding.failed(m, "DECODE_FAILED", e.toString());
+        }
+    }
+
+    /** Whether {@code id} is answered or in progress for a sample with another input than {@code digest}. */
+    private boolean reusedId(String id, byte[] digest) {
+        byte[] known = digest == null ? null : digests.get(id);
+        return known != null && !Arrays.equals(known, digest)
+                && (stages.offloader().pending(id) || core.answers().knows(id));
+    }
+
+    /** SHA-256 over the input tensor's floats (the frame's timestamp and encoding do not count). */
+    private static byte[] digest(FloatBuffer input) {
+        FloatBuffer f = input.duplicate();
+        f.rewind();
+        ByteBuffer bytes = ByteBuffer.allocate(f.remaining() * Float.BYTES);
+        bytes.asFloatBuffer().put(f);
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes.array());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
         }
     }
 

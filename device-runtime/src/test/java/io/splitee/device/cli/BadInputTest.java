@@ -122,7 +122,7 @@ class BadInputTest {
         String msg = badInput("simulate", "--trace", good, "--policy", "splitee", "--lambda", "0.01",
                 "--offload-cost", "0.3", "--threshold", "0.8", "--bogus");
         assertTrue(msg.startsWith("splitee-device simulate: Unknown option: '--bogus'"), msg);
-        assertEquals("splitee-device: missing subcommand (run, simulate or sweep); see --help", badInput());
+        assertEquals("splitee-device: missing subcommand (run, simulate, sweep or acl); see --help", badInput());
         assertTrue(badInput("frobnicate").startsWith("splitee-device: Unmatched argument"));
     }
 

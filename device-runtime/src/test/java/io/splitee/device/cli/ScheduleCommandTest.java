@@ -61,8 +61,10 @@ class ScheduleCommandTest {
     /**
      * A cost change: o 0.25 → 5 at sample 600 makes offloading ruinous, so the best arm becomes the final
      * exit (arm 3 exits every sample on the device). SplitEE over a window of 30 updates per arm plays it in
-     * 80% of the last 200 samples 161 samples after the change (160 is the least possible); plain SplitEE,
-     * which averages over everything it saw, does not within the 600 samples left.
+     * 80% of the last 200 samples 161 samples after the change (160 is the least possible); plain SplitEE
+     * takes 163. (This test used to assert that plain SplitEE never did: an artefact of the measure, which
+     * also subtracted the 200 samples before its window, so a policy already on the new best arm could not
+     * reach 80%; fixed with the change detector, {@code AdaptationTest}.)
      */
     @Test
     void costChangeIsFollowed() throws Exception {
@@ -77,7 +79,7 @@ class ScheduleCommandTest {
         assertEquals(2, j.get("cumulative_regret").size());
         JsonNode plain = json(Cli.run(args(t, "splitee", "--repeat-to", "1200", "--shuffle-seed", "1",
                 "--change", "offload-cost=5@600")));
-        assertTrue(plain.get("adaptation").get(0).get("samples").isNull(), plain.toString());
+        assertEquals(163, plain.get("adaptation").get(0).get("samples").asInt(), plain.toString());
     }
 
     @Test
@@ -114,5 +116,73 @@ class ScheduleCommandTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains(fragment), r.err());
         assertFalse(r.err().contains("\tat "));
+    }
+
+    /**
+     * Measured mode, the shipped clean trace and x86 profile: a device 10× slower than the profiled VM (a
+     * Pi-class board) on Wi-Fi offloads after block 3 (the best arm from sample 5,000, a no-op change that
+     * marks the segment); at sample 10,000 the link drops to 2 Mbit/s and 50 ms, and finishing on the
+     * device (arm 12) becomes best. SplitEE-S with the change detector plays arm 12 in 80% of the last 200
+     * within 500 samples; without it, it needs thousands (or never, before the end at 20,000).
+     */
+    @Test
+    void measuredLinkChangeMovesTheBestArm() throws Exception {
+        JsonNode detect = json(Cli.run(measured("splitee-s:detect=ph", "--board-slowdown", "10", "--change",
+                "board-slowdown=10@5000", "--change", "link=2000kbit:50ms@10000")));
+        JsonNode a = detect.get("adaptation");
+        assertEquals(2, a.size(), a.toString());
+        assertEquals(3, a.get(0).get("best_arm").asInt(), "on Wi-Fi the best arm offloads after block 3");
+        assertEquals(12, a.get(1).get("best_arm").asInt(), "on the slow link the best arm stays on the device");
+        int withDetector = a.get(1).get("samples").asInt();
+        assertTrue(withDetector >= 160 && withDetector <= 500, a.toString());
+        JsonNode plain = json(Cli.run(measured("splitee-s", "--board-slowdown", "10", "--change",
+                "board-slowdown=10@5000", "--change", "link=2000kbit:50ms@10000"))).get("adaptation").get(1);
+        assertTrue(plain.get("samples").isNull() || plain.get("samples").asInt() > 2 * withDetector, plain.toString());
+    }
+
+    /** A device 4× slower at sample 10,000 moves the best arm from 12 (all on the device) to an offloading one. */
+    @Test
+    void measuredBoardSlowdownMovesTheBestArm() throws Exception {
+        JsonNode j = json(Cli.run(measured("splitee-s:detect=ph", "--change", "board-slowdown=1@5000", "--change",
+                "board-slowdown=4@10000")));
+        JsonNode a = j.get("adaptation");
+        assertEquals(12, a.get(0).get("best_arm").asInt(), a.toString());
+        assertTrue(a.get(1).get("best_arm").asInt() < 12, a.toString());
+        assertTrue(j.get("arm_counts").get(11).asLong() < 20_000, "the policy left arm 12: " + j.get("arm_counts"));
+    }
+
+    /** Measured-mode keys need a cost profile, paper keys need paper mode; bad values are one line, exit 2. */
+    @Test
+    void badMeasuredChanges() throws Exception {
+        Path t = TraceFiles.writeGzip(dir, "hand.csv.gz", TraceFiles.HAND);
+        Cli r = Cli.run(args(t, "splitee", "--change", "link=lte@3"));
+        assertEquals(2, r.code());
+        assertEquals("splitee-device simulate: --change: 'link=lte@3': link is a measured-mode change (give "
+                + "--cost-profile); paper mode changes lambda or offload-cost", r.err().strip());
+        r = Cli.run(measured("splitee-s", "--change", "offload-cost=0.6@100"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().strip().endsWith("offload-cost is a paper-mode cost; measured mode changes link or "
+                + "board-slowdown"), r.err());
+        r = Cli.run(measured("splitee-s", "--change", "link=carrier-pigeon@100"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().strip().startsWith("splitee-device simulate: --change: link@100: "), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        r = Cli.run(measured("splitee-s", "--change", "board-slowdown=0@100"));
+        assertEquals(2, r.code());
+        assertEquals("splitee-device simulate: --change: board-slowdown@100 must be a finite number > 0, got '0'",
+                r.err().strip());
+        r = Cli.run(measured("splitee-s", "--change", "link=lte@20000"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("link@20000: sample 20000 is past the end of the stream (20000 samples)"), r.err());
+    }
+
+    private static String[] measured(String policy, String... more) {
+        String models = Path.of("../models/fmnist-resnet12").toAbsolutePath().normalize().toString();
+        String[] base = {"simulate", "--trace", models + "/traces/clean.csv.gz", "--policy", policy, "--threshold", "0.8",
+            "--cost-profile", models + "/profiles/x86-vm.json", "--encoding", "fp16", "--link", "wifi",
+            "--repeat-to", "20000", "--shuffle-seed", "1", "--json"};
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
     }
 }

@@ -217,6 +217,31 @@ class DevicePipelineTest {
     }
 
     @Test
+    void aReusedIdWithOtherDataIsAnsweredDuplicateIdAndARedeliveryStaysSilent() throws Exception {
+        try (DeviceHarness h = new DeviceHarness(stateDir, fixed2(), r -> r.script(5, conf(0.9, 0.9))
+                .script(6, conf(0.9, 0.9)))) {
+            h.send(5, "r-1");
+            h.awaitResults(1);
+            h.transport.awaitAllAcked(Duration.ofSeconds(5));
+            h.send(6, "r-1"); // a camera whose counter restarted: the same id, another image
+            List<ResultMessage> results = h.awaitResults(2);
+            ResultMessage dup = results.get(1);
+            assertEquals("r-1", dup.sampleId());
+            assertEquals(ResultMessage.Status.ERROR, dup.status());
+            assertEquals("DUPLICATE_ID", dup.error().code());
+            assertEquals(1.0, h.counter("splitee.device.results", "status", "error", "code", "DUPLICATE_ID"));
+            h.transport.awaitAllAcked(Duration.ofSeconds(5));
+
+            h.send(5, "r-1"); // the first sample again (a redelivery, timestamp aside): silent, as before
+            waitUntil(() -> h.counter("splitee.device.duplicates") == 1.0);
+            h.transport.awaitAllAcked(Duration.ofSeconds(5));
+            Thread.sleep(100);
+            assertEquals(2, h.results().size(), "no answer for the redelivery");
+            assertEquals(1, h.runner.exitCalls(2), "computed once");
+        }
+    }
+
+    @Test
     void samplesFromTheBrokerBeyondTheQueueAreHeldAndComputedNotRefused() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);

@@ -29,6 +29,7 @@ final class ConfigLoader {
                     .workers(c.get(GatewayKeys.WORKERS))
                     .batch(new GatewayConfig.Batch(c.get(GatewayKeys.BATCH_MAX_SIZE), c.get(GatewayKeys.BATCH_MAX_WAIT)))
                     .maxFrameBytes(c.get(GatewayKeys.FRAME_MAX_BYTES))
+                    .replyKeyFile(c.optional(GatewayKeys.REPLY_KEY_FILE).orElse(null))
                     .build();
         } catch (IllegalArgumentException e) {
             throw c.invalid(e);

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -38,6 +39,9 @@ import java.util.Set;
  * @param maxFrameBytes  longest frame accepted (keep it below the broker's maximum packet size)
  * @param metricsPort    Prometheus text endpoint port; 0 = off
  * @param shutdownGrace  bound on the graceful shutdown (answer everything queued, then disconnect)
+ * @param metricsBind    {@code metrics.bind}: the address the metrics endpoint listens on (loopback by default)
+ * @param replyKeyFile   {@code offload.reply-key-file}: the fleet's reply key; set, every reply carries its
+ *                       HMAC-SHA256 tag ({@link io.splitee.replyauth.ReplyKey})
  */
 public record GatewayConfig(
         String gatewayId,
@@ -51,7 +55,9 @@ public record GatewayConfig(
         Batch batch,
         int maxFrameBytes,
         int metricsPort,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        String metricsBind,
+        Optional<Path> replyKeyFile) {
 
     /** Validates; see the record description. */
     public GatewayConfig {
@@ -79,6 +85,8 @@ public record GatewayConfig(
         GatewayKeys.FRAME_MAX_BYTES.check(maxFrameBytes);
         GatewayKeys.METRICS_PORT.check(metricsPort);
         GatewayKeys.SHUTDOWN_GRACE.check(shutdownGrace);
+        GatewayKeys.METRICS_BIND.check(metricsBind);
+        Objects.requireNonNull(replyKeyFile, "offload.reply-key-file");
     }
 
     /** The MQTT client id: {@code splitee-gateway-<gateway.id>}. */
@@ -171,6 +179,7 @@ public record GatewayConfig(
         private Batch batch = new Batch(GatewayKeys.BATCH_MAX_SIZE.defaultValue().orElseThrow(),
                 GatewayKeys.BATCH_MAX_WAIT.defaultValue().orElseThrow());
         private int maxFrameBytes = GatewayKeys.FRAME_MAX_BYTES.defaultValue().orElseThrow();
+        private Path replyKeyFile;
 
         private Builder(String gatewayId, List<Path> models) {
             super(mqttDefaults().build(), GatewayKeys.INTRA_OP_THREADS, GatewayKeys.QUEUE_SIZE,
@@ -203,6 +212,12 @@ public record GatewayConfig(
             return this;
         }
 
+        /** {@code offload.reply-key-file} (null: none). */
+        public Builder replyKeyFile(Path value) {
+            this.replyKeyFile = value;
+            return this;
+        }
+
         /** {@code frame.max-bytes}. */
         public Builder maxFrameBytes(int value) {
             this.maxFrameBytes = value;
@@ -216,7 +231,8 @@ public record GatewayConfig(
          */
         public GatewayConfig build() {
             return new GatewayConfig(gatewayId, mqtt, sharedGroup, receiveMaximum, models, intraOpThreads, workers,
-                    queueSize, batch, maxFrameBytes, metricsPort, shutdownGrace);
+                    queueSize, batch, maxFrameBytes, metricsPort, shutdownGrace, metricsBind,
+                    Optional.ofNullable(replyKeyFile));
         }
     }
 }

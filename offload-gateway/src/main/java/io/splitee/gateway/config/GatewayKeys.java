@@ -36,7 +36,11 @@ final class GatewayKeys {
             .allowing(d -> d.compareTo(Duration.ofSeconds(10)) <= 0, "must be 0..10s");
     static final ConfigKey<Integer> FRAME_MAX_BYTES = ConfigKey.integer("frame.max-bytes", 262_144, 1024,
             64 * 1024 * 1024, "longest frame accepted");
+    static final ConfigKey<Path> REPLY_KEY_FILE = ConfigKey.path("offload.reply-key-file", null,
+            "the fleet's reply key (at least 32 bytes of text, readable by the service user only); set: every reply "
+                    + "carries its HMAC-SHA256 tag (docs/security.md)").asOptional();
     static final ConfigKey<Integer> METRICS_PORT = ProgramBuilder.METRICS_PORT;
+    static final ConfigKey<String> METRICS_BIND = ProgramBuilder.METRICS_BIND;
     static final ConfigKey<Duration> SHUTDOWN_GRACE = ConfigKey.duration("shutdown.grace", Duration.ofSeconds(10),
             "bound on the graceful stop").allowing(d -> !d.isZero(), "must be positive");
 
@@ -57,5 +61,5 @@ final class GatewayKeys {
     /** Every key, in documented order. */
     static final List<ConfigKey<?>> ALL = ConfigKey.listOf(List.of(GATEWAY_ID), MQTT, List.of(SHARED_GROUP,
             RECEIVE_MAXIMUM, MODELS, INTRA_OP_THREADS, WORKERS, QUEUE_SIZE, BATCH_MAX_SIZE, BATCH_MAX_WAIT,
-            FRAME_MAX_BYTES, METRICS_PORT, SHUTDOWN_GRACE));
+            FRAME_MAX_BYTES, REPLY_KEY_FILE, METRICS_PORT, METRICS_BIND, SHUTDOWN_GRACE));
 }

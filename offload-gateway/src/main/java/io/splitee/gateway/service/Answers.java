@@ -7,6 +7,7 @@ import io.splitee.mqtt.Incoming;
 import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
 import io.splitee.mqtt.TransportException;
+import io.splitee.replyauth.ReplyKey;
 import io.splitee.wire.ResultCodec;
 import io.splitee.wire.ResultMessage;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,8 @@ final class Answers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Answers.class);
 
     private final Transport transport;
+    /** Null, or the key every reply is tagged with ({@link ReplyKey#PROPERTY}). */
+    private final ReplyKey replyKey;
     private final GatewayMetrics metrics;
     private final ScheduledThreadPoolExecutor thread;
     private final AnswerPublisher publisher;
@@ -60,6 +63,7 @@ final class Answers implements AutoCloseable {
     private final Object idle = new Object();
 
     /**
+     * @param replyKey      null, or the fleet's reply key: every reply then carries its tag
      * @param backlogLimit  answers from the MQTT callback thread that may wait for the answers thread (beyond it
      *                      {@link #sendLater} refuses)
      * @param workerBacklog answers from the workers that may wait for the answers thread (beyond it {@link #send}
@@ -67,9 +71,10 @@ final class Answers implements AutoCloseable {
      * @param detachedLimit answers whose frames were acknowledged at once because the backlog was full that
      *                      may wait for the answers thread (beyond it the frame is acknowledged unanswered)
      */
-    Answers(Transport transport, GatewayMetrics metrics, String threadName, int backlogLimit, int workerBacklog,
-            int detachedLimit) {
+    Answers(Transport transport, ReplyKey replyKey, GatewayMetrics metrics, String threadName, int backlogLimit,
+            int workerBacklog, int detachedLimit) {
         this.transport = transport;
+        this.replyKey = replyKey;
         this.metrics = metrics;
         this.backlogLimit = backlogLimit;
         this.detachedLimit = detachedLimit;
@@ -241,10 +246,15 @@ final class Answers implements AutoCloseable {
         return "splitee/" + device + "/replies";
     }
 
-    /** The answer on the device's replies topic. */
-    private static Outgoing outgoing(ResultMessage answer, Incoming frame) {
-        return Outgoing.builder(repliesTopic(answer.device()), ResultCodec.toJson(answer)).qos(1)
-                .contentType(ResultCodec.CONTENT_TYPE).correlationData(correlation(answer, frame)).build();
+    /** The answer on the device's replies topic, tagged when there is a reply key. */
+    private Outgoing outgoing(ResultMessage answer, Incoming frame) {
+        byte[] json = ResultCodec.toJson(answer);
+        Outgoing.Builder b = Outgoing.builder(repliesTopic(answer.device()), json).qos(1)
+                .contentType(ResultCodec.CONTENT_TYPE).correlationData(correlation(answer, frame));
+        if (replyKey != null) {
+            b.userProperty(ReplyKey.PROPERTY, replyKey.tag(json));
+        }
+        return b.build();
     }
 
     private static byte[] correlation(ResultMessage answer, Incoming frame) {

@@ -14,6 +14,7 @@ import io.splitee.mqtt.TransportException;
 import io.splitee.onnx.OrtSegmentRunner;
 import io.splitee.onnx.RunnerConfig;
 import io.splitee.onnx.SegmentRunner;
+import io.splitee.replyauth.ReplyKey;
 import io.splitee.wire.DecodeLimits;
 import io.splitee.wire.FrameDecoder;
 import java.io.IOException;
@@ -74,6 +75,9 @@ public final class Gateway implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean closed;
 
+    /** The configuration key of the reply key file. */
+    static final String REPLY_KEY = "offload.reply-key-file";
+
     private Gateway(GatewayConfig config, ServedModels models, List<List<SegmentRunner>> runners,
                     MetricsEndpoint metricsEndpoint, Heartbeats heartbeats) {
         this.config = config;
@@ -86,7 +90,8 @@ public final class Gateway implements AutoCloseable {
         this.decoder = new FrameDecoder(models, new DecodeLimits(config.maxFrameBytes(), maxElements));
         this.transport = Transport.mqtt(mqttSettings(config));
         String prefix = "splitee-gw-" + config.gatewayId();
-        this.answers = new Answers(transport, metrics, prefix + "-answers", Math.max(1024, 4 * config.queueSize()),
+        ReplyKey replyKey = config.replyKeyFile().map(f -> ReplyKey.load(REPLY_KEY, f)).orElse(null);
+        this.answers = new Answers(transport, replyKey, metrics, prefix + "-answers", Math.max(1024, 4 * config.queueSize()),
                 Math.max(64, 4 * config.workers() * config.batch().maxSize()), DETACHED_ANSWERS);
         this.intake = new Intake(models, decoder, batcher, answers, metrics, config.queueSize());
         for (int i = 0; i < config.workers(); i++) {
@@ -116,6 +121,11 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewayConfig config, Heartbeats heartbeats) throws StartupException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(heartbeats, "heartbeats");
+        try { // a reply key that cannot be used fails the start, naming offload.reply-key-file
+            config.replyKeyFile().ifPresent(f -> ReplyKey.load(REPLY_KEY, f));
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(StartupException.Part.REPLY_KEY, e.getMessage(), e);
+        }
         List<ModelPackage> packages = new ArrayList<>();
         for (Path dir : config.models()) {
             try {
@@ -179,7 +189,7 @@ public final class Gateway implements AutoCloseable {
     private void begin() throws StartupException {
         if (config.metricsPort() > 0) {
             try {
-                metricsEndpoint.start("0.0.0.0", config.metricsPort(), "splitee-gw-" + config.gatewayId() + "-metrics");
+                metricsEndpoint.start(config.metricsBind(), config.metricsPort(), "splitee-gw-" + config.gatewayId() + "-metrics");
             } catch (IOException e) {
                 throw new StartupException(StartupException.Part.METRICS, "metrics.port " + config.metricsPort() + ": "
                         + e.getMessage(), e);
@@ -316,7 +326,9 @@ public final class Gateway implements AutoCloseable {
             /** The broker refused or could not be reached. */
             BROKER,
             /** The metrics port could not be bound. */
-            METRICS
+            METRICS,
+            /** {@code offload.reply-key-file} cannot be used (unreadable, readable by others, too short): a configuration problem. */
+            REPLY_KEY
         }
 
         private final Part part;

@@ -116,6 +116,7 @@ class GatewayConfigTest {
     void invalidValuesNameTheKey() {
         String[][] cases = {{"workers", "0"}, {"queue.size", "-1"}, {"batch.max-size", "0"}, {"batch.max-wait", "soon"},
             {"mqtt.receive-maximum", "70000"}, {"metrics.port", "70000"}, {"frame.max-bytes", "12"},
+            {"metrics.bind", "localhost"}, {"metrics.bind", "256.0.0.1"}, {"metrics.bind", "::g"},
             {"shutdown.grace", "0s"}, {"runtime.intra-op-threads", "many"}, {"gateway.id", "bad id"},
             {"mqtt.uri", "http://x:1"}};
         for (String[] c : cases) {

@@ -70,7 +70,7 @@ class AnswersIT {
             CountDownLatch release = new CountDownLatch(1);
             List<Boolean> queued = new ArrayList<>();
             try (LogCapture log = LogCapture.start(Set.of(LogCapture.Level.ERROR), Answers.class);
-                 Answers stage = new Answers(gw, metrics, "answers-it-answers", backlog, 4, detached)) {
+                 Answers stage = new Answers(gw, null, metrics, "answers-it-answers", backlog, 4, detached)) {
                 for (int i = 0; i < n; i++) {
                     String sid = "s-" + i;
                     boolean first = i == 0;

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Failover: two real gateway processes (the shaded jar) in the shared group with the default
- * {@code mqtt.session-expiry}, a real device offloading every sample after block 1 at 100 samples/s over a real
+ * {@code mqtt.session-expiry}, a real device offloading every sample after block 1 at 50 samples/s (1 s deadline) over a real
  * Mosquitto. One gateway is killed with SIGKILL and not restarted. The broker routes part of the frames to its
  * session until that expires; the device keeps offloading (the other gateway answers) and finishes the lost
  * ones at their deadline. Measured: the time from the kill until the gateway's share of the answers is back
@@ -42,7 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class FailoverIT {
     private static final Path JAR = Path.of("target/splitee-gateway.jar");
-    private static final int RATE = 100;
+    // 50/s and a 1 s deadline, not 100/s and 500 ms: on a 2-core machine loaded by other builds the lone survivor
+    // once stalled past 500 ms three times in a row and the breaker (rightly) paused offloading; the failover
+    // time is set by the dead session's expiry, not by the rate
+    private static final int RATE = 50;
     private static final int HEALTHY_SECONDS = 6;
     private static final int AFTER_KILL_SECONDS = 14;
 
@@ -68,7 +71,7 @@ class FailoverIT {
             long killedAt = 0;
             try (DeviceDaemon daemon = DeviceDaemon.start(EndToEndIT.device(device, broker.uri(), tmp.resolve("state"),
                     Map.of("policy", "fixed:1", "policy.threshold", "1.0", "queue.size", "64",
-                            "offload.deadline", "500ms")))) {
+                            "offload.deadline", "1s")))) {
                 ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
                 TensorSpec input = pkg.manifest().input().tensor().spec();
                 List<CompletableFuture<Void>> sent = new ArrayList<>();
