@@ -55,6 +55,25 @@ final class Compute {
         this.logits = new float[runner.classes()];
     }
 
+    /**
+     * Runs every block and exit head {@code passes} times on a zero input, untimed and not emulated, so that
+     * the first sample's measurements are not ONNX Runtime's first runs (allocations, kernel choice) and the
+     * JIT's: those take many times a steady run, and every reward priced from them while the estimates are
+     * that high would rank the arms by the warm-up instead of by their cost (a learner's sample means keep
+     * them). Call on the worker thread before the first sample; leaves boundary 0 zeroed.
+     */
+    void warmUp(int passes) {
+        for (int i = 0; i < boundary[0].capacity(); i++) {
+            boundary[0].put(i, 0f);
+        }
+        for (int p = 0; p < passes; p++) {
+            for (int i = 1; i <= depth(); i++) {
+                runner.runBlocks(i, i, boundary[i - 1], boundary[i]);
+                runner.runExit(i, boundary[i], logits);
+            }
+        }
+    }
+
     /** The number of blocks L. */
     int depth() {
         return runner.depth();

@@ -124,7 +124,7 @@ public final class DeviceDaemon implements AutoCloseable {
         this.transport = transport;
         this.metricsEndpoint = metricsEndpoint;
         int depth = runner.depth();
-        this.estimates = new CostEstimates(depth, 0.1);
+        this.estimates = new CostEstimates(depth, 0.1, CostEstimates.WARM_UP_OFFLOADS);
         this.state = new StateStore(config.service().stateDir(), config.deviceId(), pkg.manifestSha256Bytes());
         this.decoder = new FrameDecoder(ModelCatalog.of(pkg.manifest().id(), new ManifestHash(pkg.manifestSha256Bytes()),
                 List.of(OffloadFrames.tensors(pkg))), DecodeLimits.DEFAULT);
@@ -450,6 +450,10 @@ public final class DeviceDaemon implements AutoCloseable {
 
     private void work() {
         try {
+            heartbeat.beat();
+            if (measured != null) {
+                pipeline.warmUp(); // the measurements price the arms: not the first runs
+            }
             while (true) {
                 heartbeat.beat();
                 Object e = loop.take(50);
