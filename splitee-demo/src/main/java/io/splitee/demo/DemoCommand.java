@@ -112,8 +112,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "Samples to send, cycling through the shipped test images (default ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--rate", defaultValue = "75", paramLabel = "R", description = "Samples per second (default ${DEFAULT-VALUE}, "
-            + "below what the emulated Pi 4 keeps up with here: faster than it answers, and the queue in front of the device is measured as link time).")
+    @Option(names = "--rate", defaultValue = "50", paramLabel = "R", description = "Samples per second (default ${DEFAULT-VALUE}, "
+            + "what the emulated Pi 4 keeps up with on this loaded 2-core machine: faster than it answers, and the queue in front of the device is measured as link time).")
     double rate;
 
     @Option(names = "--policy", defaultValue = "splitee-s", paramLabel = "POLICY",

@@ -98,10 +98,10 @@ class DemoIT {
         Path out = dir.resolve("defaults");
         Cli r = Cli.run("demo", "--samples", "300", "--model", TestModel.DIR.toString(), "--out", out.toString());
         assertEquals(0, r.code, r.toString());
-        assertTrue(r.out.contains("emulated board ×" + DemoCommand.DEFAULT_BOARD), r.out);
+        assertTrue(r.out.contains("emulated Raspberry Pi 4 (×4.45, ncnn's ResNet-18"), r.out);
         assertTrue(r.out.contains("every row priced in measured cost units"), r.out);
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
-        for (String row : List.of("splitee-s (live)", "splitee (replay)", "splitee-s (replay)", "final exit",
+        for (String row : List.of("splitee-s (live)", "splitee (replay)", "splitee-s (replay)", "splitee-s-paper (replay)", "final exit",
                 "offload all raw", "offload all @1", "early exit (device)", "random")) {
             assertEquals(300, policy(summary, row).get("samples").asInt(), row);
         }
