@@ -301,7 +301,7 @@ final class DemoCommand implements Callable<Integer> {
             report.show("device board", describeBoard(slowdown));
             report.show("broker", brokerText);
             report.show("link (device to broker)", describe(profile));
-            report.show("gateway", "offload gateway (in process; " + gatewayAnswers + " offloads answered)");
+            report.show("gateway", gatewayRow(answers, pkg.depth(), gatewayAnswers));
             report.show("device policy", policySpec + ", " + costMode + " cost, c = " + fmt(config.policy().ucbC())
                     + (deviceSettings.isEmpty() ? ""
                     : ", " + deviceSettings));
@@ -479,6 +479,30 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * The gateway's row, its offloads counted as the live row counts "offloaded" ({@code LiveRun}): a sample the
+     * device sent on or meant to, split before its final exit; of those, the ones the gateway answered.
+     */
+    static String gatewayRow(List<ResultListener.Received> answers, int depth, long gatewayAnswers) {
+        long offloaded = 0;
+        long byGateway = 0;
+        for (ResultListener.Received r : answers) {
+            ResultMessage m = r.message();
+            if (m.prediction() == null || (m.status() != ResultMessage.Status.OK
+                    && m.status() != ResultMessage.Status.DEGRADED)) {
+                continue;
+            }
+            boolean gateway = m.computedAt() == ResultMessage.Location.GATEWAY;
+            boolean off = (gateway || m.status() == ResultMessage.Status.DEGRADED
+                    || m.prediction().exit() > m.splitBlock()) && m.splitBlock() < depth;
+            offloaded += off ? 1 : 0;
+            byGateway += off && gateway ? 1 : 0;
+        }
+        return "offload gateway (in process): answered " + byGateway + " of the " + offloaded + " samples the live row "
+                + "counts as offloaded (the other " + (offloaded - byGateway) + " finished on the device: a deadline "
+                + "missed or offloading paused); " + gatewayAnswers + " answers in all, the device's link probes included";
     }
 
     /** {@code --board}: none, or a factor in [1, 1000]. */

@@ -113,7 +113,8 @@ class DemoIT {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         String html = Files.readString(out.resolve("index.html"));
-        assertTrue(html.contains("offload gateway (in process"), "the gateway row");
+        assertTrue(html.contains("offload gateway (in process): answered "), "the gateway row");
+        assertTrue(html.contains(" samples the live row counts as offloaded"), "the gateway's offloads counted as the live row's");
         assertTrue(html.contains("Every row's cost is in measured cost units"), "the unit");
         assertTrue(html.contains("settled on arm") || html.contains("did not settle"), "a caption from the data");
     }
