@@ -116,10 +116,26 @@ final class DemoCommand implements Callable<Integer> {
             + "what the emulated Pi 4 keeps up with on this loaded 2-core machine: faster than it answers, and the queue in front of the device is measured as link time).")
     double rate;
 
-    @Option(names = "--policy", defaultValue = "splitee-s", paramLabel = "POLICY",
-            description = "The device's policy: splitee, splitee-s, final, fixed:K, random or early-exit (default "
-                    + "${DEFAULT-VALUE}, the device daemon's).")
+    @Option(names = "--policy", paramLabel = "POLICY",
+            description = "The device's policy: splitee, splitee-s, final, fixed:K, random or early-exit, with "
+                    + "parameters (e.g. splitee-s:detect=ph) (default splitee-s, the device daemon's; with "
+                    + "--scenario link-drop " + LINK_DROP_POLICY + ").")
     String policy;
+
+    /** The policy of {@code --scenario link-drop} unless {@code --policy} names one: it detects the change. */
+    static final String LINK_DROP_POLICY = "splitee-s:detect=ph";
+    /** The link {@code --scenario link-drop} drops to, halfway through the samples. */
+    static final String LINK_DROP_TO = "lte";
+
+    @Option(names = "--scenario", defaultValue = "none", paramLabel = "S",
+            description = "none, or link-drop: the emulated link drops to the lte profile (5 Mbit/s, 40 ms) once half "
+                    + "the samples are answered (default ${DEFAULT-VALUE}).")
+    String scenario;
+
+    /** Set by call() for link-drop: the proxy to degrade, when, and to what. */
+    private LinkProxy dropProxy;
+    private int dropAt;
+    private LinkProfile dropTo;
 
     @Option(names = "--broker", paramLabel = "URI",
             description = "Use this MQTT 5 broker (tcp://host:port) instead of the embedded one.")
@@ -160,7 +176,13 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String policySpec = Options.policy(policy);
+        boolean linkDrop;
+        switch (scenario.trim().toLowerCase(Locale.ROOT)) {
+            case "none" -> linkDrop = false;
+            case "link-drop" -> linkDrop = true;
+            default -> throw new InputException("--scenario must be none or link-drop, got '" + scenario + "'");
+        }
+        String policySpec = Options.policy(policy != null ? policy : linkDrop ? LINK_DROP_POLICY : "splitee-s");
         Options.rate(rate);
         if (qos != 0 && qos != 1) {
             throw new InputException("--qos must be 0 or 1, got " + qos);
@@ -241,6 +263,11 @@ final class DemoCommand implements Callable<Integer> {
             // 4. the link between the device and the broker
             LinkProxy proxy = LinkProxy.start(brokerAddress, profile);
             open.add(proxy);
+            if (linkDrop) {
+                dropProxy = proxy;
+                dropAt = samples / 2;
+                dropTo = LinkProfile.parse(LINK_DROP_TO);
+            }
             // 5. the device
             DeviceConfig config = deviceConfig(pkg, temp, proxy.port(), policySpec, settings, mode, slowdown);
             DeviceDaemon daemon;
@@ -299,6 +326,11 @@ final class DemoCommand implements Callable<Integer> {
             report.show("samples", samples + " samples cycling through the " + shipped + " shipped test images, "
                     + distortion.flag() + " (trace " + distortion.traceName() + ")");
             report.show("device board", describeBoard(slowdown));
+            if (linkDrop) {
+                report.show("scenario", "link-drop: the link went from " + describe(profile) + " to "
+                        + describe(LinkProfile.parse(LINK_DROP_TO)) + " once " + (samples / 2) + " samples were "
+                        + "answered; every row is priced at the end-of-run costs, i.e. after the drop");
+            }
             report.show("broker", brokerText);
             report.show("link (device to broker)", describe(profile));
             report.show("gateway", gatewayRow(answers, pkg.depth(), gatewayAnswers));
@@ -431,6 +463,10 @@ final class DemoCommand implements Callable<Integer> {
                 lastArm = arrival.get(arrival.size() - 1).message().splitBlock();
             }
             int done = arrival.size();
+            if (dropProxy != null && done >= dropAt) {
+                dropProxy.setProfile(dropTo); // --scenario link-drop: once, halfway
+                dropProxy = null;
+            }
             double secs = Math.max(1e-3, (System.nanoTime() - t0) / 1e9);
             progress.show(new Progress.Snapshot(done, samples, done / secs, done == 0 ? Double.NaN : (double) correct / done,
                     done == 0 ? Double.NaN : 1 - cost / (done * settings.cost(arms, false)),

@@ -45,6 +45,8 @@ class FlagErrorsTest {
         "--samples                | --samples",
         "--board 0.5              | --board",
         "--board pi9              | --board",
+        "--board pi5              | --board",
+        "--scenario moon          | --scenario",
         "--frobnicate             | --frobnicate",
     })
     void demoRejectsBadFlags(String flags, String mention) {
