@@ -62,6 +62,41 @@ import picocli.CommandLine.Spec;
         description = "Run broker, gateway, device and a sample stream in one process; print a comparison and write a report.")
 final class DemoCommand implements Callable<Integer> {
     static final String DEVICE_ID = "demo";
+    /** The default board slowdown (docs/demo.md, "The emulated board"). */
+    static final String DEFAULT_BOARD = "pi4";
+
+    /**
+     * The named boards, each with a slowdown from a published time of the same architecture (docs/demo.md, "The
+     * emulated board"): ResNet-18 on one thread in ncnn's benchmark/README.md (Tencent/ncnn) against ONNX Runtime
+     * 1.29 on one thread here (50.85 ms, the fastest of 100 runs on the shared 2-core VM). Boards without such a
+     * figure (the Pi 5) are not named: give their factor.
+     */
+    enum Board {
+        PI4("pi4", "Raspberry Pi 4", 4.45, "ncnn's ResNet-18 on one Cortex-A72 core, 226.49 ms, against 50.85 ms here"),
+        ZERO2W("zero2w", "Raspberry Pi Zero 2 W", 12.9,
+                "ncnn's ResNet-18 on one Cortex-A53 core, 654.69 ms, against 50.85 ms here");
+
+        final String flag;
+        final String name;
+        final double slowdown;
+        final String source;
+
+        Board(String flag, String name, double slowdown, String source) {
+            this.flag = flag;
+            this.name = name;
+            this.slowdown = slowdown;
+            this.source = source;
+        }
+
+        static Board of(double slowdown) {
+            for (Board b : values()) {
+                if (b.slowdown == slowdown) {
+                    return b;
+                }
+            }
+            return null;
+        }
+    }
     private static final Duration STALL = Duration.ofSeconds(60);
 
     @Spec
@@ -73,16 +108,34 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     Options.Yardstick yardstick;
 
-    @Option(names = "--samples", defaultValue = "1000", paramLabel = "N",
-            description = "Shipped test images to send (default ${DEFAULT-VALUE}).")
+    @Option(names = "--samples", defaultValue = "5000", paramLabel = "N",
+            description = "Samples to send, cycling through the shipped test images (default ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--rate", defaultValue = "100", paramLabel = "R", description = "Samples per second (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "50", paramLabel = "R", description = "Samples per second (default ${DEFAULT-VALUE}, "
+            + "what the emulated Pi 4 keeps up with on this loaded 2-core machine: faster than it answers, and the queue in front of the device is measured as link time).")
     double rate;
 
-    @Option(names = "--policy", defaultValue = "splitee", paramLabel = "POLICY",
-            description = "The device's policy: splitee, splitee-s, final, fixed:K, random or early-exit (default ${DEFAULT-VALUE}).")
+    @Option(names = "--policy", paramLabel = "POLICY",
+            description = "The device's policy: splitee, splitee-s, final, fixed:K, random or early-exit, with "
+                    + "parameters (e.g. splitee-s:detect=ph) (default splitee-s, the device daemon's; with "
+                    + "--scenario link-drop " + LINK_DROP_POLICY + ").")
     String policy;
+
+    /** The policy of {@code --scenario link-drop} unless {@code --policy} names one: it detects the change. */
+    static final String LINK_DROP_POLICY = "splitee-s:detect=ph";
+    /** The link {@code --scenario link-drop} drops to, halfway through the samples. */
+    static final String LINK_DROP_TO = "lte";
+
+    @Option(names = "--scenario", defaultValue = "none", paramLabel = "S",
+            description = "none, or link-drop: the emulated link drops to the lte profile (5 Mbit/s, 40 ms) once half "
+                    + "the samples are answered (default ${DEFAULT-VALUE}).")
+    String scenario;
+
+    /** Set by call() for link-drop: the proxy to degrade, when, and to what. */
+    private LinkProxy dropProxy;
+    private int dropAt;
+    private LinkProfile dropTo;
 
     @Option(names = "--broker", paramLabel = "URI",
             description = "Use this MQTT 5 broker (tcp://host:port) instead of the embedded one.")
@@ -93,10 +146,17 @@ final class DemoCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     String link;
 
-    @Option(names = "--cost", defaultValue = "paper", paramLabel = "MODE",
-            description = "What the device's SplitEE minimises: paper (λ per block, o per offload) or measured (its own "
-                    + "milliseconds of compute and link); default ${DEFAULT-VALUE}. The report scores every policy with the paper cost.")
+    @Option(names = "--cost", defaultValue = "measured", paramLabel = "MODE",
+            description = "What the device's SplitEE minimises and every row of the report is priced in: paper (λ per "
+                    + "block, o per offload) or measured (the device's own milliseconds of compute and link, as measured "
+                    + "in the run); default ${DEFAULT-VALUE}.")
     String cost;
+
+    @Option(names = "--board", defaultValue = DEFAULT_BOARD, paramLabel = "F",
+            description = "Emulate a device board: pi4 (x4.45) or zero2w (x12.9), factors from published ResNet-18 times, "
+                    + "or a factor F (runtime.board-slowdown: each block really takes F times as long), or none; "
+                    + "default ${DEFAULT-VALUE} (see docs/demo.md).")
+    String board;
 
     @Option(names = "--qos", defaultValue = "0", paramLabel = "QOS",
             description = "MQTT QoS of the samples, 0 or 1 (default ${DEFAULT-VALUE}; with HiveMQ CE, QoS 1 samples "
@@ -116,7 +176,13 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String policySpec = Options.policy(policy);
+        boolean linkDrop;
+        switch (scenario.trim().toLowerCase(Locale.ROOT)) {
+            case "none" -> linkDrop = false;
+            case "link-drop" -> linkDrop = true;
+            default -> throw new InputException("--scenario must be none or link-drop, got '" + scenario + "'");
+        }
+        String policySpec = Options.policy(policy != null ? policy : linkDrop ? LINK_DROP_POLICY : "splitee-s");
         Options.rate(rate);
         if (qos != 0 && qos != 1) {
             throw new InputException("--qos must be 0 or 1, got " + qos);
@@ -134,21 +200,22 @@ final class DemoCommand implements Callable<Integer> {
         }
         DeviceConfig.Cost.Mode mode = costMode.equals("paper") ? DeviceConfig.Cost.Mode.PAPER
                 : DeviceConfig.Cost.Mode.MEASURED;
+        double slowdown = boardSlowdown(board);
         Settings settings = yardstick.settings();
         URI external = broker == null ? null : Options.broker(broker, false);
         ModelPackage pkg = model.load();
         int shipped = pkg.samples().count();
-        if (samples < 1 || samples > shipped) {
-            throw new InputException("--samples must be in 1.." + shipped + " (the images shipped with " + pkg.manifest().id()
-                    + "), got " + samples);
+        if (samples < 1 || samples > 100_000) {
+            throw new InputException("--samples must be in 1..100000 (the " + shipped + " images shipped with "
+                    + pkg.manifest().id() + " cycle), got " + samples);
         }
         Options.policyFits(policySpec, settings, pkg);
         // the device's configuration with --set, checked before anything starts (the real one names the proxy's port)
-        deviceConfig(pkg, pkg.directory(), 1883, policySpec, settings, mode);
+        deviceConfig(pkg, pkg.directory(), 1883, policySpec, settings, mode, slowdown);
         Trace trace = readTrace(pkg, distortion);
-        if (trace.samples() < samples || trace.exits() != pkg.depth()) {
+        if (trace.samples() < shipped || trace.exits() != pkg.depth()) {
             throw new InputException("--model " + model.dir + ": trace " + distortion.traceName() + " has " + trace.samples()
-                    + " rows and " + trace.exits() + " exits; need " + samples + " rows and " + pkg.depth() + " exits");
+                    + " rows and " + trace.exits() + " exits; need " + shipped + " rows and " + pkg.depth() + " exits");
         }
         PrintWriter stdout = spec.commandLine().getOut();
         Path temp = Files.createTempDirectory("splitee-demo-");
@@ -196,8 +263,13 @@ final class DemoCommand implements Callable<Integer> {
             // 4. the link between the device and the broker
             LinkProxy proxy = LinkProxy.start(brokerAddress, profile);
             open.add(proxy);
+            if (linkDrop) {
+                dropProxy = proxy;
+                dropAt = samples / 2;
+                dropTo = LinkProfile.parse(LINK_DROP_TO);
+            }
             // 5. the device
-            DeviceConfig config = deviceConfig(pkg, temp, proxy.port(), policySpec, settings, mode);
+            DeviceConfig config = deviceConfig(pkg, temp, proxy.port(), policySpec, settings, mode, slowdown);
             DeviceDaemon daemon;
             try {
                 daemon = DeviceDaemon.start(config);
@@ -210,9 +282,9 @@ final class DemoCommand implements Callable<Integer> {
                     .cleanStart(true).sessionExpiry(Duration.ZERO).maxInFlight(16).build());
             open.add(pubTransport);
             pubTransport.start();
-            stdout.printf(Locale.ROOT, "device %s: policy %s, %s cost, α=%s, link %s; sending %d %s images at %s/s%n",
-                    DEVICE_ID, policySpec, costMode, settings.threshold(), describe(profile), samples, distortion.flag(),
-                    fmt(rate));
+            stdout.printf(Locale.ROOT, "device %s: %s, policy %s, %s cost, α=%s, link %s; sending %d %s images at %s/s%n",
+                    DEVICE_ID, describeBoard(config.model().boardSlowdown()), policySpec, costMode, settings.threshold(),
+                    describe(profile), samples, distortion.flag(), fmt(rate));
             stdout.flush();
             long t0 = System.nanoTime();
             SamplePublisher publisher = SamplePublisher.start(pubTransport, config.samplesTopic(),
@@ -221,8 +293,10 @@ final class DemoCommand implements Callable<Integer> {
             List<ResultListener.Received> answers = await(pkg, settings, results, publisher, daemon, runId, t0, stdout);
             double elapsed = (System.nanoTime() - t0) / 1e9;
             Report.Builder report = Report.builder("SplitEE demo: " + samples + " " + pkg.manifest().id()
-                    + " test images, " + distortion.flag() + ", " + profile.name() + " link", settings);
+                    + " test images, " + distortion.flag() + ", " + profile.name() + " link, "
+                    + describeBoard(slowdown), settings);
             measured(report, daemon.metrics().registry(), pkg.depth(), profile);
+            double[][] prices = mode == DeviceConfig.Cost.Mode.MEASURED ? daemon.measuredPrices() : null;
             long gatewayAnswers = gateway.answered();
             closeAll(open);
 
@@ -232,23 +306,34 @@ final class DemoCommand implements Callable<Integer> {
             writeResults(jsonl, results.all(), runId);
             int[] rows = new int[samples];
             for (int i = 0; i < samples; i++) {
-                rows[i] = i;
+                rows[i] = i % shipped;
+            }
+            if (mode == DeviceConfig.Cost.Mode.MEASURED) {
+                report.pricing(io.splitee.demo.report.Pricing.measured("the device's measured costs at the end of this "
+                        + "run: ms × cost.weight.*", prices[0], prices[1]));
             }
             report.trace(trace, rows);
             List<ResultListener.Received> ordered = new ArrayList<>(answers);
             ordered.sort(Comparator.comparingInt(r -> Samples.indexOf(r.message().sampleId())));
             for (ResultListener.Received r : ordered) {
-                report.answer(r.message(), Samples.indexOf(r.message().sampleId()));
+                report.answer(r.message(), Samples.indexOf(r.message().sampleId()) % shipped);
             }
             report.live(policySpec + " (live)", "the device daemon on the images it was sent (" + distortion.flag()
                             + "), ONNX Runtime inference, " + costMode + " cost, offloads over the " + profile.name()
-                            + " link answered by the gateway", pkg.depth(), i -> pkg.samples().label(i),
+                            + " link answered by the gateway", pkg.depth(), i -> pkg.samples().label(i % shipped),
                     samples - answers.size());
             report.show("model", pkg.manifest().id() + " " + pkg.manifest().version() + " (" + model.dir + ")");
-            report.show("samples", samples + " shipped test images, " + distortion.flag() + " (trace " + distortion.traceName() + ")");
+            report.show("samples", samples + " samples cycling through the " + shipped + " shipped test images, "
+                    + distortion.flag() + " (trace " + distortion.traceName() + ")");
+            report.show("device board", describeBoard(slowdown));
+            if (linkDrop) {
+                report.show("scenario", "link-drop: the link went from " + describe(profile) + " to "
+                        + describe(LinkProfile.parse(LINK_DROP_TO)) + " once " + (samples / 2) + " samples were "
+                        + "answered; every row is priced at the end-of-run costs, i.e. after the drop");
+            }
             report.show("broker", brokerText);
             report.show("link (device to broker)", describe(profile));
-            report.show("gateway", "temporary in-process responder (" + gatewayAnswers + " offloads answered)");
+            report.show("gateway", gatewayRow(answers, pkg.depth(), gatewayAnswers));
             report.show("device policy", policySpec + ", " + costMode + " cost, c = " + fmt(config.policy().ucbC())
                     + (deviceSettings.isEmpty() ? ""
                     : ", " + deviceSettings));
@@ -257,19 +342,22 @@ final class DemoCommand implements Callable<Integer> {
             report.show("rate", fmt(rate) + " samples/s requested, " + String.format(Locale.ROOT, "%.1f", samples / elapsed)
                     + " answered/s (" + String.format(Locale.ROOT, "%.1f", elapsed) + " s)");
             report.note("Every policy but the live one is replayed with the engine's Replay on the trace "
-                    + distortion.traceName() + " (rows 0.." + (samples - 1) + ": the confidences the training script "
-                    + "computed for the same images).");
+                    + distortion.traceName() + " (the rows of the images sent, in the order sent: the confidences the "
+                    + "training script computed for the same images).");
             if (distortion != Distortion.CLEAN) {
                 report.note("The demo distorts the images in Java (" + distortion.flag() + "); the trace was made with the "
                         + "training script's Python version of the same distortion, so the live device saw slightly "
                         + "different images than the replays (noise: other random draws; blur, dim: 8-bit rounding).");
             }
             if (costMode.equals("measured")) {
-                report.note("The live device chose its arms with its measured costs (milliseconds of compute and link); "
-                        + "the table scores every policy, the live one too, with the paper cost.");
+                report.note("Every row, the live one too, is priced with the device's measured costs at the end of the "
+                        + "run (cost.weight.device-ms × device ms; cost.weight.link-ms × link and gateway ms of the "
+                        + "payload the device would choose), so live and replayed rows are in the same units.");
+                report.note("Cost reduction is 1 − cost / (samples · cost of the final exit on the device).");
+            } else {
+                report.note("Cost reduction is 1 − cost / (samples · λ·L), against answering every sample at the final "
+                        + "exit on the device; an offload costs λ·arm + o, so with o > λ·L every offload costs more than that.");
             }
-            report.note("Cost reduction is 1 − cost / (samples · λ·L), against answering every sample at the final exit "
-                    + "on the device; an offload costs λ·arm + o, so with o > λ·L every offload costs more than that.");
             Report done = report.build();
             Path index = done.write(out, List.of(jsonl));
             stdout.println();
@@ -301,7 +389,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private DeviceConfig deviceConfig(ModelPackage pkg, Path temp, int proxyPort, String policySpec, Settings s,
-                                      DeviceConfig.Cost.Mode costMode) {
+                                      DeviceConfig.Cost.Mode costMode, double slowdown) {
         DeviceConfig base;
         try {
             base = DeviceConfig.builder(DEVICE_ID, pkg.directory())
@@ -315,6 +403,7 @@ final class DemoCommand implements Callable<Integer> {
                     .ucbC(yardstick.deviceUcbC())
                     .seed(s.seed())
                     .costMode(costMode)
+                    .boardSlowdown(slowdown)
                     .paperCosts(s.lambda(), s.offloadCost())
                     .queueSize(Math.max(64, samples + 16))
                     .build();
@@ -365,7 +454,7 @@ final class DemoCommand implements Callable<Integer> {
                             || m.status() == ResultMessage.Status.DEGRADED || m.prediction().exit() > m.splitBlock());
                     offloaded += off ? 1 : 0;
                     cost += settings.cost(m.splitBlock(), off);
-                    correct += m.prediction().classIndex() == pkg.samples().label(i) ? 1 : 0;
+                    correct += m.prediction().classIndex() == pkg.samples().label(i % pkg.samples().count()) ? 1 : 0;
                 }
             }
             if (arrival.size() > before) {
@@ -374,6 +463,10 @@ final class DemoCommand implements Callable<Integer> {
                 lastArm = arrival.get(arrival.size() - 1).message().splitBlock();
             }
             int done = arrival.size();
+            if (dropProxy != null && done >= dropAt) {
+                dropProxy.setProfile(dropTo); // --scenario link-drop: once, halfway
+                dropProxy = null;
+            }
             double secs = Math.max(1e-3, (System.nanoTime() - t0) / 1e9);
             progress.show(new Progress.Snapshot(done, samples, done / secs, done == 0 ? Double.NaN : (double) correct / done,
                     done == 0 ? Double.NaN : 1 - cost / (done * settings.cost(arms, false)),
@@ -422,6 +515,70 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * The gateway's row, its offloads counted as the live row counts "offloaded" ({@code LiveRun}): a sample the
+     * device sent on or meant to, split before its final exit; of those, the ones the gateway answered.
+     */
+    static String gatewayRow(List<ResultListener.Received> answers, int depth, long gatewayAnswers) {
+        long offloaded = 0;
+        long byGateway = 0;
+        for (ResultListener.Received r : answers) {
+            ResultMessage m = r.message();
+            if (m.prediction() == null || (m.status() != ResultMessage.Status.OK
+                    && m.status() != ResultMessage.Status.DEGRADED)) {
+                continue;
+            }
+            boolean gateway = m.computedAt() == ResultMessage.Location.GATEWAY;
+            boolean off = (gateway || m.status() == ResultMessage.Status.DEGRADED
+                    || m.prediction().exit() > m.splitBlock()) && m.splitBlock() < depth;
+            offloaded += off ? 1 : 0;
+            byGateway += off && gateway ? 1 : 0;
+        }
+        return "offload gateway (in process): answered " + byGateway + " of the " + offloaded + " samples the live row "
+                + "counts as offloaded (the other " + (offloaded - byGateway) + " finished on the device: a deadline "
+                + "missed or offloading paused); " + gatewayAnswers + " answers in all, the device's link probes included";
+    }
+
+    /** {@code --board}: none, or a factor in [1, 1000]. */
+    static double boardSlowdown(String flag) {
+        String f = flag.trim().toLowerCase(Locale.ROOT);
+        if (f.equals("none")) {
+            return 1;
+        }
+        for (Board b : Board.values()) {
+            if (f.equals(b.flag)) {
+                return b.slowdown;
+            }
+        }
+        if (f.equals("pi5")) {
+            throw new InputException("--board pi5: no published time of the same architecture was found for the Pi 5 "
+                    + "(docs/demo.md); give a slowdown factor instead");
+        }
+        double v;
+        try {
+            v = Double.parseDouble(f.startsWith("x") || f.startsWith("×") ? f.substring(1) : f);
+        } catch (NumberFormatException e) {
+            throw new InputException("--board must be pi4, zero2w, none or a slowdown factor in [1, 1000], got '" + flag
+                    + "'");
+        }
+        if (!(v >= 1 && v <= 1000)) {
+            throw new InputException("--board must be pi4, zero2w, none or a slowdown factor in [1, 1000], got '" + flag
+                    + "'");
+        }
+        return v;
+    }
+
+    /** The board as the report and the status line name it. */
+    static String describeBoard(double slowdown) {
+        Board b = Board.of(slowdown);
+        if (b != null) {
+            return "emulated " + b.name + " (×" + fmt(slowdown) + ", " + b.source + "; docs/demo.md)";
+        }
+        return slowdown == 1 ? "this machine's own speed (no board emulation)"
+                : "emulated board ×" + fmt(slowdown) + " (each block and exit head takes " + fmt(slowdown)
+                + " times as long as on this machine; docs/demo.md)";
     }
 
     static String describe(LinkProfile p) {

@@ -39,8 +39,8 @@ class DemoIT {
         // o = 0.1 < λ·L = 0.12: offloading can pay. With the default o = 0.3 every offload costs more than the
         // final exit on the device, and SplitEE, which must try the offloading arms, cannot save cost within
         // a few thousand samples (docs/demo.md, "Choosing λ and o").
-        Cli r = Cli.run("demo", "--samples", "500", "--offload-cost", "0.1", "--model", TestModel.DIR.toString(),
-                "--out", out.toString());
+        Cli r = Cli.run("demo", "--samples", "500", "--offload-cost", "0.1", "--cost", "paper", "--policy", "splitee",
+                "--board", "none", "--model", TestModel.DIR.toString(), "--out", out.toString());
         assertEquals(0, r.code, r.toString());
         assertTrue(r.out.contains("splitee (live)") && r.out.contains("report: "), r.out);
 
@@ -91,6 +91,32 @@ class DemoIT {
         assertEquals(acc, fromFile.get("accuracy").asDouble(), 1e-12);
         assertEquals(live.get("cost_reduction").asDouble(), fromFile.get("cost_reduction").asDouble(), 1e-9);
         assertEquals(live.get("regret").asDouble(), fromFile.get("regret").asDouble(), 1e-9);
+    }
+
+    @Test
+    void theDefaultsOnAFewHundredSamplesPriceEveryRowInMeasuredUnits() throws Exception {
+        Path out = dir.resolve("defaults");
+        Cli r = Cli.run("demo", "--samples", "300", "--model", TestModel.DIR.toString(), "--out", out.toString());
+        assertEquals(0, r.code, r.toString());
+        assertTrue(r.out.contains("emulated Raspberry Pi 4 (×4.45, ncnn's ResNet-18"), r.out);
+        assertTrue(r.out.contains("every row priced in measured cost units"), r.out);
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        for (String row : List.of("splitee-s (live)", "splitee (replay)", "splitee-s (replay)", "splitee-s-paper (replay)", "final exit",
+                "offload all raw", "offload all @1", "early exit (device)", "random")) {
+            assertEquals(300, policy(summary, row).get("samples").asInt(), row);
+        }
+        assertTrue(summary.get("policies").toString().contains("best fixed ("), summary.toString());
+        JsonNode live = policy(summary, "splitee-s (live)");
+        assertEquals(0, live.get("unanswered").asInt());
+        for (String f : List.of("index.html", "summary.csv", "samples.csv", "regret.csv", "results.jsonl",
+                "arm-over-time.png", "regret.png", "cost-accuracy.png", "measured-cost.png", "latency-by-arm.png")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        String html = Files.readString(out.resolve("index.html"));
+        assertTrue(html.contains("offload gateway (in process): answered "), "the gateway row");
+        assertTrue(html.contains(" samples the live row counts as offloaded"), "the gateway's offloads counted as the live row's");
+        assertTrue(html.contains("Every row's cost is in measured cost units"), "the unit");
+        assertTrue(html.contains("settled on arm") || html.contains("did not settle"), "a caption from the data");
     }
 
     @Test

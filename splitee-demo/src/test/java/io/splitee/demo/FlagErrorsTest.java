@@ -43,6 +43,10 @@ class FlagErrorsTest {
         "--broker http://x:1883   | --broker",
         "--broker tcp://nohostport| --broker",
         "--samples                | --samples",
+        "--board 0.5              | --board",
+        "--board pi9              | --board",
+        "--board pi5              | --board",
+        "--scenario moon          | --scenario",
         "--frobnicate             | --frobnicate",
     })
     void demoRejectsBadFlags(String flags, String mention) {
@@ -62,7 +66,7 @@ class FlagErrorsTest {
         assertBadInput(Cli.run("demo", "--model", model, "--policy", "fixed:99"), "--policy");
         assertBadInput(Cli.run("demo", "--model", model, "--set", "policy=fixed:0"), "policy: ");
         assertBadInput(Cli.run("demo", "--model", model, "--set", "nope=1"), "nope: unknown key");
-        assertBadInput(Cli.run("demo", "--model", model, "--set", "cost.weight.link-ms=0.01"),
+        assertBadInput(Cli.run("demo", "--model", model, "--cost", "paper", "--set", "cost.weight.link-ms=0.01"),
                 "cost.weight.link-ms: set (from command line) but cost.mode is paper");
         assertBadInput(Cli.run("demo", "--model", model, "--cost", "measured", "--set", "cost.lambda=0.02"),
                 "cost.lambda: set (from command line) but cost.mode is measured");

@@ -23,6 +23,7 @@ class LinkIT {
     JsonNode run(String link) throws Exception {
         Path out = dir.resolve(link);
         Cli r = Cli.run("demo", "--samples", "150", "--rate", "10", "--cost", "measured", "--link", link,
+                "--policy", "splitee", "--board", "none",
                 "--set", "cost.weight.device-ms=0.01", "--set", "cost.weight.link-ms=0.01",
                 "--model", TestModel.DIR.toString(), "--out", out.toString());
         assertEquals(0, r.code, r.toString());

@@ -51,7 +51,7 @@ class ReportCommandTest {
         assertTrue(r.out.contains("splitee-s (replay)") && r.out.contains("best fixed"), r.out);
         JsonNode j = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertEquals("splitee-s (replay)", j.get("policies").get(0).get("policy").asText());
-        assertEquals(8, j.get("policies").size(), "main run, splitee, splitee-s-paper and five baselines");
+        assertEquals(9, j.get("policies").size(), "main run, splitee, splitee-s-paper and six baselines");
         assertEquals(N, j.get("policies").get(0).get("samples").asInt());
         assertEquals(3, j.get("charts").size(), "arm, regret, cost/accuracy: nothing measured");
         assertTrue(Files.exists(out.resolve("index.html")));

@@ -115,12 +115,20 @@ public record DeviceConfig(
      *
      * @param dir            the model package directory
      * @param intraOpThreads ONNX Runtime intra-op threads (one shared pool for all sessions)
+     * @param boardSlowdown  how many times longer each block and exit head takes than on this machine (1: as
+     *                       it is; more: an emulated slower board, the daemon really waits and measures)
      */
-    public record Model(Path dir, int intraOpThreads) {
+    public record Model(Path dir, int intraOpThreads, double boardSlowdown) {
         /** Validates; every message starts with the key. */
         public Model {
             DeviceKeys.MODEL_DIR.check(dir);
             DeviceKeys.INTRA_OP_THREADS.check(intraOpThreads);
+            DeviceKeys.BOARD_SLOWDOWN.check(boardSlowdown);
+        }
+
+        /** No board emulation. */
+        public Model(Path dir, int intraOpThreads) {
+            this(dir, intraOpThreads, 1.0);
         }
     }
 
@@ -548,6 +556,7 @@ public record DeviceConfig(
         private long seed = DeviceKeys.SEED.defaultValue().orElseThrow();
         private boolean rawSampleArm = DeviceKeys.RAW_SAMPLE_ARM.defaultValue().orElseThrow();
         private Cost.Mode costMode = DeviceKeys.COST_MODE.defaultValue().orElseThrow();
+        private double boardSlowdown = DeviceKeys.BOARD_SLOWDOWN.defaultValue().orElseThrow();
         private double lambda = DeviceKeys.LAMBDA.defaultValue().orElseThrow();
         private double offloadCost = DeviceKeys.OFFLOAD_COST.defaultValue().orElseThrow();
         private double perDeviceMs = DeviceKeys.WEIGHT_DEVICE_MS.defaultValue().orElseThrow();
@@ -605,6 +614,12 @@ public record DeviceConfig(
         }
 
         /** {@code cost.mode}. */
+        /** {@code runtime.board-slowdown}: emulate a board this many times slower (1: none). */
+        public Builder boardSlowdown(double value) {
+            this.boardSlowdown = value;
+            return this;
+        }
+
         public Builder costMode(Cost.Mode value) {
             this.costMode = value;
             return this;
@@ -715,7 +730,7 @@ public record DeviceConfig(
          */
         public DeviceConfig build() {
             double c = ucbC != null ? ucbC : PolicyConfig.defaultUcbC(costMode);
-            return new DeviceConfig(deviceId, mqtt, new Model(modelDir, intraOpThreads),
+            return new DeviceConfig(deviceId, mqtt, new Model(modelDir, intraOpThreads, boardSlowdown),
                     new Engine(new PolicyConfig(policy, threshold, c, seed, rawSampleArm),
                             new Cost(costMode, lambda, offloadCost, perDeviceMs, perLinkMs, perMillijoule)),
                     new Offload(new Format(encoding, deflate, Optional.ofNullable(replyKeyFile)), deadline, fallback,

@@ -23,6 +23,10 @@ final class DeviceKeys {
             "the model package directory (manifest.json, block_NN.onnx, exit_NN.onnx)");
     static final ConfigKey<Integer> INTRA_OP_THREADS = ConfigKey.integer("runtime.intra-op-threads", 2, 1, 64,
             "ONNX Runtime intra-op threads, one pool shared by every session");
+    static final ConfigKey<Double> BOARD_SLOWDOWN = ConfigKey.number("runtime.board-slowdown", 1.0,
+            v -> v >= 1 && v <= 1000, "is outside [1, 1000]", "emulate a slower board: after each block and exit "
+                    + "head the daemon waits (F − 1) times its measured time, and times the whole interval "
+                    + "(docs/demo.md, \"The emulated board\"); 1: no emulation, as on a real board");
     static final ConfigKey<String> POLICY = ConfigKey.parsed("policy", "splitee-s", Policies::checkSpec, s -> s,
             "the engine's policy: " + String.join(", ", Policies.SPECS) + " (K: an arm, 1..L); the UCB policies take "
                     + "parameters, e.g. `splitee-s:side=learned`, `splitee-s-paper:init=authors` (docs/engine.md)");
@@ -204,7 +208,7 @@ final class DeviceKeys {
 
     /** Every key, in documented order. */
     static final List<ConfigKey<?>> ALL = ConfigKey.listOf(List.of(DEVICE_ID), MQTT, List.of(MODEL_DIR,
-            INTRA_OP_THREADS, POLICY, THRESHOLD, UCB_C, DISCOUNT, WINDOW, SEED, RAW_SAMPLE_ARM, COST_MODE, LAMBDA, OFFLOAD_COST,
+            INTRA_OP_THREADS, BOARD_SLOWDOWN, POLICY, THRESHOLD, UCB_C, DISCOUNT, WINDOW, SEED, RAW_SAMPLE_ARM, COST_MODE, LAMBDA, OFFLOAD_COST,
             WEIGHT_DEVICE_MS, WEIGHT_LINK_MS, WEIGHT_MILLIJOULE, ENCODING, DEFLATE, DEADLINE, FALLBACK, MAX_PENDING,
             PROBE_INTERVAL, PAYLOAD, REPLY_KEY_FILE, QUEUE_SIZE, QUEUE_OVERLOAD_AFTER, STATE_DIR, STATE_SAVE_INTERVAL, METRICS_PORT, METRICS_BIND,
             SHUTDOWN_GRACE), COAP,

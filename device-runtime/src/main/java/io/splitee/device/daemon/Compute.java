@@ -8,12 +8,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
  * The runner and its reused direct buffers, one per boundary: computes blocks and exits for a
  * {@link Sample}, timing each call into the sample's device time and the cost estimates (and, with a power
- * sensor, telling the energy estimates each call's interval: never waiting for the sensor). Owned by the
+ * sensor, telling the energy estimates each call's interval: never waiting for the sensor). With a board slowdown
+ * F &gt; 1 ({@code runtime.board-slowdown}) each call is followed by a real wait of (F − 1) times its own duration
+ * and the whole interval is what is timed: an emulated slower board, measured like a real one. Owned by the
  * worker thread.
  */
 final class Compute {
@@ -23,14 +26,22 @@ final class Compute {
     private final EnergyEstimates energy;
     private final FloatBuffer[] boundary;
     private final float[] logits;
+    private final double slowdown;
     private float[] lastInput;
 
     Compute(SegmentRunner runner, CostEstimates estimates, LongSupplier nanos) {
-        this(runner, estimates, null, nanos);
+        this(runner, estimates, null, nanos, 1.0);
     }
 
-    /** With {@code energy} (null: no power sensor), told each block's and exit's interval on {@code nanos}. */
-    Compute(SegmentRunner runner, CostEstimates estimates, EnergyEstimates energy, LongSupplier nanos) {
+    /**
+     * With {@code energy} (null: no power sensor), told each block's and exit's interval on {@code nanos}, and the
+     * board slowdown F ≥ 1 (1: none).
+     */
+    Compute(SegmentRunner runner, CostEstimates estimates, EnergyEstimates energy, LongSupplier nanos, double slowdown) {
+        if (!(slowdown >= 1) || Double.isInfinite(slowdown)) {
+            throw new IllegalArgumentException("slowdown: " + slowdown + " must be a finite number ≥ 1");
+        }
+        this.slowdown = slowdown;
         this.runner = runner;
         this.estimates = estimates;
         this.energy = energy;
@@ -42,6 +53,25 @@ final class Compute {
                     .order(ByteOrder.nativeOrder()).asFloatBuffer();
         }
         this.logits = new float[runner.classes()];
+    }
+
+    /**
+     * Runs every block and exit head {@code passes} times on a zero input, untimed and not emulated, so that
+     * the first sample's measurements are not ONNX Runtime's first runs (allocations, kernel choice) and the
+     * JIT's: those take many times a steady run, and every reward priced from them while the estimates are
+     * that high would rank the arms by the warm-up instead of by their cost (a learner's sample means keep
+     * them). Call on the worker thread before the first sample; leaves boundary 0 zeroed.
+     */
+    void warmUp(int passes) {
+        for (int i = 0; i < boundary[0].capacity(); i++) {
+            boundary[0].put(i, 0f);
+        }
+        for (int p = 0; p < passes; p++) {
+            for (int i = 1; i <= depth(); i++) {
+                runner.runBlocks(i, i, boundary[i - 1], boundary[i]);
+                runner.runExit(i, boundary[i], logits);
+            }
+        }
     }
 
     /** The number of blocks L. */
@@ -98,7 +128,7 @@ final class Compute {
     private void block(Sample s, int i) {
         long t0 = start();
         runner.runBlocks(i, i, boundary[i - 1], boundary[i]);
-        long t1 = nanos.getAsLong();
+        long t1 = emulate(t0);
         long dt = t1 - t0;
         s.deviceNanos += dt;
         estimates.recordBlock(i, Duration.ofNanos(dt));
@@ -114,10 +144,32 @@ final class Compute {
         return nanos.getAsLong();
     }
 
+    /**
+     * The end of a call that started at {@code t0}: with a slowdown F &gt; 1, first waits until (F − 1) times the
+     * call's own duration has passed after it, so the interval timed is F times the call. The wait parks the
+     * thread and spins its last 200 µs (spinning throughout would take a core from the gateway and the broker
+     * when they share the machine).
+     */
+    private long emulate(long t0) {
+        long t1 = nanos.getAsLong();
+        if (slowdown == 1.0) {
+            return t1;
+        }
+        long until = System.nanoTime() + (long) ((slowdown - 1) * (t1 - t0));
+        for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
+            if (left > 250_000) { // Linux timer slack: a park overshoots by 50-100 µs
+                LockSupport.parkNanos(left - 200_000);
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        return nanos.getAsLong();
+    }
+
     private void exit(Sample s, int i) {
         long t0 = start();
         runner.runExit(i, boundary[i], logits);
-        long t1 = nanos.getAsLong();
+        long t1 = emulate(t0);
         long dt = t1 - t0;
         s.deviceNanos += dt;
         estimates.recordExit(i, Duration.ofNanos(dt));

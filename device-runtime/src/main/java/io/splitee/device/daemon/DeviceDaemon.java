@@ -124,7 +124,7 @@ public final class DeviceDaemon implements AutoCloseable {
         this.transport = transport;
         this.metricsEndpoint = metricsEndpoint;
         int depth = runner.depth();
-        this.estimates = new CostEstimates(depth, 0.1);
+        this.estimates = new CostEstimates(depth, 0.1, CostEstimates.WARM_UP_OFFLOADS);
         this.state = new StateStore(config.service().stateDir(), config.deviceId(), pkg.manifestSha256Bytes());
         this.decoder = new FrameDecoder(ModelCatalog.of(pkg.manifest().id(), new ManifestHash(pkg.manifestSha256Bytes()),
                 List.of(OffloadFrames.tensors(pkg))), DecodeLimits.DEFAULT);
@@ -164,7 +164,8 @@ public final class DeviceDaemon implements AutoCloseable {
         LongSupplier nanos = System::nanoTime;
         Answers answers = new Answers(transport, config.resultsTopic(), "splitee-" + config.deviceId() + "-answers",
                 AnswerRule.DEFAULT, metrics.answerCounters(), direct);
-        Core core = new Core(config, new Compute(runner, estimates, board.energy().orElse(null), nanos),
+        Core core = new Core(config, new Compute(runner, estimates, board.energy().orElse(null), nanos,
+                config.model().boardSlowdown()),
                 new Results(config, pkg, nanos), answers,
                 metrics, nanos);
         Offloads.Deadlines deadlines = (after, task) -> {
@@ -449,6 +450,10 @@ public final class DeviceDaemon implements AutoCloseable {
 
     private void work() {
         try {
+            heartbeat.beat();
+            if (measured != null) {
+                pipeline.warmUp(); // the measurements price the arms: not the first runs
+            }
             while (true) {
                 heartbeat.beat();
                 Object e = loop.take(50);
@@ -545,6 +550,27 @@ public final class DeviceDaemon implements AutoCloseable {
                 });
             });
         }
+    }
+
+    /**
+     * The measured cost model's prices now ({@code cost.mode=measured}'s units: the weights times the smoothed
+     * milliseconds), for arms 0..L: {@code [0][a]} answering on the device at arm a (index 0 unused),
+     * {@code [1][a]} offloading after arm a with the payload the model would choose (a = 0: the raw sample; a = L
+     * unused). Reads estimates the worker thread writes: call it once the daemon is idle, e.g. before close.
+     *
+     * @throws IllegalStateException in paper mode, which has no measured cost model
+     */
+    public double[][] measuredPrices() {
+        if (measured == null) {
+            throw new IllegalStateException("cost.mode is paper: no measured prices");
+        }
+        int l = runner.depth();
+        double[][] p = new double[2][l + 1];
+        for (int a = 0; a <= l; a++) {
+            p[0][a] = a == 0 ? Double.NaN : measured.onDevice(a);
+            p[1][a] = a == l ? Double.NaN : measured.offload(a).cost();
+        }
+        return p;
     }
 
     /** The registry holding this daemon's meters. */

@@ -35,6 +35,8 @@ final class Pipeline implements AutoCloseable {
                   OffloadFrames frames) {
     }
 
+    /** Untimed passes over every block and exit before the first sample. */
+    static final int WARM_UP_PASSES = 3;
     private final Core core;
     private final Stages stages;
     /**
@@ -51,6 +53,11 @@ final class Pipeline implements AutoCloseable {
     Pipeline(Core core, Stages stages) {
         this.core = core;
         this.stages = stages;
+    }
+
+    /** Warms the computation up before the first sample ({@link Compute#warmUp}); worker thread. */
+    void warmUp() {
+        core.compute().warmUp(WARM_UP_PASSES);
     }
 
     /** Handles one sample from the queue. */

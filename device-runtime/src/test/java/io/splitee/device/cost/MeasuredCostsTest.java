@@ -71,14 +71,15 @@ class MeasuredCostsTest {
 
     @Test
     void featuresWinWhenSmallerThanTheSample() {
-        // after block 3: features 200 B -> link 8 + 2 = 10, gateway from 4 (nothing left but not measured:
-        // estimated from device blocks 4..3 = none + exit 3 = 0.5) -> 10.5
+        // after block 3: features 200 B -> link 8 + 2 = 10, gateway from 4 (nothing left but the exit, not
+        // measured: the nearest measured start, block 2, took 2 ms where the device takes 4.5 ms for blocks 2..3
+        // and the exit, so the device's 0.5 ms exit is 2 / 4.5 * 0.5 = 0.2222 ms there) -> 10.2222
         // raw: 3136 B -> 8 + 31.36 = 39.36 + gateway 3 = 42.36 (features win)
         MeasuredCosts m = new MeasuredCosts(estimates(), 0.01, 0.02, MeasuredCosts.PayloadRule.AUTO,
                 new MeasuredCosts.PayloadBytes(a -> 200, 3136), false);
         MeasuredCosts.OffloadPlan p = m.offload(3);
         assertEquals(MeasuredCosts.Payload.FEATURES, p.payload());
-        assertEquals(0.01 * 6.5 + 0.02 * 10.5, p.cost(), EPS);
+        assertEquals(0.01 * 6.5 + 0.02 * (10 + 2.0 / 4.5 * 0.5), p.cost(), EPS);
     }
 
     @Test

@@ -77,15 +77,16 @@ public final class Samples {
     }
 
     /**
-     * The first {@code count} images of the model package's shipped samples, distorted, as sample frames
-     * with ids {@code <prefix>-<index>}.
+     * {@code count} images of the model package's shipped samples, distorted, as sample frames with ids
+     * {@code <prefix>-<index>}: sample i is shipped image i mod n (the images cycle when count &gt; n; each pass
+     * draws its own noise, the seed taking the sample index).
      */
     public static Source shipped(ModelPackage pkg, int count, Distortion distortion, long seed, String prefix) {
         int n = pkg.samples().count();
-        if (count < 1 || count > n) {
-            throw new IllegalArgumentException("count: " + count + " is outside 1.." + n);
+        if (count < 1) {
+            throw new IllegalArgumentException("count: " + count + " must be ≥ 1");
         }
-        return frames(pkg, count, i -> pkg.samples().image(i), distortion, seed, prefix);
+        return frames(pkg, count, i -> pkg.samples().image(i % n), distortion, seed, prefix);
     }
 
     /**

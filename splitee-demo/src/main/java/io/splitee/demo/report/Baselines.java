@@ -151,7 +151,7 @@ final class Baselines {
                     settings.cost(arm, off), reward(row, arm, off), bestReward(row),
                     Double.NaN, Double.NaN, Double.NaN, Double.NaN));
         }
-        PolicyRun run = new PolicyRun(name, description, arms, fullCost(), steps, 0);
+        PolicyRun run = new PolicyRun(name, description, arms, fullCost(), steps, 0, settings.pricing().unit());
         if (run.offloaded() != result.offloaded() || Math.abs(run.cost() - result.cost()) > 1e-6 * Math.max(1, result.cost())) {
             throw new IllegalStateException("replay of " + spec + " disagrees with the engine's Replay: offloaded "
                     + run.offloaded() + " vs " + result.offloaded() + ", cost " + run.cost() + " vs " + result.cost());
@@ -186,6 +186,7 @@ final class Baselines {
         out.add(replay("fixed:1", "offload all @1", "block 1 on the device, then offloaded: fixed:1 replayed with α = 1, "
                 + "so every sample whose exit-1 confidence is below 1 goes to the gateway (cost λ + o each)",
                 settings.withThreshold(1.0)));
+        out.add(offloadRaw());
         out.add(replay("early-exit", "early exit (device)", "exits 1.." + l + " on the device, stop at the first with C ≥ "
                 + a + "; never offloads"));
         out.add(replay("random", "random", "a uniformly random split point per sample (seed " + settings.seed()
@@ -193,6 +194,21 @@ final class Baselines {
         out.add(replay("fixed:" + bestFixedArm, "best fixed (" + bestFixedArm + ")", "fixed:" + bestFixedArm
                 + ", the arm with the largest total reward on these samples in hindsight"));
         return out;
+    }
+
+    /**
+     * Every sample sent to the gateway as it came (arm 0: nothing computed on the device, the answer from the
+     * final exit), priced as an offload of the raw sample.
+     */
+    PolicyRun offloadRaw() {
+        List<Step> steps = new ArrayList<>(rows.length);
+        for (int row : rows) {
+            steps.add(new Step(row, Integer.toString(row), 0, true, arms, trace.prediction(row, arms), label(row),
+                    settings.cost(0, true), reward(row, 0, true), bestReward(row),
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+        }
+        return new PolicyRun("offload all raw", "every sample sent to the gateway as it came (arm 0), answered at the "
+                + "final exit there", arms, fullCost(), steps, 0, settings.pricing().unit());
     }
 
     private Trace subTrace() {

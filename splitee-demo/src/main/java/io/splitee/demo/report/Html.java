@@ -9,14 +9,12 @@ import java.util.OptionalDouble;
 /** The report's index.html: settings, the comparison table, every chart with a caption, the data files. */
 final class Html {
     private static final Map<String, String> CAPTIONS = Map.of(
-            ReportWriter.ARM_CHART, "The split point (arm) played on each sample, with its running mean. SplitEE "
-                    + "explores every arm at first, then settles where the reward (confidence minus cost) is highest.",
+            ReportWriter.ARM_CHART, "The split point (arm) played on each sample, with its running mean.",
             ReportWriter.REGRET_CHART, "Cumulative regret against the best fixed arm in hindsight, from the trace's "
-                    + "confidences for the same samples. A policy that learns flattens out; negative regret means it "
-                    + "beat every single fixed arm (it may, since it can switch arms).",
-            ReportWriter.COST_ACCURACY_CHART, "Each policy's accuracy against its cost reduction (paper cost λ·arm + o "
-                    + "when offloaded, against answering every sample at the final exit on the device). Up and to the "
-                    + "right is better.",
+                    + "confidences for the same samples; negative regret means a policy beat every single fixed arm "
+                    + "(it may, since it can switch arms).",
+            ReportWriter.COST_ACCURACY_CHART, "Each policy's accuracy against its cost reduction (against answering "
+                    + "every sample at the final exit on the device). Up and to the right is better.",
             ReportWriter.MEASURED_CHART, "What the device measured at the end of the run (its smoothed cost estimates, "
                     + "as its metrics registry reports them): compute time of each block, and the link round trip "
                     + "through the emulated link. In measured cost mode these, not λ and o, drive SplitEE.",
@@ -26,6 +24,72 @@ final class Html {
                     + "brackets.");
 
     private Html() {
+    }
+
+    /** A chart's caption: the fixed text, and for the arm, regret and cost charts what this run shows. */
+    static String caption(Report report, String chart) {
+        String fixed = CAPTIONS.getOrDefault(chart, chart);
+        PolicyRun p = report.played();
+        if (chart.equals(ReportWriter.ARM_CHART)) {
+            return fixed + " " + p.name() + " " + settling(p) + ".";
+        }
+        if (chart.equals(ReportWriter.REGRET_CHART)) {
+            double[] c = p.cumulativeRegret();
+            if (c.length < 2 || Double.isNaN(c[c.length - 1])) {
+                return fixed;
+            }
+            int h = c.length / 2;
+            double first = c[h - 1];
+            double second = c[c.length - 1] - c[h - 1];
+            return fixed + String.format(Locale.ROOT, " %s: regret %.2f over the first half, %.2f over the second "
+                    + "(%s).", p.name(), first, second, second < first / 2 ? "less than half: it learned"
+                    : "not less than half: it did not flatten");
+        }
+        if (chart.equals(ReportWriter.COST_ACCURACY_CHART)) {
+            return fixed + " Costs in " + report.unit() + ".";
+        }
+        return fixed;
+    }
+
+    /**
+     * "settled on arm k after n samples" when, from sample n on, at least 80 % of the plays were arm k (the most
+     * played arm of the last fifth) and at least a tenth of the run remained; "did not settle" otherwise.
+     */
+    static String settling(PolicyRun p) {
+        List<Step> st = p.steps();
+        int n = st.size();
+        if (n < 10) {
+            return "played too few samples to tell whether it settled";
+        }
+        int[] tail = new int[p.arms() + 1];
+        for (int i = n - n / 5; i < n; i++) {
+            tail[Math.min(st.get(i).arm(), p.arms())]++;
+        }
+        int k = 0;
+        for (int a = 1; a < tail.length; a++) {
+            if (tail[a] > tail[k]) {
+                k = a;
+            }
+        }
+        int hits = 0;
+        int from = -1;
+        for (int i = n - 1; i >= 0; i--) {
+            hits += st.get(i).arm() == k ? 1 : 0;
+            if (n - i >= n / 10 && hits >= 0.8 * (n - i)) {
+                from = i;
+            }
+        }
+        return from < 0 ? "did not settle (no arm took 80 % of the plays over the last tenth of the run)"
+                : "settled on arm " + k + " after " + from + " samples (" + Math.round(100.0 * countFrom(st, from, k)
+                / (n - from)) + " % of the plays from there on)";
+    }
+
+    private static int countFrom(List<Step> st, int from, int k) {
+        int c = 0;
+        for (int i = from; i < st.size(); i++) {
+            c += st.get(i).arm() == k ? 1 : 0;
+        }
+        return c;
     }
 
     static String page(Report report, List<Path> charts, List<Path> files, List<String> missing) {
@@ -39,7 +103,8 @@ final class Html {
         b.append("<h1>").append(esc(report.title())).append("</h1>\n<h2>Settings</h2>\n<table>\n");
         report.settings().forEach((k, v) -> b.append("<tr><th>").append(esc(k)).append("</th><td class=\"l\">")
                 .append(esc(v)).append("</td></tr>\n"));
-        b.append("</table>\n<h2>Comparison</h2>\n<table>\n<tr><th>policy</th><th>answered</th><th>accuracy</th>"
+        b.append("</table>\n<h2>Comparison</h2>\n<p>Every row's cost is in ").append(esc(report.unit()))
+                .append(".</p>\n<table>\n<tr><th>policy</th><th>answered</th><th>accuracy</th>"
                 + "<th>vs final exit</th><th>cost reduction</th><th>offloaded</th><th>most played arm</th><th>mean arm</th>"
                 + "<th>regret</th><th>how</th></tr>\n");
         OptionalDouble fin = report.finalExit().map(PolicyRun::accuracy).orElse(OptionalDouble.empty());
@@ -68,7 +133,7 @@ final class Html {
         for (Path c : charts) {
             String name = c.getFileName().toString();
             b.append("<figure><img src=\"").append(esc(name)).append("\" alt=\"").append(esc(name)).append("\">")
-                    .append("<figcaption>").append(esc(CAPTIONS.getOrDefault(name, name))).append("</figcaption></figure>\n");
+                    .append("<figcaption>").append(esc(caption(report, name))).append("</figcaption></figure>\n");
         }
         if (!missing.isEmpty()) {
             b.append("<p>Left out:</p><ul>\n");

@@ -62,7 +62,8 @@ final class LiveRun {
                     traced ? baselines.bestReward(row) : Double.NaN,
                     ms(t.deviceCompute()), ms(t.link()), ms(t.gatewayCompute()), ms(t.endToEnd())));
         }
-        return new PolicyRun(name, description, arms, settings.cost(arms, false), steps, unanswered);
+        return new PolicyRun(name, description, arms, settings.cost(arms, false), steps, unanswered,
+                settings.pricing().unit());
     }
 
     private static double ms(Duration d) {

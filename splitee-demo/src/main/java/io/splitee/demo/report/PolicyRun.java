@@ -13,9 +13,15 @@ import java.util.OptionalDouble;
  * @param fullCost    the paper cost of one sample at the final exit on the device, λ·L
  * @param steps       what happened to each sample, in the order played
  * @param unanswered  samples that got no usable answer (live runs: error, overloaded or none)
+ * @param unit        what its costs are ({@link Pricing#unit()}): every row of one report has the same
  */
 record PolicyRun(String name, String description, int arms, double fullCost, List<Step> steps,
-                        int unanswered) {
+                        int unanswered, String unit) {
+
+    /** A run whose costs are in unnamed units (tests and synthetic data). */
+    PolicyRun(String name, String description, int arms, double fullCost, List<Step> steps, int unanswered) {
+        this(name, description, arms, fullCost, steps, unanswered, "unnamed units");
+    }
 
     /** Validates and copies. */
     public PolicyRun {
@@ -24,6 +30,7 @@ record PolicyRun(String name, String description, int arms, double fullCost, Lis
         if (arms < 1) {
             throw new IllegalArgumentException("arms must be >= 1, got " + arms);
         }
+        Objects.requireNonNull(unit, "unit");
         steps = List.copyOf(steps);
         if (unanswered < 0) {
             throw new IllegalArgumentException("unanswered must be >= 0, got " + unanswered);
@@ -44,7 +51,7 @@ record PolicyRun(String name, String description, int arms, double fullCost, Lis
         return OptionalDouble.of((double) steps.stream().filter(Step::correct).count() / n);
     }
 
-    /** Summed paper cost. */
+    /** Summed cost, in {@link #unit()}. */
     public double cost() {
         return steps.stream().mapToDouble(Step::cost).sum();
     }

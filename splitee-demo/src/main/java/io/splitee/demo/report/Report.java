@@ -43,6 +43,17 @@ public final class Report {
         this.baselines = List.copyOf(baselines);
         this.measured = Objects.requireNonNull(measured, "measured");
         this.notes = List.copyOf(notes);
+        for (PolicyRun r : this.baselines) {
+            if (!r.unit().equals(played.unit())) {
+                throw new IllegalArgumentException("every row of a report must be priced the same way: " + played.name()
+                        + " is in " + played.unit() + ", " + r.name() + " in " + r.unit());
+            }
+        }
+    }
+
+    /** What every row's cost is in. */
+    String unit() {
+        return played.unit();
     }
 
     /**
@@ -117,7 +128,7 @@ public final class Report {
      */
     public static final class Builder {
         private final String title;
-        private final Settings yardstick;
+        private Settings yardstick;
         private final Map<String, String> shown = new LinkedHashMap<>();
         private final List<String> notes = new ArrayList<>();
         private final List<LiveRun.Answer> answers = new ArrayList<>();
@@ -167,6 +178,19 @@ public final class Report {
          */
         public Builder trace(Trace trace, int[] rows) {
             baselines = Baselines.of(trace, rows, yardstick);
+            return this;
+        }
+
+        /**
+         * Prices every row with {@code p} instead of the yardstick's paper cost; before {@link #trace}.
+         *
+         * @throws IllegalStateException after {@link #trace}
+         */
+        public Builder pricing(Pricing p) {
+            if (baselines != null) {
+                throw new IllegalStateException("pricing must be given before the trace");
+            }
+            yardstick = yardstick.withPricing(p);
             return this;
         }
 

@@ -14,6 +14,7 @@ final class SummaryTable {
         OptionalDouble fin = report.finalExit().map(PolicyRun::accuracy).orElse(OptionalDouble.empty());
         StringBuilder b = new StringBuilder();
         String fmt = "%-26s %8s %9s %9s %10s %10s %11s %10s%n";
+        b.append("every row priced in ").append(report.unit()).append('\n');
         b.append(String.format(Locale.ROOT, fmt, "policy", "answered", "accuracy", "vs final", "cost red.",
                 "offloaded", "arm mode/μ", "regret"));
         for (PolicyRun r : report.all()) {

@@ -43,7 +43,7 @@ class BaselinesTest {
         Baselines b = Baselines.of(t, rows, SETTINGS);
         List<PolicyRun> runs = b.standard(null);
         assertEquals(List.of("splitee (replay)", "splitee-s (replay)", "splitee-s-paper (replay)", "final exit",
-                "offload all @1", "early exit (device)", "random", "best fixed (" + b.bestFixedArm() + ")"),
+                "offload all @1", "offload all raw", "early exit (device)", "random", "best fixed (" + b.bestFixedArm() + ")"),
                 runs.stream().map(PolicyRun::name).toList());
         runs.forEach(r -> assertEquals(300, r.samples(), r.name()));
         PolicyRun fin = runs.get(3);
@@ -53,9 +53,12 @@ class BaselinesTest {
         assertTrue(offloadAll.offloaded() >= 299, "offload all @1 offloads (almost) everything: " + offloadAll.offloaded());
         assertEquals(fin.accuracy().getAsDouble(), offloadAll.accuracy().getAsDouble(), 0.01,
                 "offloaded answers come from the final exit");
-        assertEquals(0.0, runs.get(7).regret(), 1e-9, "the best fixed arm has no regret against itself");
+        assertEquals(0.0, runs.get(8).regret(), 1e-9, "the best fixed arm has no regret against itself");
+        PolicyRun raw = runs.get(5);
+        assertEquals(300, raw.offloaded(), "offload all raw offloads everything");
+        assertEquals(300 * SETTINGS.offloadCost(), raw.cost(), 1e-9, "each at arm 0's price, o in paper units");
         assertEquals(List.of("splitee-s (replay)", "splitee-s-paper (replay)", "final exit", "offload all @1",
-                "early exit (device)", "random", "best fixed (" + b.bestFixedArm() + ")"),
+                "offload all raw", "early exit (device)", "random", "best fixed (" + b.bestFixedArm() + ")"),
                 b.standard("splitee").stream().map(PolicyRun::name).toList());
     }
 

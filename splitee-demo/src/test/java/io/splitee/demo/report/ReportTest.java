@@ -47,7 +47,7 @@ class ReportTest {
                 Baselines.of(t, new int[] {0}, SETTINGS), row -> -1, 2);
         assertEquals(expected, r.played());
         assertEquals(2, r.played().unanswered());
-        assertEquals(8, r.baselines().size(), "nothing replayed is left out");
+        assertEquals(9, r.baselines().size(), "nothing replayed is left out");
         assertEquals(6.0, r.measured().orElseThrow().totalBlockMs());
     }
 

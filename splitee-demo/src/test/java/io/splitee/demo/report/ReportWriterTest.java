@@ -49,7 +49,7 @@ class ReportWriterTest {
         }
         assertTrue(html.contains("v &lt;b&gt;"), "settings are escaped");
         JsonNode j = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
-        assertEquals(8, j.get("policies").size());
+        assertEquals(9, j.get("policies").size());
         assertEquals("splitee (replay)", j.get("policies").get(0).get("policy").asText());
         assertEquals(4, j.get("measured").get("block_ms").size());
         List<String> csv = Files.readAllLines(dir.resolve("samples.csv"));
@@ -70,7 +70,8 @@ class ReportWriterTest {
     @Test
     void theSummaryTableHasARowPerPolicy() {
         String table = SummaryTable.render(report(false));
-        assertEquals(9, table.lines().count(), table);
-        assertTrue(table.lines().skip(1).allMatch(l -> l.contains("%")), table);
+        assertEquals(11, table.lines().count(), table);
+        assertTrue(table.lines().findFirst().orElseThrow().startsWith("every row priced in paper units"), table);
+        assertTrue(table.lines().skip(2).allMatch(l -> l.contains("%")), table);
     }
 }

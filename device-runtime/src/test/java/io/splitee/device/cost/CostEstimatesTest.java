@@ -1,0 +1,79 @@
+package io.splitee.device.cost;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the live device prices arms with before and while it measures: the cases behind the demo's live SplitEE-S
+ * that stayed on one deep arm while its replay of the same run's costs found the best one (docs/demo.md).
+ */
+class CostEstimatesTest {
+    private static final double EPS = 1e-9;
+
+    /** 4 blocks of an emulated slow board: 8 ms each, exits 1 ms. */
+    private static CostEstimates slowBoard(int warmUpOffloads) {
+        CostEstimates e = new CostEstimates(4, 0.5, warmUpOffloads);
+        for (int i = 1; i <= 4; i++) {
+            e.recordBlock(i, Duration.ofMillis(8));
+            e.recordExit(i, Duration.ofMillis(1));
+        }
+        return e;
+    }
+
+    @Test
+    void theGatewayIsNotTakenForTheDeviceBeforeItAnswers() {
+        CostEstimates e = slowBoard(0);
+        // before: the device's own 8 ms blocks (33 ms from block 1), which priced every offload of the first
+        // sample far above its cost and kept those arms from ever being played
+        assertEquals(0.0, e.gatewayMs(1), EPS);
+        assertEquals(0.0, e.gatewayMs(3), EPS);
+    }
+
+    @Test
+    void anUnmeasuredStartBlockIsScaledFromTheNearestMeasuredOne() {
+        CostEstimates e = slowBoard(0);
+        // the raw sample: the gateway ran blocks 1..4 and the final exit in 3.3 ms, a tenth of the device's 33 ms
+        e.recordOffload(1, 100, Duration.ofMillis(20), Duration.ofMillis(3).plusNanos(300_000));
+        assertEquals(3.3, e.gatewayMs(1), EPS);
+        // blocks 3..4 and the exit: 17 ms on the device, so 1.7 ms on a gateway 10 times as fast
+        assertEquals(1.7, e.gatewayMs(3), EPS);
+        // a measured start block stands for itself, and is the nearest for block 4
+        e.recordOffload(3, 100, Duration.ofMillis(20), Duration.ofMillis(4));
+        assertEquals(4.0, e.gatewayMs(3), EPS);
+        assertEquals(4.0 * 9 / 17, e.gatewayMs(4), EPS);
+        assertEquals(3.3, e.gatewayMs(1), EPS);
+    }
+
+    @Test
+    void theFirstOffloadsOfARunAreThePeersWarmUpAndNotRecorded() {
+        CostEstimates e = slowBoard(2);
+        // measured in the demo: 515 and 439 ms round trips, 296 ms of the first the gateway's first run
+        e.recordOffload(1, 100, Duration.ofMillis(515), Duration.ofMillis(296));
+        e.recordOffload(1, 100, Duration.ofMillis(439), Duration.ofMillis(37));
+        assertFalse(e.linkMeasured());
+        assertEquals(0.0, e.gatewayMs(1), EPS);
+        e.recordOffload(1, 100, Duration.ofMillis(61), Duration.ofMillis(11));
+        assertTrue(e.linkMeasured());
+        assertEquals(11.0, e.gatewayMs(1), EPS);
+        assertEquals(50.0 - 100 / e.throughputBytesPerMs(), e.roundTripMs(), EPS);
+    }
+
+    @Test
+    void withoutAWarmUpEveryOffloadIsRecorded() {
+        CostEstimates e = slowBoard(0);
+        e.recordOffload(1, 100, Duration.ofMillis(515), Duration.ofMillis(296));
+        assertTrue(e.linkMeasured());
+        assertEquals(296.0, e.gatewayMs(1), EPS);
+    }
+
+    @Test
+    void aNegativeWarmUpIsRefused() {
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> new CostEstimates(4, 0.5, -1));
+        assertEquals("warmUpOffloads: -1 must be ≥ 0", x.getMessage());
+    }
+}
