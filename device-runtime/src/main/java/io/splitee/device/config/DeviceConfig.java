@@ -152,18 +152,20 @@ public record DeviceConfig(
      *
      * @param queue             the samples the device holds at once ({@code queue.*})
      * @param stateDir          where engine state and cost estimates are saved
-     * @param stateSaveInterval how often state is saved (also on shutdown)
+     * @param stateSaveInterval how often state is saved (also at start and on shutdown)
+     * @param stateSaveEvery    the state is also saved after this many outcomes recorded since the last save
      * @param metrics           the Prometheus text endpoint ({@code metrics.*})
      * @param shutdownGrace     bound on the graceful shutdown (answer in-flight samples, save, disconnect)
      * @param local             the device's local interfaces: the CoAP server and the board's GPIO
      */
-    public record Service(Queue queue, Path stateDir, Duration stateSaveInterval, Metrics metrics,
+    public record Service(Queue queue, Path stateDir, Duration stateSaveInterval, int stateSaveEvery, Metrics metrics,
                           Duration shutdownGrace, Local local) {
         /** Validates; every message starts with the key. */
         public Service {
             Objects.requireNonNull(queue, "queue");
             DeviceKeys.STATE_DIR.check(stateDir);
             DeviceKeys.STATE_SAVE_INTERVAL.check(stateSaveInterval);
+            DeviceKeys.STATE_SAVE_EVERY.check(stateSaveEvery);
             Objects.requireNonNull(metrics, "metrics");
             DeviceKeys.SHUTDOWN_GRACE.check(shutdownGrace);
             Objects.requireNonNull(local, "local");
@@ -564,6 +566,7 @@ public record DeviceConfig(
         private Duration overloadAfter = DeviceKeys.QUEUE_OVERLOAD_AFTER.defaultValue().orElseThrow();
         private Path stateDir = DeviceKeys.STATE_DIR.defaultValue().orElseThrow();
         private Duration stateSaveInterval = DeviceKeys.STATE_SAVE_INTERVAL.defaultValue().orElseThrow();
+        private int stateSaveEvery = DeviceKeys.STATE_SAVE_EVERY.defaultValue().orElseThrow();
         private CoapConfig coap = CoapConfig.disabled();
         private Gpio gpio = Gpio.OFF;
 
@@ -696,6 +699,12 @@ public record DeviceConfig(
             return this;
         }
 
+        /** {@code state.save-every}. */
+        public Builder stateSaveEvery(int value) {
+            this.stateSaveEvery = value;
+            return this;
+        }
+
         /** The CoAP server ({@code coap.*}). */
         public Builder coap(CoapConfig value) {
             this.coap = value;
@@ -720,7 +729,7 @@ public record DeviceConfig(
                             new Cost(costMode, lambda, offloadCost, perDeviceMs, perLinkMs, perMillijoule)),
                     new Offload(new Format(encoding, deflate, Optional.ofNullable(replyKeyFile)), deadline, fallback,
                             maxPending, probeInterval, payload),
-                    new Service(new Queue(queueSize, overloadAfter), stateDir, stateSaveInterval,
+                    new Service(new Queue(queueSize, overloadAfter), stateDir, stateSaveInterval, stateSaveEvery,
                             new Metrics(metricsBind, metricsPort), shutdownGrace,
                             new Local(coap, gpio)));
         }
