@@ -53,7 +53,8 @@ import org.junit.jupiter.api.Timeout;
  * target/fault-recovery.md} (docs/benchmarks.md, "Fault recovery").
  *
  * <p>Scenarios elsewhere: broker SIGKILL and graceful restart ({@code BrokerRestartIT}), one of two gateways
- * SIGKILLed ({@code FailoverIT}), gateway SIGKILL and SIGSTOP ({@code GatewayProcessIT}).
+ * SIGKILLed ({@code FailoverIT}), gateway SIGKILL and SIGSTOP ({@code GatewayProcessIT}). Link reset and device
+ * SIGKILL are here but disabled: each finds a bug not fixed yet (their Javadoc says which).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
