@@ -156,25 +156,55 @@ public record DeviceConfig(
     }
 
     /**
+     * Where and when the engine's state (its snapshot and the cost estimates) is saved.
+     *
+     * @param dir          {@code state.dir}: where it is saved
+     * @param saveInterval {@code state.save-interval}: the longest time between two saves (also at start and on
+     *                     shutdown)
+     * @param saveEvery    {@code state.save-every}: it is also saved after this many outcomes recorded since the
+     *                     last save
+     */
+    public record State(Path dir, Duration saveInterval, int saveEvery) {
+        /** Validates; every message starts with the key. */
+        public State {
+            DeviceKeys.STATE_DIR.check(dir);
+            DeviceKeys.STATE_SAVE_INTERVAL.check(saveInterval);
+            DeviceKeys.STATE_SAVE_EVERY.check(saveEvery);
+        }
+    }
+
+    /**
      * How the daemon runs as a service.
      *
      * @param queue             the samples the device holds at once ({@code queue.*})
-     * @param stateDir          where engine state and cost estimates are saved
-     * @param stateSaveInterval how often state is saved (also on shutdown)
+     * @param state             where and when the engine's state is saved ({@code state.*})
      * @param metrics           the Prometheus text endpoint ({@code metrics.*})
      * @param shutdownGrace     bound on the graceful shutdown (answer in-flight samples, save, disconnect)
      * @param local             the device's local interfaces: the CoAP server and the board's GPIO
      */
-    public record Service(Queue queue, Path stateDir, Duration stateSaveInterval, Metrics metrics,
-                          Duration shutdownGrace, Local local) {
+    public record Service(Queue queue, State state, Metrics metrics, Duration shutdownGrace, Local local) {
         /** Validates; every message starts with the key. */
         public Service {
             Objects.requireNonNull(queue, "queue");
-            DeviceKeys.STATE_DIR.check(stateDir);
-            DeviceKeys.STATE_SAVE_INTERVAL.check(stateSaveInterval);
+            Objects.requireNonNull(state, "state");
             Objects.requireNonNull(metrics, "metrics");
             DeviceKeys.SHUTDOWN_GRACE.check(shutdownGrace);
             Objects.requireNonNull(local, "local");
+        }
+
+        /** {@code state.dir}: see {@link State#dir()}. */
+        public Path stateDir() {
+            return state.dir();
+        }
+
+        /** {@code state.save-interval}: see {@link State#saveInterval()}. */
+        public Duration stateSaveInterval() {
+            return state.saveInterval();
+        }
+
+        /** {@code state.save-every}: see {@link State#saveEvery()}. */
+        public int stateSaveEvery() {
+            return state.saveEvery();
         }
 
         /** {@code metrics.port}: see {@link Metrics#port()}. */
@@ -573,6 +603,7 @@ public record DeviceConfig(
         private Duration overloadAfter = DeviceKeys.QUEUE_OVERLOAD_AFTER.defaultValue().orElseThrow();
         private Path stateDir = DeviceKeys.STATE_DIR.defaultValue().orElseThrow();
         private Duration stateSaveInterval = DeviceKeys.STATE_SAVE_INTERVAL.defaultValue().orElseThrow();
+        private int stateSaveEvery = DeviceKeys.STATE_SAVE_EVERY.defaultValue().orElseThrow();
         private CoapConfig coap = CoapConfig.disabled();
         private Gpio gpio = Gpio.OFF;
 
@@ -711,6 +742,12 @@ public record DeviceConfig(
             return this;
         }
 
+        /** {@code state.save-every}. */
+        public Builder stateSaveEvery(int value) {
+            this.stateSaveEvery = value;
+            return this;
+        }
+
         /** The CoAP server ({@code coap.*}). */
         public Builder coap(CoapConfig value) {
             this.coap = value;
@@ -735,7 +772,8 @@ public record DeviceConfig(
                             new Cost(costMode, lambda, offloadCost, perDeviceMs, perLinkMs, perMillijoule)),
                     new Offload(new Format(encoding, deflate, Optional.ofNullable(replyKeyFile)), deadline, fallback,
                             maxPending, probeInterval, payload),
-                    new Service(new Queue(queueSize, overloadAfter), stateDir, stateSaveInterval,
+                    new Service(new Queue(queueSize, overloadAfter),
+                            new State(stateDir, stateSaveInterval, stateSaveEvery),
                             new Metrics(metricsBind, metricsPort), shutdownGrace,
                             new Local(coap, gpio)));
         }

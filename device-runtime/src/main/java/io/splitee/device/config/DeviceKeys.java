@@ -89,8 +89,11 @@ final class DeviceKeys {
     static final ConfigKey<Path> STATE_DIR = ConfigKey.path("state.dir", Path.of("/var/lib/splitee"),
             "where the engine's state and the cost estimates are saved");
     static final ConfigKey<Duration> STATE_SAVE_INTERVAL = ConfigKey.duration("state.save-interval",
-            Duration.ofSeconds(30), "how often the state is saved (also at shutdown)")
+            Duration.ofSeconds(30), "how often the state is saved (also at start and at shutdown)")
             .allowing(d -> !d.isZero(), "must be positive");
+    static final ConfigKey<Integer> STATE_SAVE_EVERY = ConfigKey.integer("state.save-every", 500, 1, 100_000_000,
+            "the state is also saved after this many outcomes recorded since the last save, so a device killed "
+            + "between timed saves loses at most this many");
     static final ConfigKey<Integer> METRICS_PORT = ProgramBuilder.METRICS_PORT;
     static final ConfigKey<String> METRICS_BIND = ProgramBuilder.METRICS_BIND;
     static final ConfigKey<Duration> SHUTDOWN_GRACE = ConfigKey.duration("shutdown.grace", Duration.ofSeconds(10),
@@ -210,7 +213,7 @@ final class DeviceKeys {
     static final List<ConfigKey<?>> ALL = ConfigKey.listOf(List.of(DEVICE_ID), MQTT, List.of(MODEL_DIR,
             INTRA_OP_THREADS, BOARD_SLOWDOWN, POLICY, THRESHOLD, UCB_C, DISCOUNT, WINDOW, SEED, RAW_SAMPLE_ARM, COST_MODE, LAMBDA, OFFLOAD_COST,
             WEIGHT_DEVICE_MS, WEIGHT_LINK_MS, WEIGHT_MILLIJOULE, ENCODING, DEFLATE, DEADLINE, FALLBACK, MAX_PENDING,
-            PROBE_INTERVAL, PAYLOAD, REPLY_KEY_FILE, QUEUE_SIZE, QUEUE_OVERLOAD_AFTER, STATE_DIR, STATE_SAVE_INTERVAL, METRICS_PORT, METRICS_BIND,
+            PROBE_INTERVAL, PAYLOAD, REPLY_KEY_FILE, QUEUE_SIZE, QUEUE_OVERLOAD_AFTER, STATE_DIR, STATE_SAVE_INTERVAL, STATE_SAVE_EVERY, METRICS_PORT, METRICS_BIND,
             SHUTDOWN_GRACE), COAP,
             List.of(GPIO_ENABLED), BOARD);
 }

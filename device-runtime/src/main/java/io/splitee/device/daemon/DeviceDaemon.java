@@ -88,6 +88,8 @@ public final class DeviceDaemon implements AutoCloseable {
     private final Learner learner;
     private final CostEstimates estimates;
     private final StateStore state;
+    /** When the state is saved (the worker's only). */
+    private final StateSaves saves;
     private final MetricsEndpoint metricsEndpoint;
     private final DeviceMetrics metrics;
     private final DeviceStatus deviceStatus;
@@ -144,7 +146,13 @@ public final class DeviceDaemon implements AutoCloseable {
                 System::nanoTime);
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Threads.factory("splitee-" + config.deviceId() + "-timer", true));
-        this.learner = new Learner(policy, engineConfig, arms);
+        this.saves = new StateSaves(config.service().stateSaveEvery(), config.service().stateSaveInterval(),
+                System::nanoTime);
+        this.learner = new Learner(policy, engineConfig, arms, () -> {
+            if (saves.recorded()) {
+                saveLater();
+            }
+        });
         this.pipeline = assemble(learner, measured);
         this.worker = Threads.factory("splitee-" + config.deviceId() + "-worker", false).newThread(this::work);
     }
@@ -384,15 +392,17 @@ public final class DeviceDaemon implements AutoCloseable {
         }
         transport.publish(Outgoing.builder(config.statusTopic(), status(config, "online")).qos(1).retained(true)
                 .contentType("application/json").build());
+        save(snapshotState()); // at start (the worker is not running yet): a restored or fresh state is on disk at once
         worker.start();
         long probeEvery = Math.max(100, config.offload().probeInterval().toMillis() / 2);
         timer.scheduleWithFixedDelay(() -> loop.post(pipeline::maybeProbe), probeEvery, probeEvery,
                 TimeUnit.MILLISECONDS);
-        long save = config.service().stateSaveInterval().toMillis();
+        long tick = StateSaves.tick(config.service().stateSaveInterval()).toMillis();
         timer.scheduleWithFixedDelay(() -> loop.post(() -> {
-            byte[] snapshot = snapshotState();
-            timer.execute(() -> save(snapshot));
-        }), save, save, TimeUnit.MILLISECONDS);
+            if (saves.timeDue()) {
+                saveLater();
+            }
+        }), tick, tick, TimeUnit.MILLISECONDS);
         startCoap();
         deviceStatus.serving();
         LOG.info("device {} serving {} (model {} {}, manifest {}), policy {}, cost {}, α={}", config.deviceId(),
@@ -497,6 +507,12 @@ public final class DeviceDaemon implements AutoCloseable {
         return shed;
     }
 
+    /** Worker: the state as it is now, written by the timer thread. */
+    private void saveLater() {
+        byte[] snapshot = snapshotState();
+        timer.execute(() -> save(snapshot));
+    }
+
     private void save(byte[] snapshot) {
         try {
             state.save(snapshot);
@@ -543,8 +559,8 @@ public final class DeviceDaemon implements AutoCloseable {
                     }
                     loop.post(() -> {
                         learner.reset();
-                        byte[] fresh = snapshotState();
-                        timer.execute(() -> save(fresh));
+                        saves.saved();
+                        saveLater();
                         LOG.info("learned policy state reset; the previous state is saved in {}", backup.file());
                     });
                 });

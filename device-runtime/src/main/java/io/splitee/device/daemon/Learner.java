@@ -17,11 +17,14 @@ final class Learner {
     private Policy policy;
     private final EngineConfig config;
     private final ArmMapping arms;
+    private final Runnable afterRecord;
 
-    Learner(Policy policy, EngineConfig config, ArmMapping arms) {
+    /** @param afterRecord run after each outcome is recorded (on the worker thread): the state saves' count */
+    Learner(Policy policy, EngineConfig config, ArmMapping arms, Runnable afterRecord) {
         this.policy = policy;
         this.config = config;
         this.arms = arms;
+        this.afterRecord = afterRecord;
     }
 
     /** The policy (replaced by {@link #reset}). */
@@ -57,10 +60,12 @@ final class Learner {
     /** Records a sample that left at its arm. */
     void exited(Observation o) {
         policy.record(arms.exited(o));
+        afterRecord.run();
     }
 
     /** Records an offloaded sample with the final exit's confidence (the gateway's, the device's, or a stand-in). */
     void answered(Observation o, double finalConfidence) {
         policy.record(arms.answered(o, finalConfidence));
+        afterRecord.run();
     }
 }

@@ -71,6 +71,7 @@ class DeviceConfigTest {
                 "metrics.port", "70000",
                 "cost.lambda", "-1",
                 "offload.deflate", "maybe").entrySet();
+        assertTrue(failure(Map.of("state.save-every", "0")).startsWith("state.save-every:"));
         for (Map.Entry<String, String> c : cases) {
             String msg = failure(Map.of(c.getKey(), c.getValue()));
             assertTrue(msg.startsWith(c.getKey() + ":"), "message should name " + c.getKey() + ": " + msg);
@@ -290,6 +291,9 @@ class DeviceConfigTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DeviceConfig.builder("d", Path.of("/m"))
                 .queueSize(0).build()).getMessage().startsWith("queue.size:"));
         assertTrue(failure(Map.of("offload.encoding", "int8-channel")).contains("fp32, fp16, int8, int8_per_channel"));
+        assertEquals(DeviceConfig.load(null, Map.of(), Map.of("device.id", "d", "model.dir", "/m",
+                        "state.save-every", "40")).service().stateSaveEvery(),
+                DeviceConfig.builder("d", Path.of("/m")).stateSaveEvery(40).build().service().stateSaveEvery());
     }
 
     @Test

@@ -33,14 +33,78 @@ class DeviceProcessIT {
     @TempDir
     Path dir;
 
-    Process startDevice(MosquittoBroker broker, Path log) throws Exception {
+    Process startDevice(MosquittoBroker broker, Path log, String... extra) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-jar", JAR.toString(), "run",
                 "--set", "device.id=p1", "--set", "mqtt.uri=" + broker.uri(),
                 "--set", "model.dir=" + DeviceDaemonIT.MODEL, "--set", "state.dir=" + dir.resolve("state"),
                 "--set", "policy=final", "--set", "runtime.intra-op-threads=1", "--set", "queue.size=16",
                 "--set", "shutdown.grace=20s"));
+        for (String e : extra) {
+            cmd.addAll(List.of("--set", e));
+        }
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    static void awaitLog(Process p, Path log, String text) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(log).contains(text)) {
+            assertTrue(p.isAlive(), "device died: " + Files.readString(log));
+            assertTrue(System.nanoTime() < end, "no '" + text + "' within 60 s: " + Files.readString(log));
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * {@code state.save-every}: a device SIGKILLed after 250 answered samples, long before its first timed save
+     * (the interval is an hour), restarts with at least the 200 outcomes its two saves by count held.
+     */
+    @Test
+    void sigkillAfterNDecisionsRestoresThem() throws Exception {
+        assertTrue(Files.isRegularFile(JAR), "build the jar first (mvn package): " + JAR.toAbsolutePath());
+        ModelPackage pkg = ModelPackage.load(DeviceDaemonIT.MODEL);
+        try (MosquittoBroker broker = MosquittoBroker.start();
+             ResultCollector results = new ResultCollector(broker.uri(), "p1");
+             FrameEncoder encoder = new FrameEncoder()) {
+            Transport publisher = Transport.mqtt(MqttSettings.builder("pub-p1", broker.uri()).cleanStart(true)
+                    .sessionExpiry(Duration.ZERO).build());
+            publisher.start();
+            Path log1 = dir.resolve("device-1.log");
+            Process p = startDevice(broker, log1, "state.save-every=100", "state.save-interval=1h");
+            try {
+                awaitLog(p, log1, "serving");
+                int n = 250;
+                ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
+                TensorSpec in = pkg.manifest().input().tensor().spec();
+                for (int i = 0; i < n; i++) {
+                    float[] x = pkg.manifest().input().normalise(pkg.samples().image(i % pkg.samples().count()));
+                    byte[] frame = encoder.encode(Frame.sample(pkg.manifest().id(), hash, 0, in, "k-" + i,
+                            Instant.now(), FloatBuffer.wrap(x)));
+                    publisher.publish(Outgoing.builder("splitee/p1/samples", frame).qos(1)
+                            .contentType(Frame.CONTENT_TYPE).build()).get();
+                }
+                results.awaitDistinct(n, Duration.ofSeconds(120));
+            } finally {
+                p.destroyForcibly(); // SIGKILL: no save at shutdown
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+                publisher.close();
+            }
+            Path log2 = dir.resolve("device-2.log");
+            Process p2 = startDevice(broker, log2, "state.save-every=100",
+                    "state.save-interval=1h");
+            try {
+                awaitLog(p2, log2, "serving");
+            } finally {
+                p2.destroy();
+                assertTrue(p2.waitFor(60, TimeUnit.SECONDS));
+            }
+            String out2 = Files.readString(log2);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("restored engine state from \\S+: round (\\d+)")
+                    .matcher(out2);
+            assertTrue(m.find(), out2);
+            long round = Long.parseLong(m.group(1));
+            assertTrue(round >= 200 && round <= 250, "the state saved at 200 outcomes (or later), got round " + round);
+        }
     }
 
     @Test
