@@ -60,6 +60,8 @@ public final class Gateway implements AutoCloseable {
      * full (a few hundred bytes each, so at most some tens of MB).
      */
     static final int DETACHED_ANSWERS = 65_536;
+    /** Passes of {@link Worker#warmUp} over every segment before the first frame. */
+    static final int WARM_UP_PASSES = 3;
 
     private final GatewayConfig config;
     private final ServedModels models;
@@ -147,7 +149,9 @@ public final class Gateway implements AutoCloseable {
                 List<SegmentRunner> perModel = new ArrayList<>();
                 runners.add(perModel);
                 for (ServedModel m : models.all()) {
-                    perModel.add(OrtSegmentRunner.open(m.pkg, rc));
+                    SegmentRunner r = OrtSegmentRunner.open(m.pkg, rc);
+                    perModel.add(r);
+                    Worker.warmUp(r, m, WARM_UP_PASSES);
                 }
             }
         } catch (ModelPackageException | RuntimeException e) {

@@ -128,6 +128,28 @@ final class Worker implements Runnable {
         answer(j, m, logits, 0);
     }
 
+    /**
+     * Runs every segment a frame can ask for (after block 0..L, batch size 1) {@code passes} times on zeros, so
+     * that the first frames are not ONNX Runtime's first runs and the JIT's: the gateway's first inference of a
+     * segment took 296 ms against a few ms steady (docs/demo.md), enough to miss a device's offload deadline and
+     * teach its learner that offloading does not pay. Call before the workers start.
+     */
+    static void warmUp(SegmentRunner runner, ServedModel m, int passes) {
+        FloatBuffer features = direct(runner.activationSize(m.depth));
+        float[] logits = new float[m.classes];
+        for (int p = 0; p < passes; p++) {
+            for (int block = 0; block <= m.depth; block++) {
+                FloatBuffer input = direct(runner.activationSize(block));
+                if (block < m.depth) {
+                    runner.runBlocks(block + 1, m.depth, 1, input, features);
+                    runner.runExit(m.depth, 1, features, logits);
+                } else {
+                    runner.runExit(m.depth, 1, input, logits);
+                }
+            }
+        }
+    }
+
     /** Blocks block+1..L on the batch, then exit L; logits sample-major. */
     private void run(SegmentRunner runner, ServedModel m, int block, int n, FloatBuffer input, float[] logits) {
         if (block < m.depth) {
