@@ -382,7 +382,8 @@ public final class DeviceDaemon implements AutoCloseable {
             // samples (a backlog, each offload waiting for its answer) never holds them back behind the
             // broker's queue of samples. One lost with its connection ends as a deadline miss.
             transport.subscribe(config.repliesTopic(), 0, m -> {
-                if (!loop.post(() -> pipeline.onReply(m))) {
+                long at = pipeline.now(); // the round trip ends on arrival, not when the worker is free
+                if (!loop.post(() -> pipeline.onReply(m, at))) {
                     LOG.warn("control inbox full; gateway answer for {} dropped", m.topic());
                 }
             });

@@ -150,8 +150,8 @@ final class Offloader {
         }
     }
 
-    /** Handles a message on the replies topic (the gateway's answer to an offload). */
-    void onReply(Incoming m) {
+    /** Handles a message on the replies topic (the gateway's answer to an offload), which arrived at {@code arrivedNanos}. */
+    void onReply(Incoming m, long arrivedNanos) {
         link.transport().ack(m);
         String corr = SampleDecoding.idOf(m.correlationData()).orElse(null);
         ResultMessage r;
@@ -181,7 +181,6 @@ final class Offloader {
             return;
         }
         core.metrics().pending.set(offloads.size());
-        long now = core.nanos().getAsLong();
         if (r.status() == ResultMessage.Status.OVERLOADED || r.status() == ResultMessage.Status.ERROR
                 || r.prediction() == null || r.finalExitConfidence() == null) {
             // The link worked; the gateway could not help. Finish here.
@@ -192,7 +191,8 @@ final class Offloader {
             return;
         }
         Duration gw = r.timings().gatewayCompute() == null ? Duration.ZERO : r.timings().gatewayCompute();
-        long roundTrip = now - s.sentNanos;
+        long now = core.nanos().getAsLong();
+        long roundTrip = Math.max(0, arrivedNanos - s.sentNanos);
         link.estimates().recordOffload(s.gatewayFromBlock(), s.bytes, Duration.ofNanos(roundTrip), gw);
         LOG.debug("offload {} {} bytes {} rt {} ms gw {} ms -> rtt {} thr {}", id, s.payload, s.bytes,
                 roundTrip / 1e6, gw.toNanos() / 1e6, link.estimates().roundTripMs(),

@@ -184,9 +184,18 @@ final class Pipeline implements AutoCloseable {
                 backlog.overloadAfter()), m);
     }
 
-    /** Handles a message on the replies topic (the gateway's answer to an offload). */
-    void onReply(Incoming m) {
-        stages.offloader().onReply(m);
+    /**
+     * Handles a message on the replies topic (the gateway's answer to an offload) that arrived at
+     * {@code arrivedNanos} (the transport's callback, read with {@link #now()}): the round trip ends there,
+     * not when the worker gets to it, so a sample being computed meanwhile is not counted as link time.
+     */
+    void onReply(Incoming m, long arrivedNanos) {
+        stages.offloader().onReply(m, arrivedNanos);
+    }
+
+    /** The daemon's clock, nanoseconds. */
+    long now() {
+        return core.nanos().getAsLong();
     }
 
     /** Sends a light probe when nothing was offloaded for a probe interval. */
