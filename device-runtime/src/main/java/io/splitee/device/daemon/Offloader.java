@@ -207,7 +207,7 @@ final class Offloader {
         core.metrics().exit(core.compute().depth());
         core.metrics().status().answered(false);
         core.metrics().latencyOffload.record(now - s.arrivedNanos, TimeUnit.NANOSECONDS);
-        core.answers().submit(core.results().fromGateway(s, r, now, gw), s.source);
+        core.answers().submit(core.results().fromGateway(s, r, arrivedNanos, now, gw), s.source);
         onDevice.learner().answered(s.observation, Math.max(0, Math.min(1, r.finalExitConfidence())));
     }
 

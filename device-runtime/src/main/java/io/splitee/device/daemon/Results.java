@@ -68,11 +68,13 @@ final class Results {
     }
 
     /**
-     * The gateway's answer {@code reply} to the offload of {@code s}, received at {@code receivedNanos};
-     * the link's share is the round trip less the gateway's reported time.
+     * The gateway's answer {@code reply} to the offload of {@code s}, which arrived at {@code replyArrivedNanos}
+     * and is handled at {@code receivedNanos}; the link's share is the round trip (send to arrival) less the
+     * gateway's reported time, the end-to-end time runs to {@code receivedNanos}.
      */
-    ResultMessage fromGateway(Sample s, ResultMessage reply, long receivedNanos, Duration gateway) {
-        long roundTrip = receivedNanos - s.sentNanos;
+    ResultMessage fromGateway(Sample s, ResultMessage reply, long replyArrivedNanos, long receivedNanos,
+                              Duration gateway) {
+        long roundTrip = replyArrivedNanos - s.sentNanos;
         Duration link = Duration.ofNanos(Math.max(0, roundTrip - gateway.toNanos()));
         ResultMessage.Timings t = new ResultMessage.Timings(Duration.ofNanos(s.deviceNanos), link, gateway,
                 Duration.ofNanos(receivedNanos - s.arrivedNanos));
