@@ -44,11 +44,17 @@ final class XChartRenderer implements ChartRenderer {
         chart.getStyler().setYAxisDecimalPattern("#,##0.##");
         chart.getStyler().setXAxisDecimalPattern("#,##0.##");
         chart.getStyler().setMarkerSize(series.stream().allMatch(x -> x.x().length <= 1) ? 12 : 4);
+        boolean whole = series.stream().flatMapToDouble(x -> java.util.Arrays.stream(x.x())).allMatch(v -> v == Math.rint(v));
         for (Series s : series) {
             double[] x = s.x();
             double[] y = s.y();
             if (x.length == 0) {
                 continue;
+            }
+            if (whole) {
+                // XChart 3.8.8 puts the ticks at the data's own values when all are whole numbers (0, 267, 534, …
+                // for 4,005 samples, overlapping); a millionth of a sample keeps its round-number ticks.
+                x = java.util.Arrays.stream(x).map(v -> v + 1e-6).toArray();
             }
             XYSeries xs = chart.addSeries(s.name(), x, y);
             if (s.style() == Style.MARKERS) {
@@ -70,7 +76,7 @@ final class XChartRenderer implements ChartRenderer {
             CategoryChart chart = new CategoryChartBuilder().width(width).height(HEIGHT).title(p.title())
                     .xAxisTitle(p.xTitle()).yAxisTitle(p.yTitle()).build();
             style(chart.getStyler());
-            chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS); // never over a bar
             chart.getStyler().setStacked(p.stacked());
             chart.getStyler().setYAxisDecimalPattern("#,##0.##");
             for (Bars b : p.series()) {
