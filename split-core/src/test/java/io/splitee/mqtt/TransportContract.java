@@ -12,8 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.splitee.linkproxy.LinkProfile;
+import io.splitee.linkproxy.LinkProxy;
 import io.splitee.testenv.LogCapture;
 import io.splitee.testenv.Tool;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -521,6 +524,55 @@ public abstract class TransportContract {
         if (clientCount != null) {
             assertTrue(clientCount.getAsInt() <= 4, "the client library counts " + clientCount.getAsInt());
         }
+    }
+
+    /**
+     * A link reset while QoS 1 publishes are in flight, on a session the broker resumes: the client resends them
+     * on the new connection, and the new connection must accept them. Mosquitto 2.0.11 announces a Topic Alias
+     * Maximum of 10; a publish sent as a topic alias only (every one after the first to its topic) must go out
+     * again with its topic name, since an alias is defined per network connection (MQTT 5, 3.3.2.3.4): a resend
+     * that kept the old connection's alias was refused as a protocol error on every reconnect.
+     */
+    @Test
+    void publishesInFlightWhenTheLinkResetsAreResentOnTheResumedSession() throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder());
+        LinkProxy link = track(LinkProxy.start(new InetSocketAddress("127.0.0.1", broker.port()), LinkProfile.NONE));
+        Events events = new Events();
+        Transport pub = transport(settings("reset-pub", "tcp://127.0.0.1:" + link.port()).cleanStart(false)
+                .sessionExpiry(Duration.ofMinutes(5)).build());
+        pub.addConnectionListener(events);
+        Transport sink = transport(settings("reset-sink", broker.uri()).build());
+        Set<Integer> received = ConcurrentHashMap.newKeySet();
+        sink.subscribe("splitee/reset/out", 1, m -> {
+            received.add(intOf(m));
+            sink.ack(m);
+        });
+        sink.start();
+        pub.start();
+        assertEquals("connected reconnect=false sessionPresent=false", events.next());
+        int n = 8;
+        // the first publish to the topic defines its alias on this connection (where the broker offers aliases)
+        pub.publish(Outgoing.of("splitee/reset/out", intBytes(0), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        link.setStalled(true);
+        List<CompletableFuture<Void>> inFlight = new ArrayList<>();
+        for (int i = 1; i < n; i++) {
+            inFlight.add(pub.publish(Outgoing.of("splitee/reset/out", intBytes(i), 1)));
+        }
+        await("the stalled publishes to be in flight", () -> probe(pub).inFlight() == n - 1);
+        link.cutAll(); // what the stalled link held is gone: only the client's resend can deliver it
+        link.setStalled(false);
+        for (CompletableFuture<Void> f : inFlight) {
+            assertEquals(TransportException.Reason.CONNECTION_LOST, failureOf(f).reason());
+        }
+        assertEquals("lost CONNECTION_LOST", events.next());
+        assertEquals("connected reconnect=true sessionPresent=true", events.next(), "broker log:\n" + broker.log());
+        for (int i = n; i < 2 * n; i++) {
+            pub.publish(Outgoing.of("splitee/reset/out", intBytes(i), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        await("every publish, the resent ones too, to reach the sink", () -> received.size() == 2 * n,
+                () -> "received " + new TreeSet<>(received) + "; broker log:\n" + broker.log());
+        assertFalse(broker.log().contains("protocol error"), broker.log());
+        assertNull(events.queue.poll(), "no further connection loss");
     }
 
     // 3 ------------------------------------------------------------------------------------------

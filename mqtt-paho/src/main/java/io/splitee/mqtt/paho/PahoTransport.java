@@ -25,6 +25,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
 
 /**
  * {@link io.splitee.mqtt.Transport} on Eclipse Paho's {@link MqttAsyncClient} (mqttv5 1.2.5): the primitives
@@ -43,6 +44,10 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  *     reconnect ourselves on {@code splitee-mqtt-<clientId>-conn}: each attempt's CONNACK gives
  *     session-present, Receive Maximum and Maximum Packet Size, and every subscription is re-sent from that
  *     thread after every reconnect (never from inside Paho's callbacks, where a blocking subscribe can deadlock).</li>
+ * <li>It sends a publish to a topic it has published to before on the connection as a topic alias only, keeps
+ *     the in-flight packet so, and resends it so into a resumed session on the next connection, where the alias
+ *     is unknown: Mosquitto closes every such reconnect as a protocol error. Before each reconnect the
+ *     publishes in flight get their topic names back ({@link #unaliasInFlight}).</li>
  * <li>A callback that throws makes Paho drop the connection: ours never throw.</li>
  * <li>Its decoder throws unchecked exceptions on some packets a broker forwards without checking (correlation
  *     data of 32 KiB or more: Paho reads its length as a signed short), which kill its receiver thread and leave
@@ -98,6 +103,7 @@ final class PahoTransport extends TransportBase {
 
     /** Connects from a thread of {@link #pahoThreads}, so that the threads Paho starts for it are in that group. */
     private CompletableFuture<IMqttToken> connect(MqttAsyncClient c) {
+        unaliasInFlight(c);
         Outcome outcome = new Outcome();
         MqttConnectionOptions o = options;
         o.setCleanStart(cleanStartOnce || settings.cleanStart());
@@ -117,6 +123,33 @@ final class PahoTransport extends TransportBase {
             outcome.future.completeExceptionally(e);
         }
         return outcome.future;
+    }
+
+    /**
+     * Gives every PUBLISH that Paho still holds in flight its topic name back and drops its topic alias, before
+     * the client connects again: Paho resends them as they are when the broker resumes the session. Paho replaces
+     * the topic of every publish after the first to a topic by the alias it chose on that connection (when the
+     * broker's CONNACK allows aliases: Mosquitto allows 10) and keeps the packet so; but an alias is defined per
+     * network connection (MQTT 5, 3.3.2.3.4), and on the new one it is unknown: Mosquitto 2.0.11 answers such a
+     * resend with DISCONNECT 0x82 (protocol error) right after the CONNACK, on every reconnect. Only for
+     * publishes of this client object: a file-persisted publish restored by a new client (no token knows its
+     * topic) is resent as Paho stored it.
+     */
+    private void unaliasInFlight(MqttAsyncClient c) {
+        int restored = 0;
+        for (IMqttToken token : c.getPendingTokens()) {
+            String[] topics = token.getTopics();
+            if (token.getRequestMessage() instanceof MqttPublish p && topics != null && topics.length == 1
+                    && topics[0] != null && (p.getTopicName() == null || p.getProperties().getTopicAlias() != null)) {
+                p.setTopicName(topics[0]);
+                p.getProperties().setTopicAlias(null);
+                restored++;
+            }
+        }
+        if (restored > 0) {
+            log.debug("{}: {} publish(es) in flight get their topic names back for the resend", settings.clientId(),
+                    restored);
+        }
     }
 
     /**

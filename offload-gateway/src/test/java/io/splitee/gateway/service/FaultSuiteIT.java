@@ -54,7 +54,7 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Scenarios elsewhere: broker SIGKILL and graceful restart ({@code BrokerRestartIT}), one of two gateways
  * SIGKILLed ({@code FailoverIT}), gateway SIGKILL and SIGSTOP ({@code GatewayProcessIT}). Link reset and device
- * SIGKILL are here but disabled: each finds a bug not fixed yet (their Javadoc says which).
+ * SIGKILL are here but disabled: each still finds a bug not fixed yet (their Javadoc says which).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -149,15 +149,21 @@ class FaultSuiteIT {
     }
 
     /**
-     * Every connection through the link is reset at once; the device reconnects. Disabled: it finds a bug not fixed
-     * yet. After the reset, every reconnect of the device's Paho client (session present, QoS 1 answers and offloads
-     * in flight) is closed by Mosquitto 2.0.11 at once, "disconnected due to protocol error" in the broker's log,
-     * over 1,300 times in 90 s; the device's answers then give up after their 50 attempts and their samples are
-     * acknowledged without them (1,849 of 2,000 missing). Run it with {@code -Dit.test='FaultSuiteIT#linkReset'}
-     * after removing the annotation; the logs stay in target/fault-suite/.
+     * Every connection through the link is reset at once; the device reconnects into its resumed session, and Paho
+     * resends the publishes that were in flight. Its first bug is fixed: Paho resent most of them as a topic alias
+     * of the old connection, unknown on the new one, and Mosquitto 2.0.11 closed every reconnect at once as a
+     * protocol error (1,849 of 2,000 samples unanswered); {@code PahoTransport} now gives them their topic names
+     * back: two runs after the fix had 0 missing, 0 {@code overloaded} and no protocol error. Still disabled, for
+     * two failures that depend on timing. In the first run the device lagged and 9 of 2,000 samples were answered
+     * three times: their answers were in flight at the reset; three copies each means the original reached the
+     * broker though its PUBACK was lost, then came Paho's resend into the resumed session and the answer stage's
+     * own retry (the device's {@code AnswerRule} retries a publish that failed {@code CONNECTION_LOST}, although
+     * the transport resends it). The gateway share came back after 11.4 s in the first run and 10.0 s in the second
+     * (0 twice; the device missed 3 deadlines 10 s after the reset and paused offloading for 0.3 s), on a machine
+     * shared with three other builds.
      */
-    @Disabled("a link reset leaves the device's Paho client in a reconnect loop refused as a protocol error "
-            + "(issue #20; see the Javadoc)")
+    @Disabled("after a link reset, answers that were in flight can be published three times (original, Paho's "
+            + "resend, the answer stage's retry), and the share came back after 10.0-11.4 s (issue #20; see the Javadoc)")
     @Test
     @Order(2)
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
