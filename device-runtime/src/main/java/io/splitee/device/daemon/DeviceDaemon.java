@@ -307,8 +307,21 @@ public final class DeviceDaemon implements AutoCloseable {
         return c.mqtt().settings("splitee-device-" + c.deviceId())
                 .receiveMaximum(receiveMaximum(c))
                 .maxIncomingPacketSize(MAX_INCOMING_PACKET)
-                .will(new MqttSettings.Will(c.statusTopic(), status(c, "offline"), 1, true))
+                .will(new MqttSettings.Will(c.statusTopic(), will(c), 1, true))
                 .build();
+    }
+
+    /**
+     * The last will: {@code offline} with {@code connected_at}, the time the connection it stands for was
+     * made. The broker publishes it whenever that connection is lost, so it carries no {@code time}: the
+     * broker cannot say when, and the connect time read as the time of going offline was misleading.
+     */
+    static byte[] will(DeviceConfig c) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("device", c.deviceId());
+        n.put("state", "offline");
+        n.put("connected_at", Instant.now().toString());
+        return n.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -175,8 +175,18 @@ public final class Gateway implements AutoCloseable {
                 .receiveMaximum(c.receiveMaximum())
                 // the largest frame it accepts plus room for the topic and properties: the broker drops larger ones
                 .maxIncomingPacketSize(c.maxFrameBytes() + 64 * 1024)
-                .will(new MqttSettings.Will(c.statusTopic(), status(c, "offline"), 1, true))
+                .will(new MqttSettings.Will(c.statusTopic(), will(c), 1, true))
                 .build();
+    }
+
+    /**
+     * The last will: {@code {"gateway":"<id>","state":"offline","connected_at":"<connect time>"}}. The broker
+     * publishes it whenever that connection is lost, so it carries no {@code time} (the connect time read as
+     * the time of going offline).
+     */
+    static byte[] will(GatewayConfig c) {
+        return ("{\"gateway\":\"" + c.gatewayId() + "\",\"state\":\"offline\",\"connected_at\":\""
+                + Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@code {"gateway":"<id>","state":"<state>","time":"<now>"}}, the retained status. */
