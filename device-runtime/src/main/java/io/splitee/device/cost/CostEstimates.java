@@ -24,9 +24,12 @@ public final class CostEstimates {
      * meet the gateway's first inferences and cold message paths (measured in the demo: round trips of 515 and
      * 439 ms, 296 ms of them the gateway's first run, against about 50 ms and 10 ms from the third on); fitted,
      * they would price every offload at several times its cost for dozens of offloads, and a learner that
-     * stops offloading because of that price never measures the link again.
+     * stops offloading because of that price never measures the link again. 2 was not enough: with the gateway
+     * warmed up and round trips ending on arrival, the demo's first 19 offloads still measured 118 ms links on a
+     * 5 ms profile and the learner kept every sample on the device; with 32, two default runs settled on the
+     * best fixed arm (docs/demo.md). Missed deadlines are never skipped ({@link #recordMissedOffload}).
      */
-    public static final int WARM_UP_OFFLOADS = 2;
+    public static final int WARM_UP_OFFLOADS = 32;
     /** Assumed until measured: a modest Wi-Fi link. */
     static final double DEFAULT_RTT_MS = 10.0;
     static final double DEFAULT_BYTES_PER_MS = 1_000.0; // 8 Mbit/s
@@ -101,8 +104,8 @@ public final class CostEstimates {
     }
 
     /**
-     * Records one answered offload; the first {@code warmUpOffloads} after construction are the peers' warm-up
-     * and are not recorded.
+     * Records one answered offload; the first {@code warmUpOffloads} answered after construction are the peers'
+     * warm-up and are not recorded (a missed deadline always is: {@link #recordMissedOffload}).
      *
      * @param fromBlock   the first block the gateway computed (a+1 for features after block a, 1 for a raw sample)
      * @param bytesSent   bytes of the frame the device published
@@ -120,6 +123,20 @@ public final class CostEstimates {
         double gw = millis(gatewayTime);
         gatewayMsFrom[fromBlock].add(gw);
         recordLink(bytesSent, Math.max(0, millis(endToEnd) - gw));
+    }
+
+    /**
+     * Records an offload whose answer did not come before its deadline, as a round trip of {@code deadline}
+     * with no gateway time. Never skipped as warm-up: a missed deadline is evidence of a slow link or gateway,
+     * and a device behind one must not keep offloading on the default estimates until
+     * {@code warmUpOffloads} answers have come.
+     */
+    public void recordMissedOffload(int fromBlock, long bytesSent, Duration deadline) {
+        if (fromBlock < 1 || fromBlock > blocks + 1) {
+            throw new IllegalArgumentException("fromBlock: " + fromBlock + " is outside 1.." + (blocks + 1));
+        }
+        gatewayMsFrom[fromBlock].add(0);
+        recordLink(bytesSent, millis(deadline));
     }
 
     private void recordLink(double b, double t) {

@@ -135,7 +135,7 @@ final class Offloader {
                     GatewayBreaker.OPEN_AFTER_MISSES, core.config().offload().probeInterval());
         }
         // What the link cost us: the whole deadline, with nothing from the gateway.
-        link.estimates().recordOffload(s.gatewayFromBlock(), s.bytes, offloads.deadline(), Duration.ZERO);
+        link.estimates().recordMissedOffload(s.gatewayFromBlock(), s.bytes, offloads.deadline());
         fallback(s, "DEADLINE", "the gateway did not answer within " + offloads.deadline());
     }
 

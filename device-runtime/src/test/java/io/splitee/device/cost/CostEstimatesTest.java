@@ -64,6 +64,16 @@ class CostEstimatesTest {
     }
 
     @Test
+    void aMissedDeadlineIsRecordedEvenDuringTheWarmUp() {
+        CostEstimates e = slowBoard(32);
+        e.recordMissedOffload(1, 100, Duration.ofSeconds(1));
+        assertTrue(e.linkMeasured(), "a slow link shows at once, not after 32 answers");
+        assertEquals(1000.0 - 100 / e.throughputBytesPerMs(), e.roundTripMs(), EPS);
+        e.recordOffload(1, 100, Duration.ofMillis(20), Duration.ofMillis(5));
+        assertEquals(1000.0 - 100 / e.throughputBytesPerMs(), e.roundTripMs(), EPS, "an answer in the warm-up is not");
+    }
+
+    @Test
     void withoutAWarmUpEveryOffloadIsRecorded() {
         CostEstimates e = slowBoard(0);
         e.recordOffload(1, 100, Duration.ofMillis(515), Duration.ofMillis(296));
