@@ -13,15 +13,12 @@ import io.splitee.mqtt.MqttSettings;
 import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
 import io.splitee.testenv.LogCapture;
-import io.splitee.wire.Frame;
 import io.splitee.wire.FrameEncoder;
 import io.splitee.wire.ManifestHash;
 import io.splitee.wire.ResultCodec;
 import io.splitee.wire.ResultMessage;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +73,7 @@ class ForgedRepliesIT {
                 camera.start();
 
                 String first = "forged-1";
-                send(camera, encoder, pkg, hash, first, 0);
+                Frames.publishSample(camera, encoder, pkg, hash, DEVICE, first, 0);
                 assertNotNull(frames.poll(10, TimeUnit.SECONDS), "the forger reads the offload");
                 String ok = labels.get(3);
                 Map<String, byte[]> forgeries = new LinkedHashMap<>();
@@ -104,19 +101,19 @@ class ForgedRepliesIT {
                 assertEquals(1, r.size(), "one result: " + r);
                 assertEquals(ResultMessage.Location.DEVICE, r.get(0).message().computedAt(),
                         "finished on the device at the deadline, not by a forgery: " + r.get(0).message());
-                assertEquals(2.0, rejected(device, "BAD_CLASS"), "out of range, and a label not the class's");
-                assertEquals(1.0, rejected(device, "WRONG_DEVICE"));
-                assertEquals(1.0, rejected(device, "WRONG_MODEL"));
-                assertEquals(1.0, rejected(device, "UNREADABLE"), "confidence 7");
-                assertEquals(1.0, rejected(device, "SAMPLE_MISMATCH"));
-                assertEquals(1.0, rejected(device, "BAD_EXIT"));
+                assertEquals(2.0, Frames.repliesRejected(device, "BAD_CLASS"), "out of range, and a label not the class's");
+                assertEquals(1.0, Frames.repliesRejected(device, "WRONG_DEVICE"));
+                assertEquals(1.0, Frames.repliesRejected(device, "WRONG_MODEL"));
+                assertEquals(1.0, Frames.repliesRejected(device, "UNREADABLE"), "confidence 7");
+                assertEquals(1.0, Frames.repliesRejected(device, "SAMPLE_MISMATCH"));
+                assertEquals(1.0, Frames.repliesRejected(device, "BAD_EXIT"));
                 assertEquals(1.0, device.metrics().registry().counter("splitee.device.late.replies").count(),
                         "the reply for a sample nobody sent");
                 assertEquals(7, log.count(LogCapture.Level.WARN, "gateway answer on"), "one WARN each: " + log);
 
                 // the control: a well-formed reply from the same client is applied
                 String second = "forged-2";
-                send(camera, encoder, pkg, hash, second, 1);
+                Frames.publishSample(camera, encoder, pkg, hash, DEVICE, second, 1);
                 assertNotNull(frames.poll(10, TimeUnit.SECONDS), "the forger reads the second offload");
                 forger.publish(Outgoing.builder("splitee/" + DEVICE + "/replies",
                                 reply(second, DEVICE, model, 3, ok, 0.9, exit)).qos(1)
@@ -142,16 +139,4 @@ class ForgedRepliesIT {
                 + ",\"timings_us\":{\"gateway_compute\":950}}").getBytes(UTF_8);
     }
 
-    private static double rejected(DeviceDaemon device, String reason) {
-        return device.metrics().registry().counter("splitee.device.replies.rejected", "reason", reason).count();
-    }
-
-    private static void send(Transport camera, FrameEncoder encoder, ModelPackage pkg, ManifestHash hash, String id,
-                             int image) throws Exception {
-        float[] x = pkg.manifest().input().normalise(pkg.samples().image(image));
-        byte[] frame = encoder.encode(Frame.sample(pkg.manifest().id(), hash, 0, pkg.manifest().input().tensor().spec(),
-                id, Instant.now(), FloatBuffer.wrap(x)));
-        camera.publish(Outgoing.builder("splitee/" + DEVICE + "/samples", frame).qos(1)
-                .contentType(Frame.CONTENT_TYPE).build()).get(5, TimeUnit.SECONDS);
-    }
 }

@@ -115,4 +115,22 @@ final class Frames implements AutoCloseable {
         decoder.close();
         runner.close();
     }
+
+    /**
+     * Publishes shipped test image {@code image} as sample {@code id} on {@code splitee/<device>/samples}, QoS 1,
+     * and waits for the broker's acknowledgement (ForgedRepliesIT, ReplyTagIT).
+     */
+    static void publishSample(io.splitee.mqtt.Transport camera, FrameEncoder encoder, ModelPackage pkg,
+                              ManifestHash hash, String device, String id, int image) throws Exception {
+        float[] x = pkg.manifest().input().normalise(pkg.samples().image(image));
+        byte[] frame = encoder.encode(Frame.sample(pkg.manifest().id(), hash, 0, pkg.manifest().input().tensor().spec(),
+                id, Instant.now(), FloatBuffer.wrap(x)));
+        camera.publish(Outgoing.builder("splitee/" + device + "/samples", frame).qos(1)
+                .contentType(Frame.CONTENT_TYPE).build()).get(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** The device's count of gateway replies rejected for {@code reason}. */
+    static double repliesRejected(io.splitee.device.daemon.DeviceDaemon device, String reason) {
+        return device.metrics().registry().counter("splitee.device.replies.rejected", "reason", reason).count();
+    }
 }

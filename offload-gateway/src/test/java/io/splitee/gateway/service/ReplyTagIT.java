@@ -15,17 +15,14 @@ import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
 import io.splitee.mqtt.UserProperty;
 import io.splitee.replyauth.ReplyKey;
-import io.splitee.wire.Frame;
 import io.splitee.wire.FrameEncoder;
 import io.splitee.wire.ManifestHash;
 import io.splitee.wire.ResultCodec;
 import io.splitee.wire.ResultMessage;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -79,7 +76,7 @@ class ReplyTagIT {
 
                 // 1. the gateway, with the key, answers: its tagged reply is the result
                 try (Gateway gateway = Gateway.start(TestGateways.config("tagger", broker.uri(), keyed))) {
-                    send(camera, encoder, pkg, hash, FIRST, 0);
+                    Frames.publishSample(camera, encoder, pkg, hash, DEVICE, FIRST, 0);
                     answers.awaitAll(List.of(AnswerCollector.key("results", DEVICE, FIRST)), Duration.ofSeconds(30));
                 }
                 ResultMessage first = answers.results(DEVICE, FIRST).get(0).message();
@@ -93,7 +90,7 @@ class ReplyTagIT {
 
                 // 2. no gateway now: the forger answers the next offload with the reply rewritten for it
                 frames.clear();
-                send(camera, encoder, pkg, hash, SECOND, 1);
+                Frames.publishSample(camera, encoder, pkg, hash, DEVICE, SECOND, 1);
                 assertNotNull(frames.poll(10, TimeUnit.SECONDS), "the forger reads the offload");
                 byte[] forged = new String(real.payload(), UTF_8).replace(FIRST, SECOND).getBytes(UTF_8);
                 assertEquals(SECOND, ResultCodec.parse(forged).sampleId(), "a well-formed reply for the sample");
@@ -112,8 +109,8 @@ class ReplyTagIT {
                 assertEquals(1, second.size(), "one result for the second sample");
                 assertEquals(ResultMessage.Location.DEVICE, second.get(0).message().computedAt(),
                         "finished on the device at the deadline, not by a forged reply: " + second.get(0).message());
-                assertEquals(1.0, rejected(device, "MAC_MISSING"));
-                assertEquals(2.0, rejected(device, "MAC_INVALID"));
+                assertEquals(1.0, Frames.repliesRejected(device, "MAC_MISSING"));
+                assertEquals(2.0, Frames.repliesRejected(device, "MAC_INVALID"));
             } finally {
                 camera.close();
                 forger.close();
@@ -121,16 +118,4 @@ class ReplyTagIT {
         }
     }
 
-    private static double rejected(DeviceDaemon device, String reason) {
-        return device.metrics().registry().counter("splitee.device.replies.rejected", "reason", reason).count();
-    }
-
-    private static void send(Transport camera, FrameEncoder encoder, ModelPackage pkg, ManifestHash hash, String id,
-                             int image) throws Exception {
-        float[] x = pkg.manifest().input().normalise(pkg.samples().image(image));
-        byte[] frame = encoder.encode(Frame.sample(pkg.manifest().id(), hash, 0, pkg.manifest().input().tensor().spec(),
-                id, Instant.now(), FloatBuffer.wrap(x)));
-        camera.publish(Outgoing.builder("splitee/" + DEVICE + "/samples", frame).qos(1)
-                .contentType(Frame.CONTENT_TYPE).build()).get(5, TimeUnit.SECONDS);
-    }
 }
