@@ -145,17 +145,19 @@ final class Compute {
     }
 
     /**
-     * The end of a call that started at {@code t0}: with a slowdown F &gt; 1, first waits until (F − 1) times the
-     * call's own duration has passed after it, so the interval timed is F times the call. The wait parks the
-     * thread and spins its last 200 µs (spinning throughout would take a core from the gateway and the broker
-     * when they share the machine).
+     * The end of a call that started at {@code t0}: with a slowdown F &gt; 1, first really waits (F − 1) times the
+     * call's own duration after it, then returns {@code t0} plus F times the call. The interval recorded is F times
+     * the measured call; the wait's own overshoot (a parked thread woken late on a loaded host) belongs to this host,
+     * not to the emulated board, and is left out. The wait parks the thread and spins its last 200 µs (spinning
+     * throughout would take a core from the gateway and the broker when they share the machine).
      */
     private long emulate(long t0) {
         long t1 = nanos.getAsLong();
         if (slowdown == 1.0) {
             return t1;
         }
-        long until = System.nanoTime() + (long) ((slowdown - 1) * (t1 - t0));
+        long extra = (long) ((slowdown - 1) * (t1 - t0));
+        long until = System.nanoTime() + extra;
         for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
             if (left > 250_000) { // Linux timer slack: a park overshoots by 50-100 µs
                 LockSupport.parkNanos(left - 200_000);
@@ -163,7 +165,7 @@ final class Compute {
                 Thread.onSpinWait();
             }
         }
-        return nanos.getAsLong();
+        return t1 + extra;
     }
 
     private void exit(Sample s, int i) {
