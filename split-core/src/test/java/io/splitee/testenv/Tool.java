@@ -26,6 +26,25 @@ public enum Tool {
     MOSQUITTO("mosquitto", "mosquitto"),
     /** Writes the broker's password file (credentials tests). */
     MOSQUITTO_PASSWD("mosquitto_passwd", "mosquitto"),
+    /**
+     * Mosquitto's dynamic-security plugin (a shared library, not a program): {@code mosquitto_dynamic_security.so}
+     * in a library directory, {@code /usr/lib/<multiarch>/} on Debian.
+     */
+    MOSQUITTO_DYNSEC("mosquitto_dynamic_security.so", "mosquitto") {
+        @Override
+        public Optional<Path> find() {
+            String configured = System.getProperty(property());
+            List<Path> candidates = new ArrayList<>();
+            if (configured != null && !configured.isBlank()) {
+                candidates.add(Path.of(configured));
+            } else {
+                for (String dir : PLUGIN_DIRS) {
+                    candidates.add(Path.of(dir, command()));
+                }
+            }
+            return candidates.stream().filter(Files::isRegularFile).findFirst().map(Path::toAbsolutePath);
+        }
+    },
     /** Sends SIGSTOP/SIGCONT to the broker (hung-broker tests). */
     KILL("kill", "procps"),
     /** Checks the systemd units and scores their hardening (packaging tests). */
@@ -70,6 +89,10 @@ public enum Tool {
 
     /** Searched after {@code PATH}: Debian's sbin directories, which a non-login root shell may lack. */
     private static final List<String> EXTRA_DIRS = List.of("/usr/sbin", "/sbin");
+
+    /** Where Debian's mosquitto package puts its plugins, on the architectures SplitEE runs on. */
+    private static final List<String> PLUGIN_DIRS = List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+            "/usr/lib/arm-linux-gnueabihf", "/usr/lib");
 
     private final String command;
     private final String debianPackages;
@@ -132,7 +155,9 @@ public enum Tool {
     /** The one line that says what is missing and which Debian package installs it. */
     public String missingMessage() {
         String what = probe.isEmpty() ? command : command + " that can " + probe.get(probe.size() - 1);
-        String where = this == FASHION_MNIST ? "not found" : "not found on PATH or in " + String.join(", ", EXTRA_DIRS);
+        String where = this == FASHION_MNIST ? "not found"
+                : this == MOSQUITTO_DYNSEC ? "not found in " + String.join(", ", PLUGIN_DIRS)
+                : "not found on PATH or in " + String.join(", ", EXTRA_DIRS);
         return what + " " + where + " (or -D" + property() + "=...): install Debian's "
                 + debianPackages + " (apt-get install " + debianPackages + ", or run ./test as root)";
     }
