@@ -90,6 +90,9 @@ class SystemdUnitsIT {
         }
         if (daemon.equals("device")) {
             assertEquals("splitee", value(u, "StateDirectory"), "state.dir=/var/lib/splitee of the example");
+            // state.runtime-dir unset: the MQTT client's store in $RUNTIME_DIRECTORY, kept across restarts
+            assertEquals("splitee-device", value(u, "RuntimeDirectory"));
+            assertEquals("yes", value(u, "RuntimeDirectoryPreserve"), "the store outlives a stop, not a reboot");
             assertTrue(env.contains("-XX:TieredStopAtLevel=1"), env);
             assertEquals("closed", value(u, "DevicePolicy"));
             assertEquals(List.of("/dev/gpiochip0 rw", "/dev/i2c-1 rw"), values(u, "DeviceAllow"));

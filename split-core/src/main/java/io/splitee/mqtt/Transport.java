@@ -1,5 +1,6 @@
 package io.splitee.mqtt;
 
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
@@ -101,6 +102,23 @@ public interface Transport extends AutoCloseable {
      * {@link MqttSettings#receiveMaximum()}: once that many are held, the broker keeps the rest for this client.
      */
     int unacknowledged();
+
+    /**
+     * The QoS 2 publishes an earlier process of this client left in the client's persistence ({@link
+     * MqttSettings#persistenceDir()}), as the first connection of {@link #start()} found them: those the broker had
+     * not completed (no PUBCOMP yet), which this transport sends again into the resumed session with their packet
+     * ids, so the broker delivers each once; and the last ones it had completed (at most {@value
+     * #EARLIER_COMPLETED_KEPT}), whose record was written before the client forgot them. Each is, or will be,
+     * delivered exactly once by the broker, provided the session resumes. Empty before {@link #start()}, without
+     * persistence, and for a client that has none ({@link MqttSettings.Client#HIVEMQ}). QoS 0 and 1 publishes are
+     * not listed (a QoS 1 resend may be delivered twice).
+     */
+    default List<Outgoing> earlierPublishes() {
+        return List.of();
+    }
+
+    /** How many completed QoS 2 publishes a client with persistence keeps a record of ({@link #earlierPublishes()}). */
+    int EARLIER_COMPLETED_KEPT = 1024;
 
     /** Whether the connection to the broker is up right now. */
     boolean isConnected();

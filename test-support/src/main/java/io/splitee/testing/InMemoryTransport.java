@@ -70,6 +70,7 @@ public final class InMemoryTransport implements Transport {
     private boolean connected;
     private boolean closed;
     private TransportException startFailure;
+    private volatile List<Outgoing> earlier = List.of();
 
     /** A transport for client {@code clientId} (it names the threads). */
     public InMemoryTransport(String clientId) {
@@ -353,6 +354,19 @@ public final class InMemoryTransport implements Transport {
             held.clear();
         }
         release.forEach(f -> completeLater(() -> f.complete(null)));
+    }
+
+    /**
+     * What {@link #earlierPublishes()} reports, as a client whose store an earlier, killed process left would: set
+     * it before {@link #start()}.
+     */
+    public void leftByEarlierProcess(List<Outgoing> publishes) {
+        this.earlier = List.copyOf(publishes);
+    }
+
+    @Override
+    public List<Outgoing> earlierPublishes() {
+        return earlier;
     }
 
     /** Makes {@link #start()} throw {@code failure} (null: connect normally). */

@@ -60,6 +60,7 @@ final class ConfigLoader {
                     .stateDir(c.get(DeviceKeys.STATE_DIR))
                     .stateSaveInterval(c.get(DeviceKeys.STATE_SAVE_INTERVAL))
                     .stateSaveEvery(c.get(DeviceKeys.STATE_SAVE_EVERY))
+                    .stateRuntimeDir(c.optional(DeviceKeys.STATE_RUNTIME_DIR).orElse(null))
                     .overloadAfter(c.get(DeviceKeys.QUEUE_OVERLOAD_AFTER))
                     .coap(coap(c))
                     .gpio(gpio(c))
@@ -277,6 +278,9 @@ final class ConfigLoader {
                 .with(DeviceKeys.COAP_PORT, d.coap().port());
         if (o.replyKeyFile().isPresent()) {
             s = s.with(DeviceKeys.REPLY_KEY_FILE, o.replyKeyFile().get());
+        }
+        if (d.service().state().runtimeDir().isPresent()) {
+            s = s.with(DeviceKeys.STATE_RUNTIME_DIR, d.service().state().runtimeDir().get());
         }
         if (d.coap().dtls().isPresent()) {
             CoapConfig.Dtls t = d.coap().dtls().get();

@@ -163,13 +163,33 @@ public record DeviceConfig(
      *                     shutdown)
      * @param saveEvery    {@code state.save-every}: it is also saved after this many outcomes recorded since the
      *                     last save
+     * @param runtimeDir   {@code state.runtime-dir}: where the MQTT client keeps the answers in flight across a
+     *                     restart of the process; empty: {@code $RUNTIME_DIRECTORY}, else {@code dir} ({@link
+     *                     #runtimeDir(String)})
      */
-    public record State(Path dir, Duration saveInterval, int saveEvery) {
+    public record State(Path dir, Duration saveInterval, int saveEvery, Optional<Path> runtimeDir) {
         /** Validates; every message starts with the key. */
         public State {
             DeviceKeys.STATE_DIR.check(dir);
+            Objects.requireNonNull(runtimeDir, "runtimeDir");
+            runtimeDir.ifPresent(DeviceKeys.STATE_RUNTIME_DIR::check);
             DeviceKeys.STATE_SAVE_INTERVAL.check(saveInterval);
             DeviceKeys.STATE_SAVE_EVERY.check(saveEvery);
+        }
+
+        /**
+         * The runtime directory in effect: {@code state.runtime-dir} when set; else {@code runtimeDirectory} (the
+         * service manager's {@code $RUNTIME_DIRECTORY}, its first entry when it names several, separated by
+         * {@code :}) when set and not blank; else {@code state.dir}.
+         */
+        public Path runtimeDir(String runtimeDirectory) {
+            if (runtimeDir.isPresent()) {
+                return runtimeDir.get();
+            }
+            if (runtimeDirectory != null && !runtimeDirectory.isBlank()) {
+                return Path.of(runtimeDirectory.split(":", -1)[0]);
+            }
+            return dir;
         }
     }
 
@@ -604,6 +624,7 @@ public record DeviceConfig(
         private Path stateDir = DeviceKeys.STATE_DIR.defaultValue().orElseThrow();
         private Duration stateSaveInterval = DeviceKeys.STATE_SAVE_INTERVAL.defaultValue().orElseThrow();
         private int stateSaveEvery = DeviceKeys.STATE_SAVE_EVERY.defaultValue().orElseThrow();
+        private Path stateRuntimeDir;
         private CoapConfig coap = CoapConfig.disabled();
         private Gpio gpio = Gpio.OFF;
 
@@ -742,6 +763,12 @@ public record DeviceConfig(
             return this;
         }
 
+        /** {@code state.runtime-dir} (null: unset). */
+        public Builder stateRuntimeDir(Path value) {
+            this.stateRuntimeDir = value;
+            return this;
+        }
+
         /** {@code state.save-every}. */
         public Builder stateSaveEvery(int value) {
             this.stateSaveEvery = value;
@@ -773,7 +800,7 @@ public record DeviceConfig(
                     new Offload(new Format(encoding, deflate, Optional.ofNullable(replyKeyFile)), deadline, fallback,
                             maxPending, probeInterval, payload),
                     new Service(new Queue(queueSize, overloadAfter),
-                            new State(stateDir, stateSaveInterval, stateSaveEvery),
+                            new State(stateDir, stateSaveInterval, stateSaveEvery, Optional.ofNullable(stateRuntimeDir)),
                             new Metrics(metricsBind, metricsPort), shutdownGrace,
                             new Local(coap, gpio)));
         }

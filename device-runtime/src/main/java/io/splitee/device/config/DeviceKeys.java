@@ -88,6 +88,12 @@ final class DeviceKeys {
             + "until the backlog is gone").allowing(d -> !d.isZero(), "must be positive");
     static final ConfigKey<Path> STATE_DIR = ConfigKey.path("state.dir", Path.of("/var/lib/splitee"),
             "where the engine's state and the cost estimates are saved");
+    static final ConfigKey<Path> STATE_RUNTIME_DIR = ConfigKey.path("state.runtime-dir", null,
+            "a directory that outlives a restart of the process, not a reboot (nothing in it is forced to disk): the "
+            + "MQTT client keeps the answers in flight there (in `mqtt/`), so a killed and restarted device answers "
+            + "no sample twice (docs/operations.md, \"Exactly once across a device kill\"); unset: the service "
+            + "manager's `$RUNTIME_DIRECTORY` (the unit's `RuntimeDirectory=`, `/run/splitee-device`), else `state.dir`")
+            .asOptional();
     static final ConfigKey<Duration> STATE_SAVE_INTERVAL = ConfigKey.duration("state.save-interval",
             Duration.ofSeconds(30), "how often the state is saved (also at start and at shutdown)")
             .allowing(d -> !d.isZero(), "must be positive");
@@ -213,7 +219,7 @@ final class DeviceKeys {
     static final List<ConfigKey<?>> ALL = ConfigKey.listOf(List.of(DEVICE_ID), MQTT, List.of(MODEL_DIR,
             INTRA_OP_THREADS, BOARD_SLOWDOWN, POLICY, THRESHOLD, UCB_C, DISCOUNT, WINDOW, SEED, RAW_SAMPLE_ARM, COST_MODE, LAMBDA, OFFLOAD_COST,
             WEIGHT_DEVICE_MS, WEIGHT_LINK_MS, WEIGHT_MILLIJOULE, ENCODING, DEFLATE, DEADLINE, FALLBACK, MAX_PENDING,
-            PROBE_INTERVAL, PAYLOAD, REPLY_KEY_FILE, QUEUE_SIZE, QUEUE_OVERLOAD_AFTER, STATE_DIR, STATE_SAVE_INTERVAL, STATE_SAVE_EVERY, METRICS_PORT, METRICS_BIND,
+            PROBE_INTERVAL, PAYLOAD, REPLY_KEY_FILE, QUEUE_SIZE, QUEUE_OVERLOAD_AFTER, STATE_DIR, STATE_RUNTIME_DIR, STATE_SAVE_INTERVAL, STATE_SAVE_EVERY, METRICS_PORT, METRICS_BIND,
             SHUTDOWN_GRACE), COAP,
             List.of(GPIO_ENABLED), BOARD);
 }

@@ -8,13 +8,16 @@ import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.Transport;
 import io.splitee.wire.ResultCodec;
 import io.splitee.wire.ResultMessage;
+import io.splitee.wire.ResultParseException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -45,10 +48,22 @@ import org.slf4j.LoggerFactory;
  * client still gets its answer). It never takes over another delivery: it waits for the answer to its
  * sample id ({@link #awaitAnswer}), so a CoAP request and an MQTT delivery of the same sample both get
  * theirs, and the answer is published once.
+ *
+ * <p>Answers are published at QoS 2 ({@link #QOS}) through a transport whose client keeps them in a file store
+ * (the daemon's {@code state.runtime-dir}): a process killed with answers in flight leaves them there, and the next
+ * one sends them again into its resumed session with their packet ids, so the broker delivers each once. At start,
+ * before the worker takes a sample, {@link #restore} enters the sample ids of those answers, and of the last ones
+ * the broker had completed ({@link Transport#earlierPublishes()}), in the answered memory: their samples, which the
+ * broker redelivers because their acknowledgements had not reached it, are acknowledged without a second answer.
  */
 final class Answers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Answers.class);
     static final int ANSWERED_MEMORY = 8192;
+    /**
+     * The QoS of every answer: 2, so that an answer a killed process left in its client's store and the next one
+     * sends again is delivered once (a QoS 1 resend is a second delivery).
+     */
+    static final int QOS = 2;
 
     private final Transport transport;
     private final String topic;
@@ -70,6 +85,8 @@ final class Answers implements AutoCloseable {
     /** Answers submitted and not yet done (settled and their samples acknowledged). */
     private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
+    /** The ids {@link #restore} entered (read-only). */
+    private volatile Set<String> restored = Set.of();
 
     Answers(Transport transport, String topic, String threadName, AnswerRule rule, AnswerPublisher.Counters counters,
             DirectSources direct) {
@@ -94,7 +111,7 @@ final class Answers implements AutoCloseable {
         inProgress.put(id, Optional.ofNullable(source));
         outstanding.incrementAndGet();
         run(() -> {
-            Outgoing out = Outgoing.builder(topic, ResultCodec.toJson(r)).qos(1).contentType(ResultCodec.CONTENT_TYPE)
+            Outgoing out = Outgoing.builder(topic, ResultCodec.toJson(r)).qos(QOS).contentType(ResultCodec.CONTENT_TYPE)
                     .correlationData(id.getBytes(StandardCharsets.UTF_8)).build();
             publisher.publish(out, id + " from " + r.device(), new AnswerPublisher.Settle() {
                 @Override
@@ -123,7 +140,7 @@ final class Answers implements AutoCloseable {
         String id = r.sampleId();
         outstanding.incrementAndGet();
         run(() -> {
-            Outgoing out = Outgoing.builder(topic, ResultCodec.toJson(r)).qos(1).contentType(ResultCodec.CONTENT_TYPE)
+            Outgoing out = Outgoing.builder(topic, ResultCodec.toJson(r)).qos(QOS).contentType(ResultCodec.CONTENT_TYPE)
                     .correlationData(id.getBytes(StandardCharsets.UTF_8)).build();
             publisher.publish(out, id + " (" + r.error().code() + ") from " + r.device(), new AnswerPublisher.Settle() {
                 @Override
@@ -142,6 +159,50 @@ final class Answers implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /**
+     * Enters the sample ids of the answers an earlier process of this device published ({@code earlier}, as {@link
+     * Transport#earlierPublishes()} lists them: still in flight and being sent again, or completed) in the answered
+     * memory, so that their redelivered samples get no second answer. Call it before the worker takes a sample.
+     * The id is the answer's correlation data (every answer carries its sample id there) or, without it, the
+     * {@code sample_id} of its JSON. Publishes on other topics (offload frames, status) are skipped.
+     *
+     * @return the ids entered
+     */
+    Set<String> restore(List<Outgoing> earlier) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (Outgoing o : earlier) {
+            if (!o.topic().equals(topic)) {
+                continue;
+            }
+            String id = null;
+            if (o.correlationData().length > 0) {
+                id = new String(o.correlationData(), StandardCharsets.UTF_8);
+            } else {
+                try {
+                    id = ResultCodec.parse(o.payload()).sampleId();
+                } catch (ResultParseException | RuntimeException e) {
+                    LOG.warn("an answer of an earlier process on {} names no sample id ({}); its sample may be "
+                            + "answered again", topic, e.getMessage());
+                }
+            }
+            if (id != null) {
+                ids.add(id);
+            }
+        }
+        synchronized (answered) {
+            for (String id : ids) {
+                answered.put(id, Boolean.TRUE);
+            }
+        }
+        restored = Set.copyOf(ids);
+        return restored;
+    }
+
+    /** Whether {@code id} was answered by an earlier process of this device ({@link #restore}). */
+    boolean answeredBeforeStart(String id) {
+        return restored.contains(id);
     }
 
     /** Whether {@code id} is being answered or was answered recently (as {@link #takeOver}, without taking over). */

@@ -44,6 +44,7 @@ import io.splitee.wire.ManifestHash;
 import io.splitee.wire.ModelCatalog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -308,7 +309,17 @@ public final class DeviceDaemon implements AutoCloseable {
                 .receiveMaximum(receiveMaximum(c))
                 .maxIncomingPacketSize(MAX_INCOMING_PACKET)
                 .will(new MqttSettings.Will(c.statusTopic(), will(c), 1, true))
+                .persistenceDir(mqttStore(c, System.getenv("RUNTIME_DIRECTORY")))
                 .build();
+    }
+
+    /**
+     * Where the MQTT client keeps the answers in flight across a restart of the process: {@code mqtt/} in the
+     * runtime directory ({@code state.runtime-dir}, else {@code runtimeDirectory}, the service manager's
+     * {@code $RUNTIME_DIRECTORY}, else {@code state.dir}); the client adds a directory named after its client id.
+     */
+    static Path mqttStore(DeviceConfig c, String runtimeDirectory) {
+        return c.service().state().runtimeDir(runtimeDirectory).resolve("mqtt");
     }
 
     /**
@@ -403,6 +414,13 @@ public final class DeviceDaemon implements AutoCloseable {
             transport.start();
         } catch (TransportException e) {
             throw new StartupException("broker " + config.mqtt().uri() + ": " + e.getMessage(), e, true);
+        }
+        // before the worker takes the samples the broker redelivers: those answered by the process before this one
+        int restored = pipeline.restoreAnswered(transport.earlierPublishes());
+        if (restored > 0) {
+            LOG.info("device {}: {} samples answered by the process before this one (answers in the MQTT client's"
+                    + " store); a redelivery of one is acknowledged without a second answer", config.deviceId(),
+                    restored);
         }
         transport.publish(Outgoing.builder(config.statusTopic(), status(config, "online")).qos(1).retained(true)
                 .contentType("application/json").build());
@@ -665,7 +683,9 @@ public final class DeviceDaemon implements AutoCloseable {
             LOG.debug("offline status not confirmed: {}", e.toString());
         }
         release();
-        LOG.info("device {} stopped; state saved to {}", config.deviceId(), state.file());
+        LOG.info("device {} stopped; state saved to {}; {} redelivered samples answered by the process before this"
+                + " one acknowledged without a second answer", config.deviceId(), state.file(),
+                (long) metrics.restoredDuplicates.count());
     }
 
     private void release() {

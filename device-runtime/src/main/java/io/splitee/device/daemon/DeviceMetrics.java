@@ -20,6 +20,7 @@ final class DeviceMetrics {
     final Counter offloadsRaw;
     final Counter overloaded;
     final Counter duplicates;
+    final Counter restoredDuplicates;
     final Counter lateReplies;
     final Counter deadlineMisses;
     final Counter probes;
@@ -43,6 +44,10 @@ final class DeviceMetrics {
         overloaded = Counter.builder("splitee.device.results").tag("status", "overloaded").tag("code", "BACKLOG")
                 .register(registry);
         duplicates = Counter.builder("splitee.device.duplicates").description("redelivered samples answered once")
+                .register(registry);
+        restoredDuplicates = Counter.builder("splitee.device.duplicates.restored")
+                .description("redelivered samples an earlier process of this device had answered (its answer in the"
+                        + " MQTT client's store), acknowledged without a second answer; also in splitee.device.duplicates")
                 .register(registry);
         lateReplies = Counter.builder("splitee.device.late.replies").description("gateway answers after the deadline")
                 .register(registry);

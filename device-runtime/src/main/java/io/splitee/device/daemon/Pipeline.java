@@ -3,6 +3,7 @@ package io.splitee.device.daemon;
 import io.splitee.engine.Observation;
 import io.splitee.engine.Plan;
 import io.splitee.mqtt.Incoming;
+import io.splitee.mqtt.Outgoing;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.security.MessageDigest;
@@ -162,11 +163,28 @@ final class Pipeline implements AutoCloseable {
      * (or is acknowledged at once when the answer is out) and no second answer is made.
      */
     private boolean takeOverIfDuplicate(String id, Incoming m) {
-        if (stages.offloader().takeOver(id, m) || core.answers().takeOver(id, m)) {
+        if (stages.offloader().takeOver(id, m)) {
             core.metrics().duplicates.increment();
             return true;
         }
+        if (core.answers().takeOver(id, m)) {
+            core.metrics().duplicates.increment();
+            if (core.answers().answeredBeforeStart(id)) {
+                core.metrics().restoredDuplicates.increment();
+            }
+            return true;
+        }
         return false;
+    }
+
+    /**
+     * The answers an earlier process of this device published ({@link io.splitee.mqtt.Transport#earlierPublishes()}):
+     * their samples get no second answer ({@link Answers#restore}). Before the worker starts.
+     *
+     * @return how many sample ids were entered
+     */
+    int restoreAnswered(List<Outgoing> earlier) {
+        return core.answers().restore(earlier).size();
     }
 
     /**

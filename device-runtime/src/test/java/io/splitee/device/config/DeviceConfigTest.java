@@ -297,6 +297,25 @@ class DeviceConfigTest {
     }
 
     @Test
+    void theRuntimeDirectoryIsTheKeyElseTheServiceManagersElseTheStateDirectory() throws Exception {
+        DeviceConfig set = DeviceConfig.load(null, Map.of(), Map.of("device.id", "d", "model.dir", "/m",
+                "state.dir", "/var/lib/s", "state.runtime-dir", "/run/x"));
+        assertEquals(Path.of("/run/x"), set.service().state().runtimeDir("/run/splitee-device"), "the key wins");
+        assertEquals(set, DeviceConfig.builder("d", Path.of("/m")).stateDir(Path.of("/var/lib/s"))
+                .stateRuntimeDir(Path.of("/run/x")).build());
+        assertEquals(set, DeviceConfig.load(set, Map.of()), "kept through a reload");
+        DeviceConfig unset = DeviceConfig.load(null, Map.of(), Map.of("device.id", "d", "model.dir", "/m",
+                "state.dir", "/var/lib/s"));
+        assertEquals(Path.of("/run/splitee-device"), unset.service().state().runtimeDir("/run/splitee-device"));
+        assertEquals(Path.of("/run/a"), unset.service().state().runtimeDir("/run/a:/run/b"), "the first of several");
+        assertEquals(Path.of("/var/lib/s"), unset.service().state().runtimeDir(null), "outside systemd: state.dir");
+        assertEquals(Path.of("/var/lib/s"), unset.service().state().runtimeDir(" "));
+        assertEquals(Path.of("/var/lib/s"), DeviceConfig.load(null, Map.of(), Map.of("device.id", "d", "model.dir",
+                "/m", "state.dir", "/var/lib/s", "state.runtime-dir", "")).service().state().runtimeDir(null),
+                "an empty value is unset");
+    }
+
+    @Test
     void overridesOnABuiltConfigurationAreTheUsersAndChecked() throws Exception {
         DeviceConfig base = DeviceConfig.builder("demo", Path.of("/m")).costMode(DeviceConfig.Cost.Mode.PAPER)
                 .paperCosts(0.01, 0.1).seed(3).ucbC(1.0).build();

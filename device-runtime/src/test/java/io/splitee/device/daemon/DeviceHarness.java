@@ -44,6 +44,13 @@ final class DeviceHarness implements AutoCloseable {
 
     DeviceHarness(Path stateDir, Map<String, String> settings, java.util.function.Consumer<FakeSegmentRunner> script)
             throws Exception {
+        this(stateDir, settings, script, List.of());
+    }
+
+    /** {@code earlier}: the publishes the MQTT client's store reports as left by the process before this one. */
+    DeviceHarness(Path stateDir, Map<String, String> settings, java.util.function.Consumer<FakeSegmentRunner> script,
+                  List<Outgoing> earlier) throws Exception {
+        transport.leftByEarlierProcess(earlier);
         pkg = ModelPackage.load(MODEL);
         int[] sizes = new int[pkg.depth() + 1];
         for (int i = 0; i <= pkg.depth(); i++) {

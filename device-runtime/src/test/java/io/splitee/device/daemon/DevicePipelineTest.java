@@ -242,6 +242,36 @@ class DevicePipelineTest {
     }
 
     @Test
+    void aSampleWhoseAnswerTheProcessBeforeLeftInTheClientStoreIsAcknowledgedWithoutASecondAnswer() throws Exception {
+        String results = "splitee/" + DeviceHarness.DEVICE + "/results";
+        List<Outgoing> earlier = List.of(
+                // in flight at the kill (being sent again) and completed: both by their correlation data
+                Outgoing.builder(results, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).qos(2)
+                        .correlationData("k-1".getBytes(java.nio.charset.StandardCharsets.UTF_8)).build(),
+                // an answer without correlation data: the sample id of its JSON
+                Outgoing.builder(results, io.splitee.wire.ResultCodec.toJson(ResultMessage.builder("k-2",
+                        DeviceHarness.DEVICE, "m").refused(ResultMessage.Status.ERROR, "X", "x").build())).qos(2).build(),
+                // another topic (an offload frame) names no answered sample
+                Outgoing.builder("splitee/" + DeviceHarness.DEVICE + "/features", new byte[] {1}).qos(2)
+                        .correlationData("k-3".getBytes(java.nio.charset.StandardCharsets.UTF_8)).build());
+        try (DeviceHarness h = new DeviceHarness(stateDir, fixed2(), r -> r.script(5, conf(0.9, 0.9)), earlier)) {
+            h.send(5, "k-1"); // redelivered: its acknowledgement had not reached the broker
+            h.send(5, "k-2");
+            h.send(5, "k-3");
+            ResultMessage only = h.awaitResults(1).get(0);
+            waitUntil(() -> h.counter("splitee.device.duplicates.restored") == 2.0);
+            h.transport.awaitAllAcked(Duration.ofSeconds(5));
+            Thread.sleep(100);
+            assertEquals("k-3", only.sampleId());
+            assertEquals(List.of("k-3"), h.results().stream().map(ResultMessage::sampleId).toList(),
+                    "k-1 and k-2 acknowledged without a second answer");
+            assertEquals(2.0, h.counter("splitee.device.duplicates"));
+            assertEquals(List.of(2), h.transport.published(results).stream().map(Outgoing::qos).toList(),
+                    "answers at QoS 2, so a resend of one is delivered once");
+        }
+    }
+
+    @Test
     void samplesFromTheBrokerBeyondTheQueueAreHeldAndComputedNotRefused() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);

@@ -3,6 +3,7 @@ package io.splitee.mqtt.paho;
 import io.splitee.lifecycle.Threads;
 import io.splitee.mqtt.MqttSettings;
 import io.splitee.mqtt.Outgoing;
+import io.splitee.mqtt.Transport;
 import io.splitee.mqtt.TransportBase;
 import io.splitee.mqtt.TransportException;
 import java.time.Duration;
@@ -20,7 +21,6 @@ import org.eclipse.paho.mqttv5.client.MqttClientPersistence;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
@@ -54,6 +54,11 @@ import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
  *     the connection open and deaf; a resumed session would bring the packet back. Paho's threads are therefore
  *     created in a thread group of ours ({@code splitee-mqtt-<clientId>-paho}): one that dies ends the connection,
  *     and the next one starts clean ({@link TransportBase#discardingPoisonedSession}).</li>
+ * <li>Its file persistence stores a publish with the topic alias of its connection instead of the topic name, so
+ *     a publish restored by the next process would be resent with an alias its connection never defined; and it
+ *     forgets a completed publish without a trace. With {@link MqttSettings#persistenceDir()} the client stores
+ *     in our {@link FilePersistence} instead: topic names, and a record of the last completed QoS 2 publishes
+ *     ({@link #earlierPublishes()}).</li>
  * </ul>
  */
 final class PahoTransport extends TransportBase {
@@ -70,6 +75,10 @@ final class PahoTransport extends TransportBase {
     private final ThreadGroup pahoThreads;
     /** Set when a Paho thread died on what the broker sent: the next connection starts clean. */
     private volatile boolean cleanStartOnce;
+    /** The client's file store (null: memory only). */
+    private volatile FilePersistence store;
+    /** The QoS 2 publishes an earlier process left in the store, as the first client found them. */
+    private volatile List<Outgoing> earlier = List.of();
 
     PahoTransport(MqttSettings settings) {
         super(settings, false);
@@ -92,6 +101,8 @@ final class PahoTransport extends TransportBase {
         } catch (MqttException | IllegalArgumentException e) {
             throw cannotCreate(e);
         }
+        FilePersistence s = store;
+        earlier = s == null ? List.of() : s.earlier();
         c.setCallback(new Callback());
         c.setManualAcks(true);
         this.options = opts;
@@ -277,6 +288,10 @@ final class PahoTransport extends TransportBase {
         } catch (MqttException | RuntimeException e) {
             log.debug("closing the Paho client failed: {}", e.toString());
         }
+        FilePersistence s = store;
+        if (s != null) {
+            s.release();
+        }
     }
 
     // ---------------------------------------------------------------- subscribe, publish
@@ -305,8 +320,12 @@ final class PahoTransport extends TransportBase {
         MqttAsyncClient c = client; // set by connect() before anything is published
         MqttMessage paho = PahoMessages.toPaho(message, payloadArray(message));
         long pauseMillis = 1;
+        FilePersistence s = store;
         while (true) {
             try {
+                if (s != null) {
+                    s.publishing().set(message.topic()); // Paho stores the packet on this thread, alias and all
+                }
                 c.publish(message.topic(), paho, null, new Published(pending));
                 return;
             } catch (MqttException e) {
@@ -321,8 +340,17 @@ final class PahoTransport extends TransportBase {
                 pending.fail(new TransportException(reasonFor(e), "publish to '" + message.topic() + "' at "
                         + settings.serverUri() + " failed before sending: " + describe(e), e));
                 return;
+            } finally {
+                if (s != null) {
+                    s.publishing().remove();
+                }
             }
         }
+    }
+
+    @Override
+    public List<Outgoing> earlierPublishes() {
+        return earlier;
     }
 
     /** Publishes Paho itself counts as in flight. */
@@ -471,9 +499,10 @@ final class PahoTransport extends TransportBase {
     }
 
     private MqttClientPersistence persistence() {
-        return settings.persistenceDir()
-                .<MqttClientPersistence>map(d -> new MqttDefaultFilePersistence(d.toString()))
-                .orElseGet(MemoryPersistence::new);
+        FilePersistence s = settings.persistenceDir()
+                .map(d -> new FilePersistence(d, Transport.EARLIER_COMPLETED_KEPT)).orElse(null);
+        store = s;
+        return s != null ? s : new MemoryPersistence();
     }
 
     @Override
