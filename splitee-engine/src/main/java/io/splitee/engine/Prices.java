@@ -39,13 +39,7 @@ final class Prices {
 
     /** The on-device prices of every arm (index 1..L) under a drifting model; null under a fixed one. */
     static double[] onDevice(EngineConfig config) {
-        Prices p = of(config);
-        return p.onDevice;
-    }
-
-    /** Whether these are the recorded sums. */
-    boolean recorded() {
-        return onDevice == null;
+        return of(config).onDevice;
     }
 
     /** Q_a of {@code arm} priced as these prices say. */
@@ -55,11 +49,6 @@ final class Prices {
         }
         double k = s.offloadWeight(arm);
         return s.termSum(arm) - (s.effectiveCount(arm) - k) * onDevice[arm] - k * offloaded[arm];
-    }
-
-    /** The price of {@code arm} (on the device, or offloaded); only for prices of the moment. */
-    double price(int arm, boolean offload) {
-        return offload ? offloaded[arm] : onDevice[arm];
     }
 
     private static double checked(double c, int arm, boolean offloaded) {
