@@ -53,8 +53,10 @@ final class Html {
     }
 
     /**
-     * "settled on arm k after n samples" when, from sample n on, at least 80 % of the plays were arm k (the most
-     * played arm of the last fifth) and at least a tenth of the run remained; "did not settle" otherwise.
+     * "settled on arm k after n samples" when, from sample n on, every window of {@link #settleWindow} consecutive
+     * plays held at least 80 % of arm k (the most played arm of the last fifth) and at least a tenth of the run
+     * remained; "did not settle" otherwise. A window, not the share of the whole rest of the run: 80 % of all plays
+     * from sample 0 on can be arm k while the first thousand explored elsewhere.
      */
     static String settling(PolicyRun p) {
         List<Step> st = p.steps();
@@ -72,17 +74,31 @@ final class Html {
                 k = a;
             }
         }
+        int w = settleWindow(n);
         int hits = 0;
-        int from = -1;
-        for (int i = n - 1; i >= 0; i--) {
+        for (int i = n - w; i < n; i++) {
             hits += st.get(i).arm() == k ? 1 : 0;
-            if (n - i >= n / 10 && hits >= 0.8 * (n - i)) {
+        }
+        int from = -1;
+        for (int i = n - w; i >= 0; i--) { // the window [i, i + w)
+            if (i < n - w) {
+                hits += (st.get(i).arm() == k ? 1 : 0) - (st.get(i + w).arm() == k ? 1 : 0);
+            }
+            if (hits < 0.8 * w) {
+                break;
+            }
+            if (n - i >= n / 10) {
                 from = i;
             }
         }
-        return from < 0 ? "did not settle (no arm took 80 % of the plays over the last tenth of the run)"
+        return from < 0 ? "did not settle (no arm took 80 % of every " + w + " plays over the last tenth of the run)"
                 : "settled on arm " + k + " after " + from + " samples (" + Math.round(100.0 * countFrom(st, from, k)
                 / (n - from)) + " % of the plays from there on)";
+    }
+
+    /** The window of plays {@link #settling} checks: 50, or a twentieth of the run, whichever is more, up to 200. */
+    static int settleWindow(int n) {
+        return Math.max(1, Math.min(n / 10, Math.max(50, Math.min(200, n / 20))));
     }
 
     /** Plays of the last {@value #MOVE_WINDOW} that must be the new arm for it to count as moved there (80 %). */

@@ -128,8 +128,11 @@ final class ReportWriter {
             }
         }
         if (!regret.isEmpty()) {
+            // From 0, as the arm chart: XChart 3.8.8 starts its ticks at the axis minimum (1, 296, 591, … from 1)
+            double last = regret.stream().mapToDouble(x -> x.x().length).max().orElse(1);
             chart(dir, REGRET_CHART, chartFiles, p -> charts.xy(p, "Cumulative regret against the best fixed arm",
-                    "sample", "cumulative regret (reward units)", regret, ChartRenderer.Limits.AUTO));
+                    "sample", "cumulative regret (reward units)", regret,
+                    new ChartRenderer.Limits(0.0, last, null, null)));
         } else {
             missing.add("cumulative regret: no trace rows for these samples, so no rewards");
         }
