@@ -61,6 +61,7 @@ final class ConfigLoader {
                     .stateSaveInterval(c.get(DeviceKeys.STATE_SAVE_INTERVAL))
                     .stateSaveEvery(c.get(DeviceKeys.STATE_SAVE_EVERY))
                     .overloadAfter(c.get(DeviceKeys.QUEUE_OVERLOAD_AFTER))
+                    .resultsQos(c.get(DeviceKeys.RESULTS_QOS))
                     .coap(coap(c))
                     .gpio(gpio(c))
                     .build();
@@ -266,6 +267,7 @@ final class ConfigLoader {
                 .with(DeviceKeys.PAYLOAD, o.payload())
                 .with(DeviceKeys.QUEUE_SIZE, d.service().queueSize())
                 .with(DeviceKeys.QUEUE_OVERLOAD_AFTER, d.service().overloadAfter())
+                .with(DeviceKeys.RESULTS_QOS, d.service().resultsQos())
                 .with(DeviceKeys.STATE_DIR, d.service().stateDir())
                 .with(DeviceKeys.STATE_SAVE_INTERVAL, d.service().stateSaveInterval())
                 .with(DeviceKeys.STATE_SAVE_EVERY, d.service().stateSaveEvery())

@@ -52,6 +52,8 @@ final class Answers implements AutoCloseable {
 
     private final Transport transport;
     private final String topic;
+    /** {@code results.qos}. */
+    private final int qos;
     private final ScheduledThreadPoolExecutor thread;
     private final AnswerPublisher publisher;
     /** Sample id to the delivery to acknowledge once its answer is out (empty: nothing to acknowledge). */
@@ -71,9 +73,11 @@ final class Answers implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
-    Answers(Transport transport, String topic, String threadName, AnswerRule rule, AnswerPublisher.Counters counters,
-            DirectSources direct) {
+    /** @param qos the answers' QoS, {@code results.qos} (1 or 2) */
+    Answers(Transport transport, String topic, int qos, String threadName, AnswerRule rule,
+            AnswerPublisher.Counters counters, DirectSources direct) {
         this.transport = transport;
+        this.qos = qos;
         this.direct = direct;
         this.topic = topic;
         this.thread = new ScheduledThreadPoolExecutor(1, Threads.factory(threadName, true));
@@ -94,7 +98,7 @@ final class Answers implements AutoCloseable {
         inProgress.put(id, Optional.ofNullable(source));
         outstanding.incrementAndGet();
         run(() -> {
-            Outgoing out = Outgoing.builder(topic, ResultCodec.toJson(r)).qos(1).contentType(ResultCodec.CONTENT_TYPE)
+            Outgoing out = Outgoing.builder(topic, ResultCodec.toJson(r)).qos(qos).contentType(ResultCodec.CONTENT_TYPE)
                     .correlationData(id.getBytes(StandardCharsets.UTF_8)).build();
             publisher.publish(out, id + " from " + r.device(), new AnswerPublisher.Settle() {
                 @Override
@@ -123,7 +127,7 @@ final class Answers implements AutoCloseable {
         String id = r.sampleId();
         outstanding.incrementAndGet();
         run(() -> {
-            Outgoing out = Outgoing.builder(topic, ResultCodec.toJson(r)).qos(1).contentType(ResultCodec.CONTENT_TYPE)
+            Outgoing out = Outgoing.builder(topic, ResultCodec.toJson(r)).qos(qos).contentType(ResultCodec.CONTENT_TYPE)
                     .correlationData(id.getBytes(StandardCharsets.UTF_8)).build();
             publisher.publish(out, id + " (" + r.error().code() + ") from " + r.device(), new AnswerPublisher.Settle() {
                 @Override
