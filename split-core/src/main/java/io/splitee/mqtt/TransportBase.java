@@ -205,6 +205,10 @@ public abstract class TransportBase implements Transport, TransportCounters {
             } catch (TransportException | RuntimeException e) {
                 publishable = false;
                 abandon();
+                for (PendingPublish p : List.copyOf(pendingPublishes)) { // the abandoned client resends nothing
+                    p.unacknowledged(TransportException.Reason.CONNECTION_LOST, ": start() failed and dropped the "
+                            + "connection (" + e.getMessage() + ")", e);
+                }
                 shutdownNow(connThread);
                 shutdownNow(callbackExecutor);
                 shutdownNow(completionExecutor);

@@ -73,13 +73,24 @@ final class Answers implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
-    /** @param qos the answers' QoS, {@code results.qos} (1 or 2) */
-    Answers(Transport transport, String topic, int qos, String threadName, AnswerRule rule,
+    /**
+     * Where the answers go: {@code splitee/<id>/results}, at {@code results.qos} (1 or 2).
+     */
+    record Results(String topic, int qos) {
+        Results {
+            java.util.Objects.requireNonNull(topic, "topic");
+            if (qos < 1 || qos > 2) {
+                throw new IllegalArgumentException("results.qos must be 1 or 2, got " + qos);
+            }
+        }
+    }
+
+    Answers(Transport transport, Results results, String threadName, AnswerRule rule,
             AnswerPublisher.Counters counters, DirectSources direct) {
         this.transport = transport;
-        this.qos = qos;
+        this.qos = results.qos();
         this.direct = direct;
-        this.topic = topic;
+        this.topic = results.topic();
         this.thread = new ScheduledThreadPoolExecutor(1, Threads.factory(threadName, true));
         this.thread.setRemoveOnCancelPolicy(true);
         this.publisher = new AnswerPublisher(transport, thread, rule, counters);
