@@ -12,13 +12,23 @@ import java.util.concurrent.ExecutionException;
  * <ul>
  *   <li>{@code PACKET_TOO_LARGE}, {@code REJECTED}: the broker will never take this answer; a
  *       redelivery of its source would fail the same way. {@link Action#GIVE_UP} at once.</li>
- *   <li>{@code CONNECTION_LOST}, {@code CLOSED} when a redelivery of the source answers it again (the
- *       gateway recomputes a redelivered frame): the source's delivery belongs to a connection that is
- *       gone, so acknowledging it does nothing; the broker redelivers it when the session resumes and
- *       it is answered then. {@link Action#LEAVE_TO_BROKER}. Otherwise (the gateway's answer whose
- *       frame was acknowledged already; the device, where a redelivered sample whose answer is in
- *       progress only takes over the acknowledgement) no redelivery brings the answer back:
- *       {@code CONNECTION_LOST} is retried, {@code CLOSED} given up.</li>
+ *   <li>A lost connection of a session that resumes is not a failure here: the transport keeps the
+ *       publish, its client resends it into the resumed session, and the future completes with that
+ *       resend ({@link io.splitee.mqtt.Transport#publish}). Publishing it again here as well put a third
+ *       copy of each answer in flight at a link reset on the results topic (issue #20; the second, the
+ *       resend of an answer whose PUBACK was lost, is QoS 1's own).</li>
+ *   <li>{@code CONNECTION_LOST} (a session that ends with its connection: nothing resends it),
+ *       {@code CLOSED}, when a redelivery of the source answers it again (the gateway recomputes a
+ *       redelivered frame): the source's delivery belongs to a connection that is gone, so
+ *       acknowledging it does nothing; the broker redelivers it when the session resumes and it is
+ *       answered then. {@link Action#LEAVE_TO_BROKER}. Otherwise (the gateway's answer whose frame was
+ *       acknowledged already; the device, where a redelivered sample whose answer is in progress only
+ *       takes over the acknowledgement) no redelivery brings the answer back: {@code CONNECTION_LOST}
+ *       is retried, {@code CLOSED} given up.</li>
+ *   <li>{@code SESSION_LOST}: the client dropped the answer unsent with its session, and the source's
+ *       delivery went with that session too, so no redelivery answers it again. Retried where the
+ *       source still waits for it (the device); {@link Action#GIVE_UP} where a redelivery would have
+ *       answered it (the gateway: the device finishes the sample at its deadline).</li>
  *   <li>anything else ({@code NOT_CONNECTED}, {@code BACKPRESSURE}, {@code TIMEOUT}, {@code FAILED}):
  *       nothing was sent; {@link Action#RETRY} after {@link #retryDelay()}, at most
  *       {@link #maxAttempts()} attempts in all, then {@link Action#GIVE_UP}.</li>
@@ -73,6 +83,11 @@ public record AnswerRule(Duration retryDelay, int maxAttempts) {
             case CONNECTION_LOST -> {
                 if (redeliveryAnswers) {
                     return Action.LEAVE_TO_BROKER;
+                }
+            }
+            case SESSION_LOST -> {
+                if (redeliveryAnswers) {
+                    return Action.GIVE_UP;
                 }
             }
             default -> {

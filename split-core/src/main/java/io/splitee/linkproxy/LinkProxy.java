@@ -41,6 +41,7 @@ public final class LinkProxy implements AutoCloseable {
     private final AtomicLong bytesForwarded = new AtomicLong();
     private volatile LinkProfile profile;
     private volatile boolean stalled;
+    private volatile boolean downlinkStalled;
     private volatile boolean refusing;
     private volatile boolean closed;
 
@@ -97,6 +98,15 @@ public final class LinkProxy implements AutoCloseable {
      */
     public void setStalled(boolean stall) {
         this.stalled = stall;
+    }
+
+    /**
+     * Stalls only the direction towards the client: what the client sends reaches the upstream, nothing comes
+     * back (a one-way route failure; acknowledgements of what the client sent are held), until
+     * {@code setDownlinkStalled(false)}.
+     */
+    public void setDownlinkStalled(boolean stall) {
+        this.downlinkStalled = stall;
     }
 
     /** Refuses (closes at once) new connections while {@code true}: the upstream seems down. */
@@ -188,8 +198,8 @@ public final class LinkProxy implements AutoCloseable {
             this.client = client;
             this.up = up;
             String base = "linkproxy-" + server.getLocalPort() + "-c" + id;
-            this.toUp = new Direction(base + "-up", client, up, this);
-            this.toClient = new Direction(base + "-down", up, client, this);
+            this.toUp = new Direction(base + "-up", client, up, this, false);
+            this.toClient = new Direction(base + "-down", up, client, this, true);
         }
 
         void start() {
@@ -218,6 +228,7 @@ public final class LinkProxy implements AutoCloseable {
         private final Socket from;
         private final Socket to;
         private final Connection owner;
+        private final boolean down;
         private final Thread reader;
         private final Thread writer;
         private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
@@ -226,10 +237,11 @@ public final class LinkProxy implements AutoCloseable {
         private boolean eof;
         private volatile boolean stopped;
 
-        Direction(String name, Socket from, Socket to, Connection owner) {
+        Direction(String name, Socket from, Socket to, Connection owner, boolean down) {
             this.from = from;
             this.to = to;
             this.owner = owner;
+            this.down = down;
             this.reader = Threads.factory(name + "-read", true).newThread(this::readLoop);
             this.writer = Threads.factory(name + "-write", true).newThread(this::writeLoop);
         }
@@ -278,6 +290,10 @@ public final class LinkProxy implements AutoCloseable {
             }
         }
 
+        private boolean stalled() {
+            return stalled || down && downlinkStalled;
+        }
+
         private void writeLoop() {
             try (OutputStream out = to.getOutputStream()) {
                 while (!stopped) {
@@ -292,11 +308,11 @@ public final class LinkProxy implements AutoCloseable {
                         c = queue.peekFirst();
                     }
                     long wait;
-                    while ((wait = c.releaseAt - System.nanoTime()) > 0 || stalled) {
+                    while ((wait = c.releaseAt - System.nanoTime()) > 0 || stalled()) {
                         if (stopped) {
                             return;
                         }
-                        LockSupport.parkNanos(stalled ? 1_000_000 : wait);
+                        LockSupport.parkNanos(stalled() ? 1_000_000 : wait);
                         if (Thread.interrupted() && stopped) {
                             return;
                         }

@@ -84,8 +84,17 @@ public interface Transport extends AutoCloseable {
      * slot. Failures complete the future exceptionally with a {@link TransportException}:
      * {@code PACKET_TOO_LARGE} (checked before sending, against the broker's CONNACK maximum
      * packet size and {@link MqttSettings#maxPacketSize()}), {@code BACKPRESSURE},
-     * {@code NOT_CONNECTED}, {@code CONNECTION_LOST}, {@code REJECTED} or {@code CLOSED}. It never
-     * throws.
+     * {@code NOT_CONNECTED}, {@code CONNECTION_LOST}, {@code SESSION_LOST}, {@code REJECTED} or
+     * {@code CLOSED}. It never throws.
+     *
+     * <p>A QoS 1/2 publish in flight when the connection drops, on a session that is expected to resume
+     * ({@link MqttSettings#cleanStart()} false and a {@link MqttSettings#sessionExpiry()} above 0), is
+     * not failed: the client resends it on the next connection (with DUP set) and the future completes
+     * when the broker acknowledges the resend; it keeps its in-flight slot meanwhile. It fails with
+     * {@code SESSION_LOST} where the client drops it instead (the session is gone; the adapters'
+     * package docs say when each client does), and with {@code CLOSED} on {@link #close()}. A caller
+     * must therefore not publish such a message again itself: it would reach the broker twice. On a
+     * session that ends with its connection the publish fails {@code CONNECTION_LOST} at once.
      */
     CompletableFuture<Void> publish(Outgoing message);
 

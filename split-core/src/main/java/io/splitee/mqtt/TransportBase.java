@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * reconnect, whether or not the broker resumed the session); dispatch of each message to its handlers on the one callback thread (the client's own, or the
  * transport's {@code splitee-mqtt-<clientId>-callback}); the {@link InFlightWindow}, the packet-size check
  * ({@link PacketLimit}, {@link PublishPacket}) and every pending publish with its future, completed on
- * {@code -complete}; pending acknowledgements, counted per handler and dropped when their connection ends;
+ * {@code -complete}, and what becomes of it when its connection ends (kept for the client's resend while the
+ * session is expected to resume, {@link #publishesInterrupted}; failed {@code SESSION_LOST} when the client
+ * dropped it, {@link #sessionLost}); pending acknowledgements, counted per handler and dropped when their connection ends;
  * the first-connection latch (a publish made while {@link #start()} is connecting waits for the CONNACK);
  * connection listeners, told on {@code -conn}; the thread names; and {@link #close()}, idempotent, which
  * ends every thread the transport started.
@@ -77,6 +79,7 @@ public abstract class TransportBase implements Transport, TransportCounters {
     private final AtomicLong unmatched = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
     private final AtomicLong poisonedSessions = new AtomicLong();
+    private final AtomicLong keptForResend = new AtomicLong();
     private final Object firstConnection = new Object();
 
     private volatile ScheduledExecutorService connThread;
@@ -94,6 +97,8 @@ public abstract class TransportBase implements Transport, TransportCounters {
     /** While start() is connecting: publishes from threads other than the transport's wait for it. */
     private volatile boolean connecting;
     private volatile boolean closed;
+    /** Set by {@link #discardingPoisonedSession}: the next connection starts clean; cleared by its CONNACK. */
+    private volatile boolean discardingSession;
     private volatile OptionalInt brokerMaxPacketSize = OptionalInt.empty();
 
     /**
@@ -200,6 +205,10 @@ public abstract class TransportBase implements Transport, TransportCounters {
             } catch (TransportException | RuntimeException e) {
                 publishable = false;
                 abandon();
+                for (PendingPublish p : List.copyOf(pendingPublishes)) { // the abandoned client resends nothing
+                    p.unacknowledged(TransportException.Reason.CONNECTION_LOST, ": start() failed and dropped the "
+                            + "connection (" + e.getMessage() + ")", e);
+                }
                 shutdownNow(connThread);
                 shutdownNow(callbackExecutor);
                 shutdownNow(completionExecutor);
@@ -383,6 +392,10 @@ public abstract class TransportBase implements Transport, TransportCounters {
         brokerMaxPacketSize = maxPacketSize <= 0
                 ? OptionalInt.empty() : OptionalInt.of((int) Math.min(maxPacketSize, Integer.MAX_VALUE));
         window.setLimit(Math.min(settings.maxInFlight(), receiveMaximum <= 0 ? NO_RECEIVE_MAXIMUM : receiveMaximum));
+        if (discardingSession) {
+            discardingSession = false; // this connection started clean: whatever was kept for a resend is gone
+            sessionLost("the connection started clean, discarding a poisoned session", null);
+        }
         publishable = true;
         signalFirstConnection();
         log.info("{} connected to {} (session present: {}, in-flight window {}, broker max packet size {})",
@@ -402,6 +415,11 @@ public abstract class TransportBase implements Transport, TransportCounters {
      * @throws TransportException when a subscription could not be restored; the listeners are not told
      */
     protected final void reconnected(boolean sessionPresent) throws TransportException {
+        long kept = pendingPublishes.stream().filter(p -> p.kept).count();
+        if (kept > 0) {
+            log.info("{}: {} publish(es) in flight at the connection loss wait for the client's resend (session "
+                    + "present: {})", settings.clientId(), kept, sessionPresent);
+        }
         List<Subscription> all = List.copyOf(subscriptions);
         if (!sessionPresent && clientResubscribes()) {
             List<Subscription> unsent = all.stream().filter(s -> !s.sent).toList();
@@ -462,16 +480,43 @@ public abstract class TransportBase implements Transport, TransportCounters {
      * cause. Any thread; never blocks.
      */
     protected final void discardingPoisonedSession(String cause) {
+        discardingSession = true;
         long n = poisonedSessions.incrementAndGet();
         log.warn("{}: the MQTT client could not decode a packet from {} (a malformed packet: {}); reconnecting with a "
                 + "clean start, which discards the session with that message and any others the broker held for "
                 + "this client ({} time(s) so far)", settings.clientId(), settings.serverUri(), cause, n);
     }
 
-    /** Fails every outstanding publish, freeing its slot (the client will not settle them). */
-    protected final void failPublishes(TransportException.Reason reason, String why, Throwable cause) {
+    /**
+     * Whether a publish in flight when its connection ends is resent by the client on the next connection: the
+     * session is expected to resume ({@link MqttSettings#cleanStart()} false, a session expiry above 0), it is not
+     * being discarded ({@link #discardingPoisonedSession}) and the transport is not closed.
+     */
+    protected final boolean sessionResumes() {
+        return !closed && !discardingSession && !settings.cleanStart() && !settings.sessionExpiry().isZero();
+    }
+
+    /**
+     * The connection of every outstanding publish ended before the broker acknowledged it: each goes through
+     * {@link PendingPublish#interrupted}. Any thread; never blocks.
+     */
+    protected final void publishesInterrupted(String why, Throwable cause) {
         for (PendingPublish p : List.copyOf(pendingPublishes)) {
-            p.unacknowledged(reason, " before the connection ended (" + why + ")", cause);
+            p.interrupted(" before the connection ended (" + why + ")", cause);
+        }
+    }
+
+    /**
+     * The session the kept publishes were to be resent in is gone and the client dropped them unsent (a
+     * reconnect with a clean start or without a session present, as the adapter's client handles it): each
+     * kept one fails with {@code SESSION_LOST}, freeing its slot. Publishes of the new connection are not
+     * touched. Any thread; never blocks.
+     */
+    protected final void sessionLost(String why, Throwable cause) {
+        for (PendingPublish p : List.copyOf(pendingPublishes)) {
+            if (p.kept) {
+                p.sessionLost(why, cause);
+            }
         }
     }
 
@@ -694,6 +739,11 @@ public abstract class TransportBase implements Transport, TransportCounters {
     @Override
     public final long poisonedSessionsDiscarded() {
         return poisonedSessions.get();
+    }
+
+    @Override
+    public final long publishesKeptForResend() {
+        return keptForResend.get();
     }
 
     /** Whether {@link #close()} has been called. */
@@ -939,9 +989,55 @@ public abstract class TransportBase implements Transport, TransportCounters {
         private final String topic;
         private final CompletableFuture<Void> future = new CompletableFuture<>();
         private final AtomicBoolean done = new AtomicBoolean();
+        /** Its connection ended and it waits for the client's resend into the resumed session. */
+        private volatile boolean kept;
 
         private PendingPublish(String topic) {
             this.topic = topic;
+        }
+
+        /**
+         * Its connection ended before the broker acknowledged it. Where the session is expected to resume
+         * ({@link #sessionResumes()}) it is kept, with its slot: the client resends it on the next connection and
+         * the adapter settles it when the resend is acknowledged (or calls {@link #sessionLost} when the client
+         * drops it). Where the next connection discards a poisoned session it fails {@code SESSION_LOST};
+         * otherwise {@code CONNECTION_LOST} ({@code CLOSED} once closed): nothing resends it. {@code why}
+         * follows "the broker did not acknowledge the publish to '<topic>'".
+         *
+         * @return whether it was kept (and is still pending)
+         */
+        public boolean interrupted(String why, Throwable cause) {
+            if (done.get()) {
+                return false;
+            }
+            if (discardingSession && !closed) {
+                sessionLost("the next connection starts clean, discarding a poisoned session", cause);
+                return false;
+            }
+            if (sessionResumes()) {
+                if (!kept) {
+                    kept = true;
+                    keptForResend.incrementAndGet();
+                }
+                return true;
+            }
+            unacknowledged(closed ? TransportException.Reason.CLOSED : TransportException.Reason.CONNECTION_LOST,
+                    why, cause);
+            return false;
+        }
+
+        /** Whether its connection ended and it waits for the client's resend ({@link #interrupted}). */
+        public boolean isKept() {
+            return kept && !done.get();
+        }
+
+        /**
+         * The client dropped it unsent with its session (see {@link #sessionLost}); {@code why} says how.
+         */
+        public void sessionLost(String why, Throwable cause) {
+            fail(new TransportException(TransportException.Reason.SESSION_LOST, "the broker did not acknowledge the "
+                    + "publish to '" + topic + "', and the session it was to be resent in is gone (" + why
+                    + "); it was not resent", cause));
         }
 
         /** The broker acknowledged it (QoS 1/2) or it was written (QoS 0). */
@@ -957,12 +1053,11 @@ public abstract class TransportBase implements Transport, TransportCounters {
 
         /**
          * No acknowledgement came; {@code why} follows "the broker did not acknowledge the publish to
-         * '<topic>'". A lost connection adds that a resumed session gets it again.
+         * '<topic>'". (A lost connection of a session that resumes goes through {@link #interrupted} instead.)
          */
         public void unacknowledged(TransportException.Reason reason, String why, Throwable cause) {
             finish(new TransportException(reason, "the broker did not acknowledge the publish to '" + topic + "'"
-                    + why + (reason == TransportException.Reason.CONNECTION_LOST && !settings.cleanStart()
-                    ? "; it is resent if the session resumes" : ""), cause));
+                    + why, cause));
         }
 
         /** It failed with {@code failure}. */

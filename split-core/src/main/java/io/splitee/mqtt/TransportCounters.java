@@ -22,4 +22,10 @@ interface TransportCounters {
 
     /** Sessions discarded by a clean-start reconnect because the client could not decode a packet the broker sent. */
     long poisonedSessionsDiscarded();
+
+    /**
+     * Publishes in flight when their connection ended that were kept for the client's resend into the resumed
+     * session instead of failing (each counted once, however many reconnects it waits through).
+     */
+    long publishesKeptForResend();
 }

@@ -24,10 +24,20 @@ public final class TransportException extends Exception {
         /** The encoded PUBLISH would exceed the maximum packet size; nothing was sent. */
         PACKET_TOO_LARGE,
         /**
-         * The connection dropped before the broker acknowledged the publish. With a resumed
-         * session (clean start off) the client resends it after reconnecting, so it may still arrive.
+         * The connection dropped before the broker acknowledged the publish, on a session that ends with its
+         * connection (clean start, or a session expiry of 0): nothing resends it. It may or may not have
+         * reached the broker. A publish of a session that is expected to resume does not fail so: it stays
+         * pending across the reconnect and completes when the client's resend is acknowledged (see
+         * {@link Transport#publish}), or fails with {@link #SESSION_LOST}.
          */
         CONNECTION_LOST,
+        /**
+         * The connection dropped before the broker acknowledged the publish, and the session it was to be
+         * resent in is gone: the reconnect found no session on the broker, or started a new one on
+         * purpose (a poisoned session discarded), so the client dropped it without resending. It may or
+         * may not have reached the broker before the connection dropped.
+         */
+        SESSION_LOST,
         /** The broker answered with an MQTT 5 error reason code (0x80 or above). */
         REJECTED,
         /** A broker round trip (subscribe) did not finish within the operation timeout. */

@@ -19,5 +19,15 @@
  * (reconnect work, resubscriptions, connection events), {@code -complete} (publish futures) and, for a client
  * whose events arrive on an event loop, {@code -callback} (message handlers); the adapters' packages name
  * their client's threads. Every transport thread ends on {@link io.splitee.mqtt.Transport#close()}.
+ *
+ * <p>A QoS 1/2 publish whose connection drops before the broker's acknowledgement belongs to the transport while
+ * the session is expected to resume (clean start off, a session expiry above 0): its future does not fail; the
+ * client resends it (DUP set) on the next connection and the future completes with that resend's
+ * acknowledgement. It fails {@code SESSION_LOST} only where the client drops it with the session, and
+ * {@code CLOSED} on close; on a session that ends with its connection it fails {@code CONNECTION_LOST} at once.
+ * What each client library does with such publishes is in its adapter's package doc. A broker that got the
+ * original before the connection dropped takes a QoS 1 resend as a new message and delivers it again (at least
+ * once; Mosquitto 2.0.11 does); at QoS 2 it knows the packet id of the resumed session's unfinished exchange and
+ * delivers it once ({@code TransportContract}, both clients).
  */
 package io.splitee.mqtt;

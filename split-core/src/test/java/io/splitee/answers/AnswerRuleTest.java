@@ -42,6 +42,13 @@ class AnswerRuleTest {
     }
 
     @Test
+    void aLostSessionIsRetriedOnlyWhereNoRedeliveryWouldHaveAnsweredIt() {
+        assertEquals(Action.RETRY, rule.onFailure(Reason.SESSION_LOST, 1, false));
+        assertEquals(Action.GIVE_UP, rule.onFailure(Reason.SESSION_LOST, 3, false));
+        assertEquals(Action.GIVE_UP, rule.onFailure(Reason.SESSION_LOST, 1, true));
+    }
+
+    @Test
     void theDefaultWaitsAboutFiveSeconds() {
         assertEquals(Duration.ofSeconds(5), AnswerRule.DEFAULT.retryDelay().multipliedBy(AnswerRule.DEFAULT.maxAttempts()));
     }

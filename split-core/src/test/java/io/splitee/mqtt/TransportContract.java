@@ -81,6 +81,13 @@ public abstract class TransportContract {
         return wanted;
     }
 
+    /**
+     * Whether the client resends the publishes it kept across a lost connection into a new session too, when the
+     * reconnect's CONNACK says the broker has no session (Paho 1.2.5 does; the HiveMQ client drops them and the
+     * transport fails them {@code SESSION_LOST}): see the adapters' package docs.
+     */
+    protected abstract boolean resendsIntoANewSession();
+
     /** Publishes the client library itself counts as in flight, where it tells (Paho); else null. */
     protected IntSupplier clientInFlight(Transport t) {
         return null;
@@ -495,12 +502,13 @@ public abstract class TransportContract {
         pub.publish(Outgoing.of("splitee/bp", bytes("3"), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** On a session that ends with its connection (clean start) nothing resends them: they fail at once. */
     @Test
     void publishesInFlightWhenTheBrokerDiesFailTypedAndFreeTheirSlots() throws Exception {
         // window == the broker's Receive Maximum, so after the reconnect the 4 messages the client may resend
         // compete with new publishes for the broker's slots: none may fail (Paho's 32202 must not surface)
         MosquittoBroker broker = broker(MosquittoBroker.builder().maxInflightMessages(4));
-        Transport pub = transport(settings("lossy-pub", broker.uri()).maxInFlight(32).build());
+        Transport pub = transport(settings("lossy-pub", broker.uri()).cleanStart(true).maxInFlight(32).build());
         pub.start();
         assertEquals(4, probe(pub).inFlightLimit(), "limited by the broker's Receive Maximum");
         broker.pause();
@@ -527,11 +535,56 @@ public abstract class TransportContract {
     }
 
     /**
+     * A session expected to resume keeps its publishes in flight across the lost connection (they keep their
+     * slots: no failure reaches the caller while the broker is away); the broker comes back without the session
+     * (killed before any save). Then the client either resends them into the new session, where the broker
+     * takes them as new messages and the futures complete (Paho), or drops them and the futures fail
+     * {@code SESSION_LOST} (HiveMQ): never {@code CONNECTION_LOST}, and every slot is free again.
+     */
+    @Test
+    void publishesKeptForASessionTheBrokerLostAreResentOrFailSessionLost() throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder());
+        Events events = new Events();
+        Transport pub = transport(settings("gone-pub", broker.uri()).cleanStart(false)
+                .sessionExpiry(Duration.ofMinutes(5)).build());
+        pub.addConnectionListener(events);
+        pub.start();
+        assertEquals("connected reconnect=false sessionPresent=false", events.next());
+        broker.pause();
+        List<CompletableFuture<Void>> stuck = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            stuck.add(pub.publish(Outgoing.of("splitee/gone", intBytes(i), 1)));
+        }
+        broker.kill();
+        assertEquals("lost CONNECTION_LOST", events.next());
+        Thread.sleep(300); // the client has settled whatever it settles on the loss
+        for (CompletableFuture<Void> f : stuck) {
+            assertFalse(f.isDone(), () -> "a publish of a session expected to resume waits for the resend: "
+                    + f.handle((ok, err) -> String.valueOf(err)).join());
+        }
+        assertEquals(4, probe(pub).inFlight(), "kept publishes keep their slots");
+        assertEquals(4, probe(pub).publishesKeptForResend());
+        broker.restart();
+        assertEquals("connected reconnect=true sessionPresent=false", events.next(), "broker log:\n" + broker.log());
+        for (CompletableFuture<Void> f : stuck) {
+            if (resendsIntoANewSession()) {
+                f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                TransportException e = failureOf(f);
+                assertEquals(TransportException.Reason.SESSION_LOST, e.reason(), e.getMessage());
+            }
+        }
+        await("every slot to be free", () -> probe(pub).inFlight() == 0);
+        pub.publish(Outgoing.of("splitee/gone", intBytes(100), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
      * A link reset while QoS 1 publishes are in flight, on a session the broker resumes: the client resends them
      * on the new connection, and the new connection must accept them. Mosquitto 2.0.11 announces a Topic Alias
      * Maximum of 10; a publish sent as a topic alias only (every one after the first to its topic) must go out
      * again with its topic name, since an alias is defined per network connection (MQTT 5, 3.3.2.3.4): a resend
-     * that kept the old connection's alias was refused as a protocol error on every reconnect.
+     * that kept the old connection's alias was refused as a protocol error on every reconnect. The stalled link
+     * lost the originals, so each arrives once, by the resend, and its future completes with the resend's PUBACK.
      */
     @Test
     void publishesInFlightWhenTheLinkResetsAreResentOnTheResumedSession() throws Exception {
@@ -561,16 +614,82 @@ public abstract class TransportContract {
         await("the stalled publishes to be in flight", () -> probe(pub).inFlight() == n - 1);
         link.cutAll(); // what the stalled link held is gone: only the client's resend can deliver it
         link.setStalled(false);
-        for (CompletableFuture<Void> f : inFlight) {
-            assertEquals(TransportException.Reason.CONNECTION_LOST, failureOf(f).reason());
-        }
         assertEquals("lost CONNECTION_LOST", events.next());
         assertEquals("connected reconnect=true sessionPresent=true", events.next(), "broker log:\n" + broker.log());
+        for (CompletableFuture<Void> f : inFlight) {
+            f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS); // completed by the resend, not failed
+        }
         for (int i = n; i < 2 * n; i++) {
             pub.publish(Outgoing.of("splitee/reset/out", intBytes(i), 1)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
         await("every publish, the resent ones too, to reach the sink", () -> received.size() == 2 * n,
                 () -> "received " + new TreeSet<>(received) + "; broker log:\n" + broker.log());
+        assertFalse(broker.log().contains("protocol error"), broker.log());
+        assertNull(events.queue.poll(), "no further connection loss");
+        assertEquals(n - 1, probe(pub).publishesKeptForResend());
+    }
+
+    /**
+     * A link reset after the broker got QoS 1/2 publishes but before their acknowledgements got back (the
+     * downlink stalled): the transport keeps them for the client's resend into the resumed session and each
+     * future completes exactly once, successfully, with the resend's acknowledgement; nothing fails, so a caller
+     * never publishes one again. What the subscriber sees: at QoS 1 the broker takes the resend (DUP set) of a
+     * message it already has as a new one and delivers it again (MQTT 5, 4.3.2: at least once; Mosquitto
+     * 2.0.11 does so for every one), so each arrives twice, counted apart; at QoS 2 the broker knows the packet
+     * id of the resumed session's unfinished exchange and each arrives exactly once.
+     */
+    @ParameterizedTest(name = "qos={0}")
+    @ValueSource(ints = {1, 2})
+    void publishesWhoseAcknowledgementsALinkResetLostCompleteOnceWithTheResend(int qos) throws Exception {
+        MosquittoBroker broker = broker(MosquittoBroker.builder());
+        LinkProxy link = track(LinkProxy.start(new InetSocketAddress("127.0.0.1", broker.port()), LinkProfile.NONE));
+        Events events = new Events();
+        Transport pub = transport(settings("ackless-pub-" + qos, "tcp://127.0.0.1:" + link.port()).cleanStart(false)
+                .sessionExpiry(Duration.ofMinutes(5)).build());
+        pub.addConnectionListener(events);
+        Transport sink = transport(settings("ackless-sink-" + qos, broker.uri()).build());
+        ConcurrentHashMap<Integer, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+        sink.subscribe("splitee/ackless/out", 1, m -> {
+            deliveries.computeIfAbsent(intOf(m), k -> new AtomicInteger()).incrementAndGet();
+            sink.ack(m);
+        });
+        sink.start();
+        pub.start();
+        assertEquals("connected reconnect=false sessionPresent=false", events.next());
+        pub.publish(Outgoing.of("splitee/ackless/out", intBytes(0), qos)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        int n = 8;
+        link.setDownlinkStalled(true);
+        List<CompletableFuture<Void>> inFlight = new ArrayList<>();
+        AtomicInteger completions = new AtomicInteger();
+        for (int i = 1; i <= n; i++) {
+            CompletableFuture<Void> f = pub.publish(Outgoing.of("splitee/ackless/out", intBytes(i), qos));
+            f.whenComplete((ok, err) -> completions.incrementAndGet());
+            inFlight.add(f);
+        }
+        if (qos == 1) {
+            await("the broker to have forwarded every original", () -> deliveries.size() == n + 1,
+                    () -> "delivered " + deliveries.keySet());
+        } else {
+            Thread.sleep(500); // Mosquitto hands a QoS 2 message on at PUBREL: nothing to see yet
+        }
+        assertEquals(0, completions.get(), "no acknowledgement came back through the stalled downlink");
+        link.cutAll();
+        link.setDownlinkStalled(false);
+        assertEquals("lost CONNECTION_LOST", events.next());
+        assertEquals("connected reconnect=true sessionPresent=true", events.next(), "broker log:\n" + broker.log());
+        for (CompletableFuture<Void> f : inFlight) {
+            f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        pub.publish(Outgoing.of("splitee/ackless/out", intBytes(n + 1), qos)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        await("every message to reach the sink", () -> deliveries.size() == n + 2, () -> "delivered " + deliveries);
+        Thread.sleep(300); // room for a late second copy
+        assertEquals(n, completions.get(), "each future completed once");
+        assertEquals(n, probe(pub).publishesKeptForResend());
+        long twice = deliveries.values().stream().filter(c -> c.get() == 2).count();
+        assertTrue(deliveries.values().stream().allMatch(c -> c.get() <= 2), "at most the original and the resend: "
+                + deliveries);
+        assertEquals(qos == 1 ? n : 0, twice, "messages delivered twice (the broker's QoS " + qos + " handling of the "
+                + "resend): " + deliveries);
         assertFalse(broker.log().contains("protocol error"), broker.log());
         assertNull(events.queue.poll(), "no further connection loss");
     }

@@ -62,6 +62,7 @@ final class ConfigLoader {
                     .stateSaveEvery(c.get(DeviceKeys.STATE_SAVE_EVERY))
                     .stateRuntimeDir(c.optional(DeviceKeys.STATE_RUNTIME_DIR).orElse(null))
                     .overloadAfter(c.get(DeviceKeys.QUEUE_OVERLOAD_AFTER))
+                    .resultsQos(c.get(DeviceKeys.RESULTS_QOS))
                     .coap(coap(c))
                     .gpio(gpio(c))
                     .build();
@@ -267,6 +268,7 @@ final class ConfigLoader {
                 .with(DeviceKeys.PAYLOAD, o.payload())
                 .with(DeviceKeys.QUEUE_SIZE, d.service().queueSize())
                 .with(DeviceKeys.QUEUE_OVERLOAD_AFTER, d.service().overloadAfter())
+                .with(DeviceKeys.RESULTS_QOS, d.service().resultsQos())
                 .with(DeviceKeys.STATE_DIR, d.service().stateDir())
                 .with(DeviceKeys.STATE_SAVE_INTERVAL, d.service().stateSaveInterval())
                 .with(DeviceKeys.STATE_SAVE_EVERY, d.service().stateSaveEvery())

@@ -201,8 +201,13 @@ public record DeviceConfig(
      * @param metrics           the Prometheus text endpoint ({@code metrics.*})
      * @param shutdownGrace     bound on the graceful shutdown (answer in-flight samples, save, disconnect)
      * @param local             the device's local interfaces: the CoAP server and the board's GPIO
+     * @param resultsQos        {@code results.qos}: the QoS of the answers on {@code splitee/<id>/results}, 1 or 2.
+     *                          At 2 an answer whose acknowledgement a link reset lost, and which the MQTT client
+     *                          therefore resends into the resumed session, reaches subscribers once (the broker
+     *                          knows the packet id); at 1 the broker delivers the resend again (docs/operations.md)
      */
-    public record Service(Queue queue, State state, Metrics metrics, Duration shutdownGrace, Local local) {
+    public record Service(Queue queue, State state, Metrics metrics, Duration shutdownGrace, Local local,
+                          int resultsQos) {
         /** Validates; every message starts with the key. */
         public Service {
             Objects.requireNonNull(queue, "queue");
@@ -210,6 +215,7 @@ public record DeviceConfig(
             Objects.requireNonNull(metrics, "metrics");
             DeviceKeys.SHUTDOWN_GRACE.check(shutdownGrace);
             Objects.requireNonNull(local, "local");
+            DeviceKeys.RESULTS_QOS.check(resultsQos);
         }
 
         /** {@code state.dir}: see {@link State#dir()}. */
@@ -621,6 +627,7 @@ public record DeviceConfig(
         private MeasuredCosts.PayloadRule payload = DeviceKeys.PAYLOAD.defaultValue().orElseThrow();
         private Path replyKeyFile;
         private Duration overloadAfter = DeviceKeys.QUEUE_OVERLOAD_AFTER.defaultValue().orElseThrow();
+        private int resultsQos = DeviceKeys.RESULTS_QOS.defaultValue().orElseThrow();
         private Path stateDir = DeviceKeys.STATE_DIR.defaultValue().orElseThrow();
         private Duration stateSaveInterval = DeviceKeys.STATE_SAVE_INTERVAL.defaultValue().orElseThrow();
         private int stateSaveEvery = DeviceKeys.STATE_SAVE_EVERY.defaultValue().orElseThrow();
@@ -751,6 +758,12 @@ public record DeviceConfig(
             return this;
         }
 
+        /** {@code results.qos}. */
+        public Builder resultsQos(int value) {
+            this.resultsQos = value;
+            return this;
+        }
+
         /** {@code state.dir}. */
         public Builder stateDir(Path value) {
             this.stateDir = value;
@@ -802,7 +815,7 @@ public record DeviceConfig(
                     new Service(new Queue(queueSize, overloadAfter),
                             new State(stateDir, stateSaveInterval, stateSaveEvery, Optional.ofNullable(stateRuntimeDir)),
                             new Metrics(metricsBind, metricsPort), shutdownGrace,
-                            new Local(coap, gpio)));
+                            new Local(coap, gpio), resultsQos));
         }
     }
 

@@ -86,6 +86,9 @@ final class DeviceKeys {
             Duration.ofSeconds(60), "how long the device may hold at least half of queue.size samples from the broker "
             + "without a break before it answers the samples it takes `overloaded` (a rate above its capacity), "
             + "until the backlog is gone").allowing(d -> !d.isZero(), "must be positive");
+    static final ConfigKey<Integer> RESULTS_QOS = ConfigKey.integer("results.qos", 2, 1, 2,
+            "QoS of the answers on splitee/<id>/results: 2 (an answer whose acknowledgement a link reset lost is "
+            + "resent and delivered once) or 1 (the broker delivers such a resend again)");
     static final ConfigKey<Path> STATE_DIR = ConfigKey.path("state.dir", Path.of("/var/lib/splitee"),
             "where the engine's state and the cost estimates are saved");
     static final ConfigKey<Path> STATE_RUNTIME_DIR = ConfigKey.path("state.runtime-dir", null,
@@ -219,7 +222,7 @@ final class DeviceKeys {
     static final List<ConfigKey<?>> ALL = ConfigKey.listOf(List.of(DEVICE_ID), MQTT, List.of(MODEL_DIR,
             INTRA_OP_THREADS, BOARD_SLOWDOWN, POLICY, THRESHOLD, UCB_C, DISCOUNT, WINDOW, SEED, RAW_SAMPLE_ARM, COST_MODE, LAMBDA, OFFLOAD_COST,
             WEIGHT_DEVICE_MS, WEIGHT_LINK_MS, WEIGHT_MILLIJOULE, ENCODING, DEFLATE, DEADLINE, FALLBACK, MAX_PENDING,
-            PROBE_INTERVAL, PAYLOAD, REPLY_KEY_FILE, QUEUE_SIZE, QUEUE_OVERLOAD_AFTER, STATE_DIR, STATE_RUNTIME_DIR, STATE_SAVE_INTERVAL, STATE_SAVE_EVERY, METRICS_PORT, METRICS_BIND,
+            PROBE_INTERVAL, PAYLOAD, REPLY_KEY_FILE, QUEUE_SIZE, QUEUE_OVERLOAD_AFTER, RESULTS_QOS, STATE_DIR, STATE_RUNTIME_DIR, STATE_SAVE_INTERVAL, STATE_SAVE_EVERY, METRICS_PORT, METRICS_BIND,
             SHUTDOWN_GRACE), COAP,
             List.of(GPIO_ENABLED), BOARD);
 }

@@ -49,24 +49,22 @@ import org.slf4j.LoggerFactory;
  * sample id ({@link #awaitAnswer}), so a CoAP request and an MQTT delivery of the same sample both get
  * theirs, and the answer is published once.
  *
- * <p>Answers are published at QoS 2 ({@link #QOS}) through a transport whose client keeps them in a file store
+ * <p>Answers are published at {@code results.qos}, 2 by default, through a transport whose client keeps them in a file store
  * (the daemon's {@code state.runtime-dir}): a process killed with answers in flight leaves them there, and the next
  * one sends them again into its resumed session with their packet ids, so the broker delivers each once. At start,
  * before the worker takes a sample, {@link #restore} enters the sample ids of those answers, and of the last ones
  * the broker had completed ({@link Transport#earlierPublishes()}), in the answered memory: their samples, which the
  * broker redelivers because their acknowledgements had not reached it, are acknowledged without a second answer.
+ * At {@code results.qos=1} the resent answers are delivered again (a QoS 1 resend is a second delivery).
  */
 final class Answers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Answers.class);
     static final int ANSWERED_MEMORY = 8192;
-    /**
-     * The QoS of every answer: 2, so that an answer a killed process left in its client's store and the next one
-     * sends again is delivered once (a QoS 1 resend is a second delivery).
-     */
-    static final int QOS = 2;
 
     private final Transport transport;
     private final String topic;
+    /** {@code results.qos}. */
+    private final int qos;
     private final ScheduledThreadPoolExecutor thread;
     private final AnswerPublisher publisher;
     /** Sample id to the delivery to acknowledge once its answer is out (empty: nothing to acknowledge). */
@@ -88,11 +86,24 @@ final class Answers implements AutoCloseable {
     /** The ids {@link #restore} entered (read-only). */
     private volatile Set<String> restored = Set.of();
 
-    Answers(Transport transport, String topic, String threadName, AnswerRule rule, AnswerPublisher.Counters counters,
-            DirectSources direct) {
+    /**
+     * Where the answers go: {@code splitee/<id>/results}, at {@code results.qos} (1 or 2).
+     */
+    record Results(String topic, int qos) {
+        Results {
+            java.util.Objects.requireNonNull(topic, "topic");
+            if (qos < 1 || qos > 2) {
+                throw new IllegalArgumentException("results.qos must be 1 or 2, got " + qos);
+            }
+        }
+    }
+
+    Answers(Transport transport, Results results, String threadName, AnswerRule rule,
+            AnswerPublisher.Counters counters, DirectSources direct) {
         this.transport = transport;
+        this.qos = results.qos();
         this.direct = direct;
-        this.topic = topic;
+        this.topic = results.topic();
         this.thread = new ScheduledThreadPoolExecutor(1, Threads.factory(threadName, true));
         this.thread.setRemoveOnCancelPolicy(true);
         this.publisher = new AnswerPublisher(transport, thread, rule, counters);
@@ -111,7 +122,7 @@ final class Answers implements AutoCloseable {
         inProgress.put(id, Optional.ofNullable(source));
         outstanding.incrementAndGet();
         run(() -> {
-            Outgoing out = Outgoing.builder(topic, ResultCodec.toJson(r)).qos(QOS).contentType(ResultCodec.CONTENT_TYPE)
+            Outgoing out = Outgoing.builder(topic, ResultCodec.toJson(r)).qos(qos).contentType(ResultCodec.CONTENT_TYPE)
                     .correlationData(id.getBytes(StandardCharsets.UTF_8)).build();
             publisher.publish(out, id + " from " + r.device(), new AnswerPublisher.Settle() {
                 @Override
@@ -140,7 +151,7 @@ final class Answers implements AutoCloseable {
         String id = r.sampleId();
         outstanding.incrementAndGet();
         run(() -> {
-            Outgoing out = Outgoing.builder(topic, ResultCodec.toJson(r)).qos(QOS).contentType(ResultCodec.CONTENT_TYPE)
+            Outgoing out = Outgoing.builder(topic, ResultCodec.toJson(r)).qos(qos).contentType(ResultCodec.CONTENT_TYPE)
                     .correlationData(id.getBytes(StandardCharsets.UTF_8)).build();
             publisher.publish(out, id + " (" + r.error().code() + ") from " + r.device(), new AnswerPublisher.Settle() {
                 @Override

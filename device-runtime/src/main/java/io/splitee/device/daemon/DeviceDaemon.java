@@ -171,7 +171,9 @@ public final class DeviceDaemon implements AutoCloseable {
     /** The worker's stages, wired; deadlines and publish failures come back through the event loop. */
     private Pipeline assemble(Learner learner, MeasuredCosts measured) {
         LongSupplier nanos = System::nanoTime;
-        Answers answers = new Answers(transport, config.resultsTopic(), "splitee-" + config.deviceId() + "-answers",
+        Answers answers = new Answers(transport,
+                new Answers.Results(config.resultsTopic(), config.service().resultsQos()),
+                "splitee-" + config.deviceId() + "-answers",
                 AnswerRule.DEFAULT, metrics.answerCounters(), direct);
         Core core = new Core(config, new Compute(runner, estimates, board.energy().orElse(null), nanos,
                 config.model().boardSlowdown()),

@@ -84,8 +84,15 @@ import javax.net.ssl.KeyManagerFactory;
  *     restored a persisted session need not have restored its subscriptions: Mosquitto 2.0.11 drops
  *     {@code $share} ones).</li>
  * <li>Publishes: the client's send maximum is set to the base's window bound, so it never queues a publish
- *     out of sight, and a connection loss fails the outstanding ones with {@code CONNECTION_LOST} (the client
- *     would keep them and resend them into a resumed session, which it still does).</li>
+ *     out of sight. Across a lost connection (read from its 1.3.7 classes): the client does not complete
+ *     the futures of publishes in flight; {@code MqttOutgoingQosHandler} keeps them and resends them, DUP
+ *     set, when the session resumes ({@code onSessionStartOrResume}), completing each future with the
+ *     resend's PUBACK. {@code MqttSession} ends the session, failing every kept future with
+ *     {@code MqttSessionExpiredException}, when a CONNACK says no session is present (also after our
+ *     clean start for a poisoned session), when the session expiry elapses client-side (1.1 × the
+ *     interval after the loss) and at once for a session expiry of 0. So where the session resumes the
+ *     base keeps the publish ({@link TransportBase.PendingPublish#interrupted}) and the client's future
+ *     settles it; {@code MqttSessionExpiredException} fails it {@code SESSION_LOST}.</li>
  * <li>A broker that overruns our Receive Maximum (Mosquitto 2.0.11 does) makes the client drop the
  *     connection: reconnects then announce the largest one.</li>
  * </ul>
@@ -177,6 +184,10 @@ final class HiveMqTransport extends TransportBase {
         }
         if (t == null) {
             pending.succeeded();
+            return;
+        }
+        if (t instanceof MqttSessionExpiredException) {
+            pending.sessionLost("HiveMQ client: " + t.getMessage(), t); // the client dropped it with the session
             return;
         }
         TransportException.Reason reason = reasonFor(t);
@@ -343,10 +354,13 @@ final class HiveMqTransport extends TransportBase {
         Throwable cause = context.getCause();
         boolean wasUp = conn.up;
         conn.up = false;
+        boolean poisoned = wasUp && !isClosed() && !conn.abandoned && undecodable(context);
+        if (poisoned) {
+            discardingPoisonedSession(describe(cause));
+        }
         if (wasUp) {
             connectionEnded();
-            failPublishes(isClosed() ? TransportException.Reason.CLOSED : TransportException.Reason.CONNECTION_LOST,
-                    describe(cause), cause);
+            publishesInterrupted(describe(cause), cause); // kept where the client resends them
         }
         boolean ours = context.getSource() == MqttDisconnectSource.USER;
         if (isClosed() || conn.abandoned || ours) {
@@ -372,10 +386,6 @@ final class HiveMqTransport extends TransportBase {
         if (!wasUp) {
             log.info("{}: reconnect to {} failed ({}); next attempt in {}", settings.clientId(), settings.serverUri(),
                     describe(cause), delay);
-        }
-        boolean poisoned = wasUp && undecodable(context);
-        if (poisoned) {
-            discardingPoisonedSession(describe(cause));
         }
         if (context instanceof Mqtt5ClientDisconnectedContext c5) {
             // Every reconnect states its clean start: true once after a poisoned session, the setting otherwise.

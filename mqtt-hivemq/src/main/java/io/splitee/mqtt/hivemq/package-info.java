@@ -7,6 +7,13 @@
  * in (connecting, subscribe, publish, acknowledge, its listeners and flow, the resubscription barrier, the
  * raised Receive Maximum); everything else is {@link io.splitee.mqtt.TransportBase}'s.
  *
+ * <p>Publishes in flight when a connection ends (read from the client's 1.3.7 classes; {@code HiveMqTransport}'s
+ * Javadoc has the detail): the client leaves their futures open, resends them with DUP set when the session
+ * resumes and completes each future with the resend's acknowledgement; it fails them
+ * ({@code MqttSessionExpiredException}) when a CONNACK has no session present, when the session expiry elapses
+ * client-side, or at once for an expiry of 0. The transport keeps such a publish pending while the session is
+ * expected to resume and fails it {@code SESSION_LOST} when the client ends the session.
+ *
  * <p>Threads: {@code splitee-mqtt-<clientId>-netty} (the socket), and the base's {@code -callback} (message
  * handlers), {@code -complete} (publish and subscribe futures) and {@code -conn} (connection events). RxJava
  * starts two global daemon threads once per JVM ({@code RxSchedulerPurge-1},

@@ -148,4 +148,10 @@ class HiveMqTransportIT extends TransportContract {
     protected Set<Integer> redeliveredAfterAckingTheEvenOnes() {
         return Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9);
     }
+
+    /** The HiveMQ client ends the session at a CONNACK without session present (MqttSession.startOrResume). */
+    @Override
+    protected boolean resendsIntoANewSession() {
+        return false;
+    }
 }

@@ -33,8 +33,20 @@ import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
  * <ul>
  * <li>No in-flight limit of its own beyond failing with 32202 once the broker's Receive Maximum is
  *     reached: the base's window bounds publishes. A 32202 that still happens (messages Paho resends after
- *     a reconnect hold broker slots we already released) is retried until the back-pressure timeout and
- *     then reported as {@code BACKPRESSURE}, never as 32202.</li>
+ *     a reconnect hold broker slots that a publish failed on the old connection released) is retried until
+ *     the back-pressure timeout and then reported as {@code BACKPRESSURE}, never as 32202.</li>
+ * <li>Publishes in flight when a connection ends (read from its 1.2.5 classes): {@code ClientComms.shutdownConnection}
+ *     gives every outstanding token the connection's exception and calls its listener's {@code onFailure}
+ *     ({@code ClientState.resolveOldTokens}), but keeps a publish's token and message
+ *     ({@code isDeliveryToken}). On the next CONNACK it resends every kept QoS 1/2 publish with DUP set
+ *     ({@code restoreInflightMessages}) unless that connect asked for a clean start (then {@code clearState}
+ *     drops them, their listeners never hear again); it does so whatever the CONNACK's session present
+ *     says, so into a new session too, where the broker takes the resend as a new message. The PUBACK of a
+ *     resend completes the same token and calls the same listener's {@code onSuccess}. So: where the
+ *     session resumes, {@code onFailure} for a lost connection keeps the publish
+ *     ({@link TransportBase.PendingPublish#interrupted}) and the resend's {@code onSuccess} completes it;
+ *     the clean start after a poisoned session fails it {@code SESSION_LOST}; Paho never reports a session
+ *     that the broker did not keep as lost, since it resends the publish into the new one.</li>
  * <li>Oversized packets are sent and get the connection dropped: the base measures the encoded PUBLISH
  *     first and refuses it.</li>
  * <li>Shared subscriptions only reach the global callback: every message comes through the global callback
@@ -185,7 +197,7 @@ final class PahoTransport extends TransportBase {
                 // already down
             }
             connectionEnded();
-            failPublishes(TransportException.Reason.CONNECTION_LOST, "the Paho client's thread died", e);
+            publishesInterrupted("the Paho client's thread died", e); // SESSION_LOST: the next connection is clean
             connectionLost(new TransportException(TransportException.Reason.CONNECTION_LOST,
                     "dropped the connection to " + settings.serverUri() + " after Paho failed on a packet", e));
             attemptReconnect(0);
@@ -466,14 +478,22 @@ final class PahoTransport extends TransportBase {
             }
         }
 
+        /**
+         * Paho fails every publish token outstanding when a connection ends (32109 lost, 32000 keep-alive timeout,
+         * 32102 our forcible disconnect) and again at every failed reconnect attempt (with that attempt's failure,
+         * 32103 for a refused connection), but keeps the token and its message and calls this listener again, with
+         * success, when the resend is acknowledged: the base keeps the publish for that where the session resumes.
+         */
         @Override
         public void onFailure(IMqttToken token, Throwable exception) {
             TransportException.Reason reason = exception == null ? TransportException.Reason.FAILED : reasonFor(exception);
-            if (reason == TransportException.Reason.NOT_CONNECTED || reason == TransportException.Reason.TIMEOUT) {
-                reason = TransportException.Reason.CONNECTION_LOST;
+            String why = ": " + (exception == null ? "no reason given" : describe(exception));
+            if (reason == TransportException.Reason.NOT_CONNECTED || reason == TransportException.Reason.TIMEOUT
+                    || reason == TransportException.Reason.CONNECTION_LOST || pending.isKept() || !clientConnected()) {
+                pending.interrupted(why, exception);
+                return;
             }
-            pending.unacknowledged(reason, ": " + (exception == null ? "no reason given" : describe(exception)),
-                    exception);
+            pending.unacknowledged(reason, why, exception);
         }
     }
 

@@ -5,6 +5,13 @@
  * reconnect, subscribe, publish, acknowledge, its callbacks) and the workarounds for that version's traps;
  * everything else is {@link io.splitee.mqtt.TransportBase}'s.
  *
+ * <p>Publishes in flight when a connection ends (read from Paho 1.2.5's classes; {@code PahoTransport}'s
+ * Javadoc has the detail): Paho fails each one's token on the loss and again at every failed reconnect attempt,
+ * keeps the publish, resends it with DUP set after the next CONNACK, whatever session present says, and completes
+ * the same token when the resend is acknowledged; a connect with a clean start drops them silently. The transport
+ * keeps such a publish pending while the session is expected to resume, so its future completes once, with the
+ * resend; only the clean start after a poisoned session fails it {@code SESSION_LOST}.
+ *
  * <p>Threads: Paho's own ({@code MQTT Rec/Snd/Call/Con: <clientId>}; message handlers run on its callback
  * thread, {@code MQTT Call}) plus the base's {@code splitee-mqtt-<clientId>-conn} (reconnects, resubscribes,
  * connection events) and {@code -complete} (publish futures).

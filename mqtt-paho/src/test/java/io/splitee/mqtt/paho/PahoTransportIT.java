@@ -32,4 +32,10 @@ class PahoTransportIT extends TransportContract {
     protected IntSupplier clientInFlight(Transport t) {
         return ((PahoTransport) t)::pahoInFlight;
     }
+
+    /** Paho resends what it kept whatever the CONNACK says (ClientState.restoreInflightMessages). */
+    @Override
+    protected boolean resendsIntoANewSession() {
+        return true;
+    }
 }

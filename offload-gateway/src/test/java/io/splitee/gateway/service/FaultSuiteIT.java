@@ -53,8 +53,7 @@ import org.junit.jupiter.api.Timeout;
  * target/fault-recovery.md} (docs/benchmarks.md, "Fault recovery").
  *
  * <p>Scenarios elsewhere: broker SIGKILL and graceful restart ({@code BrokerRestartIT}), one of two gateways
- * SIGKILLed ({@code FailoverIT}), gateway SIGKILL and SIGSTOP ({@code GatewayProcessIT}). Link reset is here but
- * disabled: it still finds a bug not fixed yet (its Javadoc says which).
+ * SIGKILLed ({@code FailoverIT}), gateway SIGKILL and SIGSTOP ({@code GatewayProcessIT}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -149,21 +148,16 @@ class FaultSuiteIT {
     }
 
     /**
-     * Every connection through the link is reset at once; the device reconnects into its resumed session, and Paho
-     * resends the publishes that were in flight. Its first bug is fixed: Paho resent most of them as a topic alias
-     * of the old connection, unknown on the new one, and Mosquitto 2.0.11 closed every reconnect at once as a
-     * protocol error (1,849 of 2,000 samples unanswered); {@code PahoTransport} now gives them their topic names
-     * back: two runs after the fix had 0 missing, 0 {@code overloaded} and no protocol error. Still disabled, for
-     * two failures that depend on timing. In the first run the device lagged and 9 of 2,000 samples were answered
-     * three times: their answers were in flight at the reset; three copies each means the original reached the
-     * broker though its PUBACK was lost, then came Paho's resend into the resumed session and the answer stage's
-     * own retry (the device's {@code AnswerRule} retries a publish that failed {@code CONNECTION_LOST}, although
-     * the transport resends it). The gateway share came back after 11.4 s in the first run and 10.0 s in the second
-     * (0 twice; the device missed 3 deadlines 10 s after the reset and paused offloading for 0.3 s), on a machine
-     * shared with three other builds.
+     * Every connection through the link is reset at once; the device reconnects into its resumed session, and its
+     * MQTT client resends the publishes that were in flight. Three bugs were found here and fixed: Paho resent
+     * them as a topic alias of the old connection, unknown on the new one, and Mosquitto 2.0.11 closed every
+     * reconnect as a protocol error ({@code PahoTransport} gives them their topic names back); the answer stage
+     * retried an answer that failed {@code CONNECTION_LOST} although the client resent it (the transport now keeps
+     * such a publish until the resend is acknowledged, {@code Transport#publish}); and an answer whose PUBACK the
+     * reset lost reached the results topic twice, the original and the resend, which Mosquitto delivers again at
+     * QoS 1 (the device now answers at QoS 2, {@code results.qos}, and the broker knows the resend's packet id).
+     * Before the fixes 9 of 2,000 samples were answered three times in one run.
      */
-    @Disabled("after a link reset, answers that were in flight can be published three times (original, Paho's "
-            + "resend, the answer stage's retry), and the share came back after 10.0-11.4 s (issue #20; see the Javadoc)")
     @Test
     @Order(2)
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
