@@ -25,7 +25,7 @@ final class DeviceKeys {
             "ONNX Runtime intra-op threads, one pool shared by every session");
     static final ConfigKey<Double> BOARD_SLOWDOWN = ConfigKey.number("runtime.board-slowdown", 1.0,
             v -> v >= 1 && v <= 1000, "is outside [1, 1000]", "emulate a slower board: after each block and exit "
-                    + "head the daemon waits (F − 1) times its measured time, and times the whole interval "
+                    + "head the daemon waits (F − 1) times its measured time, and records F times its measured time "
                     + "(docs/demo.md, \"The emulated board\"); 1: no emulation, as on a real board");
     static final ConfigKey<String> POLICY = ConfigKey.parsed("policy", "splitee-s", Policies::checkSpec, s -> s,
             "the engine's policy: " + String.join(", ", Policies.SPECS) + " (K: an arm, 1..L); the UCB policies take "
