@@ -30,12 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code runtime.board-slowdown}: two daemons on the real model and ONNX Runtime (the in-memory transport: no
  * broker is needed to time compute), one as this machine and one emulating a board {@value #F} times slower, fed
- * the same samples in turn. Each block's measured time (the {@code splitee.device.cost.block.ms} gauge) on the
- * emulated board is F times the other's: ±15 % over all blocks (the median, over the samples after a warm-up, of
- * the ratio of the gauges' sums read after each pair) and for each sample's device compute (the answers' medians).
- * Block by block the ratios are printed, not asserted: each gauge is a moving average of a 0.2 ms time on a 2-core
- * machine, where one descheduled call moves it for a few samples (seen ×3.2 to ×4.7 per block while the sum was
- * ×4.03 on a loaded machine, and ×3.46 to ×5.78 while it was ×4.25 in a fresh-clone CI run).
+ * the same samples in turn. Asserted: the emulated board really waits, that is every answer's device compute (F
+ * times the calls' measured time, {@code ComputeSlowdownTest}) fits in the time the test waited for that answer;
+ * without the wait it would be F times the calls while the answer came after one. Printed, not asserted: the ratio
+ * of the two daemons' block gauges and per-sample compute. Those compare two processes' own ONNX calls, which on a
+ * shared 2-core machine differ by more than the ±15 % once asserted here: ×3.63 to ×4.55 over all blocks and
+ * ×4.11 to ×4.71 per sample in four runs (the emulated board's calls run after a park, on cold caches), and
+ * block by block ×2.81 to ×5.63.
  */
 class BoardSlowdownIT {
     private static final double F = 4;
@@ -46,7 +47,7 @@ class BoardSlowdownIT {
     Path temp;
 
     @Test
-    void everyBlockTakesFTimesAsLong() throws Exception {
+    void theEmulatedBoardReallyWaitsWhatItRecords() throws Exception {
         ModelPackage pkg = ModelPackage.load(DeviceHarness.MODEL);
         try (Device none = new Device(pkg, temp.resolve("none"), 1); Device slow = new Device(pkg, temp.resolve("slow"), F)) {
             assertEquals(F, slow.config.model().boardSlowdown());
@@ -56,6 +57,9 @@ class BoardSlowdownIT {
             for (int i = 0; i < SAMPLES; i++) {
                 double n0 = none.send(i);
                 double s0 = slow.send(i);
+                assertTrue(s0 <= slow.lastWaitMs, "sample " + i + ": device compute " + s0 + " ms reported, the answer "
+                        + "came " + slow.lastWaitMs + " ms after the sample: the emulated board did not wait");
+                assertTrue(s0 > 0 && n0 > 0, "sample " + i + ": no device compute reported");
                 if (i >= WARMUP) {
                     compute[0][i - WARMUP] = n0;
                     compute[1][i - WARMUP] = s0;
@@ -86,11 +90,6 @@ class BoardSlowdownIT {
                     compute[0][p10], compute[1][p10], compute[1][p10] / compute[0][p10],
                     compute[1][compute[0].length / 2] / compute[0][compute[0].length / 2]));
             System.out.println("board slowdown ×" + F + ":" + seen);
-            assertTrue(median[0] > F * 0.85 && median[0] < F * 1.15, "all blocks:" + seen);
-            double perSample = compute[1][compute[1].length / 2] / compute[0][compute[0].length / 2];
-            assertTrue(perSample > F * 0.85 && perSample < F * 1.15, "per sample:" + seen);
-            // Block by block it is printed, not asserted: each gauge is a moving average of a 0.2 ms time, and on an
-            // idle 2-core CI machine they spread from ×3.46 to ×5.78 in one run whose sum was ×4.25 (per sample ×4.58).
         }
     }
 
@@ -102,6 +101,8 @@ class BoardSlowdownIT {
         final ModelPackage pkg;
         private final FrameEncoder encoder = new FrameEncoder();
         private int answered;
+        /** The time from delivering the last sample to seeing its answer, ms. */
+        double lastWaitMs;
 
         Device(ModelPackage pkg, Path state, double slowdown) throws Exception {
             this.pkg = pkg;
@@ -128,9 +129,11 @@ class BoardSlowdownIT {
             }
             byte[] frame = encoder.encode(Frame.sample(pkg.manifest().id(), new ManifestHash(pkg.manifestSha256Bytes()),
                     0, spec, "s" + i, Instant.now(), FloatBuffer.wrap(x)));
+            long t0 = System.nanoTime();
             transport.deliver(Outgoing.builder(config.samplesTopic(), frame).qos(1).contentType(Frame.CONTENT_TYPE).build());
             answered++;
             List<Outgoing> out = transport.awaitPublished(config.resultsTopic(), answered, Duration.ofSeconds(10));
+            lastWaitMs = (System.nanoTime() - t0) / 1e6;
             return DeviceHarness.parse(out.get(answered - 1)).timings().deviceCompute().toNanos() / 1e6;
         }
 
