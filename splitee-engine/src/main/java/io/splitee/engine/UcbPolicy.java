@@ -59,11 +59,9 @@ final class UcbPolicy extends AbstractPolicy {
 
     @Override
     int select(long t) {
-        // the arms' statistics priced with the costs of this moment (the recorded sums under fixed prices)
-        Prices prices = Prices.of(config);
         if (!sideObservations || paper) {
             int l = config.arms();
-            return t <= l ? (int) t : stats.argmaxIndex(authorsInit ? t - l : t, config.explorationConstant(), prices);
+            return t <= l ? (int) t : stats.argmaxIndex(authorsInit ? t - l : t, config.explorationConstant());
         }
         int arm = 0;
         if (stats instanceof DetectingStatistics d && d.alarms() != alarmsSeen) {
@@ -79,7 +77,7 @@ final class UcbPolicy extends AbstractPolicy {
             allObserved = arm == 0;
         }
         if (arm == 0) {
-            arm = stats.argmaxIndex(t, config.explorationConstant(), prices);
+            arm = stats.argmaxIndex(t, config.explorationConstant());
         }
         if (learned != null && arm > 1 && arm < config.arms() && isProbe(t)
                 && learned.needsProbe(arm)) {
@@ -87,10 +85,10 @@ final class UcbPolicy extends AbstractPolicy {
             java.util.Arrays.fill(onTheWay, true);
             return config.arms();
         }
-        double bar = stats.bestMean(prices);
+        double bar = stats.bestMean();
         double logT = stats.logRound(t);
         for (int j = 1; j < onTheWay.length; j++) {
-            onTheWay[j] = j < arm && (stats.count(j) == 0 || stats.index(j, logT, config.explorationConstant(), prices) >= bar);
+            onTheWay[j] = j < arm && (stats.count(j) == 0 || stats.index(j, logT, config.explorationConstant()) >= bar);
         }
         return arm;
     }
@@ -105,7 +103,10 @@ final class UcbPolicy extends AbstractPolicy {
         if (sideObservations && outcome.arm() > 1 && !(authorsInit && round <= config.arms())) {
             Outcome seen = paper ? outcome : outcome.withFinalEstimate();
             for (int j = 1; j < outcome.arm(); j++) {
-                credit(seen, j);
+                double r = seen.rewardOrNaN(j, config);
+                if (!Double.isNaN(r)) {
+                    stats.update(j, r);
+                }
             }
         }
     }
@@ -141,10 +142,10 @@ final class UcbPolicy extends AbstractPolicy {
                 if (!Double.isFinite(c)) {
                     throw new IllegalArgumentException("cost model returned " + c + " for arm " + j + " (offloaded)");
                 }
-                double term = learned.finalConfidence(j, a, outcome.confidence(a));
-                stats.update(j, term - c, term, true);
-            } else if (!Double.isNaN(r)) {
-                stats.update(j, r, outcome.termOrNaN(j, config), outcome.offloadsAt(j, config));
+                r = learned.finalConfidence(j, a, outcome.confidence(a)) - c;
+            }
+            if (!Double.isNaN(r)) {
+                stats.update(j, r);
             }
         }
     }

@@ -85,11 +85,8 @@ final class ArmMapping {
         return offset == 1 ? o.with(1, 0.0) : o;
     }
 
-    /**
-     * Measured costs in the engine's arms: arm k is priced as the live arm k − offset. The prices follow the
-     * estimates ({@link CostModel#drifts()}), so the engine prices its statistics with them when it chooses.
-     */
+    /** Measured costs in the engine's arms: arm k is priced as the live arm k − offset. */
     CostModel costModel(MeasuredCosts m) {
-        return CostModel.drifting((arm, offloaded) -> offloaded ? m.offload(live(arm)).cost() : m.onDevice(live(arm)));
+        return (arm, offloaded) -> offloaded ? m.offload(live(arm)).cost() : m.onDevice(live(arm));
     }
 }

@@ -368,12 +368,11 @@ public final class DeviceDaemon implements AutoCloseable {
                     LOG.warn("saved state is for policy {} but policy {} is configured; starting fresh", ps.policy(),
                             config.policy().name());
                 } else {
-                    // the estimates first: a state from before choice-time pricing is migrated at the current prices
+                    Policy p = Policies.restore(ps, engineConfig);
                     JsonNode c = n.get("costs");
                     if (c != null) {
                         estimates.restore(JSON.treeToValue(c, CostEstimates.Snapshot.class));
                     }
-                    Policy p = Policies.restore(ps, engineConfig);
                     LOG.info("restored engine state from {}: round {}, plays {}", state.file(), ps.round(),
                             java.util.Arrays.toString(ps.updateCounts()));
                     return p;
