@@ -327,6 +327,7 @@ final class DemoCommand implements Callable<Integer> {
                     + distortion.flag() + " (trace " + distortion.traceName() + ")");
             report.show("device board", describeBoard(slowdown));
             if (linkDrop) {
+                report.change(samples / 2, "link drop to " + LINK_DROP_TO);
                 report.show("scenario", "link-drop: the link went from " + describe(profile) + " to "
                         + describe(LinkProfile.parse(LINK_DROP_TO)) + " once " + (samples / 2) + " samples were "
                         + "answered; every row is priced at the end-of-run costs, i.e. after the drop");

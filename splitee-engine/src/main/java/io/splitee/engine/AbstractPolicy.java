@@ -56,8 +56,15 @@ abstract class AbstractPolicy implements Policy {
 
     /** Credits the played arm's reward; overridden to add side observations. */
     void credit(Outcome outcome) {
-        int arm = outcome.arm();
-        stats.update(arm, outcome.rewardOrNaN(arm, config));
+        credit(outcome, outcome.arm());
+    }
+
+    /** Credits arm {@code j}'s reward on {@code outcome} when it is computable: recorded, and its cost-free parts. */
+    final void credit(Outcome outcome, int j) {
+        double r = outcome.rewardOrNaN(j, config);
+        if (!Double.isNaN(r)) {
+            stats.update(j, r, outcome.termOrNaN(j, config), outcome.offloadsAt(j, config));
+        }
     }
 
     /** Rejects an outcome that cannot come from this policy's configuration. */
@@ -86,13 +93,20 @@ abstract class AbstractPolicy implements Policy {
     @Override
     public final PolicyState snapshot() {
         return new PolicyState(PolicyState.VERSION, spec, config.arms(), round, randomState(),
-                stats.rewardSums(), stats.updateCounts(), memory());
+                stats.rewardSums(), stats.updateCounts(), memory(), stats.pricing());
     }
 
+    /**
+     * Loads {@code state}. A state from before choice-time pricing (version 1 or 2) has no cost-independent part:
+     * it is migrated by taking each recorded reward as a term answered on the device at the arm's current price,
+     * so the arms' sums priced now are the recorded ones (under fixed prices nothing changes at all).
+     */
     final void restore(PolicyState state) {
         round = state.round();
         loadRandomState(state.randomState());
-        stats.load(state.rewardSums(), state.updateCounts(), loadMemory(state.memory()));
+        boolean migrate = state.version() < PolicyState.VERSION;
+        stats.load(state.rewardSums(), state.updateCounts(), loadMemory(state.memory()),
+                migrate ? null : state.pricing(), migrate ? Prices.onDevice(config) : null);
         restored();
     }
 

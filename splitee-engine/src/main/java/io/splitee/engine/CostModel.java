@@ -21,4 +21,32 @@ public interface CostModel {
      * @return the cost in reward units, finite
      */
     double cost(int arm, boolean offloaded);
+
+    /**
+     * Whether this model's prices change while a policy runs (measured estimates that follow the device and the
+     * link). A policy then keeps each arm's cost-independent statistics (confidence terms, offload counts) and
+     * prices them with the current {@link #cost} every time it chooses, instead of summing rewards priced when
+     * they were recorded; a sample recorded during a warm-up or before a link change then costs what the arm
+     * costs now. False by default: fixed prices (the paper's {@code λ}, {@code o}) are summed as recorded, bit for
+     * bit as before choice-time pricing.
+     */
+    default boolean drifts() {
+        return false;
+    }
+
+    /** {@code prices} as a model whose prices drift ({@link #drifts()} true): the daemon's measured costs. */
+    static CostModel drifting(CostModel prices) {
+        java.util.Objects.requireNonNull(prices, "prices");
+        return new CostModel() {
+            @Override
+            public double cost(int arm, boolean offloaded) {
+                return prices.cost(arm, offloaded);
+            }
+
+            @Override
+            public boolean drifts() {
+                return true;
+            }
+        };
+    }
 }

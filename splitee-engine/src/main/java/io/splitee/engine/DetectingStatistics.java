@@ -27,6 +27,8 @@ final class DetectingStatistics implements ArmStatistics {
     private static final int PER_ARM = 4;
 
     private final Supplier<ArmStatistics> fresh;
+    /** Whether the tests watch the cost-independent terms (prices that drift) rather than the recorded rewards. */
+    private final boolean watchTerms;
     private final double delta;
     private final double threshold;
     private ArmStatistics inner;
@@ -41,7 +43,18 @@ final class DetectingStatistics implements ArmStatistics {
     private long alarms;
 
     DetectingStatistics(Supplier<ArmStatistics> fresh, double delta, double threshold) {
+        this(fresh, delta, threshold, false);
+    }
+
+    /**
+     * @param watchTerms whether each test watches the samples' cost-independent terms (the confidence each reward
+     *                   starts from) instead of the rewards as recorded: for a cost model whose prices drift, which
+     *                   the index prices at choice time, so that a change of cost needs no alarm and the thresholds
+     *                   are in confidence units whatever unit the costs are in
+     */
+    DetectingStatistics(Supplier<ArmStatistics> fresh, double delta, double threshold, boolean watchTerms) {
         this.fresh = fresh;
+        this.watchTerms = watchTerms;
         this.delta = delta;
         this.threshold = threshold;
         this.inner = fresh.get();
@@ -64,11 +77,27 @@ final class DetectingStatistics implements ArmStatistics {
     }
 
     @Override
-    public void update(int arm, double reward) {
-        inner.update(arm, reward);
-        if (observe(arm - 1, reward)) {
+    public void update(int arm, double reward, double term, boolean offloaded) {
+        inner.update(arm, reward, term, offloaded);
+        if (observe(arm - 1, watchTerms ? term : reward)) {
             reset();
         }
+    }
+
+    @Override
+    public double termSum(int arm) {
+        return inner.termSum(arm);
+    }
+
+    @Override
+    public double offloadWeight(int arm) {
+        return inner.offloadWeight(arm);
+    }
+
+    /** The wrapped statistics'. */
+    @Override
+    public double[] pricing() {
+        return inner.pricing();
     }
 
     /** Feeds arm a's test; true when it fires. */
@@ -154,7 +183,7 @@ final class DetectingStatistics implements ArmStatistics {
     }
 
     @Override
-    public void load(double[] rewardSums, long[] updateCounts, double[] memory) {
+    public void load(double[] rewardSums, long[] updateCounts, double[] memory, double[] pricing, double[] onDevice) {
         int own = 2 + PER_ARM * n.length;
         if (memory.length < own) {
             throw new IllegalArgumentException("a change detector keeps " + own + " values for " + n.length
@@ -166,7 +195,7 @@ final class DetectingStatistics implements ArmStatistics {
             throw new IllegalArgumentException("the last alarm (" + last + ") is after the round count (" + t + ")");
         }
         ArmStatistics loaded = fresh.get();
-        loaded.load(rewardSums, updateCounts, java.util.Arrays.copyOfRange(memory, own, memory.length));
+        loaded.load(rewardSums, updateCounts, java.util.Arrays.copyOfRange(memory, own, memory.length), pricing, onDevice);
         for (int a = 0; a < n.length; a++) {
             double g1 = memory[4 + PER_ARM * a];
             double g2 = memory[5 + PER_ARM * a];
@@ -177,6 +206,13 @@ final class DetectingStatistics implements ArmStatistics {
             mean[a] = memory[3 + PER_ARM * a];
             up[a] = g1;
             down[a] = g2;
+        }
+        if (pricing == null && watchTerms) {
+            // a state from before choice-time pricing: its tests watched rewards, these watch terms; start them over
+            java.util.Arrays.fill(n, 0);
+            java.util.Arrays.fill(mean, 0);
+            java.util.Arrays.fill(up, 0);
+            java.util.Arrays.fill(down, 0);
         }
         inner = loaded;
         ticks = t;

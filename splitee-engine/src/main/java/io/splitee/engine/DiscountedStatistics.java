@@ -13,6 +13,8 @@ final class DiscountedStatistics implements ArmStatistics {
     private final double[] sums;
     private final double[] weights;
     private final long[] counts;
+    private final double[] terms;
+    private final double[] offloads;
     private double clock;
 
     DiscountedStatistics(int arms, double gamma) {
@@ -20,6 +22,8 @@ final class DiscountedStatistics implements ArmStatistics {
         sums = new double[arms];
         weights = new double[arms];
         counts = new long[arms];
+        terms = new double[arms];
+        offloads = new double[arms];
     }
 
     @Override
@@ -27,6 +31,8 @@ final class DiscountedStatistics implements ArmStatistics {
         for (int a = 0; a < sums.length; a++) {
             sums[a] *= gamma;
             weights[a] *= gamma;
+            terms[a] *= gamma;
+            offloads[a] *= gamma;
         }
         clock = clock * gamma + 1;
     }
@@ -37,10 +43,30 @@ final class DiscountedStatistics implements ArmStatistics {
     }
 
     @Override
-    public void update(int arm, double reward) {
+    public void update(int arm, double reward, double term, boolean offloaded) {
         sums[arm - 1] += reward;
         weights[arm - 1] += 1;
         counts[arm - 1]++;
+        terms[arm - 1] += term;
+        if (offloaded) {
+            offloads[arm - 1] += 1;
+        }
+    }
+
+    @Override
+    public double termSum(int arm) {
+        return terms[arm - 1];
+    }
+
+    @Override
+    public double offloadWeight(int arm) {
+        return offloads[arm - 1];
+    }
+
+    /** The discounted term sums, then the discounted offload weights. */
+    @Override
+    public double[] pricing() {
+        return PricingMemory.concat(terms, offloads);
     }
 
     @Override
@@ -83,7 +109,7 @@ final class DiscountedStatistics implements ArmStatistics {
     }
 
     @Override
-    public void load(double[] rewardSums, long[] updateCounts, double[] memory) {
+    public void load(double[] rewardSums, long[] updateCounts, double[] memory, double[] pricing, double[] onDevice) {
         int l = sums.length;
         if (memory.length != l + 1) {
             throw new IllegalArgumentException("discounted statistics keep " + (l + 1) + " values (W_1..W_" + l
@@ -98,5 +124,14 @@ final class DiscountedStatistics implements ArmStatistics {
         System.arraycopy(updateCounts, 0, counts, 0, l);
         System.arraycopy(memory, 0, weights, 0, l);
         clock = memory[l];
+        if (pricing == null) {
+            for (int a = 0; a < l; a++) {
+                terms[a] = sums[a] + weights[a] * PricingMemory.price(onDevice, a + 1);
+            }
+            java.util.Arrays.fill(offloads, 0);
+        } else {
+            PricingMemory.exact(pricing, 2 * l);
+            PricingMemory.split(pricing, l, terms, offloads, a -> weights[a]);
+        }
     }
 }

@@ -116,6 +116,29 @@ public record Outcome(int arm, boolean offloaded, double[] confidences) {
     }
 
     /**
+     * The confidence arm {@code j}'s reward starts from on this sample, NaN when not computable: C_j when arm j
+     * answers on the device ({@code j = L} or C_j ≥ α), C_L when it would offload. The reward is this term minus
+     * {@code cost(j, offloadsAt(j))}.
+     */
+    double termOrNaN(int j, EngineConfig config) {
+        int last = confidences.length;
+        double cj = confidences[j - 1];
+        if (cj == UNOBSERVED) {
+            return Double.NaN;
+        }
+        if (j == last || config.confident(cj)) {
+            return cj;
+        }
+        double cl = confidences[last - 1];
+        return cl == UNOBSERVED ? Double.NaN : cl;
+    }
+
+    /** Whether arm {@code j} offloads this sample (j &lt; L and C_j &lt; α); C_j must be observed. */
+    boolean offloadsAt(int j, EngineConfig config) {
+        return j < confidences.length && !config.confident(confidences[j - 1]);
+    }
+
+    /**
      * This outcome with C_L filled in, when it was not observed, by the played exit's confidence:
      * the sample exited there confidently (C_arm ≥ α), so an offload at a shallower arm would
      * have been answered by the final exit with about that confidence. Without this estimate a

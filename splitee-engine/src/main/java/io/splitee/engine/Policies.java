@@ -58,10 +58,11 @@ public final class Policies {
         return policy;
     }
 
-    private static ArmStatistics statistics(PolicySpec spec, int arms) {
+    private static ArmStatistics statistics(PolicySpec spec, int arms, boolean drifts) {
         if (spec.detects()) {
             PolicySpec plain = spec.withDetector(0, 0);
-            return new DetectingStatistics(() -> statistics(plain, arms), spec.detectDelta(), spec.detectThreshold());
+            return new DetectingStatistics(() -> statistics(plain, arms, drifts), spec.detectDelta(),
+                    spec.detectThreshold(), drifts);
         }
         if (spec.discount() != 0) {
             return new DiscountedStatistics(arms, spec.discount());
@@ -73,7 +74,8 @@ public final class Policies {
         int arms = config.arms();
         String spec = parsed.checkArms(arms).toString();
         return switch (parsed.kind()) {
-            case SPLITEE, SPLITEE_S, SPLITEE_S_PAPER -> new UcbPolicy(spec, config, statistics(parsed, arms));
+            case SPLITEE, SPLITEE_S, SPLITEE_S_PAPER -> new UcbPolicy(spec, config,
+                    statistics(parsed, arms, config.costModel().drifts()));
             case FINAL -> new FixedArmPolicy(spec, config, arms);
             case RANDOM -> new RandomPolicy(spec, config);
             case EARLY_EXIT -> new EarlyExitPolicy(spec, config);

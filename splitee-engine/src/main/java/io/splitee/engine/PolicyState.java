@@ -14,10 +14,11 @@ import java.util.Objects;
  * <p>A plain record of primitives and arrays (JSON-friendly as is) with a compact binary form
  * ({@link #toBytes()} / {@link #fromBytes(byte[])}): magic {@code "SEPS"}, then big-endian
  * {@code int version, int policyLength, policy (UTF-8), int arms, long round, long randomState,
- * double[arms] rewardSums, long[arms] updateCounts}, and from version 2 on
- * {@code int memoryLength, double[memoryLength] memory}. Version 1 states (no memory) still read
- * and restore. The configuration (α, costs, c) is not part of the state; the caller persists it
- * beside.
+ * double[arms] rewardSums, long[arms] updateCounts}, from version 2 on
+ * {@code int memoryLength, double[memoryLength] memory}, and from version 3 on
+ * {@code int pricingLength, double[pricingLength] pricing}. Version 1 and 2 states (no pricing, rewards
+ * priced when recorded) still read and restore, migrated ({@link Policies#restore}). The configuration (α,
+ * costs, c) is not part of the state; the caller persists it beside.
  *
  * @param version      format version, {@link #VERSION}
  * @param policy       the policy spec, e.g. {@code "splitee-s"}
@@ -31,20 +32,33 @@ import java.util.Objects;
  *                     in its window, oldest first; with {@code detect=ph} first the detector's round count,
  *                     last alarm and (n, mean, g⁺, g⁻) per arm; with {@code side=learned} the C_L estimate
  *                     before the statistics'; empty otherwise, and always in version 1 (copied)
+ * @param pricing      the statistics' cost-independent part (version 3, choice-time pricing): each arm's
+ *                     (discounted, windowed) sum of confidence terms T_1..T_L and count of offloaded samples
+ *                     K_1..K_L, and for a window each arm's terms in its window, then their offload flags
+ *                     (0 or 1), oldest first; empty in versions 1 and 2 (copied)
  */
 public record PolicyState(int version, String policy, int arms, long round, long randomState,
-                          double[] rewardSums, long[] updateCounts, double[] memory) {
+                          double[] rewardSums, long[] updateCounts, double[] memory, double[] pricing) {
 
-    /** The format version {@link Policy#snapshot()} writes. */
-    public static final int VERSION = 2;
+    /** The format version {@link Policy#snapshot()} writes: 3, with the cost-independent statistics. */
+    public static final int VERSION = 3;
+
+    /** The second format version, with memory but rewards priced when recorded; still read, and migrated. */
+    public static final int VERSION_2 = 2;
 
     /** The first format version, without memory (before discounted and windowed statistics); still read. */
     public static final int VERSION_1 = 1;
 
-    /** A state without memory (the stationary policies). */
+    /** A state without memory (the stationary policies) and without pricing (versions 1 and 2). */
     public PolicyState(int version, String policy, int arms, long round, long randomState,
                        double[] rewardSums, long[] updateCounts) {
         this(version, policy, arms, round, randomState, rewardSums, updateCounts, new double[0]);
+    }
+
+    /** A state without pricing (versions 1 and 2). */
+    public PolicyState(int version, String policy, int arms, long round, long randomState,
+                       double[] rewardSums, long[] updateCounts, double[] memory) {
+        this(version, policy, arms, round, randomState, rewardSums, updateCounts, memory, new double[0]);
     }
 
     private static final int MAGIC = 0x53455053; // "SEPS"
@@ -52,10 +66,22 @@ public record PolicyState(int version, String policy, int arms, long round, long
 
     /** Validates and copies. */
     public PolicyState {
-        if (version != VERSION && version != VERSION_1) {
-            throw new IllegalArgumentException("version must be " + VERSION_1 + " or " + VERSION + ", got " + version);
+        if (version != VERSION && version != VERSION_2 && version != VERSION_1) {
+            throw new IllegalArgumentException("version must be " + VERSION_1 + ", " + VERSION_2 + " or " + VERSION
+                    + ", got " + version);
         }
         Objects.requireNonNull(memory, "memory");
+        Objects.requireNonNull(pricing, "pricing");
+        if (version != VERSION && pricing.length != 0) {
+            throw new IllegalArgumentException("a version " + version + " state has no pricing, got " + pricing.length
+                    + " values");
+        }
+        pricing = pricing.clone();
+        for (double m : pricing) {
+            if (!Double.isFinite(m)) {
+                throw new IllegalArgumentException("pricing must be finite, got " + m);
+            }
+        }
         if (version == VERSION_1 && memory.length != 0) {
             throw new IllegalArgumentException("a version 1 state has no memory, got " + memory.length + " values");
         }
@@ -111,10 +137,16 @@ public record PolicyState(int version, String policy, int arms, long round, long
         return memory.clone();
     }
 
+    /** A copy of the cost-independent statistics. */
+    @Override
+    public double[] pricing() {
+        return pricing.clone();
+    }
+
     /** The binary form described in the class comment. */
     public byte[] toBytes() {
         byte[] name = policy.getBytes(StandardCharsets.UTF_8);
-        int extra = version == VERSION_1 ? 0 : 4 + 8 * memory.length;
+        int extra = (version == VERSION_1 ? 0 : 4 + 8 * memory.length) + (version == VERSION ? 4 + 8 * pricing.length : 0);
         ByteBuffer buf = ByteBuffer.allocate(4 + 4 + 4 + name.length + 4 + 8 + 8 + arms * 16 + extra);
         buf.putInt(MAGIC).putInt(version).putInt(name.length).put(name)
                 .putInt(arms).putLong(round).putLong(randomState);
@@ -127,6 +159,12 @@ public record PolicyState(int version, String policy, int arms, long round, long
         if (version != VERSION_1) {
             buf.putInt(memory.length);
             for (double m : memory) {
+                buf.putDouble(m);
+            }
+        }
+        if (version == VERSION) {
+            buf.putInt(pricing.length);
+            for (double m : pricing) {
                 buf.putDouble(m);
             }
         }
@@ -146,7 +184,7 @@ public record PolicyState(int version, String policy, int arms, long round, long
                 throw new IllegalArgumentException("not a policy state (bad magic)");
             }
             int version = buf.getInt();
-            if (version != VERSION && version != VERSION_1) {
+            if (version != VERSION && version != VERSION_2 && version != VERSION_1) {
                 throw new IllegalArgumentException("unsupported policy state version " + version);
             }
             int nameLength = buf.getInt();
@@ -179,20 +217,10 @@ public record PolicyState(int version, String policy, int arms, long round, long
             for (int a = 0; a < arms; a++) {
                 counts[a] = buf.getLong();
             }
-            double[] memory = new double[0];
-            if (version != VERSION_1) {
-                int m = buf.getInt();
-                if (m < 0 || (long) m * 8 != buf.remaining()) {
-                    throw new IllegalArgumentException(m < 0 || (long) m * 8 > buf.remaining()
-                            ? "truncated policy state (" + bytes.length + " bytes, memory of " + m + " values)"
-                            : (buf.remaining() - 8L * m) + " trailing bytes after the policy state");
-                }
-                memory = new double[m];
-                for (int i = 0; i < m; i++) {
-                    memory[i] = buf.getDouble();
-                }
-            }
-            return new PolicyState(version, policy, arms, round, randomState, sums, counts, memory);
+            double[] memory = version == VERSION_1 ? new double[0] : doubles(buf, bytes.length, "memory",
+                    version == VERSION_2);
+            double[] pricing = version == VERSION ? doubles(buf, bytes.length, "pricing", true) : new double[0];
+            return new PolicyState(version, policy, arms, round, randomState, sums, counts, memory, pricing);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated policy state (" + bytes.length + " bytes)", e);
         } catch (CharacterCodingException e) {
@@ -200,24 +228,42 @@ public record PolicyState(int version, String policy, int arms, long round, long
         }
     }
 
+    /** An int count, then that many doubles; {@code last}: nothing may follow. */
+    private static double[] doubles(ByteBuffer buf, int total, String what, boolean last) {
+        int m = buf.getInt();
+        if (m < 0 || (long) m * 8 > buf.remaining()) {
+            throw new IllegalArgumentException("truncated policy state (" + total + " bytes, " + what + " of " + m
+                    + " values)");
+        }
+        if (last && (long) m * 8 != buf.remaining()) {
+            throw new IllegalArgumentException((buf.remaining() - 8L * m) + " trailing bytes after the policy state");
+        }
+        double[] d = new double[m];
+        for (int i = 0; i < m; i++) {
+            d[i] = buf.getDouble();
+        }
+        return d;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof PolicyState s && version == s.version && policy.equals(s.policy) && arms == s.arms
                 && round == s.round && randomState == s.randomState
                 && Arrays.equals(rewardSums, s.rewardSums) && Arrays.equals(updateCounts, s.updateCounts)
-                && Arrays.equals(memory, s.memory);
+                && Arrays.equals(memory, s.memory) && Arrays.equals(pricing, s.pricing);
     }
 
     @Override
     public int hashCode() {
         int h = Objects.hash(version, policy, arms, round, randomState);
-        return 31 * (31 * (31 * h + Arrays.hashCode(rewardSums)) + Arrays.hashCode(updateCounts)) + Arrays.hashCode(memory);
+        return 31 * (31 * (31 * h + Arrays.hashCode(rewardSums)) + Arrays.hashCode(updateCounts)) + Arrays.hashCode(memory)
+                + 17 * Arrays.hashCode(pricing);
     }
 
     @Override
     public String toString() {
         return "PolicyState[version=" + version + ", policy=" + policy + ", arms=" + arms + ", round=" + round
                 + ", randomState=" + randomState + ", rewardSums=" + Arrays.toString(rewardSums)
-                + ", updateCounts=" + Arrays.toString(updateCounts) + ", memory=" + memory.length + " values]";
+                + ", updateCounts=" + Arrays.toString(updateCounts) + ", memory=" + memory.length + " values, pricing=" + pricing.length + " values]";
     }
 }

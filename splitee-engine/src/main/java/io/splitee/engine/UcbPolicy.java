@@ -59,9 +59,11 @@ final class UcbPolicy extends AbstractPolicy {
 
     @Override
     int select(long t) {
+        // the arms' statistics priced with the costs of this moment (the recorded sums under fixed prices)
+        Prices prices = Prices.of(config);
         if (!sideObservations || paper) {
             int l = config.arms();
-            return t <= l ? (int) t : stats.argmaxIndex(authorsInit ? t - l : t, config.explorationConstant());
+            return t <= l ? (int) t : stats.argmaxIndex(authorsInit ? t - l : t, config.explorationConstant(), prices);
         }
         int arm = 0;
         if (stats instanceof DetectingStatistics d && d.alarms() != alarmsSeen) {
@@ -77,7 +79,7 @@ final class UcbPolicy extends AbstractPolicy {
             allObserved = arm == 0;
         }
         if (arm == 0) {
-            arm = stats.argmaxIndex(t, config.explorationConstant());
+            arm = stats.argmaxIndex(t, config.explorationConstant(), prices);
         }
         if (learned != null && arm > 1 && arm < config.arms() && isProbe(t)
                 && learned.needsProbe(arm)) {
@@ -85,10 +87,10 @@ final class UcbPolicy extends AbstractPolicy {
             java.util.Arrays.fill(onTheWay, true);
             return config.arms();
         }
-        double bar = stats.bestMean();
+        double bar = stats.bestMean(prices);
         double logT = stats.logRound(t);
         for (int j = 1; j < onTheWay.length; j++) {
-            onTheWay[j] = j < arm && (stats.count(j) == 0 || stats.index(j, logT, config.explorationConstant()) >= bar);
+            onTheWay[j] = j < arm && (stats.count(j) == 0 || stats.index(j, logT, config.explorationConstant(), prices) >= bar);
         }
         return arm;
     }
@@ -103,10 +105,7 @@ final class UcbPolicy extends AbstractPolicy {
         if (sideObservations && outcome.arm() > 1 && !(authorsInit && round <= config.arms())) {
             Outcome seen = paper ? outcome : outcome.withFinalEstimate();
             for (int j = 1; j < outcome.arm(); j++) {
-                double r = seen.rewardOrNaN(j, config);
-                if (!Double.isNaN(r)) {
-                    stats.update(j, r);
-                }
+                credit(seen, j);
             }
         }
     }
@@ -142,10 +141,10 @@ final class UcbPolicy extends AbstractPolicy {
                 if (!Double.isFinite(c)) {
                     throw new IllegalArgumentException("cost model returned " + c + " for arm " + j + " (offloaded)");
                 }
-                r = learned.finalConfidence(j, a, outcome.confidence(a)) - c;
-            }
-            if (!Double.isNaN(r)) {
-                stats.update(j, r);
+                double term = learned.finalConfidence(j, a, outcome.confidence(a));
+                stats.update(j, term - c, term, true);
+            } else if (!Double.isNaN(r)) {
+                stats.update(j, r, outcome.termOrNaN(j, config), outcome.offloadsAt(j, config));
             }
         }
     }

@@ -4,7 +4,8 @@
  *
  * <p>Owns the policies (SplitEE, SplitEE-S as published and as a device runs it, their discounted
  * and sliding-window variants for drifting costs, and the baselines), the reward of an outcome, the
- * cost-model plug point and the persisted policy state. Pure and deterministic: no I/O, no
+ * cost-model plug point (prices fixed, summed as recorded, or drifting, applied to each arm's
+ * cost-independent statistics when it chooses) and the persisted policy state. Pure and deterministic: no I/O, no
  * clock, no threads, no MQTT or ONNX; randomness comes only from the configured seed.
  *
  * <p>Entry points: {@link io.splitee.engine.Policies} (create or restore a

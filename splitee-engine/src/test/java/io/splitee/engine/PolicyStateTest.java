@@ -69,8 +69,8 @@ class PolicyStateTest {
         magic[0] = 'X';
         assertMessage("magic", () -> PolicyState.fromBytes(magic));
         byte[] version = good.clone();
-        version[7] = 3;
-        assertMessage("version 3", () -> PolicyState.fromBytes(version));
+        version[7] = 4;
+        assertMessage("version 4", () -> PolicyState.fromBytes(version));
     }
 
     @Test

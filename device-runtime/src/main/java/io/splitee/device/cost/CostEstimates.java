@@ -50,6 +50,8 @@ public final class CostEstimates {
     private boolean slopeKnown;
     private final int warmUpOffloads;
     private int offloadsSkipped;
+    /** Whether the link fit holds missed deadlines only (no answer yet): the first answer replaces it. */
+    private boolean onlyMisses;
 
     /**
      * @param blocks the model's number of blocks L
@@ -122,6 +124,11 @@ public final class CostEstimates {
         }
         double gw = millis(gatewayTime);
         gatewayMsFrom[fromBlock].add(gw);
+        if (onlyMisses) {
+            // a missed deadline only says "at least the deadline"; the first measured round trip replaces it
+            linkKnown = false;
+            onlyMisses = false;
+        }
         recordLink(bytesSent, Math.max(0, millis(endToEnd) - gw));
     }
 
@@ -129,13 +136,22 @@ public final class CostEstimates {
      * Records an offload whose answer did not come before its deadline, as a round trip of {@code deadline}
      * with no gateway time. Never skipped as warm-up: a missed deadline is evidence of a slow link or gateway,
      * and a device behind one must not keep offloading on the default estimates until
-     * {@code warmUpOffloads} answers have come.
+     * {@code warmUpOffloads} answers have come. It also ends the warm-up, and while the link fit holds missed
+     * deadlines only, the next answered offload replaces it: a learner that prices its arms with the estimates
+     * of the moment (choice-time pricing) stops offloading on a 500 ms link price, and one start-up miss (a
+     * device behind its own queue) then priced every offload out for the 32 answers, probes included, that
+     * the warm-up would have skipped (measured in the demo: a link estimate of 498 ms at the end of a run on a
+     * 5 ms profile).
      */
     public void recordMissedOffload(int fromBlock, long bytesSent, Duration deadline) {
         if (fromBlock < 1 || fromBlock > blocks + 1) {
             throw new IllegalArgumentException("fromBlock: " + fromBlock + " is outside 1.." + (blocks + 1));
         }
         gatewayMsFrom[fromBlock].add(0);
+        offloadsSkipped = warmUpOffloads;
+        if (!linkKnown) {
+            onlyMisses = true;
+        }
         recordLink(bytesSent, millis(deadline));
     }
 
@@ -289,6 +305,7 @@ public final class CostEstimates {
             // restart the fit from the saved line: one point on it, so fresh measurements take over fast
             rtt = s.roundTripMs();
             linkKnown = false;
+            onlyMisses = false;
             recordLink(0, rtt);
         }
     }

@@ -85,8 +85,11 @@ final class ArmMapping {
         return offset == 1 ? o.with(1, 0.0) : o;
     }
 
-    /** Measured costs in the engine's arms: arm k is priced as the live arm k − offset. */
+    /**
+     * Measured costs in the engine's arms: arm k is priced as the live arm k − offset. The prices follow the
+     * estimates ({@link CostModel#drifts()}), so the engine prices its statistics with them when it chooses.
+     */
     CostModel costModel(MeasuredCosts m) {
-        return (arm, offloaded) -> offloaded ? m.offload(live(arm)).cost() : m.onDevice(live(arm));
+        return CostModel.drifting((arm, offloaded) -> offloaded ? m.offload(live(arm)).cost() : m.onDevice(live(arm)));
     }
 }

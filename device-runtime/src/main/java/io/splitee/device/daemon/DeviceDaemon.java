@@ -368,11 +368,12 @@ public final class DeviceDaemon implements AutoCloseable {
                     LOG.warn("saved state is for policy {} but policy {} is configured; starting fresh", ps.policy(),
                             config.policy().name());
                 } else {
-                    Policy p = Policies.restore(ps, engineConfig);
+                    // the estimates first: a state from before choice-time pricing is migrated at the current prices
                     JsonNode c = n.get("costs");
                     if (c != null) {
                         estimates.restore(JSON.treeToValue(c, CostEstimates.Snapshot.class));
                     }
+                    Policy p = Policies.restore(ps, engineConfig);
                     LOG.info("restored engine state from {}: round {}, plays {}", state.file(), ps.round(),
                             java.util.Arrays.toString(ps.updateCounts()));
                     return p;

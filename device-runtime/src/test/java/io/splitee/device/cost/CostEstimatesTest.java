@@ -69,8 +69,16 @@ class CostEstimatesTest {
         e.recordMissedOffload(1, 100, Duration.ofSeconds(1));
         assertTrue(e.linkMeasured(), "a slow link shows at once, not after 32 answers");
         assertEquals(1000.0 - 100 / e.throughputBytesPerMs(), e.roundTripMs(), EPS);
+        // issue 15: the miss ends the warm-up, and the first answer replaces a fit of misses only (a miss says
+        // "at least the deadline"; priced at choice time, a fit left at 1 s would keep every offload priced out)
         e.recordOffload(1, 100, Duration.ofMillis(20), Duration.ofMillis(5));
-        assertEquals(1000.0 - 100 / e.throughputBytesPerMs(), e.roundTripMs(), EPS, "an answer in the warm-up is not");
+        assertEquals(15.0 - 100 / e.throughputBytesPerMs(), e.roundTripMs(), EPS, "the answer replaces the miss");
+        assertEquals(2.5, e.gatewayMs(1), EPS, "the miss's 0 and the answer's 5 ms at weight 0.5");
+        e.recordOffload(1, 100, Duration.ofMillis(30), Duration.ofMillis(5));
+        assertEquals(15.0 + 0.5 * 10 - 100 / e.throughputBytesPerMs(), e.roundTripMs(), EPS,
+                "later answers are fitted as usual, not skipped as warm-up");
+        e.recordMissedOffload(1, 100, Duration.ofSeconds(1));
+        assertTrue(e.roundTripMs() > 200, "a miss after an answer enters the fit as usual: " + e.roundTripMs());
     }
 
     @Test

@@ -90,6 +90,23 @@ final class Baselines {
         return bestFixedArm;
     }
 
+    /** The best fixed arm in hindsight over the samples from 0-based index {@code from} on (all: 0). */
+    public int bestFixedArm(int from) {
+        double[] sums = new double[arms + 1];
+        for (int i = Math.max(0, from); i < rows.length; i++) {
+            for (int a = 1; a <= arms; a++) {
+                sums[a] += fullInformationReward(rows[i], a);
+            }
+        }
+        int best = 1;
+        for (int a = 2; a <= arms; a++) {
+            if (sums[a] > sums[best]) {
+                best = a;
+            }
+        }
+        return best;
+    }
+
     /** Whether the trace has labels. */
     public boolean labelled() {
         return trace.hasLabels();

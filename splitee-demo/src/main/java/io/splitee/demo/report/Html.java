@@ -31,7 +31,8 @@ final class Html {
         String fixed = CAPTIONS.getOrDefault(chart, chart);
         PolicyRun p = report.played();
         if (chart.equals(ReportWriter.ARM_CHART)) {
-            return fixed + " " + p.name() + " " + settling(p) + ".";
+            return fixed + " " + p.name() + " " + settling(p) + "."
+                    + report.change().map(c -> " " + p.name() + " " + moved(p, c) + ".").orElse("");
         }
         if (chart.equals(ReportWriter.REGRET_CHART)) {
             double[] c = p.cumulativeRegret();
@@ -98,6 +99,69 @@ final class Html {
     /** The window of plays {@link #settling} checks: 50, or a twentieth of the run, whichever is more, up to 200. */
     static int settleWindow(int n) {
         return Math.max(1, Math.min(n / 10, Math.max(50, Math.min(200, n / 20))));
+    }
+
+    /** Plays of the last {@value #MOVE_WINDOW} that must be the new arm for it to count as moved there (80 %). */
+    static final int MOVE_WINDOW = 200;
+
+    /**
+     * Whether, and how fast, the policy moved after a change: "moved from arm p to arm k within n samples after the
+     * change at sample s" when arm k (the best fixed arm of the samples after the change) was played in at least 80 %
+     * of the last {@value #MOVE_WINDOW} plays n samples after it (p: the most played arm of the
+     * {@value #MOVE_WINDOW} samples before it); otherwise what it did instead.
+     */
+    static String moved(PolicyRun p, Report.Change c) {
+        List<Step> st = p.steps();
+        int n = st.size();
+        int at = c.sample();
+        if (at < 1 || at >= n) {
+            return "has no samples on both sides of the " + c.label() + " at sample " + at;
+        }
+        int before = mostPlayed(st, Math.max(0, at - MOVE_WINDOW), at, p.arms());
+        int after = mostPlayed(st, n - Math.max(1, (n - at) / 5), n, p.arms());
+        int target = c.bestArm() > 0 ? c.bestArm() : after;
+        String best = c.bestArm() > 0 ? " (the best fixed arm over the samples after it)" : "";
+        int reached = -1;
+        int hits = 0;
+        int start = Math.max(0, at - MOVE_WINDOW + 1);
+        for (int i = start; i < n && reached < 0; i++) {
+            hits += st.get(i).arm() == target ? 1 : 0;
+            if (i - MOVE_WINDOW >= start) {
+                hits -= st.get(i - MOVE_WINDOW).arm() == target ? 1 : 0;
+            }
+            if (i >= at && hits >= 0.8 * MOVE_WINDOW) {
+                reached = i - at + 1;
+            }
+        }
+        String where = " the " + c.label() + " at sample " + at;
+        if (reached > 0 && before == target) {
+            return "stayed on arm " + target + best + " across" + where;
+        }
+        if (reached > 0) {
+            return "moved from arm " + before + " to arm " + target + best + " within " + reached + " samples after"
+                    + where + " (arm " + target + " in 80 % of the last " + MOVE_WINDOW + " plays)";
+        }
+        if (after != before) {
+            return "left arm " + before + " after" + where + " for arm " + after + " (most played over the last fifth "
+                    + "after it), not for arm " + target + best;
+        }
+        return "did not move after" + where + ": arm " + before + " before it and most played over the last fifth"
+                + (target != before ? "; arm " + target + best + " was never played in 80 % of " + MOVE_WINDOW
+                + " plays" : "");
+    }
+
+    private static int mostPlayed(List<Step> st, int from, int to, int arms) {
+        int[] count = new int[arms + 1];
+        for (int i = from; i < to; i++) {
+            count[Math.min(st.get(i).arm(), arms)]++;
+        }
+        int k = 0;
+        for (int a = 1; a < count.length; a++) {
+            if (count[a] > count[k]) {
+                k = a;
+            }
+        }
+        return k;
     }
 
     private static int countFrom(List<Step> st, int from, int k) {

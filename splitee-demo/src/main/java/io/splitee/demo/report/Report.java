@@ -26,6 +26,17 @@ public final class Report {
     private final List<PolicyRun> baselines;
     private final Optional<Measured> measured;
     private final List<String> notes;
+    private final Change change;
+
+    /**
+     * A change in the middle of the run (e.g. the link dropping).
+     *
+     * @param sample   0-based index of the first sample after it
+     * @param label    what changed, for the chart's legend
+     * @param bestArm  the best fixed arm in hindsight over the samples from {@code sample} on (0: unknown)
+     */
+    record Change(int sample, String label, int bestArm) {
+    }
 
     /**
      * @param title     one line, e.g. {@code SplitEE demo: 1000 Fashion-MNIST test images, clean, wifi link}
@@ -37,6 +48,12 @@ public final class Report {
      */
     Report(String title, Map<String, String> settings, PolicyRun played, List<PolicyRun> baselines,
            Optional<Measured> measured, List<String> notes) {
+        this(title, settings, played, baselines, measured, notes, null);
+    }
+
+    Report(String title, Map<String, String> settings, PolicyRun played, List<PolicyRun> baselines,
+           Optional<Measured> measured, List<String> notes, Change change) {
+        this.change = change;
         this.title = Objects.requireNonNull(title, "title");
         this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
         this.played = Objects.requireNonNull(played, "played");
@@ -49,6 +66,11 @@ public final class Report {
                         + " is in " + played.unit() + ", " + r.name() + " in " + r.unit());
             }
         }
+    }
+
+    /** The change in the middle of the run, if there was one. */
+    Optional<Change> change() {
+        return Optional.ofNullable(change);
     }
 
     /** What every row's cost is in. */
@@ -136,6 +158,8 @@ public final class Report {
         private Baselines baselines;
         private PolicyRun played;
         private String replayed;
+        private int changeAt = -1;
+        private String changeLabel;
 
         private Builder(String title, Settings yardstick) {
             this.title = Objects.requireNonNull(title, "title");
@@ -145,6 +169,22 @@ public final class Report {
         /** One line of the settings the report shows, e.g. {@code ("broker", "tcp://…")}. */
         public Builder show(String name, String value) {
             shown.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * A change in the middle of the run: marked on the arm chart, and its caption says whether and how fast the
+         * played policy moved to the best fixed arm of the samples after it.
+         *
+         * @param sample 0-based index of the first sample after the change
+         * @param label  what changed, e.g. {@code link drop to lte}
+         */
+        public Builder change(int sample, String label) {
+            if (sample < 0) {
+                throw new IllegalArgumentException("change: sample must be >= 0, got " + sample);
+            }
+            changeAt = sample;
+            changeLabel = Objects.requireNonNull(label, "label");
             return this;
         }
 
@@ -250,8 +290,10 @@ public final class Report {
             if (played == null) {
                 throw new IllegalStateException("a report needs its run: replay(...) or live(...)");
             }
+            Change change = changeAt < 0 ? null : new Change(changeAt, changeLabel,
+                    baselines == null || changeAt >= baselines.samples() ? 0 : baselines.bestFixedArm(changeAt));
             return new Report(title, shown, played, baselines == null ? List.of() : baselines.standard(replayed),
-                    measured, notes);
+                    measured, notes, change);
         }
     }
 }

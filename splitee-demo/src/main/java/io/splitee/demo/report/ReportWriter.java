@@ -105,6 +105,9 @@ final class ReportWriter {
                             ChartRenderer.Style.LINE));
                 }
             }
+            report.change().ifPresent(c -> s.add(new ChartRenderer.Series(c.label() + " (sample " + c.sample() + ")",
+                    new double[] {c.sample(), c.sample()}, new double[] {0, played.arms() + 0.5},
+                    ChartRenderer.Style.LINE)));
             chart(dir, ARM_CHART, chartFiles, p -> charts.xy(p, "Split point played on each sample (" + played.name() + ")",
                     "sample", "arm (blocks computed on the device)", s,
                     new ChartRenderer.Limits(0.0, (double) n, 0.0, played.arms() + 0.5)));
