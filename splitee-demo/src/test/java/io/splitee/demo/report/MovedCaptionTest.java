@@ -1,21 +1,12 @@
 package io.splitee.demo.report;
 
+import static io.splitee.demo.report.Plays.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The arm chart's caption after a change (--scenario link-drop): computed from the plays, not written in advance. */
 class MovedCaptionTest {
-
-    private static PolicyRun run(int... arms) {
-        List<Step> steps = new ArrayList<>();
-        for (int i = 0; i < arms.length; i++) {
-            steps.add(new Step(i, "s-" + i, arms[i], false, Math.max(1, arms[i]), 0, 0, 0, 0, 0, 0, 0, 0, 0));
-        }
-        return new PolicyRun("p (live)", "test", 12, 1, steps, 0);
-    }
 
     /** Arm 3 for 1,000 samples, then 30 more of arm 3, then arm 12: 80 % of the last 200 is 160 plays of arm 12. */
     @Test

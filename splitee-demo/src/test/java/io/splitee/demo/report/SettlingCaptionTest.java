@@ -1,21 +1,12 @@
 package io.splitee.demo.report;
 
+import static io.splitee.demo.report.Plays.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The arm chart's "settled" caption: the first sample from which every window of plays holds 80 % of one arm. */
 class SettlingCaptionTest {
-
-    private static PolicyRun run(int... arms) {
-        List<Step> steps = new ArrayList<>();
-        for (int i = 0; i < arms.length; i++) {
-            steps.add(new Step(i, "s-" + i, arms[i], false, Math.max(1, arms[i]), 0, 0, 0, 0, 0, 0, 0, 0, 0));
-        }
-        return new PolicyRun("p (live)", "test", 12, 1, steps, 0);
-    }
 
     /**
      * 1,000 samples exploring arms 3 to 12, then arm 2 only: 82 % of all 5,000 plays are arm 2, which a share of the
