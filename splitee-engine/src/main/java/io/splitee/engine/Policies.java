@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * <p>Specs: {@code splitee} (UCB over split points), {@code splitee-s} (SplitEE with side
  * observations as a device sees them), {@code splitee-s-paper} (the published SplitEE-S), each
- * optionally with parameters ({@code :discount=γ}, {@code :window=τ}, {@code :init=authors}, {@code :detect=ph}; see
+ * optionally with parameters ({@code :discount=γ}, {@code :window=τ}, {@code :init=authors}, {@code :detect=ph},
+ * {@code :refocus=f}; see
  * {@link PolicySpec}), {@code final} (always arm L), {@code fixed:K} (always arm K, 1 ≤ K ≤ L),
  * {@code random} (uniform, seeded by {@link EngineConfig#seed()}), {@code early-exit} (the
  * on-device early-exit baseline).
@@ -60,7 +61,7 @@ public final class Policies {
 
     private static ArmStatistics statistics(PolicySpec spec, int arms, boolean drifts) {
         if (spec.detects()) {
-            PolicySpec plain = spec.withDetector(0, 0);
+            PolicySpec plain = spec.withRefocus(0, 0).withDetector(0, 0);
             return new DetectingStatistics(() -> statistics(plain, arms, drifts), spec.detectDelta(),
                     spec.detectThreshold(), drifts);
         }

@@ -31,6 +31,12 @@ import java.util.Set;
  * {@code detect-threshold=h} (default 8) tune it; the
  * canonical form names them only when they differ from the defaults.
  *
+ * <p>{@code refocus=f} (with {@code detect=ph}, for {@code splitee-s} and {@code splitee-s-paper}): after an
+ * alarm the policy plays arm L, every exit on the way, for {@code refocus-plays=K} samples (default
+ * {@value #DEFAULT_REFOCUS_PLAYS}), so that every arm has K paired observations, and from then on explores with
+ * f·c instead of c (f in (0, 1]) until the next alarm, when it does so again. Before the first alarm the play is
+ * the detector's, bit for bit.
+ *
  * @param kind     which policy
  * @param fixedArm K for {@link Kind#FIXED}, 0 otherwise
  * @param discount γ of a discounted UCB; 0 when the statistics are not discounted
@@ -40,9 +46,12 @@ import java.util.Set;
  *                    reached the final exit (and about sqrt(n) full-depth probes, charged), not taken as C_a
  * @param detectDelta     δ of the Page-Hinkley change detector; 0 when there is none
  * @param detectThreshold h of the Page-Hinkley change detector; 0 when there is none
+ * @param refocus         f, the factor on the exploration constant after an alarm ({@code refocus=f}); 0 when off
+ * @param refocusPlays    K, the plays of arm L right after an alarm; 0 when {@code refocus} is off
  */
 public record PolicySpec(Kind kind, int fixedArm, double discount, int window, boolean authorsInit,
-                         boolean learnedSide, double detectDelta, double detectThreshold) {
+                         boolean learnedSide, double detectDelta, double detectThreshold, double refocus,
+                         int refocusPlays) {
 
     /** The accepted specs, for messages and help ({@code K} stands for an arm number). */
     public static final List<String> SPECS = List.of("splitee", "splitee-s", "splitee-s-paper", "final", "fixed:K",
@@ -50,6 +59,12 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
 
     /** The largest window τ (its rewards are kept per arm and persisted). */
     public static final int MAX_WINDOW = 100_000;
+
+    /** The default K of {@code refocus-plays}: plays of arm L after an alarm. */
+    public static final int DEFAULT_REFOCUS_PLAYS = 30;
+
+    /** The largest K of {@code refocus-plays}. */
+    public static final int MAX_REFOCUS_PLAYS = 10_000;
 
     private static final String FIXED = "fixed:";
 
@@ -89,6 +104,12 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
     /** A spec without a change detector. */
     public PolicySpec(Kind kind, int fixedArm, double discount, int window, boolean authorsInit, boolean learnedSide) {
         this(kind, fixedArm, discount, window, authorsInit, learnedSide, 0, 0);
+    }
+
+    /** A spec without refocus (the record before {@code refocus}). */
+    public PolicySpec(Kind kind, int fixedArm, double discount, int window, boolean authorsInit, boolean learnedSide,
+                      double detectDelta, double detectThreshold) {
+        this(kind, fixedArm, discount, window, authorsInit, learnedSide, detectDelta, detectThreshold, 0, 0);
     }
 
     /** Validates the pairing of kind, arm and parameters. */
@@ -137,6 +158,30 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
             throw new IllegalArgumentException("policy '" + kind.spec + "': detect is for splitee, splitee-s and "
                     + "splitee-s-paper, not with init=authors");
         }
+        if ((refocus == 0) != (refocusPlays == 0)) {
+            throw new IllegalArgumentException("policy '" + kind.spec + "': refocus needs both its factor and its plays, got "
+                    + refocus + " and " + refocusPlays);
+        }
+        if (refocus != 0 && !(refocus > 0 && refocus <= 1)) {
+            throw new IllegalArgumentException("policy '" + kind.spec + "': refocus must be in (0, 1], got " + refocus);
+        }
+        if (refocusPlays < 0 || refocusPlays > MAX_REFOCUS_PLAYS) {
+            throw new IllegalArgumentException("policy '" + kind.spec + "': refocus-plays must be in 1.."
+                    + MAX_REFOCUS_PLAYS + ", got " + refocusPlays);
+        }
+        if (refocus != 0 && !kind.characteristics.contains(Characteristic.SIDE_OBSERVATIONS)) {
+            throw new IllegalArgumentException("policy '" + kind.spec + "': refocus is for splitee-s and splitee-s-paper "
+                    + "(a play of arm L observes every arm only with side observations)");
+        }
+        if (refocus != 0 && detectDelta == 0) {
+            throw new IllegalArgumentException("policy '" + kind.spec + "': refocus acts after a change detector's alarm; "
+                    + "it needs detect=ph");
+        }
+    }
+
+    /** Whether the policy refocuses after an alarm ({@code refocus=f}). */
+    public boolean refocuses() {
+        return refocus != 0;
     }
 
     /** Whether a change detector resets the statistics ({@code detect=ph}). */
@@ -181,6 +226,8 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
         boolean detect = false;
         double delta = 0;
         double threshold = 0;
+        double refocus = 0;
+        int refocusPlays = 0;
         List<String> seen = new ArrayList<>();
         for (String p : parameters.split(",", -1)) {
             int eq = p.indexOf('=');
@@ -220,8 +267,11 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
                     }
                     case "detect-delta" -> delta = positive(spec, key, value);
                     case "detect-threshold" -> threshold = positive(spec, key, value);
+                    case "refocus" -> refocus = Double.parseDouble(value);
+                    case "refocus-plays" -> refocusPlays = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("policy '" + spec + "': unknown parameter '" + key
-                            + "' (expected discount, window, init, side, detect, detect-delta or detect-threshold)");
+                            + "' (expected discount, window, init, side, detect, detect-delta, detect-threshold, refocus "
+                            + "or refocus-plays)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("policy '" + spec + "': " + key + " '" + value + "' is not a number");
@@ -232,6 +282,19 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
             if (key.equals("window") && window == 0) {
                 throw new IllegalArgumentException("policy '" + spec + "': window must be in 1.." + MAX_WINDOW + ", got 0");
             }
+            if (key.equals("refocus") && !(refocus > 0 && refocus <= 1)) {
+                throw new IllegalArgumentException("policy '" + spec + "': refocus must be in (0, 1], got " + value);
+            }
+            if (key.equals("refocus-plays") && (refocusPlays < 1 || refocusPlays > MAX_REFOCUS_PLAYS)) {
+                throw new IllegalArgumentException("policy '" + spec + "': refocus-plays must be in 1.." + MAX_REFOCUS_PLAYS
+                        + ", got " + value);
+            }
+        }
+        if (refocus == 0 && refocusPlays != 0) {
+            throw new IllegalArgumentException("policy '" + spec + "': refocus-plays needs refocus=f");
+        }
+        if (refocus != 0 && refocusPlays == 0) {
+            refocusPlays = DEFAULT_REFOCUS_PLAYS;
         }
         if (!detect && (delta != 0 || threshold != 0)) {
             throw new IllegalArgumentException("policy '" + spec + "': detect-delta and detect-threshold need detect=ph");
@@ -240,7 +303,7 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
             delta = delta == 0 ? DetectingStatistics.DEFAULT_DELTA : delta;
             threshold = threshold == 0 ? DetectingStatistics.DEFAULT_THRESHOLD : threshold;
         }
-        return new PolicySpec(kind, 0, discount, window, authors, learned, delta, threshold);
+        return new PolicySpec(kind, 0, discount, window, authors, learned, delta, threshold, refocus, refocusPlays);
     }
 
     private static double positive(String spec, String key, String value) {
@@ -273,27 +336,36 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
 
     /** This spec discounted by γ (the {@code policy.discount} key, {@code --discount}). */
     public PolicySpec withDiscount(double gamma) {
-        return new PolicySpec(kind, fixedArm, gamma, window, authorsInit, learnedSide, detectDelta, detectThreshold);
+        return new PolicySpec(kind, fixedArm, gamma, window, authorsInit, learnedSide, detectDelta, detectThreshold, refocus, refocusPlays);
     }
 
     /** This spec windowed to τ (the {@code policy.window} key, {@code --window}). */
     public PolicySpec withWindow(int tau) {
-        return new PolicySpec(kind, fixedArm, discount, tau, authorsInit, learnedSide, detectDelta, detectThreshold);
+        return new PolicySpec(kind, fixedArm, discount, tau, authorsInit, learnedSide, detectDelta, detectThreshold, refocus, refocusPlays);
     }
 
     /** This spec with the authors' start ({@code --init authors}). */
     public PolicySpec withAuthorsInit() {
-        return new PolicySpec(kind, fixedArm, discount, window, true, learnedSide, detectDelta, detectThreshold);
+        return new PolicySpec(kind, fixedArm, discount, window, true, learnedSide, detectDelta, detectThreshold, refocus, refocusPlays);
     }
 
     /** This spec with side=learned (splitee-s). */
     public PolicySpec withLearnedSide() {
-        return new PolicySpec(kind, fixedArm, discount, window, authorsInit, true, detectDelta, detectThreshold);
+        return new PolicySpec(kind, fixedArm, discount, window, authorsInit, true, detectDelta, detectThreshold, refocus, refocusPlays);
     }
 
     /** This spec with a Page-Hinkley change detector of tolerance δ and threshold h. */
     public PolicySpec withDetector(double delta, double h) {
-        return new PolicySpec(kind, fixedArm, discount, window, authorsInit, learnedSide, delta, h);
+        return new PolicySpec(kind, fixedArm, discount, window, authorsInit, learnedSide, delta, h, refocus, refocusPlays);
+    }
+
+    /**
+     * This spec refocusing after an alarm: {@code plays} plays of arm L, then f·c (the {@code policy.refocus} key,
+     * {@code --refocus}); {@code withRefocus(0, 0)} turns it off.
+     */
+    public PolicySpec withRefocus(double f, int plays) {
+        return new PolicySpec(kind, fixedArm, discount, window, authorsInit, learnedSide, detectDelta, detectThreshold,
+                f, plays);
     }
 
     /**
@@ -334,6 +406,12 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
             }
             if (detectThreshold != DetectingStatistics.DEFAULT_THRESHOLD) {
                 p.add("detect-threshold=" + String.format(Locale.ROOT, "%s", detectThreshold));
+            }
+        }
+        if (refocus != 0) {
+            p.add("refocus=" + String.format(Locale.ROOT, "%s", refocus));
+            if (refocusPlays != DEFAULT_REFOCUS_PLAYS) {
+                p.add("refocus-plays=" + refocusPlays);
             }
         }
         return p.isEmpty() ? kind.spec : kind.spec + ":" + String.join(",", p);

@@ -23,6 +23,10 @@ package io.splitee.engine;
  * <p>{@code init=authors}: rounds 1..L play arm t and credit only it (the authors' code scores arm i
  * on sample i and charges nothing); from round L+1 on the index uses ln(t − L), the authors'
  * ln(trial + 1) with their 0-based trial counting the loop's samples from the first.
+ *
+ * <p>{@code refocus=f} (with {@code detect=ph}): for K rounds after an alarm the policy plays arm L with every
+ * exit on the way, so every arm starts over with K paired observations, and from then on until the next alarm
+ * it explores with f·c. Both follow from the detector's round of the last alarm, which the state keeps.
  */
 final class UcbPolicy extends AbstractPolicy {
 
@@ -39,6 +43,9 @@ final class UcbPolicy extends AbstractPolicy {
     private final boolean[] onTheWay;
     /** detect=ph: the statistics' alarm count when last seen (an alarm starts the observation over). */
     private long alarmsSeen;
+    /** refocus=f: f (0: off) and K, the plays of arm L after an alarm. */
+    private final double refocus;
+    private final int refocusPlays;
 
     UcbPolicy(String spec, EngineConfig config, ArmStatistics stats) {
         super(spec, config, stats);
@@ -47,6 +54,8 @@ final class UcbPolicy extends AbstractPolicy {
         this.authorsInit = parsedSpec.authorsInit();
         this.learned = parsedSpec.learnedSide() ? new FinalEstimate(config.arms()) : null;
         this.onTheWay = new boolean[config.arms() + 1];
+        this.refocus = parsedSpec.refocus();
+        this.refocusPlays = parsedSpec.refocusPlays();
         if (paper) {
             java.util.Arrays.fill(onTheWay, true);
         }
@@ -61,9 +70,18 @@ final class UcbPolicy extends AbstractPolicy {
     int select(long t) {
         // the arms' statistics priced with the costs of this moment (the recorded sums under fixed prices)
         Prices prices = Prices.of(config);
+        double c = config.explorationConstant();
+        if (refocus != 0 && stats instanceof DetectingStatistics d && d.lastAlarm() > 0) {
+            if (t - d.lastAlarm() <= refocusPlays) {
+                // right after an alarm: arm L with every exit on the way, so every arm has paired observations
+                java.util.Arrays.fill(onTheWay, true);
+                return config.arms();
+            }
+            c *= refocus;
+        }
         if (!sideObservations || paper) {
             int l = config.arms();
-            return t <= l ? (int) t : stats.argmaxIndex(authorsInit ? t - l : t, config.explorationConstant(), prices);
+            return t <= l ? (int) t : stats.argmaxIndex(authorsInit ? t - l : t, c, prices);
         }
         int arm = 0;
         if (stats instanceof DetectingStatistics d && d.alarms() != alarmsSeen) {
@@ -79,7 +97,7 @@ final class UcbPolicy extends AbstractPolicy {
             allObserved = arm == 0;
         }
         if (arm == 0) {
-            arm = stats.argmaxIndex(t, config.explorationConstant(), prices);
+            arm = stats.argmaxIndex(t, c, prices);
         }
         if (learned != null && arm > 1 && arm < config.arms() && isProbe(t)
                 && learned.needsProbe(arm)) {
@@ -90,7 +108,7 @@ final class UcbPolicy extends AbstractPolicy {
         double bar = stats.bestMean(prices);
         double logT = stats.logRound(t);
         for (int j = 1; j < onTheWay.length; j++) {
-            onTheWay[j] = j < arm && (stats.count(j) == 0 || stats.index(j, logT, config.explorationConstant(), prices) >= bar);
+            onTheWay[j] = j < arm && (stats.count(j) == 0 || stats.index(j, logT, c, prices) >= bar);
         }
         return arm;
     }

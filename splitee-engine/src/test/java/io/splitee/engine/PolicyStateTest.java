@@ -21,7 +21,9 @@ class PolicyStateTest {
         "splitee:init=authors", "splitee:discount=0.9", "splitee-s:discount=0.95", "splitee:window=4",
         "splitee-s:window=7", "splitee-s-paper:window=3", "splitee-s:side=learned", "splitee-s:side=learned,window=5",
         "splitee:detect=ph,detect-threshold=0.5", "splitee-s:detect=ph,detect-delta=0.01,detect-threshold=0.3",
-        "splitee-s:side=learned,window=5,detect=ph,detect-threshold=0.3"})
+        "splitee-s:side=learned,window=5,detect=ph,detect-threshold=0.3",
+        "splitee-s:side=learned,detect=ph,detect-threshold=0.3,refocus=0.1,refocus-plays=5",
+        "splitee-s-paper:detect=ph,detect-threshold=0.3,refocus=0.5"})
     void restoredPolicyContinuesExactly(String spec) {
         Policy original = Policies.parse(spec, CONFIG);
         for (int t = 0; t < 25; t++) {

@@ -117,6 +117,11 @@ final class SimulateCommand implements Callable<Integer> {
                     + "splitee-s-paper); the same as :window=τ.")
     Integer window;
 
+    @Option(names = "--refocus", paramLabel = "F",
+            description = "With a change detector (:detect=ph; splitee-s, splitee-s-paper): after an alarm play arm L "
+                    + "for 30 samples, then explore with F·c (F in (0, 1]) until the next alarm; the same as :refocus=F.")
+    Double refocus;
+
     @Option(names = "--init", paramLabel = "INIT",
             description = "authors: the start of the authors' published code (splitee, splitee-s-paper): arm t scored "
                     + "uncharged on sample t for t = 1..L, then the replay starts over; the same as :init=authors.")
@@ -148,7 +153,7 @@ final class SimulateCommand implements Callable<Integer> {
         return !then.isEmpty() || !changes.isEmpty() || repeatTo != null || shuffleSeed != null || checkpoints != null;
     }
 
-    /** The policy with --discount, --window and --init folded into its spec. */
+    /** The policy with --discount, --window, --refocus and --init folded into its spec. */
     private String canonicalPolicy() {
         String canonical = Checks.policy("--policy", policy);
         try {
@@ -166,6 +171,13 @@ final class SimulateCommand implements Callable<Integer> {
                             + " does not learn; only splitee, splitee-s and splitee-s-paper read it");
                 }
                 p = p.withWindow(window);
+            }
+            if (refocus != null) {
+                if (!p.has(Characteristic.SIDE_OBSERVATIONS) || !p.detects()) {
+                    throw new InputException("--refocus: policy " + canonical + " has no change detector with side "
+                            + "observations; only splitee-s and splitee-s-paper with :detect=ph read it");
+                }
+                p = p.withRefocus(refocus, p.refocuses() ? p.refocusPlays() : PolicySpec.DEFAULT_REFOCUS_PLAYS);
             }
             if (init != null) {
                 if (!init.equals("authors")) {

@@ -123,7 +123,7 @@ final class ConfigLoader {
         }
     }
 
-    /** {@code policy} with {@code policy.discount} or {@code policy.window} folded into its spec. */
+    /** {@code policy} with {@code policy.discount}, {@code policy.window} or {@code policy.refocus} folded into its spec. */
     private static String policy(ConfigSource c) throws ConfigException {
         PolicySpec spec = PolicySpec.parse(c.get(DeviceKeys.POLICY));
         java.util.Optional<Double> gamma = c.optional(DeviceKeys.DISCOUNT);
@@ -133,6 +133,10 @@ final class ConfigLoader {
         }
         if (tau.isPresent()) {
             spec = spec.withWindow(tau.get());
+        }
+        java.util.Optional<Double> f = c.optional(DeviceKeys.REFOCUS);
+        if (f.isPresent()) {
+            spec = spec.withRefocus(f.get(), PolicySpec.DEFAULT_REFOCUS_PLAYS);
         }
         return spec.toString();
     }
@@ -165,6 +169,14 @@ final class ConfigLoader {
             if (spec.discount() != 0 || spec.window() != 0 || spec.authorsInit()) {
                 c.refuseIfSet(k, "policy " + c.get(DeviceKeys.POLICY) + " already sets its parameters; give them in one place");
             }
+        }
+        if (!spec.has(Characteristic.SIDE_OBSERVATIONS) || !spec.detects()) {
+            c.refuseIfSet(DeviceKeys.REFOCUS, "policy " + c.get(DeviceKeys.POLICY) + " has no change detector with side "
+                    + "observations; only splitee-s and splitee-s-paper with :detect=ph read it");
+        }
+        if (spec.refocuses()) {
+            c.refuseIfSet(DeviceKeys.REFOCUS, "policy " + c.get(DeviceKeys.POLICY)
+                    + " already sets its parameters; give them in one place");
         }
         if (c.optional(DeviceKeys.DISCOUNT).isPresent()) {
             c.refuseIfSet(DeviceKeys.WINDOW, "policy.discount is set too; a policy discounts or windows, not both");

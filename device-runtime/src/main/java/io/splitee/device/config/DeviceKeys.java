@@ -42,6 +42,10 @@ final class DeviceKeys {
     static final ConfigKey<Integer> WINDOW = ConfigKey.integer("policy.window", null, 1, PolicySpec.MAX_WINDOW,
             "sliding-window UCB for drifting costs: each arm's statistics over its last τ updates (splitee, "
                     + "splitee-s, splitee-s-paper; `:window=τ`); unset: no window").asOptional();
+    static final ConfigKey<Double> REFOCUS = ConfigKey.number("policy.refocus", null, v -> v > 0 && v <= 1,
+            "is outside (0, 1]", "after a change detector's alarm, play arm L for 30 samples, then explore with f·c "
+                    + "until the next alarm (splitee-s, splitee-s-paper with `:detect=ph`; `:refocus=f`); unset: off")
+            .asOptional();
     static final ConfigKey<Long> SEED = ConfigKey.longInteger("policy.seed", 1L,
             "seed of the random policy's random source (only `policy=random` reads it)");
     static final ConfigKey<Boolean> RAW_SAMPLE_ARM = ConfigKey.bool("policy.raw-sample-arm", false,
@@ -220,7 +224,7 @@ final class DeviceKeys {
 
     /** Every key, in documented order. */
     static final List<ConfigKey<?>> ALL = ConfigKey.listOf(List.of(DEVICE_ID), MQTT, List.of(MODEL_DIR,
-            INTRA_OP_THREADS, BOARD_SLOWDOWN, POLICY, THRESHOLD, UCB_C, DISCOUNT, WINDOW, SEED, RAW_SAMPLE_ARM, COST_MODE, LAMBDA, OFFLOAD_COST,
+            INTRA_OP_THREADS, BOARD_SLOWDOWN, POLICY, THRESHOLD, UCB_C, DISCOUNT, WINDOW, REFOCUS, SEED, RAW_SAMPLE_ARM, COST_MODE, LAMBDA, OFFLOAD_COST,
             WEIGHT_DEVICE_MS, WEIGHT_LINK_MS, WEIGHT_MILLIJOULE, ENCODING, DEFLATE, DEADLINE, FALLBACK, MAX_PENDING,
             PROBE_INTERVAL, PAYLOAD, REPLY_KEY_FILE, QUEUE_SIZE, QUEUE_OVERLOAD_AFTER, RESULTS_QOS, STATE_DIR, STATE_RUNTIME_DIR, STATE_SAVE_INTERVAL, STATE_SAVE_EVERY, METRICS_PORT, METRICS_BIND,
             SHUTDOWN_GRACE), COAP,
