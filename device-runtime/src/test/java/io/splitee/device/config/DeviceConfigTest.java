@@ -350,4 +350,20 @@ class DeviceConfigTest {
         assertTrue(failure(Map.of("policy.discount", "1.5")).contains("policy.discount"));
         assertTrue(failure(Map.of("policy.window", "0")).contains("policy.window"));
     }
+
+    /** policy.refocus folds into a detecting side-observation policy's spec, and is refused where nothing reads it. */
+    @Test
+    void refocusKeyFoldsIntoThePolicy() throws Exception {
+        Map<String, String> m = new java.util.HashMap<>(Map.of("device.id", "d", "model.dir", "/m"));
+        m.put("policy", "splitee-s:side=learned,detect=ph");
+        m.put("policy.refocus", "0.1");
+        DeviceConfig c = DeviceConfig.load(null, Map.of(), m);
+        assertEquals("splitee-s:side=learned,detect=ph,refocus=0.1", c.policy().name());
+        assertEquals(c, DeviceConfig.load(c, Map.of()), "the folded spec round-trips");
+        assertTrue(failure(Map.of("policy.refocus", "0.1")).contains("only splitee-s and splitee-s-paper with :detect=ph"));
+        assertTrue(failure(Map.of("policy", "splitee:detect=ph", "policy.refocus", "0.1")).contains("no change detector"));
+        assertTrue(failure(Map.of("policy", "splitee-s:detect=ph,refocus=0.2", "policy.refocus", "0.1"))
+                .contains("in one place"));
+        assertTrue(failure(Map.of("policy", "splitee-s:detect=ph", "policy.refocus", "0")).contains("policy.refocus"));
+    }
 }
