@@ -27,6 +27,11 @@ import java.util.concurrent.Future;
  *   <li>{@code change}: samples until the policy plays the new best arm in 80% of the last 200 after a
  *       change at sample 10,000 (offload cost 0.1 → 0.6; clean → noise-0.2), per seed; and each policy's
  *       regret on the stationary clean trace over 20k samples relative to its non-drifting base.</li>
+ *   <li>{@code after}: the long run after a change: each paper-mode change scenario repeated to
+ *       {@code --length} samples (default 100,000; the change at 10,000), and the policy's pseudo-regret after
+ *       the change (Σ over samples from 10,000 of the piece's best arm's reward minus the played arm's, on the
+ *       same sample) at 20k, 50k and the end, mean and worst of the seeds: whether a policy that explores less
+ *       after an alarm ({@code refocus}) locks onto a wrong arm.</li>
  *   <li>{@code arms}: the arm played per 100-sample bucket across a change (the chart's data), CSV.</li>
  *   <li>{@code chart}: the same as a PNG chart ({@code --out docs/arm-across-change.png}).</li>
  * </ul>
@@ -70,6 +75,8 @@ public final class DriftFigures {
                     List.of(option(args, "--policies", "splitee;splitee-s-paper;splitee-s;splitee-s:side=learned").split(";")));
             case "change" -> change(dir, seeds, threads,
                     List.of(option(args, "--policies", "splitee;splitee-s;splitee-s:side=learned").split(";")));
+            case "after" -> after(dir, seeds, threads, Integer.parseInt(option(args, "--length", "100000")),
+                    List.of(option(args, "--policies", "splitee-s:side=learned,detect=ph").split(";")));
             case "arms" -> arms(dir, option(args, "--policy", "splitee-s"));
             case "chart" -> chart(dir, Path.of(option(args, "--out", "docs/arm-across-change.png")),
                     List.of(option(args, "--policies", "splitee-s;splitee-s:side=learned,detect=ph").split(";")));
@@ -288,6 +295,87 @@ public final class DriftFigures {
                 a.bestArm(), per, worst < 0 ? "-" : Integer.toString(worst),
                 a.nearArms().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")), perNear,
                 worstNear < 0 ? "-" : Integer.toString(worstNear), last);
+    }
+
+    /**
+     * The pseudo-regret after the change of each paper-mode scenario, at 20k, 50k and {@code length} samples: per
+     * sample, the reward of the piece's best fixed arm minus the played arm's, both on that sample (the prices after
+     * the change hold to the end).
+     */
+    private static void after(Path dir, int seeds, int threads, int length, List<String> policies) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Integer> marks = java.util.stream.Stream.of(20_000, 50_000, length).filter(m -> m <= length).distinct().toList();
+        System.out.printf(Locale.ROOT, "Regret after the change at 10,000 against the best arm of samples 10,000..%d "
+                + "(shuffle seeds 1..%d): mean (worst)%n%n", length, seeds);
+        StringBuilder head = new StringBuilder("| scenario | policy |");
+        StringBuilder rule = new StringBuilder("|---|---|");
+        for (int m : marks) {
+            head.append(" 10k..").append(m / 1000).append("k |");
+            rule.append("---:|");
+        }
+        System.out.println(head);
+        System.out.println(rule);
+        for (Scenario sc : SCENARIOS) {
+            for (String p : policies) {
+                List<Future<double[]>> fs = new ArrayList<>();
+                for (int seed = 1; seed <= seeds; seed++) {
+                    long sd = seed;
+                    fs.add(pool.submit(() -> {
+                        Schedule s = sc.schedule(dir, sd, length);
+                        ScheduledReplay r = ScheduledReplay.of(s, sc.lambda, sc.o);
+                        EngineConfig config = new EngineConfig(r.stream().exits(), sc.alpha, r.costModel(), 1.0, 0);
+                        int[] arms = r.run(Policies.parse(p, config), config, List.of()).arms();
+                        return afterRegret(r.stream(), config, arms, marks);
+                    }));
+                }
+                double[] mean = new double[marks.size()];
+                double[] worst = new double[marks.size()];
+                Arrays.fill(worst, Double.NEGATIVE_INFINITY);
+                for (Future<double[]> f : fs) {
+                    double[] v = f.get();
+                    for (int k = 0; k < v.length; k++) {
+                        mean[k] += v[k] / seeds;
+                        worst[k] = Math.max(worst[k], v[k]);
+                    }
+                }
+                StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %s |", sc.name, p));
+                for (int k = 0; k < marks.size(); k++) {
+                    row.append(String.format(Locale.ROOT, " %.0f (%.0f) |", mean[k], worst[k]));
+                }
+                System.out.println(row);
+            }
+        }
+        pool.shutdown();
+    }
+
+    /** The regret of {@code arms} over samples 10,000..m − 1 for each mark m, against the best arm of 10,000..end. */
+    private static double[] afterRegret(Trace stream, EngineConfig config, int[] arms, List<Integer> marks) {
+        int l = stream.exits();
+        int n = arms.length;
+        double[][] reward = new double[n][];
+        double[] sums = new double[l];
+        for (int s = 10_000; s < n; s++) {
+            io.splitee.engine.Outcome full = new io.splitee.engine.Outcome(l, false, stream.confidences(s));
+            reward[s] = new double[l];
+            for (int a = 1; a <= l; a++) {
+                reward[s][a - 1] = full.reward(a, config).orElseThrow();
+                sums[a - 1] += reward[s][a - 1];
+            }
+        }
+        int best = 0;
+        for (int a = 1; a < l; a++) {
+            best = sums[a] > sums[best] ? a : best;
+        }
+        double[] out = new double[marks.size()];
+        double regret = 0;
+        int k = 0;
+        for (int s = 10_000; s < n && k < marks.size(); s++) {
+            regret += reward[s][best] - reward[s][arms[s] - 1];
+            while (k < marks.size() && s + 1 == marks.get(k)) {
+                out[k++] = regret;
+            }
+        }
+        return out;
     }
 
     /** The spec without its discount or window. */
