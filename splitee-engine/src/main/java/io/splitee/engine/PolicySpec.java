@@ -336,22 +336,26 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
 
     /** This spec discounted by γ (the {@code policy.discount} key, {@code --discount}). */
     public PolicySpec withDiscount(double gamma) {
-        return new PolicySpec(kind, fixedArm, gamma, window, authorsInit, learnedSide, detectDelta, detectThreshold, refocus, refocusPlays);
+        return new PolicySpec(kind, fixedArm, gamma, window, authorsInit, learnedSide, detectDelta, detectThreshold,
+                refocus, refocusPlays);
     }
 
     /** This spec windowed to τ (the {@code policy.window} key, {@code --window}). */
     public PolicySpec withWindow(int tau) {
-        return new PolicySpec(kind, fixedArm, discount, tau, authorsInit, learnedSide, detectDelta, detectThreshold, refocus, refocusPlays);
+        return new PolicySpec(kind, fixedArm, discount, tau, authorsInit, learnedSide, detectDelta, detectThreshold,
+                refocus, refocusPlays);
     }
 
     /** This spec with the authors' start ({@code --init authors}). */
     public PolicySpec withAuthorsInit() {
-        return new PolicySpec(kind, fixedArm, discount, window, true, learnedSide, detectDelta, detectThreshold, refocus, refocusPlays);
+        return new PolicySpec(kind, fixedArm, discount, window, true, learnedSide, detectDelta, detectThreshold,
+                refocus, refocusPlays);
     }
 
     /** This spec with side=learned (splitee-s). */
     public PolicySpec withLearnedSide() {
-        return new PolicySpec(kind, fixedArm, discount, window, authorsInit, true, detectDelta, detectThreshold, refocus, refocusPlays);
+        return new PolicySpec(kind, fixedArm, discount, window, authorsInit, true, detectDelta, detectThreshold,
+                refocus, refocusPlays);
     }
 
     /** This spec with a Page-Hinkley change detector of tolerance δ and threshold h. */

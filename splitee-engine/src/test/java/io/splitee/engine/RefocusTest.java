@@ -137,7 +137,8 @@ class RefocusTest {
                 () -> PolicySpec.parse("splitee-s:refocus=0.1"));
         PolicyStateTest.assertMessage("refocus is for splitee-s and splitee-s-paper",
                 () -> PolicySpec.parse("splitee:detect=ph,refocus=0.1"));
-        PolicyStateTest.assertMessage("refocus must be in (0, 1], got 0", () -> PolicySpec.parse("splitee-s:detect=ph,refocus=0"));
+        PolicyStateTest.assertMessage("refocus must be in (0, 1], got 0",
+                () -> PolicySpec.parse("splitee-s:detect=ph,refocus=0"));
         PolicyStateTest.assertMessage("refocus must be in (0, 1], got 1.5",
                 () -> PolicySpec.parse("splitee-s:detect=ph,refocus=1.5"));
         PolicyStateTest.assertMessage("refocus-plays needs refocus=f",
