@@ -32,6 +32,12 @@ import java.util.concurrent.Future;
  *       the change (Σ over samples from 10,000 of the piece's best arm's reward minus the played arm's, on the
  *       same sample) at 20k, 50k and the end, mean and worst of the seeds: whether a policy that explores less
  *       after an alarm ({@code refocus}) locks onto a wrong arm.</li>
+ *   <li>{@code measured}: measured mode, per policy and pricing: regret on the stationary clean trace (20k samples,
+ *       Wi-Fi, the device 10× and 1× the VM) against the policy without window, discount, detector or refocus, and
+ *       the two measured change scenarios' worst strict and ε counts. Pricing {@code record}: rewards priced when
+ *       recorded, as {@code simulate} does; {@code choice}: the policy's cost model is the same prices marked as
+ *       drifting ({@code CostModel.drifting}), as the daemon's measured costs are, so the index prices at choice
+ *       time and a detector watches the confidence terms instead of the rewards.</li>
  *   <li>{@code arms}: the arm played per 100-sample bucket across a change (the chart's data), CSV.</li>
  *   <li>{@code chart}: the same as a PNG chart ({@code --out docs/arm-across-change.png}).</li>
  * </ul>
@@ -76,6 +82,8 @@ public final class DriftFigures {
             case "change" -> change(dir, seeds, threads,
                     List.of(option(args, "--policies", "splitee;splitee-s;splitee-s:side=learned").split(";")));
             case "after" -> after(dir, seeds, threads, Integer.parseInt(option(args, "--length", "100000")),
+                    List.of(option(args, "--policies", "splitee-s:side=learned,detect=ph").split(";")));
+            case "measured" -> measured(dir, seeds, threads,
                     List.of(option(args, "--policies", "splitee-s:side=learned,detect=ph").split(";")));
             case "arms" -> arms(dir, option(args, "--policy", "splitee-s"));
             case "chart" -> chart(dir, Path.of(option(args, "--out", "docs/arm-across-change.png")),
@@ -376,6 +384,80 @@ public final class DriftFigures {
             }
         }
         return out;
+    }
+
+    /**
+     * One measured-mode replay of the clean trace, 20k samples, Wi-Fi: the device {@code slowdown}× the VM, with a
+     * change at 10,000 when {@code key} is not null; the policy priced at choice time when {@code choiceTime}.
+     */
+    private static io.splitee.replay.MeasuredReplay.Result measuredRun(Path dir, long seed, String policy, double slowdown,
+            String key, String value, boolean choiceTime) throws Exception {
+        Schedule s = Schedule.of(Trace.read(dir.resolve("clean.csv.gz"))).repeatTo(20_000).shuffle(seed);
+        if (key != null) {
+            s.changeMeasured(10_000, key, value);
+        }
+        io.splitee.replay.CostProfile profile = io.splitee.replay.CostProfile.read(
+                dir.resolveSibling("profiles").resolve("x86-vm.json"));
+        boolean everyExit = io.splitee.engine.PolicySpec.parse(policy).has(io.splitee.engine.Characteristic.EVALUATES_EVERY_EXIT);
+        io.splitee.replay.MeasuredReplay r = io.splitee.replay.MeasuredReplay.withChanges(profile,
+                io.splitee.linkproxy.LinkProfile.WIFI, slowdown, "fp16", io.splitee.device.cost.MeasuredCosts.PayloadRule.AUTO,
+                0.1, 0.1, 0, everyExit, s.measuredChanges());
+        Trace t = s.stream();
+        double c = io.splitee.device.config.DeviceConfig.PolicyConfig.MEASURED_UCB_C;
+        EngineConfig config = new EngineConfig(t.exits(), 0.8, r.costModel(), c, 0);
+        EngineConfig own = choiceTime
+                ? new EngineConfig(t.exits(), 0.8, io.splitee.engine.CostModel.drifting(r.costModel()), c, 0) : config;
+        return r.run(t, Policies.parse(policy, own), config, List.of());
+    }
+
+    private static void measured(Path dir, int seeds, int threads, List<String> policies) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        System.out.printf(Locale.ROOT, "Measured mode (x86 VM profile, fp16, Wi-Fi, c = %s), shuffle seeds 1..%d: "
+                + "stationary regret over 20,000 samples (sum of the seeds) against the base policy; the change "
+                + "scenarios' worst strict / ε count ('-': not by 20,000)%n%n",
+                io.splitee.device.config.DeviceConfig.PolicyConfig.MEASURED_UCB_C, seeds);
+        System.out.println("| policy | pricing | stationary, device 10× | stationary, device 1× | link drop (device 10×) "
+                + "| device 4× slower |");
+        System.out.println("|---|---|---:|---:|---:|---:|");
+        for (String p : policies) {
+            String base = base(p);
+            for (boolean choice : new boolean[] {false, true}) {
+                List<Future<double[]>> fs = new ArrayList<>();
+                for (int seed = 1; seed <= seeds; seed++) {
+                    long sd = seed;
+                    fs.add(pool.submit(() -> {
+                        ScheduledReplay.Adaptation link = measuredRun(dir, sd, p, 10, "link", "2000kbit:50ms", choice)
+                                .adaptations().get(0);
+                        ScheduledReplay.Adaptation board = measuredRun(dir, sd, p, 1, "board-slowdown", "4", choice)
+                                .adaptations().get(0);
+                        return new double[] {
+                            measuredRun(dir, sd, p, 10, null, null, choice).replay().regret(),
+                            measuredRun(dir, sd, base, 10, null, null, choice).replay().regret(),
+                            measuredRun(dir, sd, p, 1, null, null, choice).replay().regret(),
+                            measuredRun(dir, sd, base, 1, null, null, choice).replay().regret(),
+                            link.samples(), link.samplesNear(), board.samples(), board.samplesNear()};
+                    }));
+                }
+                double[] sum = new double[4];
+                int[] worst = new int[4];
+                for (Future<double[]> f : fs) {
+                    double[] v = f.get();
+                    for (int k = 0; k < 4; k++) {
+                        sum[k] += v[k];
+                        int w = (int) v[4 + k];
+                        worst[k] = w < 0 || worst[k] < 0 ? -1 : Math.max(worst[k], w);
+                    }
+                }
+                System.out.printf(Locale.ROOT, "| %s | %s | %.0f / %.0f = %.2f | %.0f / %.0f = %.2f | %s / %s | %s / %s |%n",
+                        p, choice ? "choice" : "record", sum[0], sum[1], sum[0] / sum[1], sum[2], sum[3], sum[2] / sum[3],
+                        count(worst[0]), count(worst[1]), count(worst[2]), count(worst[3]));
+            }
+        }
+        pool.shutdown();
+    }
+
+    private static String count(int samples) {
+        return samples < 0 ? "-" : Integer.toString(samples);
     }
 
     /** The spec without its discount or window. */
