@@ -68,7 +68,7 @@ public final class DriftFigures {
      */
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: DriftFigures regret|change|arms|chart [--traces DIR] [--seeds N] [--policies P;P] "
+            System.err.println("usage: DriftFigures regret|change|after|measured|arms|chart [--traces DIR] [--seeds N] [--policies P;P] "
                     + "[--length N] [--threads N] [--policy P]");
             System.exit(2);
         }
