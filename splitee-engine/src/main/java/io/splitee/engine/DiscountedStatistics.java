@@ -7,23 +7,16 @@ package io.splitee.engine;
  * (T ← γ·T + 1 per round; T = t when γ = 1, so γ = 1 is UCB1 bit for bit). An arm never updated
  * (or whose weight underflowed to 0) has an infinite index. O(L) per round, O(1) per update.
  */
-final class DiscountedStatistics implements ArmStatistics {
+final class DiscountedStatistics extends SummedStatistics {
 
     private final double gamma;
-    private final double[] sums;
     private final double[] weights;
-    private final long[] counts;
-    private final double[] terms;
-    private final double[] offloads;
     private double clock;
 
     DiscountedStatistics(int arms, double gamma) {
+        super(arms);
         this.gamma = gamma;
-        sums = new double[arms];
         weights = new double[arms];
-        counts = new long[arms];
-        terms = new double[arms];
-        offloads = new double[arms];
     }
 
     @Override
@@ -44,39 +37,8 @@ final class DiscountedStatistics implements ArmStatistics {
 
     @Override
     public void update(int arm, double reward, double term, boolean offloaded) {
-        sums[arm - 1] += reward;
         weights[arm - 1] += 1;
-        counts[arm - 1]++;
-        terms[arm - 1] += term;
-        if (offloaded) {
-            offloads[arm - 1] += 1;
-        }
-    }
-
-    @Override
-    public double termSum(int arm) {
-        return terms[arm - 1];
-    }
-
-    @Override
-    public double offloadWeight(int arm) {
-        return offloads[arm - 1];
-    }
-
-    /** The discounted term sums, then the discounted offload weights. */
-    @Override
-    public double[] pricing() {
-        return PricingMemory.concat(terms, offloads);
-    }
-
-    @Override
-    public int arms() {
-        return sums.length;
-    }
-
-    @Override
-    public double sum(int arm) {
-        return sums[arm - 1];
+        add(arm - 1, reward, term, offloaded);
     }
 
     @Override
@@ -87,16 +49,6 @@ final class DiscountedStatistics implements ArmStatistics {
     @Override
     public long count(int arm) {
         return weights[arm - 1] == 0 ? 0 : counts[arm - 1];
-    }
-
-    @Override
-    public double[] rewardSums() {
-        return sums.clone();
-    }
-
-    @Override
-    public long[] updateCounts() {
-        return counts.clone();
     }
 
     /** W_1..W_L, then T. */
@@ -124,14 +76,9 @@ final class DiscountedStatistics implements ArmStatistics {
         System.arraycopy(updateCounts, 0, counts, 0, l);
         System.arraycopy(memory, 0, weights, 0, l);
         clock = memory[l];
-        if (pricing == null) {
-            for (int a = 0; a < l; a++) {
-                terms[a] = sums[a] + weights[a] * PricingMemory.price(onDevice, a + 1);
-            }
-            java.util.Arrays.fill(offloads, 0);
-        } else {
+        if (pricing != null) {
             PricingMemory.exact(pricing, 2 * l);
-            PricingMemory.split(pricing, l, terms, offloads, a -> weights[a]);
         }
+        restorePricing(pricing, onDevice, a -> weights[a]);
     }
 }

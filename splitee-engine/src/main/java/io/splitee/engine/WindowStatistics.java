@@ -8,28 +8,21 @@ package io.splitee.engine;
  * longer than the run is UCB1 bit for bit. An arm whose costs improved while it was not played is
  * found again through its bonus, which grows with ln t while its N_a stays τ.
  */
-final class WindowStatistics implements ArmStatistics {
+final class WindowStatistics extends SummedStatistics {
 
     private final int tau;
-    private final double[] sums;
-    private final long[] counts;
     /** ring[a] holds arm a+1's last min(counts, τ) rewards; the next slot is counts % τ. */
     private final double[][] ring;
     /** The same for the cost-independent terms, and whether each sample offloaded. */
     private final double[][] termRing;
     private final boolean[][] offloadRing;
-    private final double[] terms;
-    private final double[] offloads;
 
     WindowStatistics(int arms, int tau) {
+        super(arms);
         this.tau = tau;
-        sums = new double[arms];
-        counts = new long[arms];
         ring = new double[arms][];
         termRing = new double[arms][];
         offloadRing = new boolean[arms][];
-        terms = new double[arms];
-        offloads = new double[arms];
     }
 
     @Override
@@ -64,16 +57,6 @@ final class WindowStatistics implements ArmStatistics {
         offloadRing[a] = new boolean[length];
     }
 
-    @Override
-    public double termSum(int arm) {
-        return terms[arm - 1];
-    }
-
-    @Override
-    public double offloadWeight(int arm) {
-        return offloads[arm - 1];
-    }
-
     /**
      * The term sums and offload counts (2·L), then each arm's terms in its window and whether each offloaded (1 or
      * 0), oldest first, arm 1 first (Σ min(N_a, τ) values each).
@@ -104,33 +87,8 @@ final class WindowStatistics implements ArmStatistics {
     }
 
     @Override
-    public int arms() {
-        return sums.length;
-    }
-
-    @Override
-    public double sum(int arm) {
-        return sums[arm - 1];
-    }
-
-    @Override
     public double effectiveCount(int arm) {
         return n(arm - 1);
-    }
-
-    @Override
-    public long count(int arm) {
-        return counts[arm - 1];
-    }
-
-    @Override
-    public double[] rewardSums() {
-        return sums.clone();
-    }
-
-    @Override
-    public long[] updateCounts() {
-        return counts.clone();
     }
 
     /** Each arm's window in order of arrival, oldest first, arm 1 first: Σ min(N_a, τ) values. */
@@ -202,13 +160,6 @@ final class WindowStatistics implements ArmStatistics {
                 k++;
             }
         }
-        if (pricing == null) {
-            for (int a = 0; a < l; a++) {
-                terms[a] = sums[a] + n(a) * PricingMemory.price(onDevice, a + 1);
-            }
-            java.util.Arrays.fill(offloads, 0);
-        } else {
-            PricingMemory.split(pricing, l, terms, offloads, a -> n(a));
-        }
+        restorePricing(pricing, onDevice, this::n);
     }
 }
