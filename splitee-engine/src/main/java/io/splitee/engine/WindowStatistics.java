@@ -63,10 +63,7 @@ final class WindowStatistics extends SummedStatistics {
      */
     @Override
     public double[] pricing() {
-        int total = 0;
-        for (int a = 0; a < counts.length; a++) {
-            total += (int) n(a);
-        }
+        int total = windowed();
         double[] m = java.util.Arrays.copyOf(PricingMemory.concat(terms, offloads), 2 * counts.length + 2 * total);
         int k = 2 * counts.length;
         for (int a = 0; a < counts.length; a++) {
@@ -86,6 +83,15 @@ final class WindowStatistics extends SummedStatistics {
         return Math.min(counts[a], tau);
     }
 
+    /** Σ min(N_a, τ): how many samples the windows hold. */
+    private int windowed() {
+        int total = 0;
+        for (int a = 0; a < counts.length; a++) {
+            total += (int) n(a);
+        }
+        return total;
+    }
+
     @Override
     public double effectiveCount(int arm) {
         return n(arm - 1);
@@ -94,10 +100,7 @@ final class WindowStatistics extends SummedStatistics {
     /** Each arm's window in order of arrival, oldest first, arm 1 first: Σ min(N_a, τ) values. */
     @Override
     public double[] memory() {
-        int total = 0;
-        for (int a = 0; a < counts.length; a++) {
-            total += (int) n(a);
-        }
+        int total = windowed();
         double[] m = new double[total];
         int k = 0;
         for (int a = 0; a < counts.length; a++) {
