@@ -30,6 +30,16 @@ public final class CostEstimates {
      * best fixed arm (docs/demo.md). Missed deadlines are never skipped ({@link #recordMissedOffload}).
      */
     public static final int WARM_UP_OFFLOADS = 32;
+    /**
+     * A block's or exit's measured time counts as at most this many times its estimate. Compute times are wall-clock
+     * times, and on a loaded host a call whose thread is descheduled measures a time slice: LinkChangeIT on a loaded
+     * 2-core machine measured 0.1 ms blocks at 2 to 60 ms (median 4.8 ms) in about 2% of the calls, one such call
+     * raising the block's estimate (weight 0.1) up to fifteenfold. The estimate of a block is only measured again when a sample computes it, so a deep block
+     * hit that way stayed dear while the learner played arms that stop before it, which made arm 12 look dearer than
+     * offloading behind a 400 ms link. Capped, one such call raises the estimate by 30 %, and a lasting slowdown (a
+     * loaded or throttled board) is followed by a factor of 1.3 per sample.
+     */
+    static final double COMPUTE_SPIKE_CAP = 4.0;
     /** Assumed until measured: a modest Wi-Fi link. */
     static final double DEFAULT_RTT_MS = 10.0;
     static final double DEFAULT_BYTES_PER_MS = 1_000.0; // 8 Mbit/s
@@ -97,12 +107,12 @@ public final class CostEstimates {
 
     /** Records the measured compute time of block {@code i} (1-based) for one sample. */
     public void recordBlock(int i, Duration d) {
-        blockMs[checkBlock(i)].add(millis(d));
+        blockMs[checkBlock(i)].addCapped(millis(d), COMPUTE_SPIKE_CAP);
     }
 
     /** Records the measured compute time of exit head {@code i} (1-based) for one sample. */
     public void recordExit(int i, Duration d) {
-        exitMs[checkBlock(i)].add(millis(d));
+        exitMs[checkBlock(i)].addCapped(millis(d), COMPUTE_SPIKE_CAP);
     }
 
     /**

@@ -18,6 +18,15 @@ final class Ewma {
         count++;
     }
 
+    /**
+     * Adds {@code x}, taken as at most {@code cap} times the average so far (the first observation as it is): one
+     * outlier moves the average by at most {@code weight · (cap − 1)} of itself, a lasting rise is followed by a factor
+     * of up to {@code 1 + weight · (cap − 1)} per observation, and a fall as by {@link #add}.
+     */
+    void addCapped(double x, double cap) {
+        add(count == 0 ? x : Math.min(x, cap * value));
+    }
+
     boolean known() {
         return count > 0;
     }

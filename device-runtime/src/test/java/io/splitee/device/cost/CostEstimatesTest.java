@@ -94,4 +94,21 @@ class CostEstimatesTest {
         IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> new CostEstimates(4, 0.5, -1));
         assertEquals("warmUpOffloads: -1 must be ≥ 0", x.getMessage());
     }
+
+    @Test
+    void aDescheduledCallRaisesABlocksEstimateByAtMostThirtyPercentAndALastingRiseIsFollowed() {
+        CostEstimates e = new CostEstimates(2, 0.1);
+        e.recordBlock(2, Duration.ofMillis(1));
+        e.recordBlock(2, Duration.ofMillis(28)); // a time slice of a loaded host, not the block's cost
+        assertEquals(1.3, e.blockMs(2), EPS);     // counted as 4 ms: 1 + 0.1 × 3 (uncapped: 3.7)
+        e.recordExit(1, Duration.ofMillis(1));
+        e.recordExit(1, Duration.ofMillis(60));
+        assertEquals(1.3, e.exitMs(1), EPS);
+        for (int k = 0; k < 60; k++) {
+            e.recordBlock(2, Duration.ofMillis(5)); // a board really five times slower
+        }
+        assertEquals(5.0, e.blockMs(2), 0.01);
+        e.recordBlock(2, Duration.ofNanos(500_000)); // a fall is taken as measured
+        assertEquals(5.0 + 0.1 * (0.5 - 5.0), e.blockMs(2), 0.01);
+    }
 }

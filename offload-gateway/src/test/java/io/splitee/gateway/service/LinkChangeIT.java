@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +53,16 @@ import org.junit.jupiter.api.io.TempDir;
  * three times), so the link here is slow enough to decide and fast enough to answer. Measured: arm 12 in
  * 80% of 50 after 141, 211 and 135 samples (three runs), 188 to 197 of the last 200 at arm 12 (23–28 s on the
  * loaded 2-core VM).
+ *
+ * <p>Disabled for a while (2026-12-07): in fresh-clone CI runs the device reached arm 12 and drifted back to
+ * shallow offloading arms. The cause was in the product, not in this test's weights: the device's per-block compute
+ * estimates are averages of wall-clock times, and on the loaded 2-core machine a block whose thread is descheduled
+ * measures a time slice (0.1 ms blocks measured at 2 to 60 ms, median 4.8 ms, in about 2% of the calls). One
+ * such call raised a block's estimate fifteenfold, and a deep block's estimate is only measured again when a sample
+ * computes that deep, so once the learner played a shallower arm the spike stayed, arm 12's on-device price stayed
+ * up to ten times its cost, and offloading behind the slow link looked cheaper (with three busy loops the device never
+ * reached arm 12: 4 of the last 200). The estimates now count a call as at most 4 times the block's estimate
+ * ({@code CostEstimates.COMPUTE_SPIKE_CAP}); docs/results.md has the runs.
  */
 class LinkChangeIT {
 
@@ -66,10 +75,6 @@ class LinkChangeIT {
     static final int BOUND = 400;
 
     @Test
-    @Disabled("fails in fresh-clone CI runs since answers went to QoS 2 through the client's store (results.qos, "
-            + "state.runtime-dir) and choice-time pricing were merged: the policy reaches arm 12 (after 199 samples) "
-            + "and then leaves it (62 and 50 of the last 200 at arm 12, two runs, with and without choice-time "
-            + "pricing); it passed when run alone on the development VM. Cause not found yet")
     void theSplitPointFollowsTheLink(@TempDir Path state) throws Exception {
         ModelPackage pkg = TestPackages.loadReal();
         ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
