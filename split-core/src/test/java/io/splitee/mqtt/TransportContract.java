@@ -221,6 +221,9 @@ public abstract class TransportContract {
         assertEquals(List.of(new UserProperty("exit", "2"), new UserProperty("exit", "3"),
                 new UserProperty("éß", "✓")), in.userProperties());
         assertNotEquals(0, in.deliveryTag());
+        // what the broker left of the 60 s (it deducts the time it held the message, rounding up)
+        assertTrue(in.messageExpiry().isPresent() && in.messageExpiry().get().getSeconds() >= 1
+                && in.messageExpiry().get().getSeconds() <= 60, String.valueOf(in.messageExpiry()));
         assertEquals(0, probe(sub).unmatchedMessages());
 
         assertTrue(threadsNamed("rt-sub").size() >= 3, "client and transport threads: " + threadsNamed("rt-sub"));
