@@ -260,9 +260,18 @@ class GatewayProcessIT {
                 byGatewayLater++;
             }
         }
+        List<String> probes = new ArrayList<>();
+        answers.byKey.forEach((k, v) -> v.stream().filter(a -> a.arrivedNanos() > restartedAt)
+                .filter(a -> k.startsWith("replies/" + device + "/" + device + "-probe")).findFirst()
+                .ifPresent(a -> probes.add(k.substring(k.lastIndexOf('/') + 1) + " after "
+                        + (a.arrivedNanos() - restartedAt) / 1_000_000 + " ms")));
         System.out.printf("stale frames: late replies at the device %.0f before b's restart, %.0f 4 s after; "
-                + "%d of the %d later samples computed by b%n", lateBefore, lateAfter, byGatewayLater, n);
-        assertEquals(lateBefore, lateAfter, "no late answer reached the device after b's restart");
+                + "%d of the %d later samples computed by b; probes answered after the restart: %s%n", lateBefore,
+                lateAfter, byGatewayLater, n, probes);
+        // The samples of the outage are checked above. The device also probes b every second while it is away; a
+        // probe sent in the last 2 s before the restart may still be within its expiry (1 s, which Mosquitto
+        // rounds up to up to 2 s), so it is delivered and answered after the device's 1 s deadline: at most 2.
+        assertTrue(lateAfter - lateBefore <= 2, "late answers after b's restart: " + (lateAfter - lateBefore));
         assertTrue(byGatewayLater > 0, "the restarted b serves the device again");
     }
 
