@@ -88,6 +88,12 @@ class SystemdUnitsIT {
                 "-Djava.io.tmpdir=/var/cache/splitee-" + daemon, "-Djna.tmpdir=/var/cache/splitee-" + daemon)) {
             assertTrue(env.contains(" " + opt), daemon + ": JAVA_OPTS has " + opt);
         }
+        // the heap sized at start on any host (a Pi's default initial heap is 1/64 of its RAM): -Xms = -Xmx
+        java.util.regex.Matcher xmx = java.util.regex.Pattern.compile(" -Xmx(\\d+[mg])").matcher(env);
+        assertTrue(xmx.find(), env);
+        assertTrue(env.contains("=-Xms" + xmx.group(1) + " "), daemon + ": -Xms equals -Xmx: " + env);
+        // the device's heap resident from the start: its footprint flat by design (docs/benchmarks.md, "Soak")
+        assertEquals(daemon.equals("device"), env.contains(" -XX:+AlwaysPreTouch "), daemon + ": " + env);
         if (daemon.equals("device")) {
             assertEquals("splitee", value(u, "StateDirectory"), "state.dir=/var/lib/splitee of the example");
             // state.runtime-dir unset: the MQTT client's store in $RUNTIME_DIRECTORY, kept across restarts

@@ -42,6 +42,7 @@ public final class LinkProxy implements AutoCloseable {
     private volatile LinkProfile profile;
     private volatile boolean stalled;
     private volatile boolean downlinkStalled;
+    private volatile boolean uplinkStalled;
     private volatile boolean refusing;
     private volatile boolean closed;
 
@@ -107,6 +108,14 @@ public final class LinkProxy implements AutoCloseable {
      */
     public void setDownlinkStalled(boolean stall) {
         this.downlinkStalled = stall;
+    }
+
+    /**
+     * Stalls only the direction towards the upstream: what the upstream sends reaches the client, nothing the client
+     * sends goes on (held in the proxy), until {@code setUplinkStalled(false)}.
+     */
+    public void setUplinkStalled(boolean stall) {
+        this.uplinkStalled = stall;
     }
 
     /** Refuses (closes at once) new connections while {@code true}: the upstream seems down. */
@@ -291,7 +300,7 @@ public final class LinkProxy implements AutoCloseable {
         }
 
         private boolean stalled() {
-            return stalled || down && downlinkStalled;
+            return stalled || (down ? downlinkStalled : uplinkStalled);
         }
 
         private void writeLoop() {

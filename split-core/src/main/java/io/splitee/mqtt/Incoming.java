@@ -1,6 +1,7 @@
 package io.splitee.mqtt;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +27,9 @@ import java.util.Optional;
  * @param userProperties  MQTT 5 user properties, in order
  * @param deliveryTag     opaque tag that {@link Transport#ack} uses; 0 for QoS 0 messages and
  *                        for messages not made by a transport
+ * @param messageExpiry   MQTT 5 message expiry interval as received: what was left of the publisher's interval
+ *                        when the broker sent it (whole seconds; the broker deducts the time it held the message
+ *                        and drops it once that runs out). Empty if the publisher set none
  */
 public record Incoming(
         String topic,
@@ -37,7 +41,16 @@ public record Incoming(
         Optional<String> responseTopic,
         byte[] correlationData,
         List<UserProperty> userProperties,
-        long deliveryTag) {
+        long deliveryTag,
+        Optional<Duration> messageExpiry) {
+
+    /** Without a message expiry interval. */
+    public Incoming(String topic, byte[] payload, int qos, boolean retained, boolean duplicate,
+                    Optional<String> contentType, Optional<String> responseTopic, byte[] correlationData,
+                    List<UserProperty> userProperties, long deliveryTag) {
+        this(topic, payload, qos, retained, duplicate, contentType, responseTopic, correlationData, userProperties,
+                deliveryTag, Optional.empty());
+    }
 
     /** Validates and copies. */
     public Incoming {
@@ -58,6 +71,12 @@ public record Incoming(
         }
         if (userProperties == null) {
             throw new IllegalArgumentException("userProperties must not be null");
+        }
+        if (messageExpiry == null) {
+            throw new IllegalArgumentException("messageExpiry must not be null (use Optional.empty())");
+        }
+        if (messageExpiry.isPresent() && messageExpiry.get().isNegative()) {
+            throw new IllegalArgumentException("messageExpiry must not be negative, got " + messageExpiry.get());
         }
         payload = payload.clone();
         correlationData = correlationData.clone();
@@ -87,13 +106,13 @@ public record Incoming(
                 && m.qos == qos && m.retained == retained && m.duplicate == duplicate
                 && m.contentType.equals(contentType) && m.responseTopic.equals(responseTopic)
                 && Arrays.equals(m.correlationData, correlationData) && m.userProperties.equals(userProperties)
-                && m.deliveryTag == deliveryTag;
+                && m.deliveryTag == deliveryTag && m.messageExpiry.equals(messageExpiry);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(topic, Arrays.hashCode(payload), qos, retained, duplicate, contentType, responseTopic,
-                Arrays.hashCode(correlationData), userProperties, deliveryTag);
+                Arrays.hashCode(correlationData), userProperties, deliveryTag, messageExpiry);
     }
 
     @Override
@@ -101,6 +120,7 @@ public record Incoming(
         return "Incoming[topic=" + topic + ", payload=" + payload.length + " bytes, qos=" + qos
                 + ", retained=" + retained + ", duplicate=" + duplicate + ", contentType=" + contentType.orElse("-")
                 + ", responseTopic=" + responseTopic.orElse("-") + ", correlationData=" + correlationData.length
-                + " bytes, userProperties=" + userProperties + ", deliveryTag=" + deliveryTag + "]";
+                + " bytes, userProperties=" + userProperties + ", deliveryTag=" + deliveryTag + ", messageExpiry="
+                + messageExpiry.map(Duration::toString).orElse("-") + "]";
     }
 }

@@ -52,5 +52,11 @@ class MessagesTest {
         assertArrayEquals(new byte[] {5}, in.payload());
         assertThrows(IllegalArgumentException.class, () -> new Incoming("a", payload, 3, false, false,
                 Optional.empty(), Optional.empty(), new byte[0], List.of(), 0));
+        assertEquals(Optional.empty(), in.messageExpiry(), "none unless given");
+        assertThrows(IllegalArgumentException.class, () -> new Incoming("a", payload, 1, false, false,
+                Optional.empty(), Optional.empty(), new byte[0], List.of(), 0,
+                Optional.of(java.time.Duration.ofSeconds(-1))));
+        assertThrows(IllegalArgumentException.class, () -> new Incoming("a", payload, 1, false, false,
+                Optional.empty(), Optional.empty(), new byte[0], List.of(), 0, null));
     }
 }

@@ -157,7 +157,7 @@ public final class InMemoryTransport implements Transport {
     private void loopBack(Outgoing m) {
         if (subscriptions.stream().anyMatch(s -> matches(s.filter(), m.topic()))) {
             deliver(new Incoming(m.topic(), m.payload(), Math.min(m.qos(), 1), m.retained(), false, m.contentType(),
-                    m.responseTopic(), m.correlationData(), m.userProperties(), 0));
+                    m.responseTopic(), m.correlationData(), m.userProperties(), 0, m.messageExpiry()));
         }
     }
 
@@ -228,7 +228,7 @@ public final class InMemoryTransport implements Transport {
             long tag = message.qos() == 0 ? 0 : nextTag++;
             m = new Incoming(message.topic(), message.payload(), message.qos(), message.retained(),
                     message.duplicate(), message.contentType(), message.responseTopic(), message.correlationData(),
-                    message.userProperties(), tag);
+                    message.userProperties(), tag, message.messageExpiry());
             if (tag != 0) {
                 unacked.put(tag, m);
             }
@@ -251,7 +251,7 @@ public final class InMemoryTransport implements Transport {
     public Incoming deliver(Outgoing message) {
         return deliver(new Incoming(message.topic(), message.payload(), Math.min(message.qos(), 1),
                 message.retained(), false, message.contentType(), message.responseTopic(),
-                message.correlationData(), message.userProperties(), 0));
+                message.correlationData(), message.userProperties(), 0, message.messageExpiry()));
     }
 
     private void dispatch(Incoming m) {
@@ -406,7 +406,7 @@ public final class InMemoryTransport implements Transport {
         tellListeners(l -> l.connected(true, sessionPresent));
         for (Incoming m : again) {
             deliver(new Incoming(m.topic(), m.payload(), m.qos(), m.retained(), true, m.contentType(),
-                    m.responseTopic(), m.correlationData(), m.userProperties(), 0));
+                    m.responseTopic(), m.correlationData(), m.userProperties(), 0, m.messageExpiry()));
         }
     }
 

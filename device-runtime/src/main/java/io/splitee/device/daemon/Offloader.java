@@ -106,12 +106,22 @@ final class Offloader {
         core.metrics().status().offloaded(s.arm);
         Outgoing out = Outgoing.builder(core.config().featuresTopic(), bytes).qos(1).contentType(Frame.CONTENT_TYPE)
                 .responseTopic(core.config().repliesTopic()).correlationData(s.id.getBytes(StandardCharsets.UTF_8))
-                .build();
+                .messageExpiry(frameExpiry(offloads.deadline())).build();
         link.transport().publish(out).whenComplete((ok, err) -> {
             if (err != null) {
                 link.worker().execute(() -> onSendFailed(s, err));
             }
         });
+    }
+
+    /**
+     * The frame's MQTT message expiry: the offload deadline rounded up to whole seconds (at least 1 s). The broker
+     * counts it from when it has the frame, after the device started the deadline, so a frame it drops or a gateway
+     * skips as expired is one this device has already finished itself (docs/protocol.md, "Stale frames").
+     */
+    static Duration frameExpiry(Duration deadline) {
+        long seconds = deadline.getSeconds() + (deadline.getNano() > 0 ? 1 : 0);
+        return Duration.ofSeconds(Math.max(1, seconds));
     }
 
     private void onSendFailed(Sample s, Throwable err) {

@@ -42,7 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Arm64EmulationIT {
     static final Path JAR = DeviceProcessIT.JAR;
-    /** The systemd unit's JVM options (systemd/splitee-device.service, JAVA_OPTS). */
+    /**
+     * The systemd unit's heap cap, collector and JIT level (systemd/splitee-device.service, JAVA_OPTS; not its
+     * -Xms64m -XX:+AlwaysPreTouch, which change only when the heap becomes resident).
+     */
     static final List<String> JVM_OPTIONS = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     static final int SAMPLES = 60;
     static final double TOLERANCE = 1e-5;

@@ -115,6 +115,24 @@ class DevicePipelineTest {
         }
     }
 
+    /**
+     * An offload carries the device's deadline as its MQTT message expiry, rounded up to whole seconds, so the broker
+     * drops a frame the device has finished itself instead of redelivering it to a restarted gateway (issue 20).
+     */
+    @Test
+    void anOffloadExpiresWithItsDeadlineRoundedUpToWholeSeconds() throws Exception {
+        assertEquals(Duration.ofSeconds(1), Offloader.frameExpiry(Duration.ofMillis(200)));
+        assertEquals(Duration.ofSeconds(1), Offloader.frameExpiry(Duration.ofSeconds(1)));
+        assertEquals(Duration.ofSeconds(2), Offloader.frameExpiry(Duration.ofMillis(1001)));
+        assertEquals(Duration.ofSeconds(20), Offloader.frameExpiry(Duration.ofSeconds(20)));
+        try (DeviceHarness h = new DeviceHarness(stateDir, fixed2(), r -> r.script(2, conf(0.5, 0.6)))) {
+            h.send(2, "s-e");
+            Outgoing off = h.transport.awaitPublished(h.config.featuresTopic(), 1, Duration.ofSeconds(5)).get(0);
+            assertEquals(java.util.Optional.of(Offloader.frameExpiry(h.config.offload().deadline())),
+                    off.messageExpiry());
+        }
+    }
+
     @Test
     void aGatewayAnswerIsTheResultAndNothingIsComputedAfterTheArm() throws Exception {
         try (DeviceHarness h = new DeviceHarness(stateDir, fixed2(), r -> r.script(2, conf(0.5, 0.6)))) {

@@ -9,8 +9,10 @@ import io.splitee.mqtt.Incoming;
 import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.UserProperty;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Converts between our message records and the HiveMQ client's. */
 final class HiveMqMessages {
@@ -60,7 +62,8 @@ final class HiveMqMessages {
         }
         return new Incoming(p.getTopic().toString(), p.getPayloadAsBytes(), p.getQos().getCode(), p.isRetain(),
                 false, p.getContentType().map(Object::toString), p.getResponseTopic().map(Object::toString),
-                correlation, ups, deliveryTag);
+                correlation, ups, deliveryTag, p.getMessageExpiryInterval().isPresent()
+                        ? Optional.of(Duration.ofSeconds(p.getMessageExpiryInterval().getAsLong())) : Optional.empty());
     }
 
     static MqttQos qos(int code) {

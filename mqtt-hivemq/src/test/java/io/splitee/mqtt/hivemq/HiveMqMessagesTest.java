@@ -33,6 +33,7 @@ class HiveMqMessagesTest {
         assertArrayEquals(new byte[] {1, 2, 3}, in.correlationData());
         assertEquals(List.of(new UserProperty("exit", "3"), new UserProperty("exit", "4")), in.userProperties());
         assertEquals(7, in.deliveryTag());
+        assertEquals(Optional.of(java.time.Duration.ofSeconds(30)), in.messageExpiry());
 
         Incoming plain = HiveMqMessages.toIncoming(HiveMqMessages.toHiveMq(
                 Outgoing.builder("a/b", new byte[0]).qos(0).retained(true).build()), 0);
@@ -42,5 +43,6 @@ class HiveMqMessagesTest {
         assertEquals(0, plain.correlationData().length);
         assertEquals(Optional.empty(), plain.contentType());
         assertEquals(List.of(), plain.userProperties());
+        assertEquals(Optional.empty(), plain.messageExpiry());
     }
 }

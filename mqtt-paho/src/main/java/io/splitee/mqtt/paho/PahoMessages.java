@@ -3,6 +3,7 @@ package io.splitee.mqtt.paho;
 import io.splitee.mqtt.Incoming;
 import io.splitee.mqtt.Outgoing;
 import io.splitee.mqtt.UserProperty;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,7 +41,11 @@ final class PahoMessages {
         Optional<String> responseTopic = Optional.empty();
         byte[] correlation = new byte[0];
         List<UserProperty> ups = List.of();
+        Optional<Duration> expiry = Optional.empty();
         if (props != null) {
+            if (props.getMessageExpiryInterval() != null) {
+                expiry = Optional.of(Duration.ofSeconds(props.getMessageExpiryInterval()));
+            }
             contentType = Optional.ofNullable(props.getContentType());
             responseTopic = Optional.ofNullable(props.getResponseTopic());
             if (props.getCorrelationData() != null) {
@@ -57,6 +62,6 @@ final class PahoMessages {
         }
         byte[] payload = m.getPayload() == null ? new byte[0] : m.getPayload();
         return new Incoming(topic, payload, m.getQos(), m.isRetained(), m.isDuplicate(), contentType, responseTopic,
-                correlation, ups, deliveryTag);
+                correlation, ups, deliveryTag, expiry);
     }
 }

@@ -32,5 +32,6 @@ class PahoMessagesTest {
         assertEquals(List.of(new UserProperty("exit", "3"), new UserProperty("exit", "4")), in.userProperties());
         assertEquals(7, in.deliveryTag());
         assertEquals(30L, paho.getProperties().getMessageExpiryInterval());
+        assertEquals(Optional.of(java.time.Duration.ofSeconds(30)), in.messageExpiry());
     }
 }

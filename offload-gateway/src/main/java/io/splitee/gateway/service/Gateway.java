@@ -95,10 +95,12 @@ public final class Gateway implements AutoCloseable {
         ReplyKey replyKey = config.replyKeyFile().map(f -> ReplyKey.load(REPLY_KEY, f)).orElse(null);
         this.answers = new Answers(transport, replyKey, metrics, prefix + "-answers", Math.max(1024, 4 * config.queueSize()),
                 Math.max(64, 4 * config.workers() * config.batch().maxSize()), DETACHED_ANSWERS);
-        this.intake = new Intake(models, decoder, batcher, answers, metrics, config.queueSize());
+        StaleFrames stale = new StaleFrames(metrics.expired, answers);
+        this.intake = new Intake(models, decoder, batcher, answers, metrics, config.queueSize(), stale);
         for (int i = 0; i < config.workers(); i++) {
             String name = prefix + "-worker-" + (i + 1);
-            Worker w = new Worker(batcher, runners.get(i), answers, metrics, heartbeats.register(name));
+            Worker w = new Worker(batcher, runners.get(i), answers, metrics, heartbeats.register(name),
+                    stale);
             workers.add(Threads.factory(name, false).newThread(w));
         }
     }

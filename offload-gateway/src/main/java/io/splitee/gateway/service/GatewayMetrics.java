@@ -20,6 +20,8 @@ final class GatewayMetrics {
     final Counter unanswered;
     /** Frames answered {@code overloaded} because the queue was full. */
     final Counter overloaded;
+    /** Frames acknowledged without computing them: their message expiry had passed (see {@link StaleFrames}). */
+    final Counter expired;
     final Counter answersOk;
     final Counter batches;
     final Counter publishFailures;
@@ -39,6 +41,9 @@ final class GatewayMetrics {
                 .register(registry);
         overloaded = Counter.builder("splitee.gateway.overloaded")
                 .description("frames answered overloaded (queue full)").register(registry);
+        expired = Counter.builder("splitee.gateway.frames.expired")
+                .description("frames skipped, not computed: past their message expiry (the device's offload deadline)")
+                .register(registry);
         answersOk = Counter.builder("splitee.gateway.answers").tag("status", "ok").register(registry);
         batches = Counter.builder("splitee.gateway.batches").description("ONNX Runtime batch calls")
                 .register(registry);

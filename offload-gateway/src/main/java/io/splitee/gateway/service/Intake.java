@@ -40,16 +40,18 @@ final class Intake implements Transport.MessageHandler {
     private final Answers answers;
     private final GatewayMetrics metrics;
     private final int queueSize;
+    private final StaleFrames stale;
     private volatile boolean stopping;
 
     Intake(ServedModels models, FrameDecoder decoder, MicroBatcher<Job.Key, Job> batcher, Answers answers,
-           GatewayMetrics metrics, int queueSize) {
+           GatewayMetrics metrics, int queueSize, StaleFrames stale) {
         this.models = models;
         this.decoder = decoder;
         this.batcher = batcher;
         this.answers = answers;
         this.metrics = metrics;
         this.queueSize = queueSize;
+        this.stale = stale;
     }
 
     /** From now on frames are left to the broker (not acknowledged, redelivered later). */
@@ -100,7 +102,13 @@ final class Intake implements Transport.MessageHandler {
                     + " (the device of the topic the frame arrived on)"), arrived), BAD_RESPONSE_TOPIC);
             return;
         }
-        Job job = new Job(model, frame, m, device, arrived);
+        Job job = Job.of(model, frame, m, device, arrived);
+        if (StaleFrames.expired(job, arrived)) {
+            // a message expiry of 0: a broker that resent it after its expiry (MQTT 5 allows that for a frame
+            // whose delivery had started); the device has finished the sample
+            stale.skip(job, arrived);
+            return;
+        }
         if (!batcher.offer(new Job.Key(model, frame.block()), job)) {
             if (stopping || batcher.isClosed()) {
                 return; // stopping meanwhile: left to the broker like any frame that arrives now

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -33,12 +34,14 @@ final class Worker implements Runnable {
     private final Answers answers;
     private final GatewayMetrics metrics;
     private final Heartbeat heartbeat;
+    private final StaleFrames stale;
     private FloatBuffer in = direct(1);
     private FloatBuffer out = direct(1);
 
     Worker(MicroBatcher<Job.Key, Job> batcher, List<SegmentRunner> runners, Answers answers, GatewayMetrics metrics,
-           Heartbeat heartbeat) {
+           Heartbeat heartbeat, StaleFrames stale) {
         this.heartbeat = heartbeat;
+        this.stale = stale;
         this.batcher = batcher;
         this.runners = List.copyOf(runners);
         this.answers = answers;
@@ -73,12 +76,15 @@ final class Worker implements Runnable {
     private void process(MicroBatcher.Batch<Job.Key, Job> b) {
         ServedModel m = b.key().model();
         int block = b.key().block();
-        List<Job> jobs = b.items();
-        int n = jobs.size();
         SegmentRunner runner = runners.get(m.index);
         long start = System.nanoTime();
         for (long arrived : b.arrivalNanos()) {
             metrics.queueWait.record(start - arrived, TimeUnit.NANOSECONDS);
+        }
+        List<Job> jobs = fresh(b.items(), start);
+        int n = jobs.size();
+        if (n == 0) {
+            return;
         }
         int inSize = runner.activationSize(block);
         FloatBuffer input = inBuffer(n * inSize);
@@ -108,6 +114,22 @@ final class Worker implements Runnable {
         for (int i = 0; i < n; i++) {
             answer(jobs.get(i), m, logits, i);
         }
+    }
+
+    /** The jobs whose message expiry has not passed at {@code now}; the others are skipped (see {@link StaleFrames}). */
+    private List<Job> fresh(List<Job> jobs, long now) {
+        if (jobs.stream().noneMatch(j -> StaleFrames.expired(j, now))) {
+            return jobs;
+        }
+        List<Job> fresh = new ArrayList<>(jobs.size());
+        for (Job j : jobs) {
+            if (StaleFrames.expired(j, now)) {
+                stale.skip(j, now);
+            } else {
+                fresh.add(j);
+            }
+        }
+        return fresh;
     }
 
     private void processOne(SegmentRunner runner, ServedModel m, int block, Job j) {
