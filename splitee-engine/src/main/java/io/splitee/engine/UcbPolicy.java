@@ -39,6 +39,11 @@ final class UcbPolicy extends AbstractPolicy {
     private final boolean[] onTheWay;
     /** detect=ph: the statistics' alarm count when last seen (an alarm starts the observation over). */
     private long alarmsSeen;
+    /**
+     * The arm the index chose last (0: none yet, or since a restore): kept while its index is within the cost model's
+     * price band of the best ({@link Prices#band}); derived, not persisted.
+     */
+    private int kept;
 
     UcbPolicy(String spec, EngineConfig config, ArmStatistics stats) {
         super(spec, config, stats);
@@ -63,7 +68,7 @@ final class UcbPolicy extends AbstractPolicy {
         Prices prices = Prices.of(config);
         if (!sideObservations || paper) {
             int l = config.arms();
-            return t <= l ? (int) t : stats.argmaxIndex(authorsInit ? t - l : t, config.explorationConstant(), prices);
+            return t <= l ? (int) t : byIndex(authorsInit ? t - l : t, prices);
         }
         int arm = 0;
         if (stats instanceof DetectingStatistics d && d.alarms() != alarmsSeen) {
@@ -79,7 +84,7 @@ final class UcbPolicy extends AbstractPolicy {
             allObserved = arm == 0;
         }
         if (arm == 0) {
-            arm = stats.argmaxIndex(t, config.explorationConstant(), prices);
+            arm = byIndex(t, prices);
         }
         if (learned != null && arm > 1 && arm < config.arms() && isProbe(t)
                 && learned.needsProbe(arm)) {
@@ -93,6 +98,27 @@ final class UcbPolicy extends AbstractPolicy {
             onTheWay[j] = j < arm && (stats.count(j) == 0 || stats.index(j, logT, config.explorationConstant(), prices) >= bar);
         }
         return arm;
+    }
+
+    /**
+     * The arm with the largest index at round {@code t}, unless the arm the index chose last is within its price band
+     * of it: under drifting prices known to within a tolerance ({@link CostModel#tolerance()}), a difference smaller
+     * than the band is noise in the estimates, and the played arm is kept. An unexplored arm (infinite index) is
+     * always taken. Without a band (fixed prices, tolerance 0): the plain argmax, bit for bit.
+     */
+    private int byIndex(long t, Prices prices) {
+        double c = config.explorationConstant();
+        int best = stats.argmaxIndex(t, c, prices);
+        int keep = kept;
+        if (keep != 0 && keep != best && stats.count(best) > 0 && stats.count(keep) > 0) {
+            double band = prices.band(stats, keep);
+            double logT = stats.logRound(t);
+            if (band > 0 && stats.index(keep, logT, c, prices) >= stats.index(best, logT, c, prices) - band) {
+                best = keep;
+            }
+        }
+        kept = best;
+        return best;
     }
 
     @Override
@@ -179,5 +205,6 @@ final class UcbPolicy extends AbstractPolicy {
     void restored() {
         allObserved = false;
         alarmsSeen = 0;
+        kept = 0;
     }
 }
