@@ -45,6 +45,13 @@ public final class CostEstimates {
     static final double DEFAULT_BYTES_PER_MS = 1_000.0; // 8 Mbit/s
     /** Observations in each {@link Estimate#STEADY} median: blocks, exits, gateway segments, link round trips. */
     public static final int STEADY_WINDOW = 63;
+    /**
+     * Samples after which an observation leaves the {@link Estimate#STEADY} medians ({@link #sampleStarted}): a learner
+     * that stopped offloading measures the link only by probes (one every 10 s by default, 500 samples at 50/s), and a
+     * median of 63 old offloads would outvote them for minutes; measured in the demo: 3,350 samples on the deepest arm
+     * after a start-up under load had priced the link at twice its later time.
+     */
+    public static final int STEADY_MAX_AGE = 500;
 
     /** Which view of the measurements a reader takes (see the class comment). */
     public enum Estimate {
@@ -64,6 +71,9 @@ public final class CostEstimates {
     /** The last {@value #STEADY_WINDOW} link observations (bytes, link ms), oldest overwritten first. */
     private final double[] linkBytes = new double[STEADY_WINDOW];
     private final double[] linkTimes = new double[STEADY_WINDOW];
+    private final long[] linkStamps = new long[STEADY_WINDOW];
+    /** Samples started ({@link #sampleStarted}): the steady medians' clock. */
+    private long samples;
     private int linkCount;
     private int linkNext;
     /** The steady round trip as last computed, and for which slope; NaN: to recompute. */
@@ -137,16 +147,38 @@ public final class CostEstimates {
         return blocks;
     }
 
+    /**
+     * A sample started: the clock of the {@link Estimate#STEADY} medians, whose observations older than
+     * {@value #STEADY_MAX_AGE} samples leave them (a quantity without a recent observation is read from the smoothed
+     * means). The daemon calls it once per sample it runs.
+     */
+    public void sampleStarted() {
+        samples++;
+        long oldest = samples - STEADY_MAX_AGE;
+        for (MedianWindow[] ws : new MedianWindow[][] {steadyBlockMs, steadyExitMs, steadyGatewayMsFrom}) {
+            for (MedianWindow w : ws) {
+                w.expire(oldest);
+            }
+        }
+        int before = linkCount;
+        while (linkCount > 0 && linkStamps[Math.floorMod(linkNext - linkCount, STEADY_WINDOW)] < oldest) {
+            linkCount--;
+        }
+        if (linkCount != before) {
+            steadyRtt = Double.NaN;
+        }
+    }
+
     /** Records the measured compute time of block {@code i} (1-based) for one sample. */
     public void recordBlock(int i, Duration d) {
         blockMs[checkBlock(i)].add(millis(d));
-        steadyBlockMs[i].add(millis(d));
+        steadyBlockMs[i].add(millis(d), samples);
     }
 
     /** Records the measured compute time of exit head {@code i} (1-based) for one sample. */
     public void recordExit(int i, Duration d) {
         exitMs[checkBlock(i)].add(millis(d));
-        steadyExitMs[i].add(millis(d));
+        steadyExitMs[i].add(millis(d), samples);
     }
 
     /**
@@ -168,7 +200,7 @@ public final class CostEstimates {
         }
         double gw = millis(gatewayTime);
         gatewayMsFrom[fromBlock].add(gw);
-        steadyGatewayMsFrom[fromBlock].add(gw);
+        steadyGatewayMsFrom[fromBlock].add(gw, samples);
         if (onlyMisses) {
             // a missed deadline only says "at least the deadline"; the first measured round trip replaces it
             linkKnown = false;
@@ -193,7 +225,7 @@ public final class CostEstimates {
             throw new IllegalArgumentException("fromBlock: " + fromBlock + " is outside 1.." + (blocks + 1));
         }
         gatewayMsFrom[fromBlock].add(0);
-        steadyGatewayMsFrom[fromBlock].add(0);
+        steadyGatewayMsFrom[fromBlock].add(0, samples);
         offloadsSkipped = warmUpOffloads;
         if (!linkKnown) {
             onlyMisses = true;
@@ -227,6 +259,7 @@ public final class CostEstimates {
         rtt = Math.max(0, mT - msPerByte * mB);
         linkBytes[linkNext] = b;
         linkTimes[linkNext] = t;
+        linkStamps[linkNext] = samples;
         linkNext = (linkNext + 1) % STEADY_WINDOW;
         linkCount = Math.min(STEADY_WINDOW, linkCount + 1);
         steadyRtt = Double.NaN;
@@ -242,8 +275,9 @@ public final class CostEstimates {
         }
         if (Double.isNaN(steadyRtt) || steadyRttSlope != msPerByte) {
             double[] r = new double[linkCount];
-            for (int i = 0; i < linkCount; i++) {
-                r[i] = linkTimes[i] - msPerByte * linkBytes[i];
+            for (int k = 0; k < linkCount; k++) { // the linkCount most recent
+                int i = Math.floorMod(linkNext - 1 - k, STEADY_WINDOW);
+                r[k] = linkTimes[i] - msPerByte * linkBytes[i];
             }
             Arrays.sort(r);
             int mid = linkCount / 2;
@@ -342,28 +376,41 @@ public final class CostEstimates {
 
     /** {@link #gatewayMs(int)} in the given view (the steady view scales by the device's steady times). */
     public double gatewayMs(int fromBlock, Estimate view) {
-        if (gatewayMsFrom[fromBlock].known()) {
-            return gateway(fromBlock, view);
-        }
-        int nearest = -1;
-        for (int d = 1; d <= blocks && nearest < 0; d++) {
-            if (fromBlock - d >= 1 && gatewayMsFrom[fromBlock - d].known()) {
-                nearest = fromBlock - d;
-            } else if (fromBlock + d <= blocks + 1 && gatewayMsFrom[fromBlock + d].known()) {
-                nearest = fromBlock + d;
+        if (view == Estimate.STEADY) {
+            // a start block without recent observations is scaled from the nearest one with them (the probes' raw
+            // samples keep block 1's recent); without any, the smoothed estimate
+            int nearest = nearest(fromBlock, b -> steadyGatewayMsFrom[b].known());
+            if (nearest < 0) {
+                return gatewayMs(fromBlock, Estimate.SMOOTHED);
             }
+            return scaled(fromBlock, nearest, steadyGatewayMsFrom[nearest].value(), view);
         }
-        if (nearest < 0) {
-            return 0;
-        }
-        double measured = gateway(nearest, view);
-        double deviceThere = deviceFrom(nearest, view);
-        return deviceThere > 0 ? measured * deviceFrom(fromBlock, view) / deviceThere : measured;
+        int nearest = nearest(fromBlock, b -> gatewayMsFrom[b].known());
+        return nearest < 0 ? 0 : scaled(fromBlock, nearest, gatewayMsFrom[nearest].value(), view);
     }
 
-    private double gateway(int fromBlock, Estimate view) {
-        return view == Estimate.STEADY && steadyGatewayMsFrom[fromBlock].known() ? steadyGatewayMsFrom[fromBlock].value()
-                : gatewayMsFrom[fromBlock].value();
+    /** {@code fromBlock} itself when it was measured, else the measured start block nearest to it; -1: none. */
+    private int nearest(int fromBlock, java.util.function.IntPredicate measured) {
+        if (measured.test(fromBlock)) {
+            return fromBlock;
+        }
+        for (int d = 1; d <= blocks; d++) {
+            if (fromBlock - d >= 1 && measured.test(fromBlock - d)) {
+                return fromBlock - d;
+            } else if (fromBlock + d <= blocks + 1 && measured.test(fromBlock + d)) {
+                return fromBlock + d;
+            }
+        }
+        return -1;
+    }
+
+    /** The gateway's {@code measured} time from block {@code nearest}, scaled to {@code fromBlock} by the device's times. */
+    private double scaled(int fromBlock, int nearest, double measured, Estimate view) {
+        if (nearest == fromBlock) {
+            return measured;
+        }
+        double deviceThere = deviceFrom(nearest, view);
+        return deviceThere > 0 ? measured * deviceFrom(fromBlock, view) / deviceThere : measured;
     }
 
     /** The device's own time of blocks {@code fromBlock..L} and the final exit, ms. */
@@ -407,9 +454,9 @@ public final class CostEstimates {
                 || s.gatewayMsFrom().length != gatewayMsFrom.length) {
             throw new IllegalArgumentException("snapshot has " + (s.blockMs().length - 1) + " blocks, expected " + blocks);
         }
-        restore(blockMs, steadyBlockMs, s.blockMs());
-        restore(exitMs, steadyExitMs, s.exitMs());
-        restore(gatewayMsFrom, steadyGatewayMsFrom, s.gatewayMsFrom());
+        restore(blockMs, steadyBlockMs, s.blockMs(), samples);
+        restore(exitMs, steadyExitMs, s.exitMs(), samples);
+        restore(gatewayMsFrom, steadyGatewayMsFrom, s.gatewayMsFrom(), samples);
         if (s.bytesPerMs() > 0) {
             msPerByte = 1.0 / s.bytesPerMs();
             slopeKnown = true;
@@ -431,11 +478,11 @@ public final class CostEstimates {
         return v;
     }
 
-    private static void restore(Ewma[] a, MedianWindow[] steady, double[] v) {
+    private static void restore(Ewma[] a, MedianWindow[] steady, double[] v, long stamp) {
         for (int i = 0; i < a.length; i++) {
             if (v[i] >= 0) {
                 a[i].set(v[i], 1);
-                steady[i].set(v[i]);
+                steady[i].set(v[i], stamp);
             }
         }
     }

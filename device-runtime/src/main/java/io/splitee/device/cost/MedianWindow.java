@@ -3,12 +3,16 @@ package io.splitee.device.cost;
 import java.util.Arrays;
 
 /**
- * The median of the last {@code capacity} observations: a robust, slower estimate beside an {@link Ewma}. One
- * outlier (a sample delayed by a garbage collection, an offload that missed its deadline) moves it by at most one
- * rank; a lasting change moves it once half the window has seen it. O(capacity) per observation, O(1) per read.
+ * The median of the last {@code capacity} observations that are not older than an age limit: a robust, slower
+ * estimate beside an {@link Ewma}. One outlier (a sample delayed by a garbage collection, an offload that missed its
+ * deadline) moves it by at most one rank; a lasting change moves it once half the window has seen it. Each
+ * observation carries a stamp (the owner's clock: samples seen); {@link #expire} drops those older than a limit, so
+ * that a quantity observed rarely (the link while the learner keeps every sample on the device: only probes) is the
+ * median of its recent observations, not of old ones that outnumber them. O(capacity) per observation, O(1) per read.
  */
 final class MedianWindow {
     private final double[] ring;
+    private final long[] stamps;
     private final double[] sorted;
     private int size;
     private int next;
@@ -18,20 +22,25 @@ final class MedianWindow {
             throw new IllegalArgumentException("capacity: " + capacity + " must be ≥ 1");
         }
         ring = new double[capacity];
+        stamps = new long[capacity];
         sorted = new double[capacity];
     }
 
+    /** Adds {@code x} with stamp 0 (a window whose observations never expire). */
     void add(double x) {
+        add(x, 0);
+    }
+
+    /** Adds {@code x} observed at {@code stamp} (non-decreasing), dropping the oldest when full. */
+    void add(double x, long stamp) {
         if (!Double.isFinite(x)) {
             throw new IllegalArgumentException("observation must be finite, got " + x);
         }
         if (size == ring.length) {
-            double old = ring[next];
-            int i = Arrays.binarySearch(sorted, 0, size, old);
-            System.arraycopy(sorted, i + 1, sorted, i, size - i - 1);
-            size--;
+            dropOldest();
         }
         ring[next] = x;
+        stamps[next] = stamp;
         next = (next + 1) % ring.length;
         int at = Arrays.binarySearch(sorted, 0, size, x);
         if (at < 0) {
@@ -40,6 +49,24 @@ final class MedianWindow {
         System.arraycopy(sorted, at, sorted, at + 1, size - at);
         sorted[at] = x;
         size++;
+    }
+
+    /** Drops the observations stamped before {@code oldest}. */
+    void expire(long oldest) {
+        while (size > 0 && stamps[oldestIndex()] < oldest) {
+            dropOldest();
+        }
+    }
+
+    private int oldestIndex() {
+        return Math.floorMod(next - size, ring.length);
+    }
+
+    private void dropOldest() {
+        double old = ring[oldestIndex()];
+        int i = Arrays.binarySearch(sorted, 0, size, old);
+        System.arraycopy(sorted, i + 1, sorted, i, size - i - 1);
+        size--;
     }
 
     boolean known() {
@@ -62,7 +89,7 @@ final class MedianWindow {
     /** The observations in the window, oldest first. */
     double[] values() {
         double[] v = new double[size];
-        int start = size == ring.length ? next : 0;
+        int start = oldestIndex();
         for (int i = 0; i < size; i++) {
             v[i] = ring[(start + i) % ring.length];
         }
@@ -74,9 +101,9 @@ final class MedianWindow {
         next = 0;
     }
 
-    /** Forgets everything and holds {@code v} as one observation. */
-    void set(double v) {
+    /** Forgets everything and holds {@code v}, observed at {@code stamp}, as one observation. */
+    void set(double v, long stamp) {
         clear();
-        add(v);
+        add(v, stamp);
     }
 }

@@ -114,6 +114,11 @@ final class Compute {
         return boundary[i];
     }
 
+    /** A sample starts: the cost estimates' clock ({@link CostEstimates#sampleStarted}). */
+    void sampleStarted() {
+        estimates.sampleStarted();
+    }
+
     /** Keeps a copy of the input just decoded, for probes. */
     void rememberInput() {
         if (lastInput == null) {

@@ -113,6 +113,7 @@ final class Pipeline implements AutoCloseable {
             return;
         }
         core.compute().rememberInput();
+        core.compute().sampleStarted();
         Sample s = new Sample(d.sampleId(), m, job.arrivedNanos(), core.compute().depth(), false);
         try {
             run(s);

@@ -160,4 +160,45 @@ class CostEstimatesTest {
         assertEquals(e.roundTripMs(), r.roundTripMs(CostEstimates.Estimate.STEADY), 1e-9);
         assertEquals(e.gatewayMs(1), r.gatewayMs(1, CostEstimates.Estimate.STEADY), 1e-9);
     }
+
+    /**
+     * Observations older than 500 samples leave the steady medians. 63 offloads of 1,000 bytes answered in 21 ms
+     * (a round trip of 20 ms); then the learner keeps every sample on the device for 501 samples, and one probe of
+     * 1,000 bytes comes back in 11 ms. Steady, the probe alone is recent: 10 ms (before the age limit the 63 old
+     * offloads outvoted the probes for 3,350 samples in a demo run); smoothed, 21 + 0.1 × (11 − 21) − 1 = 19 ms.
+     */
+    @Test
+    void theSteadyViewForgetsObservationsOlderThanItsAgeLimit() {
+        CostEstimates e = new CostEstimates(2, 0.1);
+        for (int k = 0; k < CostEstimates.STEADY_WINDOW; k++) {
+            e.sampleStarted();
+            e.recordOffload(1, 1000, Duration.ofMillis(21), Duration.ZERO);
+        }
+        for (int k = 0; k < CostEstimates.STEADY_MAX_AGE + 1; k++) {
+            e.sampleStarted();
+        }
+        assertEquals(20.0, e.roundTripMs(CostEstimates.Estimate.STEADY), 1e-9, "nothing recent: the smoothed one");
+        e.recordOffload(1, 1000, Duration.ofMillis(11), Duration.ZERO);
+        assertEquals(10.0, e.roundTripMs(CostEstimates.Estimate.STEADY), 1e-9);
+        assertEquals(19.0, e.roundTripMs(), 1e-9);
+    }
+
+    /**
+     * A gateway start block without recent observations is scaled from the nearest one with them. 8 ms blocks and
+     * 1 ms exits; features after block 2 took the gateway 4 ms (blocks 3..4 and the final exit); 500 samples later a
+     * raw probe takes it 3.3 ms (blocks 1..4 and the exit: 33 ms on the device). Steady: 3.3 × 17 / 33 = 1.7 ms from
+     * block 3; smoothed: the 4 ms measured there.
+     */
+    @Test
+    void aStaleGatewaySegmentIsScaledFromARecentOne() {
+        CostEstimates e = slowBoard(0);
+        e.recordOffload(3, 10_000, Duration.ofMillis(20), Duration.ofMillis(4));
+        for (int k = 0; k < CostEstimates.STEADY_MAX_AGE + 1; k++) {
+            e.sampleStarted();
+        }
+        e.recordOffload(1, 3_000, Duration.ofMillis(20), Duration.ofMillis(3).plusNanos(300_000));
+        assertEquals(1.7, e.gatewayMs(3, CostEstimates.Estimate.STEADY), 1e-9);
+        assertEquals(4.0, e.gatewayMs(3), 1e-9);
+        assertEquals(3.3, e.gatewayMs(1, CostEstimates.Estimate.STEADY), 1e-9);
+    }
 }

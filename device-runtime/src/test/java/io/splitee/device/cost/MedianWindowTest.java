@@ -28,9 +28,24 @@ class MedianWindowTest {
         assertArrayEquals(new double[] {9, 2, 2}, w.values(), 0.0);
         w.add(100); // 9 leaves: {2, 2, 100}: one outlier moves the median by no more than a rank
         assertEquals(2.0, w.value(), 0.0);
-        w.set(7);
+        w.set(7, 0);
         assertEquals(1, w.size());
         assertEquals(7.0, w.value(), 0.0);
+    }
+
+    @Test
+    void oldObservationsExpire() {
+        MedianWindow w = new MedianWindow(5);
+        w.add(20, 1);
+        w.add(20, 2);
+        w.add(20, 3);
+        w.add(10, 600);
+        assertEquals(20.0, w.value(), 0.0, "three old against one recent");
+        w.expire(100); // stamps before 100 leave
+        assertEquals(1, w.size());
+        assertEquals(10.0, w.value(), 0.0, "the recent one alone");
+        w.expire(601);
+        assertFalse(w.known());
     }
 
     @Test
