@@ -34,9 +34,31 @@ public interface CostModel {
         return false;
     }
 
+    /**
+     * How precisely a drifting model knows its prices, as a fraction of a price: the policy keeps the arm it
+     * played while its index is within this fraction of the arm's current mean price below the best index (a price
+     * band), so that noise in the estimates does not move the choice between arms that it cannot tell apart. 0 (the
+     * default, and always for fixed prices): no band.
+     */
+    default double tolerance() {
+        return 0;
+    }
+
     /** {@code prices} as a model whose prices drift ({@link #drifts()} true): the daemon's measured costs. */
     static CostModel drifting(CostModel prices) {
+        return drifting(prices, 0);
+    }
+
+    /**
+     * {@code prices} as a model whose prices drift, known to within {@code tolerance} of a price ({@link #tolerance()}).
+     *
+     * @throws IllegalArgumentException unless 0 ≤ tolerance &lt; 1
+     */
+    static CostModel drifting(CostModel prices, double tolerance) {
         java.util.Objects.requireNonNull(prices, "prices");
+        if (!(tolerance >= 0 && tolerance < 1)) {
+            throw new IllegalArgumentException("tolerance: " + tolerance + " must be in [0, 1)");
+        }
         return new CostModel() {
             @Override
             public double cost(int arm, boolean offloaded) {
@@ -46,6 +68,11 @@ public interface CostModel {
             @Override
             public boolean drifts() {
                 return true;
+            }
+
+            @Override
+            public double tolerance() {
+                return tolerance;
             }
         };
     }

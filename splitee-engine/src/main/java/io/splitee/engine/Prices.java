@@ -11,14 +11,16 @@ package io.splitee.engine;
 final class Prices {
 
     /** The recorded sums. */
-    static final Prices RECORDED = new Prices(null, null);
+    static final Prices RECORDED = new Prices(null, null, 0);
 
     private final double[] onDevice;
     private final double[] offloaded;
+    private final double tolerance;
 
-    private Prices(double[] onDevice, double[] offloaded) {
+    private Prices(double[] onDevice, double[] offloaded, double tolerance) {
         this.onDevice = onDevice;
         this.offloaded = offloaded;
+        this.tolerance = tolerance;
     }
 
     /** The current prices of every arm under {@code config}'s cost model; {@link #RECORDED} unless it drifts. */
@@ -34,7 +36,11 @@ final class Prices {
             device[a] = checked(model.cost(a, false), a, false);
             off[a] = a < l ? checked(model.cost(a, true), a, true) : device[a];
         }
-        return new Prices(device, off);
+        double tolerance = model.tolerance();
+        if (!(tolerance >= 0 && tolerance < 1)) {
+            throw new IllegalArgumentException("cost model tolerance " + tolerance + " is outside [0, 1)");
+        }
+        return new Prices(device, off, tolerance);
     }
 
     /** The on-device prices of every arm (index 1..L) under a drifting model; null under a fixed one. */
@@ -49,6 +55,20 @@ final class Prices {
         }
         double k = s.offloadWeight(arm);
         return s.termSum(arm) - (s.effectiveCount(arm) - k) * onDevice[arm] - k * offloaded[arm];
+    }
+
+    /**
+     * The price band of an observed {@code arm}: the cost model's tolerance times the arm's mean price now,
+     * {@code ((N − K)·cost(a, device) + K·cost(a, offloaded)) / N}, in reward units; 0 under fixed prices or without
+     * a tolerance. The policy keeps the arm it played while its index is within the band of the best.
+     */
+    double band(ArmStatistics s, int arm) {
+        if (onDevice == null || tolerance == 0) {
+            return 0;
+        }
+        double n = s.effectiveCount(arm);
+        double k = s.offloadWeight(arm);
+        return tolerance * Math.abs(((n - k) * onDevice[arm] + k * offloaded[arm]) / n);
     }
 
     private static double checked(double c, int arm, boolean offloaded) {

@@ -46,6 +46,11 @@ final class UcbPolicy extends AbstractPolicy {
     /** refocus=f: f (0: off) and K, the plays of arm L after an alarm. */
     private final double refocus;
     private final int refocusPlays;
+    /**
+     * The arm the index chose last (0: none yet, or since a restore): kept while its index is within the cost model's
+     * price band of the best ({@link Prices#band}); derived, not persisted.
+     */
+    private int kept;
 
     UcbPolicy(String spec, EngineConfig config, ArmStatistics stats) {
         super(spec, config, stats);
@@ -81,7 +86,7 @@ final class UcbPolicy extends AbstractPolicy {
         }
         if (!sideObservations || paper) {
             int l = config.arms();
-            return t <= l ? (int) t : stats.argmaxIndex(authorsInit ? t - l : t, c, prices);
+            return t <= l ? (int) t : byIndex(authorsInit ? t - l : t, c, prices);
         }
         int arm = 0;
         if (stats instanceof DetectingStatistics d && d.alarms() != alarmsSeen) {
@@ -97,7 +102,7 @@ final class UcbPolicy extends AbstractPolicy {
             allObserved = arm == 0;
         }
         if (arm == 0) {
-            arm = stats.argmaxIndex(t, c, prices);
+            arm = byIndex(t, c, prices);
         }
         if (learned != null && arm > 1 && arm < config.arms() && isProbe(t)
                 && learned.needsProbe(arm)) {
@@ -111,6 +116,26 @@ final class UcbPolicy extends AbstractPolicy {
             onTheWay[j] = j < arm && (stats.count(j) == 0 || stats.index(j, logT, c, prices) >= bar);
         }
         return arm;
+    }
+
+    /**
+     * The arm with the largest index at round {@code t}, unless the arm the index chose last is within its price band
+     * of it: under drifting prices known to within a tolerance ({@link CostModel#tolerance()}), a difference smaller
+     * than the band is noise in the estimates, and the played arm is kept. An unexplored arm (infinite index) is
+     * always taken. Without a band (fixed prices, tolerance 0): the plain argmax, bit for bit.
+     */
+    private int byIndex(long t, double c, Prices prices) {
+        int best = stats.argmaxIndex(t, c, prices);
+        int keep = kept;
+        if (keep != 0 && keep != best && stats.count(best) > 0 && stats.count(keep) > 0) {
+            double band = prices.band(stats, keep);
+            double logT = stats.logRound(t);
+            if (band > 0 && stats.index(keep, logT, c, prices) >= stats.index(best, logT, c, prices) - band) {
+                best = keep;
+            }
+        }
+        kept = best;
+        return best;
     }
 
     @Override
@@ -197,5 +222,6 @@ final class UcbPolicy extends AbstractPolicy {
     void restored() {
         allObserved = false;
         alarmsSeen = 0;
+        kept = 0;
     }
 }

@@ -16,6 +16,16 @@ import java.util.Objects;
  * are all alike (only probes, say) the last slope stands and only the round trip moves. Old
  * observations fade at the smoothing weight, so a slow first offload (class loading, JIT) or an
  * outage is forgotten after a few dozen offloads.
+ *
+ * <p>Two views of the same measurements ({@link Estimate}). {@link Estimate#SMOOTHED}, the exponentially
+ * weighted means above (about the last 10 observations), follows the device and the link fast: deadlines,
+ * suspicion of a silent gateway, the payload choice, the gauges and the demo's report read it.
+ * {@link Estimate#STEADY}, the median of each quantity's last {@value #STEADY_WINDOW} observations (the link: the
+ * median of the last {@value #STEADY_WINDOW} offloads' round trips, each its link time less the fitted transfer
+ * time of its bytes), is what a learner prices its arms with: a learner that prices every arm with the estimates
+ * of the moment (choice-time pricing) moves its argmax between near-tied arms on a few per cent of noise in a
+ * smoothed mean, and one missed deadline (500 ms) raised the smoothed round trip of a 10 ms link by 49 ms. The
+ * median ignores a minority of outliers and moves once half its window has seen a lasting change.
  */
 public final class CostEstimates {
     static final int MIN_SIZE_SPREAD = 256;
@@ -43,11 +53,42 @@ public final class CostEstimates {
     /** Assumed until measured: a modest Wi-Fi link. */
     static final double DEFAULT_RTT_MS = 10.0;
     static final double DEFAULT_BYTES_PER_MS = 1_000.0; // 8 Mbit/s
+    /** Observations in each {@link Estimate#STEADY} median: blocks, exits, gateway segments, link round trips. */
+    public static final int STEADY_WINDOW = 63;
+    /**
+     * Samples after which an observation leaves the {@link Estimate#STEADY} medians ({@link #sampleStarted}): a learner
+     * that stopped offloading measures the link only by probes (one every 10 s by default, 500 samples at 50/s), and a
+     * median of 63 old offloads would outvote them for minutes; measured in the demo: 3,350 samples on the deepest arm
+     * after a start-up under load had priced the link at twice its later time.
+     */
+    public static final int STEADY_MAX_AGE = 500;
+
+    /** Which view of the measurements a reader takes (see the class comment). */
+    public enum Estimate {
+        /** Exponentially weighted means: fast, for deadlines, the payload choice, gauges and reports. */
+        SMOOTHED,
+        /** Medians of the last {@value CostEstimates#STEADY_WINDOW} observations: robust, for a learner's prices. */
+        STEADY
+    }
 
     private final int blocks;
     private final Ewma[] blockMs;
     private final Ewma[] exitMs;
     private final Ewma[] gatewayMsFrom;
+    private final MedianWindow[] steadyBlockMs;
+    private final MedianWindow[] steadyExitMs;
+    private final MedianWindow[] steadyGatewayMsFrom;
+    /** The last {@value #STEADY_WINDOW} link observations (bytes, link ms), oldest overwritten first. */
+    private final double[] linkBytes = new double[STEADY_WINDOW];
+    private final double[] linkTimes = new double[STEADY_WINDOW];
+    private final long[] linkStamps = new long[STEADY_WINDOW];
+    /** Samples started ({@link #sampleStarted}): the steady medians' clock. */
+    private long samples;
+    private int linkCount;
+    private int linkNext;
+    /** The steady round trip as last computed, and for which slope; NaN: to recompute. */
+    private double steadyRtt = Double.NaN;
+    private double steadyRttSlope = Double.NaN;
     private final double weight;
     /** Exponentially weighted moments of (bytes, link ms) for the least-squares fit. */
     private double mB;
@@ -90,6 +131,17 @@ public final class CostEstimates {
         this.blockMs = newArray(blocks + 1, weight);
         this.exitMs = newArray(blocks + 1, weight);
         this.gatewayMsFrom = newArray(blocks + 2, weight);
+        this.steadyBlockMs = newWindows(blocks + 1);
+        this.steadyExitMs = newWindows(blocks + 1);
+        this.steadyGatewayMsFrom = newWindows(blocks + 2);
+    }
+
+    private static MedianWindow[] newWindows(int n) {
+        MedianWindow[] a = new MedianWindow[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new MedianWindow(STEADY_WINDOW);
+        }
+        return a;
     }
 
     private static Ewma[] newArray(int n, double w) {
@@ -105,14 +157,38 @@ public final class CostEstimates {
         return blocks;
     }
 
+    /**
+     * A sample started: the clock of the {@link Estimate#STEADY} medians, whose observations older than
+     * {@value #STEADY_MAX_AGE} samples leave them (a quantity without a recent observation is read from the smoothed
+     * means). The daemon calls it once per sample it runs.
+     */
+    public void sampleStarted() {
+        samples++;
+        long oldest = samples - STEADY_MAX_AGE;
+        for (MedianWindow[] ws : new MedianWindow[][] {steadyBlockMs, steadyExitMs, steadyGatewayMsFrom}) {
+            for (MedianWindow w : ws) {
+                w.expire(oldest);
+            }
+        }
+        int before = linkCount;
+        while (linkCount > 0 && linkStamps[Math.floorMod(linkNext - linkCount, STEADY_WINDOW)] < oldest) {
+            linkCount--;
+        }
+        if (linkCount != before) {
+            steadyRtt = Double.NaN;
+        }
+    }
+
     /** Records the measured compute time of block {@code i} (1-based) for one sample. */
     public void recordBlock(int i, Duration d) {
         blockMs[checkBlock(i)].addCapped(millis(d), COMPUTE_SPIKE_CAP);
+        steadyBlockMs[i].add(millis(d), samples); // a median: one descheduled call moves it by one rank, uncapped
     }
 
     /** Records the measured compute time of exit head {@code i} (1-based) for one sample. */
     public void recordExit(int i, Duration d) {
         exitMs[checkBlock(i)].addCapped(millis(d), COMPUTE_SPIKE_CAP);
+        steadyExitMs[i].add(millis(d), samples); // a median: one descheduled call moves it by one rank, uncapped
     }
 
     /**
@@ -134,6 +210,7 @@ public final class CostEstimates {
         }
         double gw = millis(gatewayTime);
         gatewayMsFrom[fromBlock].add(gw);
+        steadyGatewayMsFrom[fromBlock].add(gw, samples);
         if (onlyMisses) {
             // a missed deadline only says "at least the deadline"; the first measured round trip replaces it
             linkKnown = false;
@@ -158,6 +235,7 @@ public final class CostEstimates {
             throw new IllegalArgumentException("fromBlock: " + fromBlock + " is outside 1.." + (blocks + 1));
         }
         gatewayMsFrom[fromBlock].add(0);
+        steadyGatewayMsFrom[fromBlock].add(0, samples);
         offloadsSkipped = warmUpOffloads;
         if (!linkKnown) {
             onlyMisses = true;
@@ -167,6 +245,8 @@ public final class CostEstimates {
 
     private void recordLink(double b, double t) {
         if (!linkKnown) {
+            linkCount = 0;
+            linkNext = 0;
             mB = b;
             mT = t;
             mBB = b * b;
@@ -187,6 +267,34 @@ public final class CostEstimates {
             }
         }
         rtt = Math.max(0, mT - msPerByte * mB);
+        linkBytes[linkNext] = b;
+        linkTimes[linkNext] = t;
+        linkStamps[linkNext] = samples;
+        linkNext = (linkNext + 1) % STEADY_WINDOW;
+        linkCount = Math.min(STEADY_WINDOW, linkCount + 1);
+        steadyRtt = Double.NaN;
+    }
+
+    /**
+     * The steady round trip: the median over the last {@value #STEADY_WINDOW} link observations of each one's link
+     * time less the transfer time of its bytes at the fitted throughput; the smoothed one until measured.
+     */
+    private double steadyRoundTripMs() {
+        if (linkCount == 0) {
+            return rtt;
+        }
+        if (Double.isNaN(steadyRtt) || steadyRttSlope != msPerByte) {
+            double[] r = new double[linkCount];
+            for (int k = 0; k < linkCount; k++) { // the linkCount most recent
+                int i = Math.floorMod(linkNext - 1 - k, STEADY_WINDOW);
+                r[k] = linkTimes[i] - msPerByte * linkBytes[i];
+            }
+            Arrays.sort(r);
+            int mid = linkCount / 2;
+            steadyRtt = Math.max(0, linkCount % 2 == 1 ? r[mid] : (r[mid - 1] + r[mid]) / 2);
+            steadyRttSlope = msPerByte;
+        }
+        return steadyRtt;
     }
 
     /** Mean compute time of block {@code i} in ms (0 until measured). */
@@ -209,19 +317,48 @@ public final class CostEstimates {
      * (the early-exit baseline evaluates every exit on the way), in ms.
      */
     public double deviceMs(int arm, boolean everyExit) {
+        return deviceMs(arm, everyExit, Estimate.SMOOTHED);
+    }
+
+    /** {@link #deviceMs(int, boolean)} in the given view. */
+    public double deviceMs(int arm, boolean everyExit, Estimate view) {
         double ms = 0;
         for (int i = 1; i <= arm; i++) {
-            ms += blockMs[i].value();
+            ms += block(i, view);
             if (everyExit && i < arm) {
-                ms += exitMs[i].value();
+                ms += exit(i, view);
             }
         }
-        return arm == 0 ? 0 : ms + exitMs[arm].value();
+        return arm == 0 ? 0 : ms + exit(arm, view);
+    }
+
+    private double block(int i, Estimate view) {
+        // a block seen only before the steady windows existed (a restore fills both): the smoothed mean
+        return view == Estimate.STEADY && steadyBlockMs[i].known() ? steadyBlockMs[i].value() : blockMs[i].value();
+    }
+
+    private double exit(int i, Estimate view) {
+        return view == Estimate.STEADY && steadyExitMs[i].known() ? steadyExitMs[i].value() : exitMs[i].value();
     }
 
     /** Estimated link time of sending {@code bytes} and getting a small answer back, in ms. */
     public double linkMs(long bytes) {
-        return roundTripMs() + bytes / throughputBytesPerMs();
+        return linkMs(bytes, Estimate.SMOOTHED);
+    }
+
+    /** {@link #linkMs(long)} in the given view: the same throughput, the smoothed or the steady round trip. */
+    public double linkMs(long bytes, Estimate view) {
+        return (view == Estimate.STEADY ? steadyRoundTripMs() : roundTripMs()) + bytes / throughputBytesPerMs();
+    }
+
+    /** Compute time of block {@code i} in ms in the given view (0 until measured). */
+    public double blockMs(int i, Estimate view) {
+        return block(checkBlock(i), view);
+    }
+
+    /** The link round trip in ms in the given view (a default until measured). */
+    public double roundTripMs(Estimate view) {
+        return view == Estimate.STEADY ? steadyRoundTripMs() : roundTripMs();
     }
 
     /** Smoothed round trip in ms (a default until measured). */
@@ -244,32 +381,55 @@ public final class CostEstimates {
      * played again.)
      */
     public double gatewayMs(int fromBlock) {
-        if (gatewayMsFrom[fromBlock].known()) {
-            return gatewayMsFrom[fromBlock].value();
+        return gatewayMs(fromBlock, Estimate.SMOOTHED);
+    }
+
+    /** {@link #gatewayMs(int)} in the given view (the steady view scales by the device's steady times). */
+    public double gatewayMs(int fromBlock, Estimate view) {
+        if (view == Estimate.STEADY) {
+            // a start block without recent observations is scaled from the nearest one with them (the probes' raw
+            // samples keep block 1's recent); without any, the smoothed estimate
+            int nearest = nearest(fromBlock, b -> steadyGatewayMsFrom[b].known());
+            if (nearest < 0) {
+                return gatewayMs(fromBlock, Estimate.SMOOTHED);
+            }
+            return scaled(fromBlock, nearest, steadyGatewayMsFrom[nearest].value(), view);
         }
-        int nearest = -1;
-        for (int d = 1; d <= blocks && nearest < 0; d++) {
-            if (fromBlock - d >= 1 && gatewayMsFrom[fromBlock - d].known()) {
-                nearest = fromBlock - d;
-            } else if (fromBlock + d <= blocks + 1 && gatewayMsFrom[fromBlock + d].known()) {
-                nearest = fromBlock + d;
+        int nearest = nearest(fromBlock, b -> gatewayMsFrom[b].known());
+        return nearest < 0 ? 0 : scaled(fromBlock, nearest, gatewayMsFrom[nearest].value(), view);
+    }
+
+    /** {@code fromBlock} itself when it was measured, else the measured start block nearest to it; -1: none. */
+    private int nearest(int fromBlock, java.util.function.IntPredicate measured) {
+        if (measured.test(fromBlock)) {
+            return fromBlock;
+        }
+        for (int d = 1; d <= blocks; d++) {
+            if (fromBlock - d >= 1 && measured.test(fromBlock - d)) {
+                return fromBlock - d;
+            } else if (fromBlock + d <= blocks + 1 && measured.test(fromBlock + d)) {
+                return fromBlock + d;
             }
         }
-        if (nearest < 0) {
-            return 0;
+        return -1;
+    }
+
+    /** The gateway's {@code measured} time from block {@code nearest}, scaled to {@code fromBlock} by the device's times. */
+    private double scaled(int fromBlock, int nearest, double measured, Estimate view) {
+        if (nearest == fromBlock) {
+            return measured;
         }
-        double measured = gatewayMsFrom[nearest].value();
-        double deviceThere = deviceFrom(nearest);
-        return deviceThere > 0 ? measured * deviceFrom(fromBlock) / deviceThere : measured;
+        double deviceThere = deviceFrom(nearest, view);
+        return deviceThere > 0 ? measured * deviceFrom(fromBlock, view) / deviceThere : measured;
     }
 
     /** The device's own time of blocks {@code fromBlock..L} and the final exit, ms. */
-    private double deviceFrom(int fromBlock) {
+    private double deviceFrom(int fromBlock, Estimate view) {
         double ms = 0;
         for (int i = fromBlock; i <= blocks; i++) {
-            ms += blockMs[i].value();
+            ms += block(i, view);
         }
-        return ms + exitMs[blocks].value();
+        return ms + exit(blocks, view);
     }
 
     /** Whether every block and exit has been measured at least once. */
@@ -304,9 +464,9 @@ public final class CostEstimates {
                 || s.gatewayMsFrom().length != gatewayMsFrom.length) {
             throw new IllegalArgumentException("snapshot has " + (s.blockMs().length - 1) + " blocks, expected " + blocks);
         }
-        restore(blockMs, s.blockMs());
-        restore(exitMs, s.exitMs());
-        restore(gatewayMsFrom, s.gatewayMsFrom());
+        restore(blockMs, steadyBlockMs, s.blockMs(), samples);
+        restore(exitMs, steadyExitMs, s.exitMs(), samples);
+        restore(gatewayMsFrom, steadyGatewayMsFrom, s.gatewayMsFrom(), samples);
         if (s.bytesPerMs() > 0) {
             msPerByte = 1.0 / s.bytesPerMs();
             slopeKnown = true;
@@ -328,10 +488,11 @@ public final class CostEstimates {
         return v;
     }
 
-    private static void restore(Ewma[] a, double[] v) {
+    private static void restore(Ewma[] a, MedianWindow[] steady, double[] v, long stamp) {
         for (int i = 0; i < a.length; i++) {
             if (v[i] >= 0) {
                 a[i].set(v[i], 1);
+                steady[i].set(v[i], stamp);
             }
         }
     }

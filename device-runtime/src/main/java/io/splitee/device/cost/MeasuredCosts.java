@@ -122,7 +122,15 @@ public final class MeasuredCosts {
 
     /** Cost of arm {@code a} when the sample is answered on the device. */
     public double onDevice(int arm) {
-        double cost = perDeviceMs * deviceMs(arm);
+        return onDevice(arm, CostEstimates.Estimate.SMOOTHED);
+    }
+
+    /**
+     * {@link #onDevice(int)} from the given view of the estimates: {@link CostEstimates.Estimate#STEADY} is what a
+     * learner prices its arms with (the energy part, when there is one, is the same in both).
+     */
+    public double onDevice(int arm, CostEstimates.Estimate view) {
+        double cost = perDeviceMs * estimates.deviceMs(arm, everyExit, view);
         return energy == null ? cost : cost + perMillijoule * deviceMj(arm);
     }
 
@@ -148,21 +156,26 @@ public final class MeasuredCosts {
 
     /** The cheapest offload after arm {@code a} (arm 0: the raw sample, nothing computed on the device). */
     public OffloadPlan offload(int arm) {
-        double device = onDevice(arm);
-        OffloadPlan raw = plan(Payload.RAW, bytes.raw(), 1, device);
+        return offload(arm, CostEstimates.Estimate.SMOOTHED);
+    }
+
+    /** {@link #offload(int)} from the given view of the estimates (see {@link #onDevice(int, CostEstimates.Estimate)}). */
+    public OffloadPlan offload(int arm, CostEstimates.Estimate view) {
+        double device = onDevice(arm, view);
+        OffloadPlan raw = plan(Payload.RAW, bytes.raw(), 1, device, view);
         if (arm == 0 || rule == PayloadRule.RAW) {
             return raw;
         }
-        OffloadPlan features = plan(Payload.FEATURES, bytes.features().applyAsLong(arm), arm + 1, device);
+        OffloadPlan features = plan(Payload.FEATURES, bytes.features().applyAsLong(arm), arm + 1, device, view);
         if (rule == PayloadRule.FEATURES) {
             return features;
         }
         return raw.cost() < features.cost() ? raw : features;
     }
 
-    private OffloadPlan plan(Payload p, long bytes, int fromBlock, double device) {
-        double link = estimates.linkMs(bytes);
-        double gw = estimates.gatewayMs(fromBlock);
+    private OffloadPlan plan(Payload p, long bytes, int fromBlock, double device, CostEstimates.Estimate view) {
+        double link = estimates.linkMs(bytes, view);
+        double gw = estimates.gatewayMs(fromBlock, view);
         double cost = device + perLinkMs * (link + gw);
         return new OffloadPlan(p, bytes, energy == null ? cost : cost + perMillijoule * linkMj(bytes), link, gw);
     }

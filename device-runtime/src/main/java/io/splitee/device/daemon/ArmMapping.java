@@ -1,5 +1,6 @@
 package io.splitee.device.daemon;
 
+import io.splitee.device.cost.CostEstimates;
 import io.splitee.device.cost.MeasuredCosts;
 import io.splitee.engine.CostModel;
 import io.splitee.engine.ExitOracle;
@@ -16,6 +17,13 @@ import java.util.function.IntToDoubleFunction;
  * raw-sample arm carries confidence 0 for the engine's exit 1, whether or not it was evaluated.
  */
 final class ArmMapping {
+    /**
+     * The measured prices' tolerance, a share of an arm's price: about the sampling error of a 63-offload median of
+     * the link time (a spread of about 30 % between offloads: 1.25 · 0.3 / √63 ≈ 5 % of the link part, about half
+     * of an offloading arm's price). Differences in index smaller than this are not acted on.
+     */
+    static final double PRICE_TOLERANCE = 0.02;
+
     private final int offset;
 
     private ArmMapping(int offset) {
@@ -86,10 +94,15 @@ final class ArmMapping {
     }
 
     /**
-     * Measured costs in the engine's arms: arm k is priced as the live arm k − offset. The prices follow the
-     * estimates ({@link CostModel#drifts()}), so the engine prices its statistics with them when it chooses.
+     * Measured costs in the engine's arms: arm k is priced as the live arm k − offset, from the steady view of the
+     * estimates (medians of the last {@value CostEstimates#STEADY_WINDOW} observations, not the fast smoothed means
+     * that deadlines and gauges read). The prices follow the estimates ({@link CostModel#drifts()}), so the engine
+     * prices its statistics with them when it chooses, and are taken as known to within {@link #PRICE_TOLERANCE}
+     * ({@link CostModel#tolerance()}): the played arm is kept while its index is within that share of its price of
+     * the best.
      */
     CostModel costModel(MeasuredCosts m) {
-        return CostModel.drifting((arm, offloaded) -> offloaded ? m.offload(live(arm)).cost() : m.onDevice(live(arm)));
+        return CostModel.drifting((arm, offloaded) -> offloaded ? m.offload(live(arm), CostEstimates.Estimate.STEADY).cost()
+                : m.onDevice(live(arm), CostEstimates.Estimate.STEADY), PRICE_TOLERANCE);
     }
 }

@@ -74,6 +74,36 @@ final class Compute {
         }
     }
 
+    /**
+     * Runs every block and exit head {@code passes} times on a zero input, timed and emulated like a sample's
+     * (with the board slowdown), recording each call's time in the cost estimates: the estimates price every arm
+     * from measured compute before the first sample. Not charged to any sample, and not told to the energy
+     * estimates. Call on the worker thread after {@link #warmUp}, before the first sample; leaves boundary 0 zeroed.
+     *
+     * @return the device time the timed passes took in ns (what they cost, for the log)
+     */
+    long timedWarmUp(int passes) {
+        for (int i = 0; i < boundary[0].capacity(); i++) {
+            boundary[0].put(i, 0f);
+        }
+        long total = 0;
+        for (int p = 0; p < passes; p++) {
+            for (int i = 1; i <= depth(); i++) {
+                long t0 = nanos.getAsLong();
+                runner.runBlocks(i, i, boundary[i - 1], boundary[i]);
+                long dt = emulate(t0) - t0;
+                estimates.recordBlock(i, Duration.ofNanos(dt));
+                total += dt;
+                t0 = nanos.getAsLong();
+                runner.runExit(i, boundary[i], logits);
+                dt = emulate(t0) - t0;
+                estimates.recordExit(i, Duration.ofNanos(dt));
+                total += dt;
+            }
+        }
+        return total;
+    }
+
     /** The number of blocks L. */
     int depth() {
         return runner.depth();
@@ -82,6 +112,11 @@ final class Compute {
     /** The buffer of boundary {@code i} (0: the input, which decoding writes). */
     FloatBuffer boundary(int i) {
         return boundary[i];
+    }
+
+    /** A sample starts: the cost estimates' clock ({@link CostEstimates#sampleStarted}). */
+    void sampleStarted() {
+        estimates.sampleStarted();
     }
 
     /** Keeps a copy of the input just decoded, for probes. */

@@ -38,6 +38,11 @@ final class Pipeline implements AutoCloseable {
 
     /** Untimed passes over every block and exit before the first sample. */
     static final int WARM_UP_PASSES = 3;
+    /**
+     * Timed passes after the untimed ones, recorded into the cost estimates: the median of the steady view then starts
+     * from five measurements of every block and exit, not from the first sample's one.
+     */
+    static final int TIMED_WARM_UP_PASSES = 5;
     private final Core core;
     private final Stages stages;
     /**
@@ -56,9 +61,18 @@ final class Pipeline implements AutoCloseable {
         this.stages = stages;
     }
 
-    /** Warms the computation up before the first sample ({@link Compute#warmUp}); worker thread. */
+    /**
+     * Warms the computation up before the first sample ({@link Compute#warmUp}), then seeds the cost estimates with
+     * {@value #TIMED_WARM_UP_PASSES} timed passes through every block and exit ({@link Compute#timedWarmUp}), so that
+     * the first choice prices every arm from measured compute; worker thread. Logs what the timed passes took: device
+     * time spent at start-up, before any sample, charged to none.
+     */
     void warmUp() {
         core.compute().warmUp(WARM_UP_PASSES);
+        long nanos = core.compute().timedWarmUp(TIMED_WARM_UP_PASSES);
+        LOG.info("timed warm-up: {} passes through all {} blocks and exits took {} ms of device time (before the first "
+                + "sample; they seed the per-block cost estimates)", TIMED_WARM_UP_PASSES, core.compute().depth(),
+                String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6));
     }
 
     /** Handles one sample from the queue. */
@@ -99,6 +113,7 @@ final class Pipeline implements AutoCloseable {
             return;
         }
         core.compute().rememberInput();
+        core.compute().sampleStarted();
         Sample s = new Sample(d.sampleId(), m, job.arrivedNanos(), core.compute().depth(), false);
         try {
             run(s);
