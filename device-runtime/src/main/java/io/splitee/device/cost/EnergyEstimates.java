@@ -157,7 +157,10 @@ public final class EnergyEstimates {
 
     private void record(int slot, double mj) {
         double old = Double.longBitsToDouble(smoothed.get(slot));
-        double v = counts[slot] == 0 ? mj : old + weight * (mj - old);
+        // capped as the compute times are (CostEstimates.COMPUTE_SPIKE_CAP): a descheduled call's interval holds
+        // another thread's time slice, so its energy would count that slice as well; a lasting rise is followed
+        double observed = counts[slot] == 0 || !(old > 0) ? mj : Math.min(mj, CostEstimates.COMPUTE_SPIKE_CAP * old);
+        double v = counts[slot] == 0 ? mj : old + weight * (observed - old);
         counts[slot]++;
         smoothed.set(slot, Double.doubleToRawLongBits(v));
     }

@@ -23,6 +23,23 @@ class EnergyEstimatesTest {
         assertThrows(IllegalArgumentException.class, () -> e.computed(false, 3, 0, 1));
     }
 
+    /**
+     * Energy is capped as compute time is ({@link CostEstimates#COMPUTE_SPIKE_CAP}): after 2 mJ, an interval that held
+     * another thread's time slice (50 mJ) counts as 8 mJ: 2 + 0.1 × (8 − 2) = 2.6; a fall is taken as measured.
+     */
+    @Test
+    void aDescheduledIntervalRaisesTheEnergyByAtMostTheCap() {
+        EnergyEstimates e = new EnergyEstimates(1, 0.1);
+        e.computed(false, 1, 0, 1);
+        e.settle(Long.MAX_VALUE, (a, b) -> 2.0);
+        e.computed(false, 1, 1, 2);
+        e.settle(Long.MAX_VALUE, (a, b) -> 50.0);
+        assertEquals(2.6, e.blockMj(1), 1e-12);
+        e.computed(false, 1, 2, 3);
+        e.settle(Long.MAX_VALUE, (a, b) -> 0.6);
+        assertEquals(2.6 + 0.1 * (0.6 - 2.6), e.blockMj(1), 1e-12);
+    }
+
     @Test
     void theMeasuredCostChargesEnergyAtItsWeight() {
         CostEstimates ms = new CostEstimates(3, 0.1);
