@@ -149,7 +149,8 @@ final class ReportWriter {
             ChartRenderer.Limits limits = new ChartRenderer.Limits(
                     pad(points, true, false), pad(points, true, true), pad(points, false, false), pad(points, false, true));
             chart(dir, COST_ACCURACY_CHART, chartFiles, p -> charts.xy(p,
-                    "Cost reduction against accuracy (paper cost, against the final exit on the device)",
+                    "Cost reduction against accuracy (" + shortUnit(report.unit())
+                            + ", against the final exit on the device)",
                     "cost reduction (%)", "accuracy (%)", points, limits));
         } else {
             missing.add("cost against accuracy: no labels for these samples");
@@ -250,6 +251,12 @@ final class ReportWriter {
         }
         double margin = Math.max(1, 0.1 * (hi - lo));
         return max ? hi + margin : lo - margin;
+    }
+
+    /** The report's unit without its parenthesis, for a chart title: "measured cost units", "paper units". */
+    static String shortUnit(String unit) {
+        int p = unit.indexOf(" (");
+        return p > 0 ? unit.substring(0, p) : unit;
     }
 
     static double[] runningMean(double[] v) {
