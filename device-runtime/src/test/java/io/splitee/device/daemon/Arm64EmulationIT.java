@@ -43,10 +43,11 @@ import org.junit.jupiter.api.io.TempDir;
 class Arm64EmulationIT {
     static final Path JAR = DeviceProcessIT.JAR;
     /**
-     * The systemd unit's heap cap, collector and JIT level (systemd/splitee-device.service, JAVA_OPTS; not its
-     * -Xms64m -XX:+AlwaysPreTouch, which change only when the heap becomes resident).
+     * The systemd unit's heap (sized and pre-touched at start), collector and JIT level
+     * (systemd/splitee-device.service, JAVA_OPTS).
      */
-    static final List<String> JVM_OPTIONS = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx64m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1");
     static final int SAMPLES = 60;
     static final double TOLERANCE = 1e-5;
     /** Under emulation the daemon is serving after about 25 s on 2 cores; generous for a loaded CI machine. */
