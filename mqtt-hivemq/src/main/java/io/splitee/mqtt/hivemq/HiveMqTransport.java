@@ -103,7 +103,13 @@ import javax.net.ssl.KeyManagerFactory;
  *     clean start for a poisoned session), when the session expiry elapses client-side (1.1 × the
  *     interval after the loss) and at once for a session expiry of 0. So where the session resumes the
  *     base keeps the publish ({@link TransportBase.PendingPublish#interrupted}) and the client's future
- *     settles it; {@code MqttSessionExpiredException} fails it {@code SESSION_LOST}.</li>
+ *     settles it; {@code MqttSessionExpiredException} fails it {@code SESSION_LOST}. Not so a QoS 2 publish
+ *     whose PUBREC had come: when the session ends the client completes its future successfully
+ *     ({@code onSessionEnd} acknowledges a publish waiting for its PUBCOMP), though a broker that hands QoS 2
+ *     on at PUBREL (Mosquitto 2.0.11) lost the message with the session. The client's outgoing QoS 2
+ *     interceptor ({@code onPubRec}, on the Netty thread: one map lookup) tells the base of each PUBREC
+ *     ({@link TransportBase.PendingPublish#pubrecReceived}); the base holds such a publish's outcome across a
+ *     lost connection until the CONNACK and fails it {@code SESSION_LOST} where no session is present.</li>
  * <li>A broker that overruns our Receive Maximum (Mosquitto 2.0.11 does) makes the client drop the
  *     connection: reconnects then announce the largest one.</li>
  * </ul>

@@ -47,6 +47,14 @@ import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
  *     ({@link TransportBase.PendingPublish#interrupted}) and the resend's {@code onSuccess} completes it;
  *     the clean start after a poisoned session fails it {@code SESSION_LOST}; Paho never reports a session
  *     that the broker did not keep as lost, since it resends the publish into the new one.</li>
+ * <li>It resends the PUBREL of a QoS 2 publish whose PUBREC had come into a new session too, and Mosquitto
+ *     2.0.11 answers a PUBREL it does not know with a PUBCOMP that is no error, so the publish would complete
+ *     though the broker lost the message with the session (it hands QoS 2 on at PUBREL). Paho has no PUBREC
+ *     event, but it stores that PUBREL under {@code sc-<packet id>} until the PUBCOMP: the store we give it,
+ *     {@link PubRelTracking}, keeps those packet ids, and before each connect {@link #releasesInFlight} tells the
+ *     base which kept publishes have one ({@link TransportBase.PendingPublish#pubrecReceived}), so that the
+ *     base holds their outcome until the CONNACK and fails them {@code SESSION_LOST} where no session is
+ *     present. On our {@code -conn} thread; on Paho's threads only a set operation per PUBREC and PUBCOMP.</li>
  * <li>Oversized packets are sent and get the connection dropped: the base measures the encoded PUBLISH
  *     first and refuses it.</li>
  * <li>Shared subscriptions only reach the global callback: every message comes through the global callback
