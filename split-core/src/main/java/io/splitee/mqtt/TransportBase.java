@@ -1027,6 +1027,8 @@ public abstract class TransportBase implements Transport, TransportCounters {
         private Object held;
         /** The CONNACK said the session is gone: it fails {@code SESSION_LOST}, whatever the client says. */
         private boolean lostWithSession;
+        /** Its connection ended ({@link #interrupted}) and no CONNACK came since. Guarded by {@code this}. */
+        private boolean disconnected;
 
         private PendingPublish(String topic) {
             this.topic = topic;
@@ -1055,8 +1057,9 @@ public abstract class TransportBase implements Transport, TransportCounters {
                     kept = true;
                     keptForResend.incrementAndGet();
                 }
-                if (pubrec) {
-                    synchronized (this) {
+                synchronized (this) {
+                    disconnected = true;
+                    if (pubrec) {
                         awaitingSession = true;
                     }
                 }
@@ -1081,8 +1084,8 @@ public abstract class TransportBase implements Transport, TransportCounters {
                 return;
             }
             pubrec = true;
-            if (kept) {
-                synchronized (this) {
+            synchronized (this) {
+                if (disconnected) { // told after the loss (Paho, from its store): the same verdict waits
                     awaitingSession = true;
                 }
             }
@@ -1092,6 +1095,7 @@ public abstract class TransportBase implements Transport, TransportCounters {
         private boolean sessionKnown(boolean sessionPresent) {
             Object outcome;
             synchronized (this) {
+                disconnected = false; // a PUBREC from now on is of this connection (a resend's, say)
                 if (!awaitingSession) {
                     return false;
                 }

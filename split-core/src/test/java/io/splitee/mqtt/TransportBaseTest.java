@@ -297,6 +297,35 @@ class TransportBaseTest {
         assertEquals(0, t.inFlight());
     }
 
+    /**
+     * A publish kept across a loss whose PUBREC had not come, resent into the resumed session: the PUBREC of the
+     * resend belongs to the new connection, so its PUBCOMP completes it at once (nothing waits for a CONNACK that
+     * came already); only a further loss before that PUBCOMP makes it wait again.
+     */
+    @Test
+    void aPubrecOfTheResendInTheResumedSessionHoldsNothing() throws Exception {
+        FakeTransport t = transport(settings().cleanStart(false).sessionExpiry(Duration.ofMinutes(5)), false);
+        t.start();
+        CompletableFuture<Void> first = t.publish(Outgoing.of("a", new byte[1], 2));
+        CompletableFuture<Void> second = t.publish(Outgoing.of("a", new byte[1], 2));
+        TransportBase.PendingPublish a = t.published.get(0);
+        TransportBase.PendingPublish b = t.published.get(1);
+        t.endConnection();
+        a.interrupted(": lost", null);
+        b.interrupted(": lost", null);
+        t.reconnect(true);
+        a.pubrecReceived(); // the resend's
+        a.succeeded();
+        first.get(5, TimeUnit.SECONDS);
+        b.pubrecReceived();
+        t.endConnection();
+        b.interrupted(": lost again", null);
+        b.succeeded(); // before the next CONNACK: held
+        assertEquals(1, t.inFlight());
+        t.reconnect(false);
+        assertEquals(TransportException.Reason.SESSION_LOST, failure(second).reason());
+    }
+
     @Test
     void theCallbackThreadMayNotSubscribeCloseOrWaitForTheWindow() throws Exception {
         FakeTransport t = transport(settings().maxInFlight(1).backpressureTimeout(Duration.ofSeconds(5)), false);
