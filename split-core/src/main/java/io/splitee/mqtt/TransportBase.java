@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * {@code -complete}, and what becomes of it when its connection ends (kept for the client's resend while the
  * session is expected to resume, {@link #publishesInterrupted}; failed {@code SESSION_LOST} when the client
  * dropped it, {@link #sessionLost}, and when a QoS 2 publish's PUBREC had come and the next CONNACK finds no
- * session, {@link PendingPublish#pubrecReceived}); pending acknowledgements, counted per handler and dropped when their connection ends;
+ * session, {@link PendingPublish#pubrecReceived}); pending acknowledgements, counted per handler and dropped
+ * when their connection ends;
  * the first-connection latch (a publish made while {@link #start()} is connecting waits for the CONNACK);
  * connection listeners, told on {@code -conn}; the thread names; and {@link #close()}, idempotent, which
  * ends every thread the transport started.
