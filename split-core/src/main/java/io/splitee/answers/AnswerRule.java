@@ -25,9 +25,10 @@ import java.util.concurrent.ExecutionException;
  *       acknowledged already; the device, where a redelivered sample whose answer is in progress only
  *       takes over the acknowledgement) no redelivery brings the answer back: {@code CONNECTION_LOST}
  *       is retried, {@code CLOSED} given up.</li>
- *   <li>{@code SESSION_LOST}: the client dropped the answer unsent with its session, and the source's
- *       delivery went with that session too, so no redelivery answers it again. Retried where the
- *       source still waits for it (the device); {@link Action#GIVE_UP} where a redelivery would have
+ *   <li>{@code SESSION_LOST}: the client dropped the answer unsent with its session (or, at QoS 2, the
+ *       broker lost it with the session after its PUBREC), and the source's delivery went with that
+ *       session too, so no redelivery answers it again. Retried where the source still waits for it (the
+ *       device: published again, as a new message); {@link Action#GIVE_UP} where a redelivery would have
  *       answered it (the gateway: the device finishes the sample at its deadline).</li>
  *   <li>anything else ({@code NOT_CONNECTED}, {@code BACKPRESSURE}, {@code TIMEOUT}, {@code FAILED}):
  *       nothing was sent; {@link Action#RETRY} after {@link #retryDelay()}, at most

@@ -95,6 +95,13 @@ public interface Transport extends AutoCloseable {
      * package docs say when each client does), and with {@code CLOSED} on {@link #close()}. A caller
      * must therefore not publish such a message again itself: it would reach the broker twice. On a
      * session that ends with its connection the publish fails {@code CONNECTION_LOST} at once.
+     *
+     * <p>A QoS 2 publish whose PUBREC had come when the connection dropped (the broker has the message, the
+     * PUBCOMP had not come) completes only once the next CONNACK says the broker resumed the session; where it
+     * did not, the publish fails {@code SESSION_LOST} whatever the client reports (a broker that hands QoS 2
+     * messages on at PUBREL, as Mosquitto does, lost it with the session, and answers the client's resent PUBREL
+     * with a PUBCOMP all the same). Such a message can only be published again as a new one: against Mosquitto it
+     * then arrives once; a broker that hands QoS 2 messages on at PUBLISH may deliver it twice.
      */
     CompletableFuture<Void> publish(Outgoing message);
 

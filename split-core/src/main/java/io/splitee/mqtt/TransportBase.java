@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * ({@link PacketLimit}, {@link PublishPacket}) and every pending publish with its future, completed on
  * {@code -complete}, and what becomes of it when its connection ends (kept for the client's resend while the
  * session is expected to resume, {@link #publishesInterrupted}; failed {@code SESSION_LOST} when the client
- * dropped it, {@link #sessionLost}); pending acknowledgements, counted per handler and dropped when their connection ends;
+ * dropped it, {@link #sessionLost}, and when a QoS 2 publish's PUBREC had come and the next CONNACK finds no
+ * session, {@link PendingPublish#pubrecReceived}); pending acknowledgements, counted per handler and dropped
+ * when their connection ends;
  * the first-connection latch (a publish made while {@link #start()} is connecting waits for the CONNACK);
  * connection listeners, told on {@code -conn}; the thread names; and {@link #close()}, idempotent, which
  * ends every thread the transport started.
@@ -396,6 +398,7 @@ public abstract class TransportBase implements Transport, TransportCounters {
             discardingSession = false; // this connection started clean: whatever was kept for a resend is gone
             sessionLost("the connection started clean, discarding a poisoned session", null);
         }
+        sessionKnown(sessionPresent);
         publishable = true;
         signalFirstConnection();
         log.info("{} connected to {} (session present: {}, in-flight window {}, broker max packet size {})",
@@ -517,6 +520,28 @@ public abstract class TransportBase implements Transport, TransportCounters {
             if (p.kept) {
                 p.sessionLost(why, cause);
             }
+        }
+    }
+
+    /**
+     * The CONNACK's verdict for the QoS 2 publishes whose PUBREC came before their connection ended
+     * ({@link PendingPublish#pubrecReceived}): where the broker resumed the session each one's held outcome
+     * (the PUBCOMP of the resent PUBREL, if it came first) is released, and the exchange goes on; where it did
+     * not, each fails {@code SESSION_LOST}. A broker that hands a QoS 2 message on at PUBREL (Mosquitto 2.0.11)
+     * lost it with the session, yet answers the PUBREL the client resends into the new session with a PUBCOMP
+     * that is no error (it cannot tell it from a repeated one), so the client's own success means nothing here.
+     */
+    private void sessionKnown(boolean sessionPresent) {
+        int lost = 0;
+        for (PendingPublish p : List.copyOf(pendingPublishes)) {
+            if (p.sessionKnown(sessionPresent)) {
+                lost++;
+            }
+        }
+        if (lost > 0) {
+            log.warn("{}: {} QoS 2 publish(es) whose PUBREC came before the connection ended fail SESSION_LOST: the "
+                    + "broker did not resume the session, so their exchanges cannot be completed (a broker that hands "
+                    + "QoS 2 messages on at PUBREL, as Mosquitto does, lost them with it)", settings.clientId(), lost);
         }
     }
 
@@ -986,11 +1011,25 @@ public abstract class TransportBase implements Transport, TransportCounters {
      * {@code -complete} thread, whichever of its methods comes first.
      */
     protected final class PendingPublish {
+        private static final Object SUCCESS = new Object();
         private final String topic;
         private final CompletableFuture<Void> future = new CompletableFuture<>();
         private final AtomicBoolean done = new AtomicBoolean();
         /** Its connection ended and it waits for the client's resend into the resumed session. */
         private volatile boolean kept;
+        /** A QoS 2 publish whose PUBREC came ({@link #pubrecReceived}); its PUBCOMP has not. */
+        private volatile boolean pubrec;
+        /**
+         * Its PUBREC came before its connection ended: until the next CONNACK says whether the broker resumed
+         * the session, its outcome is held ({@link #held}). Guarded by {@code this}.
+         */
+        private boolean awaitingSession;
+        /** The outcome that came while {@link #awaitingSession}: null for none, {@link #SUCCESS} or a failure. */
+        private Object held;
+        /** The CONNACK said the session is gone: it fails {@code SESSION_LOST}, whatever the client says. */
+        private boolean lostWithSession;
+        /** Its connection ended ({@link #interrupted}) and no CONNACK came since. Guarded by {@code this}. */
+        private boolean disconnected;
 
         private PendingPublish(String topic) {
             this.topic = topic;
@@ -1019,11 +1058,79 @@ public abstract class TransportBase implements Transport, TransportCounters {
                     kept = true;
                     keptForResend.incrementAndGet();
                 }
+                synchronized (this) {
+                    disconnected = true;
+                    if (pubrec) {
+                        awaitingSession = true;
+                    }
+                }
                 return true;
             }
             unacknowledged(closed ? TransportException.Reason.CLOSED : TransportException.Reason.CONNECTION_LOST,
                     why, cause);
             return false;
+        }
+
+        /**
+         * The broker's PUBREC for this QoS 2 publish came (the adapter calls it when its client tells, live or, as
+         * Paho's store does, before the next connect). The broker then has the message, and the exchange can only
+         * be finished in the same session: if the connection ends before the PUBCOMP, the publish's outcome is held
+         * until the next CONNACK; where that says no session is present the publish fails {@code SESSION_LOST}
+         * (the device's answer stage publishes it again, as a new message), whatever the client reports. A
+         * publish whose PUBREC had not come is left to the client (it resends the PUBLISH, which the broker
+         * takes as new). Any thread; never blocks.
+         */
+        public void pubrecReceived() {
+            if (done.get()) {
+                return;
+            }
+            pubrec = true;
+            synchronized (this) {
+                if (disconnected) { // told after the loss (Paho, from its store): the same verdict waits
+                    awaitingSession = true;
+                }
+            }
+        }
+
+        /** The next CONNACK came; returns whether that failed it ({@link #pubrecReceived}). */
+        private boolean sessionKnown(boolean sessionPresent) {
+            Object outcome;
+            synchronized (this) {
+                disconnected = false; // a PUBREC from now on is of this connection (a resend's, say)
+                if (!awaitingSession) {
+                    return false;
+                }
+                awaitingSession = false;
+                lostWithSession = !sessionPresent; // from here on the client's outcome is dropped
+                outcome = held;
+                held = null;
+            }
+            if (!sessionPresent) {
+                return finish(new TransportException(TransportException.Reason.SESSION_LOST, "the broker had the QoS 2 "
+                        + "publish to '" + topic + "' (its PUBREC came) but the reconnect found no session present, "
+                        + "so the exchange cannot be completed: a broker that hands QoS 2 messages on at PUBREL (as "
+                        + "Mosquitto does) lost the message with the session; publish it again as a new one", null));
+            }
+            if (outcome == SUCCESS) {
+                finish(null);
+            } else if (outcome instanceof TransportException failure) {
+                finish(failure);
+            }
+            return false;
+        }
+
+        /** Whether its outcome is held for the next CONNACK, or dropped after it (then keeps {@code outcome}). */
+        private boolean hold(Object outcome) {
+            synchronized (this) {
+                if (lostWithSession) {
+                    return true;
+                }
+                if (awaitingSession) {
+                    held = outcome;
+                    return true;
+                }
+                return false;
+            }
         }
 
         /** Whether its connection ended and it waits for the client's resend ({@link #interrupted}). */
@@ -1040,15 +1147,26 @@ public abstract class TransportBase implements Transport, TransportCounters {
                     + "); it was not resent", cause));
         }
 
-        /** The broker acknowledged it (QoS 1/2) or it was written (QoS 0). */
+        /**
+         * The broker acknowledged it (QoS 1/2) or it was written (QoS 0). Held until the next CONNACK where its
+         * PUBREC came before its connection ended ({@link #pubrecReceived}).
+         */
         public void succeeded() {
-            finish(null);
+            if (!hold(SUCCESS)) {
+                finish(null);
+            }
         }
 
-        /** The broker refused it; {@code why} follows "rejected the publish to '<topic>'". */
+        /**
+         * The broker refused it; {@code why} follows "rejected the publish to '<topic>'". Held as
+         * {@link #succeeded()} is.
+         */
         public void rejected(String why, Throwable cause) {
-            finish(new TransportException(TransportException.Reason.REJECTED, "broker " + settings.serverUri()
-                    + " rejected the publish to '" + topic + "'" + why, cause));
+            TransportException failure = new TransportException(TransportException.Reason.REJECTED, "broker "
+                    + settings.serverUri() + " rejected the publish to '" + topic + "'" + why, cause);
+            if (!hold(failure)) {
+                finish(failure);
+            }
         }
 
         /**
@@ -1070,9 +1188,10 @@ public abstract class TransportBase implements Transport, TransportCounters {
             return topic;
         }
 
-        private void finish(TransportException failure) {
+        /** Completes it with {@code failure} (null: success) unless it is done; returns whether this did. */
+        private boolean finish(TransportException failure) {
             if (!done.compareAndSet(false, true)) {
-                return;
+                return false;
             }
             pendingPublishes.remove(this);
             window.release();
@@ -1086,13 +1205,14 @@ public abstract class TransportBase implements Transport, TransportCounters {
             ExecutorService completions = completionExecutor;
             if (completions == null || Thread.currentThread() == completionThread) {
                 complete.run();
-                return;
+                return true;
             }
             try {
                 completions.execute(complete);
             } catch (RejectedExecutionException e) {
                 complete.run();
             }
+            return true;
         }
     }
 }

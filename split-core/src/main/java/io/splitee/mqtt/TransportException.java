@@ -35,7 +35,9 @@ public final class TransportException extends Exception {
          * The connection dropped before the broker acknowledged the publish, and the session it was to be
          * resent in is gone: the reconnect found no session on the broker, or started a new one on
          * purpose (a poisoned session discarded), so the client dropped it without resending. It may or
-         * may not have reached the broker before the connection dropped.
+         * may not have reached the broker before the connection dropped. Also a QoS 2 publish whose PUBREC
+         * had come, when the reconnect found no session: the exchange cannot be completed, and a broker that
+         * hands QoS 2 messages on at PUBREL (Mosquitto) lost the message with the session.
          */
         SESSION_LOST,
         /** The broker answered with an MQTT 5 error reason code (0x80 or above). */

@@ -227,6 +227,105 @@ class TransportBaseTest {
         assertThrows(IllegalStateException.class, t::start);
     }
 
+    /**
+     * Issue 20: a QoS 2 publish whose PUBREC came before its connection ended is decided by the next CONNACK. The
+     * client's success that comes first (Paho: the PUBCOMP of the PUBREL it resends into any session) is held;
+     * a CONNACK without a session fails it {@code SESSION_LOST}. One whose PUBREC had not come is the client's
+     * (it resends the PUBLISH), and one completed before the loss is done.
+     */
+    @Test
+    void aQos2PublishWhosePubrecCameBeforeTheLossFailsSessionLostWhenTheBrokerHasNoSession() throws Exception {
+        FakeTransport t = transport(settings().cleanStart(false).sessionExpiry(Duration.ofMinutes(5)), false);
+        t.start();
+        CompletableFuture<Void> released = t.publish(Outgoing.of("a", new byte[1], 2));
+        CompletableFuture<Void> unreleased = t.publish(Outgoing.of("a", new byte[1], 2));
+        CompletableFuture<Void> completed = t.publish(Outgoing.of("a", new byte[1], 2));
+        TransportBase.PendingPublish r = t.published.get(0);
+        TransportBase.PendingPublish u = t.published.get(1);
+        TransportBase.PendingPublish c = t.published.get(2);
+        r.pubrecReceived();
+        c.pubrecReceived();
+        c.succeeded(); // its PUBCOMP came on the same connection
+        completed.get(5, TimeUnit.SECONDS);
+        t.endConnection();
+        assertTrue(r.interrupted(": lost", null));
+        assertTrue(u.interrupted(": lost", null));
+        r.succeeded(); // the PUBCOMP of the resent PUBREL, before the transport saw the CONNACK
+        assertEquals(2, t.inFlight(), "held: it is not done yet");
+        t.reconnect(false);
+        TransportException lost = failure(released);
+        assertEquals(TransportException.Reason.SESSION_LOST, lost.reason());
+        assertTrue(lost.getMessage().contains("PUBREC"), lost.getMessage());
+        r.succeeded(); // Paho: the resent PUBREL's PUBCOMP after the CONNACK; the HiveMQ client: the session's end
+        assertEquals(TransportException.Reason.SESSION_LOST, failure(released).reason());
+        assertEquals(1, t.inFlight(), "the one without a PUBREC is the client's to resend");
+        u.succeeded(); // the resend, taken by the new session as a new message
+        unreleased.get(5, TimeUnit.SECONDS);
+        assertEquals(0, t.inFlight());
+    }
+
+    /**
+     * Where the CONNACK says the session resumed, a held success is released at once and a publish still waiting
+     * for its PUBCOMP completes with it; Paho learns of the PUBREC only from its store, after the loss.
+     */
+    @Test
+    void aQos2PublishWhosePubrecCameBeforeTheLossCompletesInTheResumedSession() throws Exception {
+        FakeTransport t = transport(settings().cleanStart(false).sessionExpiry(Duration.ofMinutes(5)), false);
+        t.start();
+        CompletableFuture<Void> first = t.publish(Outgoing.of("a", new byte[1], 2));
+        CompletableFuture<Void> second = t.publish(Outgoing.of("a", new byte[1], 2));
+        CompletableFuture<Void> rejected = t.publish(Outgoing.of("a", new byte[1], 2));
+        TransportBase.PendingPublish a = t.published.get(0);
+        TransportBase.PendingPublish b = t.published.get(1);
+        TransportBase.PendingPublish r = t.published.get(2);
+        a.pubrecReceived();
+        r.pubrecReceived();
+        t.endConnection();
+        a.interrupted(": lost", null);
+        b.interrupted(": lost", null);
+        r.interrupted(": lost", null);
+        b.pubrecReceived(); // as the Paho adapter finds it in the store before reconnecting
+        a.succeeded();
+        r.rejected(" with reason code 0x92", null);
+        assertEquals(3, t.inFlight(), "both outcomes held");
+        t.reconnect(true);
+        first.get(5, TimeUnit.SECONDS);
+        assertEquals(TransportException.Reason.REJECTED, failure(rejected).reason());
+        assertEquals(1, t.inFlight(), "the second waits for its PUBCOMP");
+        b.succeeded();
+        second.get(5, TimeUnit.SECONDS);
+        assertEquals(0, t.inFlight());
+    }
+
+    /**
+     * A publish kept across a loss whose PUBREC had not come, resent into the resumed session: the PUBREC of the
+     * resend belongs to the new connection, so its PUBCOMP completes it at once (nothing waits for a CONNACK that
+     * came already); only a further loss before that PUBCOMP makes it wait again.
+     */
+    @Test
+    void aPubrecOfTheResendInTheResumedSessionHoldsNothing() throws Exception {
+        FakeTransport t = transport(settings().cleanStart(false).sessionExpiry(Duration.ofMinutes(5)), false);
+        t.start();
+        CompletableFuture<Void> first = t.publish(Outgoing.of("a", new byte[1], 2));
+        CompletableFuture<Void> second = t.publish(Outgoing.of("a", new byte[1], 2));
+        TransportBase.PendingPublish a = t.published.get(0);
+        TransportBase.PendingPublish b = t.published.get(1);
+        t.endConnection();
+        a.interrupted(": lost", null);
+        b.interrupted(": lost", null);
+        t.reconnect(true);
+        a.pubrecReceived(); // the resend's
+        a.succeeded();
+        first.get(5, TimeUnit.SECONDS);
+        b.pubrecReceived();
+        t.endConnection();
+        b.interrupted(": lost again", null);
+        b.succeeded(); // before the next CONNACK: held
+        assertEquals(1, t.inFlight());
+        t.reconnect(false);
+        assertEquals(TransportException.Reason.SESSION_LOST, failure(second).reason());
+    }
+
     @Test
     void theCallbackThreadMayNotSubscribeCloseOrWaitForTheWindow() throws Exception {
         FakeTransport t = transport(settings().maxInFlight(1).backpressureTimeout(Duration.ofSeconds(5)), false);

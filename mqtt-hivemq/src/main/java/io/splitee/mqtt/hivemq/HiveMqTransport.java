@@ -17,6 +17,10 @@ import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientConfig;
+import com.hivemq.client.mqtt.mqtt5.advanced.Mqtt5ClientAdvancedConfig;
+import com.hivemq.client.mqtt.mqtt5.advanced.interceptor.Mqtt5ClientInterceptors;
+import com.hivemq.client.mqtt.mqtt5.advanced.interceptor.qos2.Mqtt5OutgoingQos2Interceptor;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5MessageException;
@@ -33,6 +37,10 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckRestrict
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.publish.pubcomp.Mqtt5PubComp;
+import com.hivemq.client.mqtt.mqtt5.message.publish.pubrec.Mqtt5PubRec;
+import com.hivemq.client.mqtt.mqtt5.message.publish.pubrel.Mqtt5PubRel;
+import com.hivemq.client.mqtt.mqtt5.message.publish.pubrel.Mqtt5PubRelBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
@@ -47,7 +55,10 @@ import io.splitee.mqtt.TransportException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -92,7 +103,13 @@ import javax.net.ssl.KeyManagerFactory;
  *     clean start for a poisoned session), when the session expiry elapses client-side (1.1 × the
  *     interval after the loss) and at once for a session expiry of 0. So where the session resumes the
  *     base keeps the publish ({@link TransportBase.PendingPublish#interrupted}) and the client's future
- *     settles it; {@code MqttSessionExpiredException} fails it {@code SESSION_LOST}.</li>
+ *     settles it; {@code MqttSessionExpiredException} fails it {@code SESSION_LOST}. Not so a QoS 2 publish
+ *     whose PUBREC had come: when the session ends the client completes its future successfully
+ *     ({@code onSessionEnd} acknowledges a publish waiting for its PUBCOMP), though a broker that hands QoS 2
+ *     on at PUBREL (Mosquitto 2.0.11) lost the message with the session. The client's outgoing QoS 2
+ *     interceptor ({@code onPubRec}, on the Netty thread: one map lookup) tells the base of each PUBREC
+ *     ({@link TransportBase.PendingPublish#pubrecReceived}); the base holds such a publish's outcome across a
+ *     lost connection until the CONNACK and fails it {@code SESSION_LOST} where no session is present.</li>
  * <li>A broker that overruns our Receive Maximum (Mosquitto 2.0.11 does) makes the client drop the
  *     connection: reconnects then announce the largest one.</li>
  * </ul>
@@ -173,8 +190,50 @@ final class HiveMqTransport extends TransportBase {
 
     @Override
     protected void publish(Outgoing message, PendingPublish pending, long deadline) {
-        connection.client.publish(HiveMqMessages.toHiveMq(message)).whenComplete((result, error) -> settle(pending, result,
-                error));
+        Connection conn = connection;
+        Mqtt5Publish publish = HiveMqMessages.toHiveMq(message);
+        if (message.qos() == 2) {
+            conn.qos2InFlight.put(publish, pending); // before the client has it: its PUBREC cannot come first
+        }
+        conn.client.publish(publish).whenComplete((result, error) -> {
+            if (message.qos() == 2) {
+                conn.qos2InFlight.remove(publish);
+            }
+            settle(pending, result, error);
+        });
+    }
+
+    /**
+     * The client's outgoing QoS 2 interceptor, on the Netty thread: a PUBREC without an error code came for a
+     * publish of ours. The client then completes that publish when the session ends, PUBCOMP or not
+     * ({@code MqttOutgoingQosHandler.onSessionEnd} acknowledges a publish waiting for its PUBCOMP), so the base
+     * is told now ({@link TransportBase.PendingPublish#pubrecReceived}) and decides by the next CONNACK.
+     */
+    private final class PubRecs implements Mqtt5OutgoingQos2Interceptor {
+        private final Map<Mqtt5Publish, PendingPublish> inFlight;
+
+        PubRecs(Map<Mqtt5Publish, PendingPublish> inFlight) {
+            this.inFlight = inFlight;
+        }
+
+        @Override
+        public void onPubRec(Mqtt5ClientConfig config, Mqtt5Publish publish, Mqtt5PubRec pubRec,
+                Mqtt5PubRelBuilder pubRel) {
+            PendingPublish pending = inFlight.get(publish);
+            if (pending != null) {
+                pending.pubrecReceived();
+            }
+        }
+
+        @Override
+        public void onPubRecError(Mqtt5ClientConfig config, Mqtt5Publish publish, Mqtt5PubRec pubRec) {
+            // the client fails the publish with Mqtt5PubRecException: REJECTED
+        }
+
+        @Override
+        public void onPubComp(Mqtt5ClientConfig config, Mqtt5PubRel pubRel, Mqtt5PubComp pubComp) {
+            // the client completes the publish's future
+        }
     }
 
     private void settle(PendingPublish pending, Mqtt5PublishResult result, Throwable error) {
@@ -438,6 +497,8 @@ final class HiveMqTransport extends TransportBase {
         final CountDownLatch incomingEnded = new CountDownLatch(1);
         /** Set once the broker overran our Receive Maximum: every reconnect then announces the largest one. */
         volatile boolean receiveMaximumRaised;
+        /** Our QoS 2 publishes the client has not settled, by identity (the interceptor gets the same object). */
+        final Map<Mqtt5Publish, PendingPublish> qos2InFlight = Collections.synchronizedMap(new IdentityHashMap<>());
 
         Connection() {
             URI uri = URI.create(settings.serverUri());
@@ -465,6 +526,11 @@ final class HiveMqTransport extends TransportBase {
                     .identifier(settings.clientId())
                     .transportConfig(transport.build())
                     .executorConfig(executors)
+                    .advancedConfig(Mqtt5ClientAdvancedConfig.builder()
+                            .interceptors(Mqtt5ClientInterceptors.builder()
+                                    .outgoingQos2Interceptor(new PubRecs(qos2InFlight))
+                                    .build())
+                            .build())
                     .addConnectedListener(ctx -> onConnected(this, ctx))
                     .addDisconnectedListener(ctx -> onDisconnected(this, ctx))
                     .buildAsync();

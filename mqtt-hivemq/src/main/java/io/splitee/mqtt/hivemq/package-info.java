@@ -12,7 +12,11 @@
  * resumes and completes each future with the resend's acknowledgement; it fails them
  * ({@code MqttSessionExpiredException}) when a CONNACK has no session present, when the session expiry elapses
  * client-side, or at once for an expiry of 0. The transport keeps such a publish pending while the session is
- * expected to resume and fails it {@code SESSION_LOST} when the client ends the session.
+ * expected to resume and fails it {@code SESSION_LOST} when the client ends the session. Except a QoS 2 publish
+ * whose PUBREC had come, which the client completes successfully when the session ends, though the broker may
+ * have lost it with the session: the transport learns of each PUBREC from the client's outgoing QoS 2
+ * interceptor ({@code Mqtt5OutgoingQos2Interceptor.onPubRec}), holds such a publish's outcome across a lost
+ * connection until the CONNACK, and fails it {@code SESSION_LOST} where no session is present (issue 20).
  *
  * <p>Threads: {@code splitee-mqtt-<clientId>-netty} (the socket), and the base's {@code -callback} (message
  * handlers), {@code -complete} (publish and subscribe futures) and {@code -conn} (connection events). RxJava

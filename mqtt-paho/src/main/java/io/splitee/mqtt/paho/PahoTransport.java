@@ -47,6 +47,14 @@ import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
  *     ({@link TransportBase.PendingPublish#interrupted}) and the resend's {@code onSuccess} completes it;
  *     the clean start after a poisoned session fails it {@code SESSION_LOST}; Paho never reports a session
  *     that the broker did not keep as lost, since it resends the publish into the new one.</li>
+ * <li>It resends the PUBREL of a QoS 2 publish whose PUBREC had come into a new session too, and Mosquitto
+ *     2.0.11 answers a PUBREL it does not know with a PUBCOMP that is no error, so the publish would complete
+ *     though the broker lost the message with the session (it hands QoS 2 on at PUBREL). Paho has no PUBREC
+ *     event, but it stores that PUBREL under {@code sc-<packet id>} until the PUBCOMP: the store we give it,
+ *     {@link PubRelTracking}, keeps those packet ids, and before each connect {@link #releasesInFlight} tells the
+ *     base which kept publishes have one ({@link TransportBase.PendingPublish#pubrecReceived}), so that the
+ *     base holds their outcome until the CONNACK and fails them {@code SESSION_LOST} where no session is
+ *     present. On our {@code -conn} thread; on Paho's threads only a set operation per PUBREC and PUBCOMP.</li>
  * <li>Oversized packets are sent and get the connection dropped: the base measures the encoded PUBLISH
  *     first and refuses it.</li>
  * <li>Shared subscriptions only reach the global callback: every message comes through the global callback
@@ -89,6 +97,8 @@ final class PahoTransport extends TransportBase {
     private volatile boolean cleanStartOnce;
     /** The client's file store (null: memory only). */
     private volatile FilePersistence store;
+    /** What the client stores in ({@link #store}, or Paho's memory store), with the PUBRELs Paho holds. */
+    private volatile PubRelTracking persistence;
     /** The QoS 2 publishes an earlier process left in the store, as the first client found them. */
     private volatile List<Outgoing> earlier = List.of();
 
@@ -127,6 +137,7 @@ final class PahoTransport extends TransportBase {
     /** Connects from a thread of {@link #pahoThreads}, so that the threads Paho starts for it are in that group. */
     private CompletableFuture<IMqttToken> connect(MqttAsyncClient c) {
         unaliasInFlight(c);
+        releasesInFlight(c);
         Outcome outcome = new Outcome();
         MqttConnectionOptions o = options;
         o.setCleanStart(cleanStartOnce || settings.cleanStart());
@@ -172,6 +183,33 @@ final class PahoTransport extends TransportBase {
         if (restored > 0) {
             log.debug("{}: {} publish(es) in flight get their topic names back for the resend", settings.clientId(),
                     restored);
+        }
+    }
+
+    /**
+     * Tells the base which QoS 2 publishes still in flight had their PUBREC before the connection ended, before the
+     * client connects again: their outcome then waits for the CONNACK's session present
+     * ({@link TransportBase.PendingPublish#pubrecReceived}). Paho has no event for a PUBREC; the store we give it
+     * ({@link PubRelTracking}) sees the PUBREL Paho stores at a PUBREC and removes at the PUBCOMP. With the
+     * connection down that does not change, and Paho resends what it holds only after this connect's CONNACK; the PUBCOMP of that resend may come before the transport sees
+     * the CONNACK, which is why the base holds it. On the {@code -conn} thread (or start()'s), never on Paho's.
+     */
+    private void releasesInFlight(MqttAsyncClient c) {
+        PubRelTracking p = persistence;
+        if (p == null) {
+            return;
+        }
+        int released = 0;
+        for (IMqttToken token : c.getPendingTokens()) {
+            if (token.getActionCallback() instanceof Published published
+                    && token.getRequestMessage() instanceof MqttPublish m && p.pubrelHeld(m.getMessageId())) {
+                published.pending.pubrecReceived();
+                released++;
+            }
+        }
+        if (released > 0) {
+            log.debug("{}: {} QoS 2 publish(es) in flight had their PUBREC before the connection ended; they complete "
+                    + "only if the broker resumes the session", settings.clientId(), released);
         }
     }
 
@@ -522,7 +560,9 @@ final class PahoTransport extends TransportBase {
         FilePersistence s = settings.persistenceDir()
                 .map(d -> new FilePersistence(d, Transport.EARLIER_COMPLETED_KEPT)).orElse(null);
         store = s;
-        return s != null ? s : new MemoryPersistence();
+        PubRelTracking p = new PubRelTracking(s != null ? s : new MemoryPersistence());
+        persistence = p;
+        return p;
     }
 
     @Override
