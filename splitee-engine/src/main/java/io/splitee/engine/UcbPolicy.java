@@ -35,7 +35,7 @@ final class UcbPolicy extends AbstractPolicy {
     private final boolean paper;
     /** init=authors. */
     private final boolean authorsInit;
-    /** splitee-s:side=learned: C_L learned from full-depth samples instead of C_a; probes at square rounds. Null otherwise. */
+    /** splitee-s:side=learned: C_L learned from full-depth samples instead of C_a; probes (probeDue). Null otherwise. */
     private final FinalEstimate learned;
     /** SplitEE-S: every arm has at least one observation (checked again after a restore). */
     private boolean allObserved;
@@ -51,6 +51,10 @@ final class UcbPolicy extends AbstractPolicy {
      * price band of the best ({@link Prices#band}); derived, not persisted.
      */
     private int kept;
+    /** side=learned: the arm a probe replaced this round (0: no probe); derived, not persisted, for reports. */
+    int probedFor;
+    /** side=learned: whether probes are made at all (true; false only for the oracle run of the probe figures). */
+    boolean probing = true;
 
     UcbPolicy(String spec, EngineConfig config, ArmStatistics stats) {
         super(spec, config, stats);
@@ -104,9 +108,10 @@ final class UcbPolicy extends AbstractPolicy {
         if (arm == 0) {
             arm = byIndex(t, c, prices);
         }
-        if (learned != null && arm > 1 && arm < config.arms() && isProbe(t)
-                && learned.needsProbe(arm)) {
+        probedFor = 0;
+        if (learned != null && probing && arm > 1 && arm < config.arms() && probeDue(t, arm, prices)) {
             // a full-depth probe instead: every exit on the way and C_L, charged as a play of arm L
+            probedFor = arm;
             java.util.Arrays.fill(onTheWay, true);
             return config.arms();
         }
@@ -151,6 +156,41 @@ final class UcbPolicy extends AbstractPolicy {
                 credit(seen, j);
             }
         }
+    }
+
+    /**
+     * side=learned: whether round {@code t} plays a full-depth probe instead of arm a (1 &lt; a &lt; L). Only at a
+     * square round ({@link #isProbe}), only when arms a and L are observed (the probe's price is then the mean of a
+     * minus the mean of L, at least 0), only within the budget ({@link FinalEstimate#affords}), and only while the
+     * estimate can still change how some arm j &lt; a ranks against a: its bias bound reaches the gap between their
+     * means ({@link FinalEstimate#needsProbe}). Everything it reads is from earlier rounds, so whether a sample is
+     * probed does not depend on the sample: the probed samples stay a fair draw.
+     */
+    private boolean probeDue(long t, int a, Prices prices) {
+        int l = config.arms();
+        if (!isProbe(t) || stats.count(a) == 0 || stats.count(l) == 0) {
+            return false;
+        }
+        double price = Math.max(0, mean(a, prices) - mean(l, prices));
+        if (!learned.affords(price, t) || !learned.needsProbe(a, gaps(a, prices))) {
+            return false;
+        }
+        learned.spend(price);
+        return true;
+    }
+
+    private double mean(int a, Prices prices) {
+        return prices.sum(stats, a) / stats.effectiveCount(a);
+    }
+
+    /** gaps[j], j &lt; a: |mean of arm j − mean of arm a|, priced now; infinite for an unobserved arm j. */
+    private double[] gaps(int a, Prices prices) {
+        double[] g = new double[a];
+        double m = mean(a, prices);
+        for (int j = 1; j < a; j++) {
+            g[j] = stats.count(j) == 0 ? Double.POSITIVE_INFINITY : Math.abs(mean(j, prices) - m);
+        }
+        return g;
     }
 
     /** Rounds 4, 9, 16, ...: at most about sqrt(n) probes in n rounds. */

@@ -143,7 +143,7 @@ class DriftingStatisticsTest {
         assertEquals(2 * 3 * 3, p.snapshot().memory().length, "the estimate's 2·L² values; UCB1 keeps none");
     }
 
-    /** Probes: rounds 4, 9, 16, ... play arm L with every exit on the way while a pair below the arm lacks samples. */
+    /** Probes: only at rounds 4, 9, 16, ... (and then only as ProbeRuleTest works out). */
     @Test
     void probesAtSquareRounds() {
         assertEquals(List.of(4L, 9L, 16L, 25L), java.util.stream.LongStream.rangeClosed(1, 30)
