@@ -310,8 +310,9 @@ final class DemoCommand implements Callable<Integer> {
             }
             if (mode == DeviceConfig.Cost.Mode.MEASURED) {
                 report.pricing(io.splitee.demo.report.Pricing.measured("the device's measured costs at the end of this "
-                        + "run: ms × cost.weight.*", prices[0], prices[1]));
+                        + "run: ms × cost.weight.*", prices[0], prices[1], prices[2], prices[3]));
             }
+            report.livePolicy(policySpec);
             report.trace(trace, rows);
             List<ResultListener.Received> ordered = new ArrayList<>(answers);
             ordered.sort(Comparator.comparingInt(r -> Samples.indexOf(r.message().sampleId())));
