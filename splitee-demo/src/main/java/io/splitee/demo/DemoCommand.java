@@ -311,6 +311,12 @@ final class DemoCommand implements Callable<Integer> {
             if (mode == DeviceConfig.Cost.Mode.MEASURED) {
                 report.pricing(io.splitee.demo.report.Pricing.measured("the device's measured costs at the end of this "
                         + "run: ms × cost.weight.*", prices[0], prices[1], prices[2], prices[3]));
+                int l = pkg.depth();
+                double heads = prices[2][l] - prices[0][l];
+                report.show("exit heads", String.format(Locale.ROOT, "exits 1..%d evaluated on the way add %.4f to the "
+                        + "%.4f of answering at the final exit on the device (%.1f %%; measured cost units): what early "
+                        + "exit and leave=first arms pay on top of the blocks", l - 1, heads, prices[0][l],
+                        100 * heads / prices[0][l]));
             }
             report.livePolicy(policySpec);
             report.trace(trace, rows);
