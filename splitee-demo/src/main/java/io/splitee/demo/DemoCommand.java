@@ -118,7 +118,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--policy", paramLabel = "POLICY",
             description = "The device's policy: splitee, splitee-s, final, fixed:K, random or early-exit, with "
-                    + "parameters (e.g. splitee-s:detect=ph) (default splitee-s, the device daemon's; with "
+                    + "parameters (e.g. splitee-s:detect=ph; splitee-s:leave=first: arm a leaves at the first "
+                    + "confident exit 1..a, docs/engine.md) (default splitee-s, the device daemon's; with "
                     + "--scenario link-drop " + LINK_DROP_POLICY + ").")
     String policy;
 

@@ -247,9 +247,9 @@ final class Baselines {
                         "SplitEE-S whose arm a leaves at the first exit 1..a with C ≥ " + a + " (leave=first), replayed"));
             }
             out.add(fixedLeavingFirst(bestFixedArm, "best fixed, leave at first exit (" + bestFixedArm + ")",
-                    "exits 1.." + bestFixedArm + " on the device, stop at the first with C ≥ " + a + ", else offloaded "
-                            + "after block " + bestFixedArm + ": the cascade arm with the largest total reward on these "
-                            + "samples in hindsight"));
+                    "exits 1.." + bestFixedArm + " on the device, stop at the first with C ≥ " + a + ", else "
+                            + (bestFixedArm < l ? "offloaded after block " + bestFixedArm : "answered at the final exit")
+                            + ": the cascade arm with the largest total reward on these samples in hindsight"));
         }
         return out;
     }
