@@ -203,6 +203,23 @@ class CascadeArmsTest {
         }
     }
 
+    /** The option is part of the saved spec: a restored policy plays cascade arms, a plain spec's state is another policy's. */
+    @Test
+    void theSavedStateNamesTheOption() {
+        Policy p = Policies.parse("splitee-s:leave=first", config);
+        for (int t = 0; t < 3; t++) {
+            p.record(played(p.choose(), HandTrace.ROWS[t]));
+        }
+        PolicyState s = PolicyState.fromBytes(p.snapshot().toBytes());
+        assertEquals("splitee-s:leave=first", s.policy());
+        Policy restored = Policies.restore(s, config);
+        Plan next = restored.choose();
+        assertTrue(next.stopsAtFirstConfidentExit(), next.toString());
+        assertEquals(p.choose(), next);
+        assertFalse(s.policy().equals(Policies.parse("splitee-s", config).snapshot().policy()),
+                "the daemon restores a state only into the policy it names");
+    }
+
     @Test
     void outcomeValidatesTheChosenArm() {
         double u = Outcome.UNOBSERVED;
