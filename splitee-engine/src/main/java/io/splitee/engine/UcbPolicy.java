@@ -67,6 +67,8 @@ final class UcbPolicy extends AbstractPolicy {
     private final boolean cascade;
     /** leave=first: the arm select() just chose is a full-depth play (a probe or a refocus play), not a cascade arm. */
     private boolean fullDepth;
+    /** leave=first with side=learned: full-depth plays whose outcome has not been recorded yet; derived, not persisted. */
+    private int fullDepthOutstanding;
 
     UcbPolicy(String spec, EngineConfig config, ArmStatistics stats) {
         super(spec, config, stats);
@@ -86,7 +88,11 @@ final class UcbPolicy extends AbstractPolicy {
     @Override
     Plan plan(int arm) {
         if (cascade) {
-            return fullDepth ? Plan.withSideExits(arm, onTheWay) : Plan.stopAtFirstConfidentExit(arm);
+            if (fullDepth) {
+                fullDepthOutstanding++;
+                return Plan.withSideExits(arm, onTheWay);
+            }
+            return Plan.stopAtFirstConfidentExit(arm);
         }
         return sideObservations ? Plan.withSideExits(arm, onTheWay) : Plan.at(arm);
     }
@@ -227,8 +233,7 @@ final class UcbPolicy extends AbstractPolicy {
     private void creditCascade(Outcome outcome) {
         int a = outcome.chosen();
         int l = config.arms();
-        if (learned != null && outcome.arm() == l) {
-            // reached L: a probe teaches the estimate; a cascade play that reached L had no confident exit, teaching nothing
+        if (learned != null && outcome.arm() == l && fullDepth(outcome)) {
             learned.learn(outcome, config);
         }
         creditCascade(outcome, a);
@@ -239,6 +244,24 @@ final class UcbPolicy extends AbstractPolicy {
         for (int j = 1; j < a; j++) {
             creditCascade(seen, j);
         }
+    }
+
+    /**
+     * Whether an outcome that reached L is a full-depth play's (a probe's or a refocus play's), the only fair draws the
+     * C_L estimate learns from: one with a confident exit below L is (a cascade play would have left there); one
+     * without is taken as one while a full-depth play is outstanding (a cascade play of L that reached L looks the
+     * same, and adds the same to the estimate: nothing but its count of full-depth samples).
+     */
+    private boolean fullDepth(Outcome o) {
+        boolean confident = false;
+        for (int j = 1; j < config.arms() && !confident; j++) {
+            confident = o.observed(j) && config.confident(o.confidence(j));
+        }
+        if (!confident && fullDepthOutstanding == 0) {
+            return false;
+        }
+        fullDepthOutstanding = Math.max(0, fullDepthOutstanding - 1);
+        return true;
     }
 
     /** Credits cascade arm {@code j} its reward on {@code o} when it can be computed (or estimated, side=learned). */
@@ -350,5 +373,6 @@ final class UcbPolicy extends AbstractPolicy {
         allObserved = false;
         alarmsSeen = 0;
         kept = 0;
+        fullDepthOutstanding = 0;
     }
 }
