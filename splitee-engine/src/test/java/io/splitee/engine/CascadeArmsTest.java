@@ -220,6 +220,30 @@ class CascadeArmsTest {
                 "the daemon restores a state only into the policy it names");
     }
 
+    /**
+     * side=learned learns C_L only from full-depth plays: a cascade play of arm L that reached L (no confident exit
+     * on the way: the hard samples only) is not one, and leaves the estimate, its full-depth count included, as it
+     * was; the plain policy's play of L is one.
+     */
+    @Test
+    void theLearnedEstimateIgnoresCascadePlaysThatReachedL() {
+        double[] hard = {0.5, 0.625, 0.875}; // row 2: no exit below L confident
+        Policy cascade = Policies.parse("splitee-s:side=learned,leave=first", config);
+        double[] before = cascade.snapshot().memory();
+        Plan p = cascade.choose();
+        assertEquals(Plan.stopAtFirstConfidentExit(3), p);
+        cascade.record(played(p, hard));
+        double[] after = cascade.snapshot().memory();
+        assertArrayEquals(java.util.Arrays.copyOf(before, 18), java.util.Arrays.copyOf(after, 18),
+                "the estimate's 2·L² values are unchanged");
+        Policy plain = Policies.parse("splitee-s:side=learned", config);
+        Plan q = plain.choose();
+        assertEquals(3, q.arm());
+        plain.record(played(q, hard));
+        assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOf(before, 18),
+                java.util.Arrays.copyOf(plain.snapshot().memory(), 18)), "a play of L at full depth counts");
+    }
+
     @Test
     void outcomeValidatesTheChosenArm() {
         double u = Outcome.UNOBSERVED;
