@@ -8,6 +8,7 @@ import io.splitee.engine.Outcome;
 import io.splitee.engine.Plan;
 import io.splitee.engine.PlanExecutor;
 import io.splitee.engine.Policy;
+import io.splitee.engine.PolicySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -78,8 +79,11 @@ public final class Replay {
         }
         CostModel costModel = config.costModel();
 
-        // Full information: every arm's reward on every sample, for the best fixed arm and regret.
+        // Full information: every arm's reward on every sample, for the best fixed arm and regret; a policy whose
+        // arms leave at the first confident exit (leave=first) is measured against the best such arm
+        boolean cascade = PolicySpec.parse(policy.spec()).leavesAtFirstExit();
         double[] rewards = new double[n * l];
+        double[] fixedRewards = cascade ? new double[n * l] : rewards;
         double[] armSums = new double[l];
         for (int s = 0; s < n; s++) {
             atSample.accept(s);
@@ -87,6 +91,10 @@ public final class Replay {
             for (int a = 1; a <= l; a++) {
                 double r = full.reward(a, config).orElseThrow();
                 rewards[s * l + a - 1] = r;
+                if (cascade) {
+                    r = full.cascadeReward(a, config).orElseThrow();
+                    fixedRewards[s * l + a - 1] = r;
+                }
                 armSums[a - 1] += r;
             }
         }
@@ -123,7 +131,7 @@ public final class Replay {
             played.played(s, arm, off, seen);
             double reward = rewards[s * l + arm - 1];
             playedReward += reward;
-            running += rewards[s * l + best - 1] - reward;
+            running += fixedRewards[s * l + best - 1] - reward;
             cost += costModel.cost(arm, off);
             armCounts[arm - 1]++;
             if (off) {

@@ -90,6 +90,22 @@ class ReplayTest {
         assertEquals(1.0, r.accuracy().getAsDouble());
     }
 
+    /**
+     * SplitEE with cascade arms (leave=first) chooses 1, 2, 3, 1, 3, 2 (engine's CascadeArmsTest) and the samples
+     * leave at exits 1, 2, 2, 1, 1, 2 (offloads after 2, 1, 2); rewards .8125 .5 .625 .25 .875 .5 = 3.5625. It is
+     * measured against the best cascade arm, arm 3 (the early exit: 4.375), not the best plain arm: regret .8125.
+     * Cost .0625 + .375 + .125 + .3125 + .0625 + .375 = 1.3125.
+     */
+    @Test
+    void cascadeArmsAreMeasuredAgainstTheBestCascadeArm() {
+        ReplayResult r = Replay.run(trace, Policies.parse("splitee:leave=first", config), config, List.of());
+        assertEquals(List.of(3L, 3L, 0L), r.armCounts(), "where the samples left");
+        assertEquals(3, r.offloaded());
+        assertEquals(1.3125, r.cost(), 1e-15);
+        assertEquals(3, r.bestFixedArm());
+        assertEquals(0.8125, r.regret(), 1e-15);
+    }
+
     @Test
     void finalHasNoCostReductionAndNoAccuracyDrop() {
         ReplayResult r = Replay.run(trace, Policies.parse("final", config), config, List.of());

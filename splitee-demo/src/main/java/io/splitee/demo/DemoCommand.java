@@ -118,7 +118,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--policy", paramLabel = "POLICY",
             description = "The device's policy: splitee, splitee-s, final, fixed:K, random or early-exit, with "
-                    + "parameters (e.g. splitee-s:detect=ph) (default splitee-s, the device daemon's; with "
+                    + "parameters (e.g. splitee-s:detect=ph; splitee-s:leave=first: arm a leaves at the first "
+                    + "confident exit 1..a, docs/engine.md) (default splitee-s, the device daemon's; with "
                     + "--scenario link-drop " + LINK_DROP_POLICY + ").")
     String policy;
 
@@ -310,8 +311,15 @@ final class DemoCommand implements Callable<Integer> {
             }
             if (mode == DeviceConfig.Cost.Mode.MEASURED) {
                 report.pricing(io.splitee.demo.report.Pricing.measured("the device's measured costs at the end of this "
-                        + "run: ms × cost.weight.*", prices[0], prices[1]));
+                        + "run: ms × cost.weight.*", prices[0], prices[1], prices[2], prices[3]));
+                int l = pkg.depth();
+                double heads = prices[2][l] - prices[0][l];
+                report.show("exit heads", String.format(Locale.ROOT, "exits 1..%d evaluated on the way add %.4f to the "
+                        + "%.4f of answering at the final exit on the device (%.1f %%; measured cost units): what early "
+                        + "exit and leave=first arms pay on top of the blocks", l - 1, heads, prices[0][l],
+                        100 * heads / prices[0][l]));
             }
+            report.livePolicy(policySpec);
             report.trace(trace, rows);
             List<ResultListener.Received> ordered = new ArrayList<>(answers);
             ordered.sort(Comparator.comparingInt(r -> Samples.indexOf(r.message().sampleId())));

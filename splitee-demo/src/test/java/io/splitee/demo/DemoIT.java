@@ -119,6 +119,31 @@ class DemoIT {
         assertTrue(html.contains("settled on arm") || html.contains("did not settle"), "a caption from the data");
     }
 
+    /**
+     * A live policy whose arms leave at the first confident exit: the report adds the cascade rows (the best cascade
+     * arm in hindsight, SplitEE-S replayed with cascade arms) beside the plain ones, all in measured units.
+     */
+    @Test
+    void aLeaveFirstPolicyIsComparedWithTheBestCascadeArm() throws Exception {
+        Path out = dir.resolve("cascade");
+        Cli r = Cli.run("demo", "--samples", "300", "--policy", "splitee-s:leave=first", "--model",
+                TestModel.DIR.toString(), "--out", out.toString());
+        assertEquals(0, r.code, r.toString());
+        assertTrue(r.out.contains("every row priced in measured cost units"), r.out);
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        for (String row : List.of("splitee-s:leave=first (live)", "splitee-s (replay)", "early exit (device)",
+                "splitee-s, leave at first exit (replay)")) {
+            assertEquals(300, policy(summary, row).get("samples").asInt(), row);
+        }
+        String names = summary.get("policies").toString();
+        assertTrue(names.contains("\"best fixed, leave at first exit ("), names);
+        assertTrue(names.contains("\"best fixed ("), "the plain best fixed arm stays: " + names);
+        assertTrue(summary.get("settings").get("exit heads").asText().startsWith("exits 1..11 evaluated on the way add "),
+                summary.get("settings").toString());
+        JsonNode live = policy(summary, "splitee-s:leave=first (live)");
+        assertEquals(0, live.get("unanswered").asInt());
+    }
+
     @Test
     void anUnreachableBrokerIsBadInput() throws Exception {
         int port;

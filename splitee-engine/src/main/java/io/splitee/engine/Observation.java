@@ -14,11 +14,18 @@ public final class Observation {
     private final int arm;
     private final boolean offloads;
     private final double[] confidences;
+    private final int chosen;
 
-    Observation(int arm, boolean offloads, double[] confidences) {
+    Observation(int arm, boolean offloads, double[] confidences, int chosen) {
         this.arm = arm;
         this.offloads = offloads;
         this.confidences = confidences;
+        this.chosen = chosen;
+    }
+
+    /** The arm the policy chose (the plan's arm): {@link #arm()} unless the plan left at the first confident exit. */
+    public int chosen() {
+        return chosen;
     }
 
     /** The arm played (for an early-exit plan, the exit where the sample stopped). */
@@ -45,7 +52,7 @@ public final class Observation {
     public Observation with(int exit, double confidence) {
         double[] c = confidences.clone();
         c[exit - 1] = confidence;
-        return new Observation(arm, offloads, c);
+        return new Observation(arm, offloads, c, chosen);
     }
 
     /**
@@ -58,7 +65,7 @@ public final class Observation {
             throw new IllegalStateException("arm " + arm + " offloads (C_" + arm + " = " + confidences[arm - 1]
                     + "): its outcome needs the final exit's confidence");
         }
-        return new Outcome(arm, false, confidences);
+        return new Outcome(arm, false, confidences, chosen);
     }
 
     /**
@@ -73,12 +80,12 @@ public final class Observation {
         }
         double[] c = confidences.clone();
         c[c.length - 1] = finalConfidence;
-        return new Outcome(arm, true, c);
+        return new Outcome(arm, true, c, chosen);
     }
 
     @Override
     public String toString() {
-        return "Observation[arm=" + arm + ", offloads=" + offloads + ", confidences=" + Arrays.toString(confidences)
+        return "Observation[arm=" + arm + (chosen == arm ? "" : ", chosen=" + chosen) + ", offloads=" + offloads + ", confidences=" + Arrays.toString(confidences)
                 + "]";
     }
 }

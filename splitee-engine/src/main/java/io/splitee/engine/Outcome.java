@@ -22,14 +22,22 @@ import java.util.OptionalDouble;
  * "unobserved". Whether {@code offloaded} agrees with the threshold is checked by
  * {@link Policy#record(Outcome)}, which knows α.
  *
- * @param arm         1-based arm played, 1..L
+ * @param arm         1-based arm played, 1..L (where the sample stopped)
  * @param offloaded   whether the features after block {@code arm} went to the gateway
  * @param confidences C_1..C_L, {@link #UNOBSERVED} where not observed (copied)
+ * @param chosen      the arm the policy chose (the plan's arm), {@code arm..L}: greater than {@code arm} only when
+ *                    the plan left at the first confident exit ({@link Plan#stopAtFirstConfidentExit}) and the
+ *                    sample left at exit {@code arm} before it, on the device
  */
-public record Outcome(int arm, boolean offloaded, double[] confidences) {
+public record Outcome(int arm, boolean offloaded, double[] confidences, int chosen) {
 
     /** Marks a confidence that was not observed. */
     public static final double UNOBSERVED = -1.0;
+
+    /** An outcome of a sample that stopped at the arm the policy chose. */
+    public Outcome(int arm, boolean offloaded, double[] confidences) {
+        this(arm, offloaded, confidences, arm);
+    }
 
     /** Validates and copies. */
     public Outcome {
@@ -56,6 +64,14 @@ public record Outcome(int arm, boolean offloaded, double[] confidences) {
         }
         if (offloaded && confidences[exits - 1] == UNOBSERVED) {
             throw new IllegalArgumentException("an offloaded outcome must carry the final-exit confidence C_" + exits);
+        }
+        if (chosen < arm || chosen > exits) {
+            throw new IllegalArgumentException("the chosen arm must be in " + arm + ".." + exits + " (the sample stopped at "
+                    + arm + "), got " + chosen);
+        }
+        if (chosen != arm && offloaded) {
+            throw new IllegalArgumentException("a sample that stopped at exit " + arm + " before its chosen arm " + chosen
+                    + " left there on the device and cannot be offloaded");
         }
     }
 
@@ -116,6 +132,39 @@ public record Outcome(int arm, boolean offloaded, double[] confidences) {
     }
 
     /**
+     * The reward arm {@code j} would have earned on this sample as a cascade arm ({@code leave=first}: exits 1..j
+     * evaluated in order, the sample leaves at the first exit i with C_i ≥ α), if it can be computed from what was
+     * observed: {@code C_i − cost(i, false)} when it leaves at i; otherwise {@code C_L − cost(j, true)} (j &lt; L,
+     * C_L observed) or {@code C_L − cost(L, false)} (j = L). Empty when a needed confidence is missing. This is the
+     * plain reward of arm {@code min(j, i)}: a cost model that charges every exit head on the way
+     * ({@link Characteristic#EVALUATES_EVERY_EXIT}) prices exactly what the device did.
+     */
+    public OptionalDouble cascadeReward(int j, EngineConfig config) {
+        if (j < 1 || j > exits()) {
+            throw new IllegalArgumentException("arm must be in 1.." + exits() + ", got " + j);
+        }
+        int i = cascadeExit(j, config);
+        return i == 0 ? OptionalDouble.empty() : reward(i, config);
+    }
+
+    /**
+     * The exit whose plain reward is cascade arm {@code j}'s on this sample: the first i ≤ j with C_i ≥ α, else j;
+     * 0 when an exit on the way was not observed.
+     */
+    int cascadeExit(int j, EngineConfig config) {
+        for (int i = 1; i <= j; i++) {
+            double c = confidences[i - 1];
+            if (c == UNOBSERVED) {
+                return 0;
+            }
+            if (config.confident(c)) {
+                return i;
+            }
+        }
+        return j;
+    }
+
+    /**
      * The confidence arm {@code j}'s reward starts from on this sample, NaN when not computable: C_j when arm j
      * answers on the device ({@code j = L} or C_j ≥ α), C_L when it would offload. The reward is this term minus
      * {@code cost(j, offloadsAt(j))}.
@@ -153,7 +202,7 @@ public record Outcome(int arm, boolean offloaded, double[] confidences) {
         }
         double[] c = confidences.clone();
         c[last - 1] = confidences[arm - 1];
-        return new Outcome(arm, offloaded, c);
+        return new Outcome(arm, offloaded, c, chosen);
     }
 
     private static double checkedCost(CostModel model, int arm, boolean offloaded) {
@@ -168,16 +217,17 @@ public record Outcome(int arm, boolean offloaded, double[] confidences) {
     @Override
     public boolean equals(Object o) {
         return o instanceof Outcome other && arm == other.arm && offloaded == other.offloaded
-                && Arrays.equals(confidences, other.confidences);
+                && Arrays.equals(confidences, other.confidences) && chosen == other.chosen;
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * arm + Boolean.hashCode(offloaded)) + Arrays.hashCode(confidences);
+        return 31 * (31 * (31 * arm + Boolean.hashCode(offloaded)) + Arrays.hashCode(confidences)) + chosen;
     }
 
     @Override
     public String toString() {
-        return "Outcome[arm=" + arm + ", offloaded=" + offloaded + ", confidences=" + Arrays.toString(confidences) + "]";
+        return "Outcome[arm=" + arm + ", offloaded=" + offloaded + ", confidences=" + Arrays.toString(confidences)
+                + (chosen == arm ? "" : ", chosen=" + chosen) + "]";
     }
 }

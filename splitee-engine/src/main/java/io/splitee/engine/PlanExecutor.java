@@ -52,7 +52,7 @@ public final class PlanExecutor {
             }
             c[arm - 1] = checked(arm, oracle.confidence(arm));
         }
-        return new Observation(arm, config.offloads(arm, c[arm - 1]), c);
+        return new Observation(arm, config.offloads(arm, c[arm - 1]), c, plan.arm());
     }
 
     private static double checked(int exit, double c) {

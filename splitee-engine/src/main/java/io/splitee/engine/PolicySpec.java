@@ -37,6 +37,10 @@ import java.util.Set;
  * f·c instead of c (f in (0, 1]) until the next alarm, when it does so again. Before the first alarm the play is
  * the detector's, bit for bit.
  *
+ * <p>{@code leave=first} (the UCB policies; {@code leave=split}, the default, is the paper's): arm a evaluates exits
+ * 1..a in order and the sample leaves at the first with C_i ≥ α; only when none is confident it offloads at a (or
+ * answers at L). The canonical form names it last.
+ *
  * @param kind     which policy
  * @param fixedArm K for {@link Kind#FIXED}, 0 otherwise
  * @param discount γ of a discounted UCB; 0 when the statistics are not discounted
@@ -48,10 +52,14 @@ import java.util.Set;
  * @param detectThreshold h of the Page-Hinkley change detector; 0 when there is none
  * @param refocus         f, the factor on the exploration constant after an alarm ({@code refocus=f}); 0 when off
  * @param refocusPlays    K, the plays of arm L right after an alarm; 0 when {@code refocus} is off
+ * @param leaveFirst      {@code leave=first} (the UCB policies): arm a evaluates exits 1..a in order and the sample
+ *                        leaves at the first with C_i ≥ α, offloading at a only when none is confident (a cascade
+ *                        arm, {@link Plan#stopAtFirstConfidentExit}); false ({@code leave=split}, the default): arm a
+ *                        evaluates exit a only, as in the paper
  */
 public record PolicySpec(Kind kind, int fixedArm, double discount, int window, boolean authorsInit,
                          boolean learnedSide, double detectDelta, double detectThreshold, double refocus,
-                         int refocusPlays) {
+                         int refocusPlays, boolean leaveFirst) {
 
     /** The accepted specs, for messages and help ({@code K} stands for an arm number). */
     public static final List<String> SPECS = List.of("splitee", "splitee-s", "splitee-s-paper", "final", "fixed:K",
@@ -104,6 +112,13 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
     /** A spec without a change detector. */
     public PolicySpec(Kind kind, int fixedArm, double discount, int window, boolean authorsInit, boolean learnedSide) {
         this(kind, fixedArm, discount, window, authorsInit, learnedSide, 0, 0);
+    }
+
+    /** A spec whose arms leave at their split exit ({@code leave=split}, the record before {@code leave}). */
+    public PolicySpec(Kind kind, int fixedArm, double discount, int window, boolean authorsInit, boolean learnedSide,
+                      double detectDelta, double detectThreshold, double refocus, int refocusPlays) {
+        this(kind, fixedArm, discount, window, authorsInit, learnedSide, detectDelta, detectThreshold, refocus,
+                refocusPlays, false);
     }
 
     /** A spec without refocus (the record before {@code refocus}). */
@@ -177,6 +192,10 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
             throw new IllegalArgumentException("policy '" + kind.spec + "': refocus acts after a change detector's alarm; "
                     + "it needs detect=ph");
         }
+        if (leaveFirst && !ucb) {
+            throw new IllegalArgumentException("policy '" + kind.spec + "': leave=first is for splitee, splitee-s and "
+                    + "splitee-s-paper (early-exit always leaves at the first confident exit)");
+        }
     }
 
     /** Whether the policy refocuses after an alarm ({@code refocus=f}). */
@@ -228,6 +247,7 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
         double threshold = 0;
         double refocus = 0;
         int refocusPlays = 0;
+        boolean leaveFirst = false;
         List<String> seen = new ArrayList<>();
         for (String p : parameters.split(",", -1)) {
             int eq = p.indexOf('=');
@@ -267,11 +287,18 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
                     }
                     case "detect-delta" -> delta = positive(spec, key, value);
                     case "detect-threshold" -> threshold = positive(spec, key, value);
+                    case "leave" -> {
+                        if (!value.equals("first") && !value.equals("split")) {
+                            throw new IllegalArgumentException("policy '" + spec + "': leave must be 'first' or 'split', "
+                                    + "got '" + value + "'");
+                        }
+                        leaveFirst = value.equals("first");
+                    }
                     case "refocus" -> refocus = Double.parseDouble(value);
                     case "refocus-plays" -> refocusPlays = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("policy '" + spec + "': unknown parameter '" + key
-                            + "' (expected discount, window, init, side, detect, detect-delta, detect-threshold, refocus "
-                            + "or refocus-plays)");
+                            + "' (expected discount, window, init, side, detect, detect-delta, detect-threshold, refocus, "
+                            + "refocus-plays or leave)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("policy '" + spec + "': " + key + " '" + value + "' is not a number");
@@ -303,7 +330,8 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
             delta = delta == 0 ? DetectingStatistics.DEFAULT_DELTA : delta;
             threshold = threshold == 0 ? DetectingStatistics.DEFAULT_THRESHOLD : threshold;
         }
-        return new PolicySpec(kind, 0, discount, window, authors, learned, delta, threshold, refocus, refocusPlays);
+        return new PolicySpec(kind, 0, discount, window, authors, learned, delta, threshold, refocus, refocusPlays,
+                leaveFirst);
     }
 
     private static double positive(String spec, String key, String value) {
@@ -316,7 +344,7 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
 
     /** What the policy is known to do. */
     public Set<Characteristic> characteristics() {
-        if (discount == 0 && window == 0 && !authorsInit && !learnedSide && detectDelta == 0) {
+        if (discount == 0 && window == 0 && !authorsInit && !learnedSide && detectDelta == 0 && !leaveFirst) {
             return kind.characteristics;
         }
         EnumSet<Characteristic> set = EnumSet.copyOf(kind.characteristics);
@@ -325,6 +353,10 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
         }
         if (authorsInit) {
             set.add(Characteristic.UNCHARGED_WARM_UP);
+        }
+        if (leaveFirst) {
+            set.add(Characteristic.EVALUATES_EVERY_EXIT);
+            set.add(Characteristic.STOPS_AT_FIRST_CONFIDENT_EXIT);
         }
         return Collections.unmodifiableSet(set);
     }
@@ -337,30 +369,31 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
     /** This spec discounted by γ (the {@code policy.discount} key, {@code --discount}). */
     public PolicySpec withDiscount(double gamma) {
         return new PolicySpec(kind, fixedArm, gamma, window, authorsInit, learnedSide, detectDelta, detectThreshold,
-                refocus, refocusPlays);
+                refocus, refocusPlays, leaveFirst);
     }
 
     /** This spec windowed to τ (the {@code policy.window} key, {@code --window}). */
     public PolicySpec withWindow(int tau) {
         return new PolicySpec(kind, fixedArm, discount, tau, authorsInit, learnedSide, detectDelta, detectThreshold,
-                refocus, refocusPlays);
+                refocus, refocusPlays, leaveFirst);
     }
 
     /** This spec with the authors' start ({@code --init authors}). */
     public PolicySpec withAuthorsInit() {
         return new PolicySpec(kind, fixedArm, discount, window, true, learnedSide, detectDelta, detectThreshold,
-                refocus, refocusPlays);
+                refocus, refocusPlays, leaveFirst);
     }
 
     /** This spec with side=learned (splitee-s). */
     public PolicySpec withLearnedSide() {
         return new PolicySpec(kind, fixedArm, discount, window, authorsInit, true, detectDelta, detectThreshold,
-                refocus, refocusPlays);
+                refocus, refocusPlays, leaveFirst);
     }
 
     /** This spec with a Page-Hinkley change detector of tolerance δ and threshold h. */
     public PolicySpec withDetector(double delta, double h) {
-        return new PolicySpec(kind, fixedArm, discount, window, authorsInit, learnedSide, delta, h, refocus, refocusPlays);
+        return new PolicySpec(kind, fixedArm, discount, window, authorsInit, learnedSide, delta, h, refocus, refocusPlays,
+                leaveFirst);
     }
 
     /**
@@ -369,7 +402,18 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
      */
     public PolicySpec withRefocus(double f, int plays) {
         return new PolicySpec(kind, fixedArm, discount, window, authorsInit, learnedSide, detectDelta, detectThreshold,
-                f, plays);
+                f, plays, leaveFirst);
+    }
+
+    /** Whether arm a leaves at the first confident exit 1..a ({@code leave=first}, a cascade arm). */
+    public boolean leavesAtFirstExit() {
+        return leaveFirst;
+    }
+
+    /** This spec with cascade arms ({@code leave=first}) or the paper's ({@code leave=split}). */
+    public PolicySpec withLeaveFirst(boolean first) {
+        return new PolicySpec(kind, fixedArm, discount, window, authorsInit, learnedSide, detectDelta, detectThreshold,
+                refocus, refocusPlays, first);
     }
 
     /**
@@ -417,6 +461,9 @@ public record PolicySpec(Kind kind, int fixedArm, double discount, int window, b
             if (refocusPlays != DEFAULT_REFOCUS_PLAYS) {
                 p.add("refocus-plays=" + refocusPlays);
             }
+        }
+        if (leaveFirst) {
+            p.add("leave=first");
         }
         return p.isEmpty() ? kind.spec : kind.spec + ":" + String.join(",", p);
     }

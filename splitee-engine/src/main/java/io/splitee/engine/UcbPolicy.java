@@ -27,6 +27,14 @@ package io.splitee.engine;
  * <p>{@code refocus=f} (with {@code detect=ph}): for K rounds after an alarm the policy plays arm L with every
  * exit on the way, so every arm starts over with K paired observations, and from then on until the next alarm
  * it explores with f·c. Both follow from the detector's round of the last alarm, which the state keeps.
+ *
+ * <p>{@code leave=first} (cascade arms): arm a plays {@link Plan#stopAtFirstConfidentExit(int)}: exits 1..a in order,
+ * the sample leaves at the first with C_i ≥ α, and offloads at a only when none is. The arm the policy chose
+ * ({@link Outcome#chosen()}) is credited with the reward of what happened ({@link Outcome#cascadeReward}); with side
+ * observations every shallower arm j too: the same outcome when the sample left at i ≤ j, otherwise an offload at j,
+ * whose C_L is the observed one or, when the sample left at a confident exit above j, the variant's stand-in (C_i,
+ * or the side=learned estimate; splitee-s-paper takes only an observed C_L, which a replay always gives it). The
+ * full-depth plays (side=learned probes, refocus) stay plain plays of arm L with every exit on the way.
  */
 final class UcbPolicy extends AbstractPolicy {
 
@@ -55,6 +63,12 @@ final class UcbPolicy extends AbstractPolicy {
     int probedFor;
     /** side=learned: whether probes are made at all (true; false only for the oracle run of the probe figures). */
     boolean probing = true;
+    /** leave=first: arm a leaves at the first confident exit 1..a. */
+    private final boolean cascade;
+    /** leave=first: the arm select() just chose is a full-depth play (a probe or a refocus play), not a cascade arm. */
+    private boolean fullDepth;
+    /** leave=first with side=learned: full-depth plays whose outcome has not been recorded yet; derived, not persisted. */
+    private int fullDepthOutstanding;
 
     UcbPolicy(String spec, EngineConfig config, ArmStatistics stats) {
         super(spec, config, stats);
@@ -65,6 +79,7 @@ final class UcbPolicy extends AbstractPolicy {
         this.onTheWay = new boolean[config.arms() + 1];
         this.refocus = parsedSpec.refocus();
         this.refocusPlays = parsedSpec.refocusPlays();
+        this.cascade = parsedSpec.leavesAtFirstExit();
         if (paper) {
             java.util.Arrays.fill(onTheWay, true);
         }
@@ -72,6 +87,13 @@ final class UcbPolicy extends AbstractPolicy {
 
     @Override
     Plan plan(int arm) {
+        if (cascade) {
+            if (fullDepth) {
+                fullDepthOutstanding++;
+                return Plan.withSideExits(arm, onTheWay);
+            }
+            return Plan.stopAtFirstConfidentExit(arm);
+        }
         return sideObservations ? Plan.withSideExits(arm, onTheWay) : Plan.at(arm);
     }
 
@@ -80,10 +102,12 @@ final class UcbPolicy extends AbstractPolicy {
         // the arms' statistics priced with the costs of this moment (the recorded sums under fixed prices)
         Prices prices = Prices.of(config);
         double c = config.explorationConstant();
+        fullDepth = false;
         if (refocus != 0 && stats instanceof DetectingStatistics d && d.lastAlarm() > 0) {
             if (t - d.lastAlarm() <= refocusPlays) {
                 // right after an alarm: arm L with every exit on the way, so every arm has paired observations
                 java.util.Arrays.fill(onTheWay, true);
+                fullDepth = true;
                 return config.arms();
             }
             c *= refocus;
@@ -113,6 +137,7 @@ final class UcbPolicy extends AbstractPolicy {
             // a full-depth probe instead: every exit on the way and C_L, charged as a play of arm L
             probedFor = arm;
             java.util.Arrays.fill(onTheWay, true);
+            fullDepth = true;
             return config.arms();
         }
         double bar = stats.bestMean(prices);
@@ -145,6 +170,10 @@ final class UcbPolicy extends AbstractPolicy {
 
     @Override
     void credit(Outcome outcome) {
+        if (cascade) {
+            creditCascade(outcome);
+            return;
+        }
         super.credit(outcome);
         if (learned != null) {
             creditLearned(outcome);
@@ -191,6 +220,87 @@ final class UcbPolicy extends AbstractPolicy {
             g[j] = stats.count(j) == 0 ? Double.POSITIVE_INFINITY : Math.abs(mean(j, prices) - m);
         }
         return g;
+    }
+
+    /**
+     * leave=first: the chosen arm a gets the reward of what happened; with side observations (after the authors'
+     * uncharged start, if any) every arm j &lt; a gets the reward it would have had. A sample that left at a confident
+     * exit i &lt; j is arm j's outcome too; otherwise arm j would have offloaded at j and needs C_L: observed when the
+     * sample offloaded or reached L (a replay gives splitee-s-paper the trace's), else, for splitee-s, C_i standing
+     * in ({@link Outcome#withFinalEstimate()}) or the side=learned estimate. A full-depth play (chosen = L, every exit
+     * evaluated) credits the cascade arms the same way.
+     */
+    private void creditCascade(Outcome outcome) {
+        int a = outcome.chosen();
+        int l = config.arms();
+        if (learned != null && outcome.arm() == l && fullDepth(outcome)) {
+            learned.learn(outcome, config);
+        }
+        creditCascade(outcome, a);
+        if (!sideObservations || authorsInit && round <= l) {
+            return;
+        }
+        Outcome seen = paper || learned != null ? outcome : outcome.withFinalEstimate();
+        for (int j = 1; j < a; j++) {
+            creditCascade(seen, j);
+        }
+    }
+
+    /**
+     * Whether an outcome that reached L is a full-depth play's (a probe's or a refocus play's), the only fair draws the
+     * C_L estimate learns from: one with a confident exit below L is (a cascade play would have left there); one
+     * without is taken as one while a full-depth play is outstanding (a cascade play of L that reached L looks the
+     * same, and adds the same to the estimate: nothing but its count of full-depth samples).
+     */
+    private boolean fullDepth(Outcome o) {
+        boolean confident = false;
+        for (int j = 1; j < config.arms() && !confident; j++) {
+            confident = o.observed(j) && config.confident(o.confidence(j));
+        }
+        if (!confident && fullDepthOutstanding == 0) {
+            return false;
+        }
+        fullDepthOutstanding = Math.max(0, fullDepthOutstanding - 1);
+        return true;
+    }
+
+    /** Credits cascade arm {@code j} its reward on {@code o} when it can be computed (or estimated, side=learned). */
+    private void creditCascade(Outcome o, int j) {
+        int i = o.cascadeExit(j, config);
+        if (i == 0) {
+            return;
+        }
+        double r = o.rewardOrNaN(i, config);
+        boolean off = o.offloadsAt(i, config);
+        double term;
+        if (Double.isNaN(r)) {
+            // arm j offloads at i = j, C_L unknown: the sample left confidently at its stop exit above j
+            if (learned == null || o.offloaded() || o.observed(l())) {
+                return;
+            }
+            double price = checked(config.costModel().cost(j, true), j);
+            term = learned.finalConfidence(j, o.arm(), o.confidence(o.arm()));
+            r = term - price;
+        } else {
+            term = o.termOrNaN(i, config);
+        }
+        if (i < j) {
+            // left at i before j: the index prices arm j's terms at j's price, so the term carries the difference
+            // between the prices of leaving at i and of computing to j (as recorded; equal to the reward under fixed prices)
+            term += checked(config.costModel().cost(j, false), j) - checked(config.costModel().cost(i, false), i);
+        }
+        stats.update(j, r, term, off);
+    }
+
+    private int l() {
+        return config.arms();
+    }
+
+    private static double checked(double c, int arm) {
+        if (!Double.isFinite(c)) {
+            throw new IllegalArgumentException("cost model returned " + c + " for arm " + arm);
+        }
+        return c;
     }
 
     /** Rounds 4, 9, 16, ...: at most about sqrt(n) probes in n rounds. */
@@ -263,5 +373,6 @@ final class UcbPolicy extends AbstractPolicy {
         allObserved = false;
         alarmsSeen = 0;
         kept = 0;
+        fullDepthOutstanding = 0;
     }
 }

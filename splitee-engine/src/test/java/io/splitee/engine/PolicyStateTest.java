@@ -23,7 +23,9 @@ class PolicyStateTest {
         "splitee:detect=ph,detect-threshold=0.5", "splitee-s:detect=ph,detect-delta=0.01,detect-threshold=0.3",
         "splitee-s:side=learned,window=5,detect=ph,detect-threshold=0.3",
         "splitee-s:side=learned,detect=ph,detect-threshold=0.3,refocus=0.1,refocus-plays=5",
-        "splitee-s-paper:detect=ph,detect-threshold=0.3,refocus=0.5"})
+        "splitee-s-paper:detect=ph,detect-threshold=0.3,refocus=0.5", "splitee:leave=first", "splitee-s:leave=first",
+        "splitee-s-paper:leave=first", "splitee-s:side=learned,leave=first", "splitee-s:window=7,leave=first",
+        "splitee-s:side=learned,detect=ph,detect-threshold=0.3,refocus=0.1,refocus-plays=5,leave=first"})
     void restoredPolicyContinuesExactly(String spec) {
         Policy original = Policies.parse(spec, CONFIG);
         for (int t = 0; t < 25; t++) {
@@ -46,7 +48,7 @@ class PolicyStateTest {
         double[] row = HandTrace.ROWS[(t * 7) % 6];
         Observation seen = PlanExecutor.execute(p.choose(), CONFIG, exit -> row[exit - 1]);
         int arm = seen.arm();
-        p.record(HandTrace.outcome(CONFIG, arm, row));
+        p.record(new Outcome(arm, CONFIG.offloads(arm, row[arm - 1]), row, seen.chosen()));
         return arm;
     }
 

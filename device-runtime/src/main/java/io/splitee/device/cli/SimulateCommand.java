@@ -49,7 +49,8 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--policy", required = true, paramLabel = "POLICY",
             description = "splitee, splitee-s, splitee-s-paper, final, fixed:K, random or early-exit; the UCB policies take "
-                    + "parameters, e.g. splitee-s:discount=0.995, splitee:window=2000, splitee-s-paper:init=authors.")
+                    + "parameters, e.g. splitee-s:discount=0.995, splitee:window=2000, splitee-s-paper:init=authors, "
+                    + "splitee-s:leave=first.")
     String policy;
 
     @Option(names = "--lambda", paramLabel = "LAMBDA", description = "Paper mode: per-block device cost λ (>= 0).")

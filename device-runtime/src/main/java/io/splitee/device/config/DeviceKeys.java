@@ -29,7 +29,9 @@ final class DeviceKeys {
                     + "(docs/demo.md, \"The emulated board\"); 1: no emulation, as on a real board");
     static final ConfigKey<String> POLICY = ConfigKey.parsed("policy", "splitee-s", Policies::checkSpec, s -> s,
             "the engine's policy: " + String.join(", ", Policies.SPECS) + " (K: an arm, 1..L); the UCB policies take "
-                    + "parameters, e.g. `splitee-s:side=learned`, `splitee-s-paper:init=authors` (docs/engine.md)");
+                    + "parameters, e.g. `splitee-s:side=learned`, `splitee-s-paper:init=authors`, `splitee-s:leave=first` "
+                    + "(arm a leaves at the first confident exit 1..a; priced with every exit head on the way) "
+                    + "(docs/engine.md)");
     static final ConfigKey<Double> THRESHOLD = ConfigKey.number("policy.threshold", 0.8, v -> v > 0 && v <= 1,
             "is outside (0, 1]", "confidence threshold α in (0, 1]: a sample exits on the device when its exit's confidence reaches it");
     static final ConfigKey<Double> UCB_C = ConfigKey.nonNegative("policy.ucb-c", DeviceConfig.PolicyConfig.MEASURED_UCB_C,

@@ -106,6 +106,8 @@ public final class DeviceDaemon implements AutoCloseable {
     private final FrameDecoder decoder;
     private final Board board;
     private final MeasuredCosts measured;
+    /** The measured prices with the other exit-head rule (every exit on the way, or the arm's only), for reports. */
+    private final MeasuredCosts measuredOtherExits;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** CoAP requests in the pipeline, answered directly; the CoAP server, when coap.enabled. */
     private final DirectSources direct = new DirectSources();
@@ -133,7 +135,9 @@ public final class DeviceDaemon implements AutoCloseable {
                 List.of(OffloadFrames.tensors(pkg))), DecodeLimits.DEFAULT);
 
         ArmMapping arms = ArmMapping.of(config.policy().rawSampleArm());
-        this.measured = config.cost().mode() == DeviceConfig.Cost.Mode.PAPER ? null : measuredCosts(pkg);
+        boolean everyExit = config.policy().spec().has(Characteristic.EVALUATES_EVERY_EXIT);
+        this.measured = config.cost().mode() == DeviceConfig.Cost.Mode.PAPER ? null : measuredCosts(pkg, everyExit);
+        this.measuredOtherExits = measured == null ? null : measuredCosts(pkg, !everyExit);
         CostModel costModel = measured == null ? new PaperCost(config.cost().lambda(), config.cost().offloadCost())
                 : arms.costModel(measured);
         EngineConfig engineConfig = new EngineConfig(arms.engineArms(depth),
@@ -158,11 +162,11 @@ public final class DeviceDaemon implements AutoCloseable {
         this.worker = Threads.factory("splitee-" + config.deviceId() + "-worker", false).newThread(this::work);
     }
 
-    private MeasuredCosts measuredCosts(ModelPackage pkg) {
+    private MeasuredCosts measuredCosts(ModelPackage pkg, boolean everyExit) {
         long[] frameBytes = OffloadFrames.sizes(pkg, config.offload().encoding());
         MeasuredCosts m = new MeasuredCosts(estimates, config.cost().perDeviceMs(), config.cost().perLinkMs(),
                 config.offload().payload(), new MeasuredCosts.PayloadBytes(a -> frameBytes[a], frameBytes[0]),
-                config.policy().spec().has(Characteristic.EVALUATES_EVERY_EXIT));
+                everyExit);
         // gpio: with a power sensor, energy is priced too (cost.weight.millijoule)
         board.energy().ifPresent(e -> m.withEnergy(e, config.cost().perMillijoule()));
         return m;
@@ -607,7 +611,9 @@ public final class DeviceDaemon implements AutoCloseable {
      * The measured cost model's prices now ({@code cost.mode=measured}'s units: the weights times the smoothed
      * milliseconds), for arms 0..L: {@code [0][a]} answering on the device at arm a (index 0 unused),
      * {@code [1][a]} offloading after arm a with the payload the model would choose (a = 0: the raw sample; a = L
-     * unused). Reads estimates the worker thread writes: call it once the daemon is idle, e.g. before close.
+     * unused); {@code [2]} and {@code [3]} the same with every exit head on the way charged (the prices of early exit
+     * and of {@code leave=first} arms), {@code [0]} and {@code [1]} with only the arm's exit head, whatever the
+     * daemon's policy. Reads estimates the worker thread writes: call it once the daemon is idle, e.g. before close.
      *
      * @throws IllegalStateException in paper mode, which has no measured cost model
      */
@@ -616,10 +622,14 @@ public final class DeviceDaemon implements AutoCloseable {
             throw new IllegalStateException("cost.mode is paper: no measured prices");
         }
         int l = runner.depth();
-        double[][] p = new double[2][l + 1];
+        double[][] p = new double[4][l + 1];
+        MeasuredCosts plain = measured.everyExit() ? measuredOtherExits : measured;
+        MeasuredCosts every = measured.everyExit() ? measured : measuredOtherExits;
         for (int a = 0; a <= l; a++) {
-            p[0][a] = a == 0 ? Double.NaN : measured.onDevice(a);
-            p[1][a] = a == l ? Double.NaN : measured.offload(a).cost();
+            p[0][a] = a == 0 ? Double.NaN : plain.onDevice(a);
+            p[1][a] = a == l ? Double.NaN : plain.offload(a).cost();
+            p[2][a] = a == 0 ? Double.NaN : every.onDevice(a);
+            p[3][a] = a == l ? Double.NaN : every.offload(a).cost();
         }
         return p;
     }

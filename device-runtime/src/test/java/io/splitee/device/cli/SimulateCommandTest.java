@@ -51,6 +51,25 @@ class SimulateCommandTest {
         assertEquals(1.0 / 6, j.get("accuracy_drop").asDouble(), 1e-12);
     }
 
+    /**
+     * splitee:leave=first on the hand trace (ReplayTest): chooses 1, 2, 3, 1, 3, 2, the samples leave at exits
+     * 1, 2, 2, 1, 1, 2; offloads 3; cost 1.3125; best cascade arm 3 (4.375) − played 3.5625 = regret .8125.
+     */
+    @Test
+    void leaveFirstOnTheHandTrace() throws Exception {
+        Path trace = TraceFiles.writeGzip(dir, "hand.csv.gz", TraceFiles.HAND);
+        Cli r = Cli.run("simulate", "--trace", trace.toString(), "--policy", "splitee:leave=first", "--lambda", "0.0625",
+                "--offload-cost", "0.25", "--threshold", "0.75", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("splitee:leave=first", j.get("policy").asText());
+        assertEquals(1.3125, j.get("cost").asDouble(), 1e-12);
+        assertEquals(3, j.get("offloaded").asInt());
+        assertEquals("[3,3,0]", j.get("arm_counts").toString());
+        assertEquals(3, j.get("best_fixed_arm").asInt());
+        assertEquals(0.8125, j.get("regret").asDouble(), 1e-12);
+    }
+
     /** SplitEE-S plays 3, 1, 2, 3, 3, 3 (engine test): offloads row 2 only (arm 1: C1 .5). */
     @Test
     void jsonWithoutLabelsHasNoAccuracy() throws Exception {

@@ -38,14 +38,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Replay and live agree: the daemon, driven with the shipped images (real Mosquitto, the real model,
  * a responder finishing offloads with the real runner), plays the same arm sequence as
- * {@link Replay} of the shipped trace rows of those images, with the same policy (SplitEE-S), seed and
- * paper costs. {@code models/train.py} writes {@code samples/} as the first 1,000 test images and
+ * {@link Replay} of the shipped trace rows of those images, with the same policy (SplitEE-S, and SplitEE-S whose
+ * arms leave at the first confident exit, {@code leave=first}: the arms compared are where the samples left), seed
+ * and paper costs. {@code models/train.py} writes {@code samples/} as the first 1,000 test images and
  * {@code traces/clean.csv.gz} row {@code i} as test image {@code i} (same order), so image {@code i} is
  * trace row {@code i}.
  *
@@ -75,8 +77,9 @@ class ReplayAgreementIT {
     @TempDir
     Path stateDir;
 
-    @Test
-    void theDaemonPlaysTheArmsAReplayOfTheTraceRowsPlays() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"splitee-s", "splitee-s:leave=first"})
+    void theDaemonPlaysTheArmsAReplayOfTheTraceRowsPlays(String policy) throws Exception {
         ModelPackage pkg = ModelPackage.load(MODEL);
         int l = pkg.depth();
         List<Integer> live = new ArrayList<>();
@@ -92,7 +95,7 @@ class ReplayAgreementIT {
             o.put("model.dir", MODEL.toString());
             o.put("state.dir", stateDir.toString());
             o.put("runtime.intra-op-threads", "1");
-            o.put("policy", "splitee-s");
+            o.put("policy", policy);
             o.put("policy.threshold", Double.toString(ALPHA));
             o.put("policy.ucb-c", "1");
             // no policy.seed: SplitEE-S draws no random numbers, so the key is refused as inert (the replay's SEED
@@ -168,9 +171,9 @@ class ReplayAgreementIT {
                 + "the trace's by " + maxDiff);
         assertEquals(0, nearAlpha, "no trace confidence within the largest difference of α (the threshold rule could flip there)");
 
-        Replayed ofDevice = replay(Trace.of("device", device, preds, labels), l);
+        Replayed ofDevice = replay(Trace.of("device", device, preds, labels), l, policy);
         assertEquals(live, ofDevice.arms, "fed the device's own confidences, the replay chooses what the daemon chose");
-        Replayed ofTrace = replay(Trace.of("clean[0.." + N + ")", traceConf, preds, labels), l);
+        Replayed ofTrace = replay(Trace.of("clean[0.." + N + ")", traceConf, preds, labels), l, policy);
         assertEquals(live, ofTrace.arms, "the replay of the trace rows chooses what the daemon chose (largest "
                 + "confidence difference " + maxDiff + ")");
         assertTrue(Set.copyOf(live).size() > 2, "SplitEE-S explored several arms: " + Set.copyOf(live));
@@ -183,16 +186,16 @@ class ReplayAgreementIT {
             assertEquals(replayed.rewardSums()[a], liveState.rewardSums()[a],
                     CONFIDENCE_TOLERANCE * liveState.updateCounts()[a], "summed reward of arm " + (a + 1));
         }
-        System.out.printf("replay/live agreement: %d samples, arms %s, largest confidence difference %.3g%n", N,
-                Set.copyOf(live), maxDiff);
+        System.out.printf("replay/live agreement (%s): %d samples, arms %s, largest confidence difference %.3g%n",
+                policy, N, Set.copyOf(live), maxDiff);
     }
 
     record Replayed(List<Integer> arms, Policy policy) {
     }
 
-    static Replayed replay(Trace trace, int l) {
+    static Replayed replay(Trace trace, int l, String policy) {
         EngineConfig config = new EngineConfig(l, ALPHA, new PaperCost(0.01, 0.1), 1.0, SEED);
-        Policy inner = Policies.parse("splitee-s", config);
+        Policy inner = Policies.parse(policy, config);
         List<Integer> arms = new ArrayList<>();
         Replay.run(trace, inner, config, List.of(), (sample, arm, offloaded, seen) -> arms.add(arm));
         return new Replayed(arms, inner);

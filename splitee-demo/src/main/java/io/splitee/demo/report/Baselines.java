@@ -1,8 +1,10 @@
 package io.splitee.demo.report;
 
+import io.splitee.engine.Characteristic;
 import io.splitee.engine.EngineConfig;
 import io.splitee.engine.Outcome;
 import io.splitee.engine.Policies;
+import io.splitee.engine.PolicySpec;
 import io.splitee.replay.Replay;
 import io.splitee.replay.ReplayResult;
 import io.splitee.replay.Trace;
@@ -18,25 +20,40 @@ import java.util.Objects;
  * {@code C_arm − λ·arm}; one offloaded after block {@code arm} earns {@code C_L − λ·arm − o}. The best
  * fixed arm is the arm with the largest summed reward over these samples in hindsight (the smallest on
  * ties), exactly as {@link Replay} finds it.
+ *
+ * <p>When the run's policy leaves at the first confident exit ({@code leave=first}: arm a evaluates exits 1..a and
+ * leaves at the first with C_i ≥ α), its arms are the cascade arms: the best fixed arm, and the regret, are those of
+ * the best cascade arm, priced with every exit head on the way ({@link Pricing#everyExit()}); the plain best fixed
+ * arm stays in the comparison as its own row.
  */
 final class Baselines {
     private final Trace trace;
     private final int[] rows;
     private final Settings settings;
     private final EngineConfig config;
+    private final EngineConfig cascadeConfig;
     private final int arms;
+    private final boolean cascade;
     private final int bestFixedArm;
+    private final int bestPlainArm;
 
-    private Baselines(Trace trace, int[] rows, Settings settings) {
+    private Baselines(Trace trace, int[] rows, Settings settings, boolean cascade) {
         this.trace = trace;
         this.rows = rows;
         this.settings = settings;
         this.arms = trace.exits();
+        this.cascade = cascade;
         this.config = settings.engine(arms);
+        this.cascadeConfig = settings.engine(arms, true);
+        this.bestPlainArm = best(0, false);
+        this.bestFixedArm = cascade ? best(0, true) : bestPlainArm;
+    }
+
+    private int best(int from, boolean leaveFirst) {
         double[] sums = new double[arms + 1];
-        for (int r : rows) {
+        for (int i = Math.max(0, from); i < rows.length; i++) {
             for (int a = 1; a <= arms; a++) {
-                sums[a] += fullInformationReward(r, a);
+                sums[a] += leaveFirst ? cascadeReward(rows[i], a) : fullInformationReward(rows[i], a);
             }
         }
         int best = 1;
@@ -45,7 +62,7 @@ final class Baselines {
                 best = a;
             }
         }
-        this.bestFixedArm = best;
+        return best;
     }
 
     /**
@@ -56,6 +73,14 @@ final class Baselines {
      * @throws IllegalArgumentException if a row is outside the trace or there is none
      */
     public static Baselines of(Trace trace, int[] rows, Settings settings) {
+        return of(trace, rows, settings, false);
+    }
+
+    /**
+     * Baselines over the given trace rows, for a run whose arms leave at the first confident exit ({@code cascade})
+     * or at their split exit.
+     */
+    public static Baselines of(Trace trace, int[] rows, Settings settings, boolean cascade) {
         Objects.requireNonNull(trace, "trace");
         Objects.requireNonNull(settings, "settings");
         if (rows.length == 0) {
@@ -67,7 +92,7 @@ final class Baselines {
                         + (trace.samples() - 1) + ")");
             }
         }
-        return new Baselines(trace, rows.clone(), settings);
+        return new Baselines(trace, rows.clone(), settings, cascade);
     }
 
     /** The number of arms L. */
@@ -85,26 +110,19 @@ final class Baselines {
         return rows.length;
     }
 
-    /** The best fixed arm in hindsight over these samples. */
+    /** The best fixed arm in hindsight over these samples (a cascade arm when the run's arms are). */
     public int bestFixedArm() {
         return bestFixedArm;
     }
 
+    /** Whether the run's arms leave at the first confident exit ({@code leave=first}). */
+    public boolean cascade() {
+        return cascade;
+    }
+
     /** The best fixed arm in hindsight over the samples from 0-based index {@code from} on (all: 0). */
     public int bestFixedArm(int from) {
-        double[] sums = new double[arms + 1];
-        for (int i = Math.max(0, from); i < rows.length; i++) {
-            for (int a = 1; a <= arms; a++) {
-                sums[a] += fullInformationReward(rows[i], a);
-            }
-        }
-        int best = 1;
-        for (int a = 2; a <= arms; a++) {
-            if (sums[a] > sums[best]) {
-                best = a;
-            }
-        }
-        return best;
+        return best(from, cascade);
     }
 
     /** Whether the trace has labels. */
@@ -124,19 +142,31 @@ final class Baselines {
 
     /** The reward of what was done on a trace row: answered at {@code arm}, or offloaded after it. */
     public double reward(int row, int arm, boolean offloaded) {
+        return reward(row, arm, offloaded, false);
+    }
+
+    /**
+     * {@link #reward(int, int, boolean)} priced for a policy that evaluated every exit head on the way
+     * ({@code everyExit}: early exit, {@code leave=first}) or not.
+     */
+    public double reward(int row, int arm, boolean offloaded, boolean everyExit) {
         if (offloaded && arm < arms) {
-            return trace.confidence(row, arms) - settings.cost(arm, true);
+            return trace.confidence(row, arms) - settings.cost(arm, true, everyExit);
         }
-        return trace.confidence(row, Math.max(1, Math.min(arm, arms))) - settings.cost(arm, false);
+        return trace.confidence(row, Math.max(1, Math.min(arm, arms))) - settings.cost(arm, false, everyExit);
     }
 
     /** The best fixed arm's reward on a trace row. */
     public double bestReward(int row) {
-        return fullInformationReward(row, bestFixedArm);
+        return cascade ? cascadeReward(row, bestFixedArm) : fullInformationReward(row, bestFixedArm);
     }
 
     private double fullInformationReward(int row, int arm) {
         return new Outcome(arms, false, trace.confidences(row)).reward(arm, config).orElseThrow();
+    }
+
+    private double cascadeReward(int row, int arm) {
+        return new Outcome(arms, false, trace.confidences(row)).cascadeReward(arm, cascadeConfig).orElseThrow();
     }
 
     /**
@@ -153,7 +183,8 @@ final class Baselines {
     /** Replays a policy with other settings (e.g. another threshold); rewards and regret keep the report's. */
     public PolicyRun replay(String spec, String name, String description, Settings with) {
         Trace sub = subTrace();
-        EngineConfig cfg = with.engine(arms);
+        boolean every = PolicySpec.parse(spec).has(Characteristic.EVALUATES_EVERY_EXIT);
+        EngineConfig cfg = with.engine(arms, every);
         List<Outcome> outcomes = new ArrayList<>(rows.length);
         ReplayResult result = Replay.run(sub, Policies.parse(spec, cfg), cfg, List.of(),
                 (sample, arm, offloaded, seen) -> outcomes.add(seen));
@@ -165,7 +196,7 @@ final class Baselines {
             boolean off = o.offloaded();
             int exit = off ? arms : arm;
             steps.add(new Step(row, Integer.toString(row), arm, off, exit, trace.prediction(row, exit), label(row),
-                    settings.cost(arm, off), reward(row, arm, off), bestReward(row),
+                    settings.cost(arm, off, every), reward(row, arm, off, every), bestReward(row),
                     Double.NaN, Double.NaN, Double.NaN, Double.NaN));
         }
         PolicyRun run = new PolicyRun(name, description, arms, fullCost(), steps, 0, settings.pricing().unit());
@@ -208,9 +239,42 @@ final class Baselines {
                 + a + "; never offloads"));
         out.add(replay("random", "random", "a uniformly random split point per sample (seed " + settings.seed()
                 + "), offload when C_arm < α"));
-        out.add(replay("fixed:" + bestFixedArm, "best fixed (" + bestFixedArm + ")", "fixed:" + bestFixedArm
+        out.add(replay("fixed:" + bestPlainArm, "best fixed (" + bestPlainArm + ")", "fixed:" + bestPlainArm
                 + ", the arm with the largest total reward on these samples in hindsight"));
+        if (cascade) {
+            if (!"splitee-s:leave=first".equals(skip)) {
+                out.add(replay("splitee-s:leave=first", "splitee-s, leave at first exit (replay)",
+                        "SplitEE-S whose arm a leaves at the first exit 1..a with C ≥ " + a + " (leave=first), replayed"));
+            }
+            out.add(fixedLeavingFirst(bestFixedArm, "best fixed, leave at first exit (" + bestFixedArm + ")",
+                    "exits 1.." + bestFixedArm + " on the device, stop at the first with C ≥ " + a + ", else "
+                            + (bestFixedArm < l ? "offloaded after block " + bestFixedArm : "answered at the final exit")
+                            + ": the cascade arm with the largest total reward on these samples in hindsight"));
+        }
         return out;
+    }
+
+    /**
+     * Cascade arm {@code arm} on every sample: exits 1..arm evaluated in order, the sample leaves at the first with
+     * C ≥ α, else it is offloaded after block {@code arm} (answered at arm L when {@code arm} is L); priced with
+     * every exit head on the way.
+     */
+    PolicyRun fixedLeavingFirst(int arm, String name, String description) {
+        List<Step> steps = new ArrayList<>(rows.length);
+        Outcome probe;
+        for (int row : rows) {
+            probe = new Outcome(arms, false, trace.confidences(row));
+            int exit = 1;
+            while (exit < arm && !cascadeConfig.confident(probe.confidence(exit))) {
+                exit++;
+            }
+            boolean off = cascadeConfig.offloads(exit, probe.confidence(exit));
+            int answeredAt = off ? arms : exit;
+            steps.add(new Step(row, Integer.toString(row), exit, off, answeredAt, trace.prediction(row, answeredAt),
+                    label(row), settings.cost(exit, off, true), reward(row, exit, off, true), bestReward(row),
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+        }
+        return new PolicyRun(name, description, arms, fullCost(), steps, 0, settings.pricing().unit());
     }
 
     /**

@@ -39,6 +39,15 @@ final class LiveRun {
      */
     public static PolicyRun of(String name, String description, int arms, Settings settings, List<Answer> answers,
                                Baselines baselines, IntUnaryOperator labelOf, int missing) {
+        return of(name, description, arms, settings, answers, baselines, labelOf, missing, false);
+    }
+
+    /**
+     * As above, for a device whose policy evaluates every exit head on the way to its arm ({@code everyExit}: early
+     * exit, {@code leave=first}), priced so.
+     */
+    public static PolicyRun of(String name, String description, int arms, Settings settings, List<Answer> answers,
+                               Baselines baselines, IntUnaryOperator labelOf, int missing, boolean everyExit) {
         List<Step> steps = new ArrayList<>(answers.size());
         int unanswered = missing;
         for (Answer a : answers) {
@@ -58,7 +67,7 @@ final class LiveRun {
             int label = row < 0 ? -1 : traced ? baselines.label(row) : labelOf.applyAsInt(row);
             ResultMessage.Timings t = m.timings();
             steps.add(new Step(row, m.sampleId(), arm, off, exit, m.prediction().classIndex(), label,
-                    settings.cost(arm, off), traced ? baselines.reward(row, arm, off) : Double.NaN,
+                    settings.cost(arm, off, everyExit), traced ? baselines.reward(row, arm, off, everyExit) : Double.NaN,
                     traced ? baselines.bestReward(row) : Double.NaN,
                     ms(t.deviceCompute()), ms(t.link()), ms(t.gatewayCompute()), ms(t.endToEnd())));
         }

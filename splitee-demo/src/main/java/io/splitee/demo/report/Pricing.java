@@ -10,17 +10,30 @@ import java.util.Objects;
  * measured in the same run (its compute, link and gateway milliseconds times its weights, frozen at the end of the
  * run). A report refuses rows priced differently.
  *
- * @param unit  what the numbers are, one phrase, e.g. {@code paper units (λ = 0.01, o = 0.3)}
- * @param model the price of an arm, on the device or offloaded after it (arm 0: the raw sample offloaded)
+ * @param unit      what the numbers are, one phrase, e.g. {@code paper units (λ = 0.01, o = 0.3)}
+ * @param model     the price of an arm, on the device or offloaded after it (arm 0: the raw sample offloaded)
+ * @param everyExit the same prices for a policy that evaluates every exit head on the way to its arm (early exit,
+ *                  {@code leave=first}): measured, exit heads 1..a charged; in paper units the same as {@code model}
  */
-public record Pricing(String unit, CostModel model) {
+public record Pricing(String unit, CostModel model, CostModel everyExit) {
     /** Validates. */
     public Pricing {
         Objects.requireNonNull(unit, "unit");
         Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(everyExit, "everyExit");
         if (unit.isBlank()) {
             throw new IllegalArgumentException("unit must not be blank");
         }
+    }
+
+    /** Prices that do not depend on the exit heads evaluated on the way. */
+    public Pricing(String unit, CostModel model) {
+        this(unit, model, model);
+    }
+
+    /** The prices of a policy that does ({@code everyExit}) or does not evaluate every exit head on the way. */
+    public CostModel model(boolean everyExit) {
+        return everyExit ? this.everyExit : model;
     }
 
     /** The paper's cost, λ·arm (+ o when offloaded). */
@@ -47,6 +60,21 @@ public record Pricing(String unit, CostModel model) {
      * @param offloaded the price of offloading after arm a, index a = 0..L (0: the raw sample; L unused), finite
      */
     public static Pricing measured(String source, double[] onDevice, double[] offloaded) {
+        return measured(source, onDevice, offloaded, onDevice, offloaded);
+    }
+
+    /**
+     * Measured prices, one per arm, and the same prices with every exit head on the way charged (for early exit and
+     * {@code leave=first}).
+     */
+    public static Pricing measured(String source, double[] onDevice, double[] offloaded, double[] onDeviceEveryExit,
+                                   double[] offloadedEveryExit) {
+        Pricing plain = measuredModel(source, onDevice, offloaded);
+        Pricing every = measuredModel(source, onDeviceEveryExit, offloadedEveryExit);
+        return new Pricing(plain.unit(), plain.model(), every.model());
+    }
+
+    private static Pricing measuredModel(String source, double[] onDevice, double[] offloaded) {
         double[] d = onDevice.clone();
         double[] o = offloaded.clone();
         if (d.length != o.length || d.length < 2) {

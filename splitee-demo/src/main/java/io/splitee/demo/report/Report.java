@@ -160,6 +160,10 @@ public final class Report {
         private String replayed;
         private int changeAt = -1;
         private String changeLabel;
+        /** The live policy evaluates every exit head on the way to its arm (early exit, leave=first). */
+        private boolean liveEveryExit;
+        /** The live policy's arms leave at the first confident exit (leave=first). */
+        private boolean liveLeavesFirst;
 
         private Builder(String title, Settings yardstick) {
             this.title = Objects.requireNonNull(title, "title");
@@ -217,7 +221,25 @@ public final class Report {
          * @throws IllegalArgumentException if a row is outside the trace or there is none
          */
         public Builder trace(Trace trace, int[] rows) {
-            baselines = Baselines.of(trace, rows, yardstick);
+            baselines = Baselines.of(trace, rows, yardstick, liveLeavesFirst);
+            return this;
+        }
+
+        /**
+         * The live device's policy spec, before {@link #trace}: a policy that evaluates every exit head on the way
+         * (early exit, {@code leave=first}) has its live row priced so, and one whose arms leave at the first
+         * confident exit ({@code leave=first}) is compared with the best such arm in hindsight (and the plain one).
+         *
+         * @throws IllegalStateException after {@link #trace}
+         * @throws IllegalArgumentException for a spec the engine does not accept
+         */
+        public Builder livePolicy(String spec) {
+            if (baselines != null) {
+                throw new IllegalStateException("the live policy must be given before the trace");
+            }
+            io.splitee.engine.PolicySpec p = io.splitee.engine.PolicySpec.parse(spec);
+            liveEveryExit = p.has(io.splitee.engine.Characteristic.EVALUATES_EVERY_EXIT);
+            liveLeavesFirst = p.leavesAtFirstExit();
             return this;
         }
 
@@ -276,7 +298,7 @@ public final class Report {
          * @param missing     samples sent that got no answer at all
          */
         public Builder live(String name, String description, int arms, IntUnaryOperator labelOf, int missing) {
-            played = LiveRun.of(name, description, arms, yardstick, answers, baselines, labelOf, missing);
+            played = LiveRun.of(name, description, arms, yardstick, answers, baselines, labelOf, missing, liveEveryExit);
             replayed = null;
             return this;
         }

@@ -37,15 +37,25 @@ public record Settings(double lambda, double offloadCost, double threshold, doub
      * sent, nothing computed on the device) included.
      */
     public double cost(int arm, boolean offloaded) {
+        return cost(arm, offloaded, false);
+    }
+
+    /** {@link #cost(int, boolean)} of a policy that evaluates every exit head on the way ({@code everyExit}) or not. */
+    public double cost(int arm, boolean offloaded, boolean everyExit) {
         if (arm < 0) {
             throw new IllegalArgumentException("arm must be >= 0, got " + arm);
         }
-        return pricing.model().cost(arm, offloaded);
+        return pricing.model(everyExit).cost(arm, offloaded);
     }
 
     /** An engine configuration for {@code arms} arms, priced as the report is. */
     public EngineConfig engine(int arms) {
-        return new EngineConfig(arms, threshold, costModel(), ucbC, seed);
+        return engine(arms, false);
+    }
+
+    /** An engine configuration for a policy that evaluates every exit head on the way ({@code everyExit}) or not. */
+    public EngineConfig engine(int arms, boolean everyExit) {
+        return new EngineConfig(arms, threshold, pricing.model(everyExit), ucbC, seed);
     }
 
     /** The same settings with another threshold. */

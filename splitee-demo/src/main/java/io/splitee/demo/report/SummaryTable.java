@@ -6,6 +6,9 @@ import java.util.OptionalDouble;
 /** The report's comparison as a fixed-width text table (for the terminal). */
 final class SummaryTable {
 
+    /** The widest policy name shown whole (e.g. {@code best fixed, leave at first exit (12)}). */
+    static final int NAME_WIDTH = 40;
+
     private SummaryTable() {
     }
 
@@ -13,7 +16,11 @@ final class SummaryTable {
     public static String render(Report report) {
         OptionalDouble fin = report.finalExit().map(PolicyRun::accuracy).orElse(OptionalDouble.empty());
         StringBuilder b = new StringBuilder();
-        String fmt = "%-26s %8s %9s %9s %10s %10s %11s %10s%n";
+        int width = 26;
+        for (PolicyRun r : report.all()) {
+            width = Math.max(width, Math.min(NAME_WIDTH, r.name().length()));
+        }
+        String fmt = "%-" + width + "s %8s %9s %9s %10s %10s %11s %10s%n";
         b.append("every row priced in ").append(report.unit()).append('\n');
         b.append(String.format(Locale.ROOT, fmt, "policy", "answered", "accuracy", "vs final", "cost red.",
                 "offloaded", "arm mode/μ", "regret"));
@@ -21,7 +28,7 @@ final class SummaryTable {
             OptionalDouble acc = r.accuracy();
             String delta = acc.isPresent() && fin.isPresent()
                     ? String.format(Locale.ROOT, "%+.2f pp", 100 * (acc.getAsDouble() - fin.getAsDouble())) : "-";
-            b.append(String.format(Locale.ROOT, fmt, cut(r.name(), 26), r.samples()
+            b.append(String.format(Locale.ROOT, fmt, cut(r.name(), width), r.samples()
                             + (r.unanswered() > 0 ? "+" + r.unanswered() + "!" : ""),
                     acc.isPresent() ? percent(acc.getAsDouble()) : "-", delta, percent(r.costReduction()),
                     percent(r.offloadShare()),

@@ -62,6 +62,83 @@ class BaselinesTest {
                 b.standard("splitee").stream().map(PolicyRun::name).toList());
     }
 
+    /**
+     * A live policy whose arms leave at the first confident exit (leave=first) is compared with the best such arm in
+     * hindsight and with SplitEE-S replayed the same way; the plain rows stay. Under measured prices with exit heads
+     * that cost something, early exit and the cascade rows are charged every exit head on the way, the others not.
+     */
+    @Test
+    void aCascadeRunAddsTheCascadeRowsPricedWithEveryExitHead() {
+        int l = 5;
+        double[] d = new double[l + 1];
+        double[] o = new double[l + 1];
+        double[] de = new double[l + 1];
+        double[] oe = new double[l + 1];
+        o[0] = 0.5;
+        oe[0] = 0.5;
+        for (int a = 1; a <= l; a++) {
+            d[a] = 0.05 * a + 0.01; // a blocks and exit a
+            de[a] = 0.05 * a + 0.01 * a; // a blocks and exits 1..a
+            o[a] = d[a] + 0.2;
+            oe[a] = de[a] + 0.2;
+        }
+        Settings measured = SETTINGS.withPricing(Pricing.measured("test", d, o, de, oe));
+        Trace t = Synthetic.trace(300, l, 9);
+        int[] rows = IntStream.range(0, 300).toArray();
+        Baselines cascade = Baselines.of(t, rows, measured, true);
+        Baselines plain = Baselines.of(t, rows, measured, false);
+        List<String> names = cascade.standard(null).stream().map(PolicyRun::name).toList();
+        assertEquals(List.of("splitee (replay)", "splitee-s (replay)", "splitee-s-paper (replay)", "final exit",
+                "offload all @1", "offload all raw", "early exit (device)", "random", "best fixed (" + plain.bestFixedArm() + ")",
+                "splitee-s, leave at first exit (replay)", "best fixed, leave at first exit (" + cascade.bestFixedArm() + ")"),
+                names);
+        assertEquals(plain.standard(null).size() + 2, names.size(), "the plain run has no cascade rows");
+
+        // the best cascade arm replayed through the engine: the same cost, offloads and (zero) regret
+        EngineConfig every = measured.engine(l, true);
+        List<PolicyRun> runs = cascade.standard(null);
+        PolicyRun best = runs.get(10);
+        assertEquals(0.0, best.regret(), 1e-9, "the best cascade arm has no regret against itself");
+        double cost = 0;
+        long offloads = 0;
+        double bestSum = Double.NEGATIVE_INFINITY;
+        for (int a = 1; a <= l; a++) {
+            double sum = 0;
+            for (int r : rows) {
+                sum += new io.splitee.engine.Outcome(l, false, t.confidences(r)).cascadeReward(a, every).orElseThrow();
+            }
+            bestSum = Math.max(bestSum, sum);
+        }
+        for (int r : rows) {
+            io.splitee.engine.Observation ob = io.splitee.engine.PlanExecutor.execute(
+                    io.splitee.engine.Plan.stopAtFirstConfidentExit(cascade.bestFixedArm()), every,
+                    e -> t.confidence(r, e));
+            cost += every.costModel().cost(ob.arm(), ob.offloads());
+            offloads += ob.offloads() ? 1 : 0;
+        }
+        assertEquals(cost, best.cost(), 1e-9);
+        assertEquals(offloads, best.offloaded());
+        assertTrue(bestSum >= cascadeSumOf(t, rows, every, plain.bestFixedArm()) - 1e-12);
+        // early exit is cascade arm L, priced with every exit head: the engine's replay with those prices agrees
+        PolicyRun early = runs.get(6);
+        ReplayResult ee = Replay.run(t, Policies.parse("early-exit", every), every, List.of());
+        assertEquals(ee.cost(), early.cost(), 1e-9);
+        ReplayResult ss = Replay.run(t, Policies.parse("splitee-s:leave=first", every), every, List.of());
+        assertEquals(ss.cost(), runs.get(9).cost(), 1e-9);
+        assertEquals(ss.regret(), runs.get(9).regret(), 1e-9, "regret against the best cascade arm, as the engine's");
+        // the plain rows keep the plain prices
+        ReplayResult s = Replay.run(t, Policies.parse("splitee-s", measured.engine(l)), measured.engine(l), List.of());
+        assertEquals(s.cost(), runs.get(1).cost(), 1e-9);
+    }
+
+    private static double cascadeSumOf(Trace t, int[] rows, EngineConfig cfg, int arm) {
+        double sum = 0;
+        for (int r : rows) {
+            sum += new io.splitee.engine.Outcome(t.exits(), false, t.confidences(r)).cascadeReward(arm, cfg).orElseThrow();
+        }
+        return sum;
+    }
+
     @Test
     void rewardsFollowThePaper() {
         Trace t = Trace.of("hand", new double[][] {{0.9, 0.5, 0.7}}, new int[][] {{1, 2, 3}}, new int[] {3});

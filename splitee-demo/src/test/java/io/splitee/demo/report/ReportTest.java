@@ -51,6 +51,38 @@ class ReportTest {
         assertEquals(6.0, r.measured().orElseThrow().totalBlockMs());
     }
 
+    /**
+     * A live run of a policy whose arms leave at the first confident exit: its row is priced with every exit head on
+     * the way, and the comparison adds the best cascade arm in hindsight and SplitEE-S replayed with cascade arms.
+     */
+    @Test
+    void aLiveCascadeReportAddsTheCascadeRows() {
+        Trace t = Synthetic.trace(50, 3, 4);
+        double[] d = {Double.NaN, 0.1, 0.2, 0.3};
+        double[] o = {0.5, 0.4, 0.5, Double.NaN};
+        double[] de = {Double.NaN, 0.1, 0.25, 0.4};
+        double[] oe = {0.5, 0.4, 0.55, Double.NaN};
+        Settings priced = SETTINGS.withPricing(Pricing.measured("test", d, o, de, oe));
+        ResultMessage m = LiveRunTest.answer("x-0", ResultMessage.Status.OK, ResultMessage.Location.DEVICE, 2, 2, 1);
+        int[] rows = IntStream.range(0, 50).toArray();
+        Report r = Report.builder("live", SETTINGS).pricing(priced.pricing()).livePolicy("splitee-s:leave=first")
+                .trace(t, rows).answer(m, 0).live("splitee-s:leave=first (live)", "test", 3, row -> -1, 0).build();
+        assertEquals(0.25, r.played().cost(), 1e-12, "exit 2 reached with exit heads 1 and 2: the every-exit price");
+        Baselines cascade = Baselines.of(t, rows, priced, true);
+        assertEquals(cascade.standard(null), r.baselines());
+        List<String> names = r.baselines().stream().map(PolicyRun::name).toList();
+        assertTrue(names.contains("best fixed, leave at first exit (" + cascade.bestFixedArm() + ")"), names.toString());
+        assertTrue(names.contains("splitee-s, leave at first exit (replay)"), names.toString());
+        assertTrue(names.contains("early exit (device)"), names.toString());
+        assertTrue(names.stream().anyMatch(n -> n.matches("best fixed \\(\\d+\\)")), "the plain best fixed arm stays: " + names);
+        // a plain live policy: no cascade rows, the plain price
+        Report plain = Report.builder("live", SETTINGS).pricing(priced.pricing()).livePolicy("splitee-s")
+                .trace(t, rows).answer(m, 0).live("splitee-s (live)", "test", 3, row -> -1, 0).build();
+        assertEquals(0.2, plain.played().cost(), 1e-12);
+        assertEquals(9, plain.baselines().size());
+        assertThrows(IllegalStateException.class, () -> Report.builder("t", SETTINGS).trace(t, rows).livePolicy("splitee"));
+    }
+
     @Test
     void aReportNeedsItsRunAndAReplayItsTrace() {
         assertThrows(IllegalStateException.class, () -> Report.builder("t", SETTINGS).build());
