@@ -27,9 +27,13 @@ class LinkIT {
     Path dir;
 
     JsonNode run(String link) throws Exception {
-        Path out = dir.resolve(link);
-        Cli r = Cli.run("demo", "--samples", Integer.toString(SAMPLES), "--rate", "10", "--cost", "measured", "--link", link,
-                "--policy", "splitee", "--board", "none",
+        return run(link, "splitee", SAMPLES);
+    }
+
+    JsonNode run(String link, String policy, int samples) throws Exception {
+        Path out = dir.resolve((link + "-" + policy).replace(':', '_'));
+        Cli r = Cli.run("demo", "--samples", Integer.toString(samples), "--rate", "10", "--cost", "measured", "--link", link,
+                "--policy", policy, "--board", "none",
                 "--set", "cost.weight.device-ms=0.01", "--set", "cost.weight.link-ms=0.01",
                 "--model", TestModel.DIR.toString(), "--out", out.toString());
         assertEquals(0, r.code, r.toString());
@@ -57,5 +61,25 @@ class LinkIT {
         assertTrue(liveConstrained.get("mean_arm").asDouble() > liveNone.get("mean_arm").asDouble() + 1.0,
                 "and settles deeper in the network: " + numbers);
         assertEquals(SAMPLES, liveConstrained.get("samples").asInt(), "and still answers every sample");
+    }
+
+    /**
+     * A policy that never offloads still has the link measured, by the warm-up probes (one per 100 ms until the
+     * link is measured, GatewayBreaker.WARM_UP_PROBE_INTERVAL): before them, the 32 warm-up answers took 32 probe
+     * intervals of 10 s, and such a run ended with the assumed link (exactly 10 ms), so its report priced every
+     * offload row with an assumption.
+     */
+    @Test
+    void aPolicyThatNeverOffloadsStillMeasuresTheLink() throws Exception {
+        // 100 ms round trip, bandwidth to spare (the constrained profile's 250 kbit/s is filled by the samples
+        // themselves at this rate, and its probes miss the 500 ms deadline)
+        JsonNode run = run("20000kbit:100ms", "early-exit", 100);
+        JsonNode live = DemoIT.policy(run, "early-exit (live)");
+        double rtt = run.get("measured").get("link_rtt_ms").asDouble();
+        System.out.println("LinkIT: early-exit behind a 100 ms link measured RTT " + rtt + " ms");
+        assertEquals(0.0, live.get("offload_share").asDouble(), "the policy keeps every sample on the device");
+        assertTrue(rtt > 50 && rtt < 400, "answered probes measured the 100 ms link (not the assumed 10 ms, "
+                + "nor a missed 500 ms deadline): " + rtt + " ms");
+        assertEquals(100, live.get("samples").asInt(), "and every sample is answered");
     }
 }

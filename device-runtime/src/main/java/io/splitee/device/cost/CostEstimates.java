@@ -447,6 +447,14 @@ public final class CostEstimates {
         return linkKnown;
     }
 
+    /**
+     * Whether the link estimate rests on an answered offload (or a restored state): false during the warm-up and
+     * while only missed deadlines were recorded, which say no more than "at least the deadline".
+     */
+    public boolean linkAnswered() {
+        return linkKnown && !onlyMisses;
+    }
+
     /** A copy of the estimates, for saving. */
     public Snapshot snapshot() {
         return new Snapshot(values(blockMs), values(exitMs), values(gatewayMsFrom), linkKnown ? rtt : -1,

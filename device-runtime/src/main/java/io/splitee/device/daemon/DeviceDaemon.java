@@ -433,7 +433,9 @@ public final class DeviceDaemon implements AutoCloseable {
                 .contentType("application/json").build());
         save(snapshotState()); // at start (the worker is not running yet): a restored or fresh state is on disk at once
         worker.start();
-        long probeEvery = Math.max(100, config.offload().probeInterval().toMillis() / 2);
+        // checked every 100 ms: the warm-up probes (GatewayBreaker.WARM_UP_PROBE_INTERVAL) go at that pace
+        long probeEvery = Math.min(GatewayBreaker.WARM_UP_PROBE_INTERVAL.toMillis(),
+                Math.max(10, config.offload().probeInterval().toMillis() / 2));
         timer.scheduleWithFixedDelay(() -> loop.post(pipeline::maybeProbe), probeEvery, probeEvery,
                 TimeUnit.MILLISECONDS);
         long tick = StateSaves.tick(config.service().stateSaveInterval()).toMillis();

@@ -77,10 +77,18 @@ final class Offloader {
                 link.estimates().roundTripMs() + link.estimates().gatewayMs(oldest.arm + 1));
     }
 
-    /** Sends a light probe (the last input, raw) when nothing was offloaded for a probe interval. */
+    /**
+     * Sends a light probe (the last input, raw) when nothing was offloaded for a probe interval, or for
+     * {@link GatewayBreaker#WARM_UP_PROBE_INTERVAL} until an answered offload or probe measured the link (then
+     * only with nothing in flight, and not while the breaker is open).
+     */
     void maybeProbe() {
         float[] last = core.compute().lastInput();
-        if (last == null || !link.transport().isConnected() || offloads.full() || !breaker.probeDue()) {
+        // warm-up probes until an answer measured the link (not while the breaker is open: a gateway that is down
+        // gets the normal interval), one at a time: back to back they would queue on a slow link and measure the queue
+        boolean measured = link.estimates().linkAnswered() || breaker.open();
+        if (last == null || !link.transport().isConnected() || offloads.full() || !measured && offloads.size() > 0
+                || !breaker.probeDue(measured)) {
             return;
         }
         core.metrics().probes.increment();

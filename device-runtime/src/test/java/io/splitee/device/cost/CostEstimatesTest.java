@@ -56,9 +56,11 @@ class CostEstimatesTest {
         e.recordOffload(1, 100, Duration.ofMillis(515), Duration.ofMillis(296));
         e.recordOffload(1, 100, Duration.ofMillis(439), Duration.ofMillis(37));
         assertFalse(e.linkMeasured());
+        assertFalse(e.linkAnswered());
         assertEquals(0.0, e.gatewayMs(1), EPS);
         e.recordOffload(1, 100, Duration.ofMillis(61), Duration.ofMillis(11));
         assertTrue(e.linkMeasured());
+        assertTrue(e.linkAnswered());
         assertEquals(11.0, e.gatewayMs(1), EPS);
         assertEquals(50.0 - 100 / e.throughputBytesPerMs(), e.roundTripMs(), EPS);
     }
@@ -68,11 +70,13 @@ class CostEstimatesTest {
         CostEstimates e = slowBoard(32);
         e.recordMissedOffload(1, 100, Duration.ofSeconds(1));
         assertTrue(e.linkMeasured(), "a slow link shows at once, not after 32 answers");
+        assertFalse(e.linkAnswered(), "but no answer measured it: the device keeps probing at the warm-up pace");
         assertEquals(1000.0 - 100 / e.throughputBytesPerMs(), e.roundTripMs(), EPS);
         // issue 15: the miss ends the warm-up, and the first answer replaces a fit of misses only (a miss says
         // "at least the deadline"; priced at choice time, a fit left at 1 s would keep every offload priced out)
         e.recordOffload(1, 100, Duration.ofMillis(20), Duration.ofMillis(5));
         assertEquals(15.0 - 100 / e.throughputBytesPerMs(), e.roundTripMs(), EPS, "the answer replaces the miss");
+        assertTrue(e.linkAnswered());
         assertEquals(2.5, e.gatewayMs(1), EPS, "the miss's 0 and the answer's 5 ms at weight 0.5");
         e.recordOffload(1, 100, Duration.ofMillis(30), Duration.ofMillis(5));
         assertEquals(15.0 + 0.5 * 10 - 100 / e.throughputBytesPerMs(), e.roundTripMs(), EPS,

@@ -50,6 +50,31 @@ class GatewayBreakerTest {
     }
 
     @Test
+    void whileTheLinkIsUnmeasuredProbesGoEveryHundredMilliseconds() {
+        assertFalse(breaker.probeDue(false));
+        advanceMs(99);
+        assertFalse(breaker.probeDue(false));
+        advanceMs(1);
+        assertTrue(breaker.probeDue(false), "100 ms without a send: a warm-up probe is due");
+        assertFalse(breaker.probeDue(true), "once measured, the probe interval (400 ms) applies");
+        breaker.sent();
+        advanceMs(100);
+        assertTrue(breaker.probeDue(false));
+        advanceMs(299);
+        assertFalse(breaker.probeDue(true));
+        advanceMs(1);
+        assertTrue(breaker.probeDue(true));
+    }
+
+    @Test
+    void aProbeIntervalShorterThanTheWarmUpOneIsKept() {
+        GatewayBreaker fast = new GatewayBreaker(Duration.ofSeconds(2), Duration.ofMillis(40), now::get);
+        advanceMs(40);
+        assertTrue(fast.probeDue(false));
+        assertTrue(fast.probeDue(true));
+    }
+
+    @Test
     void anOverdueOffloadMakesTheGatewaySuspectOnceThereIsAnEstimate() {
         long sent = now.get();
         advanceMs(500);
