@@ -35,9 +35,9 @@ import java.util.concurrent.Future;
  *   <li>{@code measured}: measured mode, per policy and pricing: regret on the stationary clean trace (20k samples,
  *       Wi-Fi, the device 10× and 1× the VM) against the policy without window, discount, detector or refocus, and
  *       the two measured change scenarios' worst strict and ε counts. Pricing {@code record}: rewards priced when
- *       recorded, as {@code simulate} does; {@code choice}: the policy's cost model is the same prices marked as
- *       drifting ({@code CostModel.drifting}), as the daemon's measured costs are, so the index prices at choice
- *       time and a detector watches the confidence terms instead of the rewards.</li>
+ *       recorded, as {@code simulate --pricing record} does (simulate's only way before issue 14); {@code choice}: the policy's cost model is the same prices marked as
+ *       drifting ({@code CostModel.drifting}), as the daemon's measured costs are (and {@code simulate}'s default), so the index
+ *       prices at choice time and a detector watches the confidence terms instead of the rewards.</li>
  *   <li>{@code arms}: the arm played per 100-sample bucket across a change (the chart's data), CSV.</li>
  *   <li>{@code chart}: the same as a PNG chart ({@code --out docs/arm-across-change.png}).</li>
  * </ul>
@@ -214,7 +214,8 @@ public final class DriftFigures {
 
     /**
      * A measured-mode change scenario ({@code simulate --cost-profile ... --encoding fp16 --link wifi
-     * --board-slowdown F --change KEY=V@10000}): the daemon's cost model built from the x86 VM's profile.
+     * --board-slowdown F --change KEY=V@10000}, priced at choice time as simulate's default): the daemon's cost
+     * model built from the x86 VM's profile.
      */
     private record MeasuredScenario(String name, double slowdown, String key, String value) {
         ScheduledReplay.Adaptation run(Path dir, long seed, String policy) throws Exception {
@@ -228,9 +229,11 @@ public final class DriftFigures {
                     io.splitee.linkproxy.LinkProfile.WIFI, slowdown, "fp16", io.splitee.device.cost.MeasuredCosts.PayloadRule.AUTO,
                     0.1, 0.1, 0, everyExit, s.measuredChanges());
             Trace t = s.stream();
-            EngineConfig config = new EngineConfig(t.exits(), 0.8, r.costModel(),
-                    io.splitee.device.config.DeviceConfig.PolicyConfig.MEASURED_UCB_C, 0);
-            return r.run(t, Policies.parse(policy, config), config, List.of()).adaptations().get(0);
+            double c = io.splitee.device.config.DeviceConfig.PolicyConfig.MEASURED_UCB_C;
+            EngineConfig config = new EngineConfig(t.exits(), 0.8, r.costModel(), c, 0);
+            // priced at choice time, as simulate's default (--pricing choice) and the daemon
+            EngineConfig own = new EngineConfig(t.exits(), 0.8, io.splitee.engine.CostModel.drifting(r.costModel()), c, 0);
+            return r.run(t, Policies.parse(policy, own), config, List.of()).adaptations().get(0);
         }
     }
 

@@ -119,7 +119,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "POLICY",
             description = "The device's policy: splitee, splitee-s, final, fixed:K, random or early-exit, with "
                     + "parameters (e.g. splitee-s:detect=ph; splitee-s:leave=first: arm a leaves at the first "
-                    + "confident exit 1..a, docs/engine.md) (default splitee-s, the device daemon's; with "
+                    + "confident exit 1..a, docs/engine.md) (default " + DeviceConfig.PolicyConfig.DEFAULT_POLICY
+                    + ", the device daemon's; with "
                     + "--scenario link-drop " + LINK_DROP_POLICY + ").")
     String policy;
 
@@ -183,7 +184,7 @@ final class DemoCommand implements Callable<Integer> {
             case "link-drop" -> linkDrop = true;
             default -> throw new InputException("--scenario must be none or link-drop, got '" + scenario + "'");
         }
-        String policySpec = Options.policy(policy != null ? policy : linkDrop ? LINK_DROP_POLICY : "splitee-s");
+        String policySpec = Options.policy(policy != null ? policy : linkDrop ? LINK_DROP_POLICY : DeviceConfig.PolicyConfig.DEFAULT_POLICY);
         Options.rate(rate);
         if (qos != 0 && qos != 1) {
             throw new InputException("--qos must be 0 or 1, got " + qos);

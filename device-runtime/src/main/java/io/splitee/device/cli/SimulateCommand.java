@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Replay one policy over a trace and report cost, offloads, accuracy and regret. "
                 + "Paper mode: --lambda and --offload-cost. Measured mode: --cost-profile (and --link, "
-                + "--board-slowdown, --encoding, --payload, --w-device-ms, --w-link-ms, --w-millijoule).")
+                + "--board-slowdown, --encoding, --payload, --w-device-ms, --w-link-ms, --w-millijoule, --pricing).")
 final class SimulateCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -107,6 +107,13 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
+
+    @Option(names = "--pricing", paramLabel = "WHEN",
+            description = "Measured mode: choice (default): the policy prices its statistics with the costs of the "
+                    + "moment when it chooses, as the daemon does (its measured costs drift); record: each reward is "
+                    + "priced when it is recorded, as simulate did before issue 14 (a change detector then watches "
+                    + "priced rewards).")
+    String pricing;
 
     @Option(names = "--discount", paramLabel = "GAMMA",
             description = "Discounted UCB: discount γ in (0, 1] on every arm's statistics per sample (splitee, "
@@ -291,6 +298,10 @@ final class SimulateCommand implements Callable<Integer> {
         if (lambda == null || offloadCost == null) {
             throw new InputException("give --lambda and --offload-cost (paper mode) or --cost-profile (measured mode)");
         }
+        if (pricing != null) {
+            throw new InputException("--pricing is for measured mode (--cost-profile); paper mode's prices are fixed "
+                    + "and priced when recorded");
+        }
         Checks.nonNegative("--lambda", lambda);
         Checks.nonNegative("--offload-cost", offloadCost);
         Checks.threshold("--threshold", threshold);
@@ -340,6 +351,11 @@ final class SimulateCommand implements Callable<Integer> {
         Checks.threshold("--threshold", threshold);
         double ucbC = Checks.nonNegative("--ucb-c", this.ucbC == null ? DeviceConfig.PolicyConfig.MEASURED_UCB_C
                 : this.ucbC);
+        boolean choiceTime = switch (pricing == null ? "choice" : pricing.toLowerCase(Locale.ROOT)) {
+            case "choice" -> true;
+            case "record" -> false;
+            default -> throw new InputException("--pricing must be choice or record, got '" + pricing + "'");
+        };
         Checks.nonNegative("--w-device-ms", wDeviceMs);
         Checks.nonNegative("--w-link-ms", wLinkMs);
         // without --w-millijoule the output is what it was before energy existed (SimulateGoldenTest)
@@ -410,7 +426,14 @@ final class SimulateCommand implements Callable<Integer> {
                     + " blocks but the trace has " + t.exits() + " exits");
         }
         EngineConfig config = new EngineConfig(t.exits(), threshold, replay.costModel(), ucbC, seed);
-        Policy p = policy(canonical, config, t);
+        // choice time: the policy's cost model is the replay's prices marked as drifting (CostModel.drifting), as the
+        // daemon's measured costs are (ArmMapping.costModel, without its price band: the replay's estimates are
+        // fixed, there is no noise to keep out), so the index prices the policy's statistics when it chooses and a
+        // change detector watches the confidence terms; the replay itself (rewards, regret) prices as before
+        EngineConfig own = choiceTime
+                ? new EngineConfig(t.exits(), threshold, io.splitee.engine.CostModel.drifting(replay.costModel()), ucbC, seed)
+                : config;
+        Policy p = policy(canonical, own, t);
         MeasuredReplay.Result r = replay.run(t, p, config, checkpointList());
         if (json) {
             try {
@@ -434,10 +457,11 @@ final class SimulateCommand implements Callable<Integer> {
         } else {
             String table = Reports.table(t, config, Double.NaN, Double.NaN, r.replay());
             String params = String.format(Locale.ROOT, "measured: profile %s, link %s (%d bit/s, rtt %s ms), board slowdown %s, "
-                            + "encoding %s, payload %s, w-device-ms %s, w-link-ms %s, %sthreshold %s, ucb-c %s, seed %d",
+                            + "encoding %s, payload %s, w-device-ms %s, w-link-ms %s, %sthreshold %s, ucb-c %s, seed %d%s",
                     costProfile, l.name(), l.bitsPerSecond(), l.roundTrip().toNanos() / 1e6, boardSlowdown, encoding,
                     rule.name().toLowerCase(Locale.ROOT), wDeviceMs, wLinkMs,
-                    reportEnergy ? "w-millijoule " + wMillijoule + ", " : "", threshold, ucbC, seed);
+                    reportEnergy ? "w-millijoule " + wMillijoule + ", " : "", threshold, ucbC, seed,
+                    choiceTime ? ", priced at choice time" : ", priced when recorded");
             StringBuilder b = new StringBuilder();
             for (String line : table.split("\\R")) {
                 if (line.startsWith("parameters ")) {

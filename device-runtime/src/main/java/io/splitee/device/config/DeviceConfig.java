@@ -415,6 +415,13 @@ public record DeviceConfig(
      */
     public record PolicyConfig(String name, double threshold, double ucbC, long seed, boolean rawSampleArm) {
         /**
+         * The daemon's default policy ({@code policy}), and the demo's {@code --policy} default. Issue 14's candidate
+         * {@code splitee-s:side=learned,detect=ph,refocus=0.1} meets the replay targets but made the default demo
+         * run worse in two back-to-back pairs (docs/results.md, "The default demo run with the candidate"), so the
+         * default stays {@code splitee-s}.
+         */
+        public static final String DEFAULT_POLICY = "splitee-s";
+        /**
          * The UCB exploration constant with the paper's costs (λ, o): the paper's value, the default of
          * {@code simulate}, {@code sweep}, the demo's paper yardstick and {@code policy.ucb-c} in paper mode.
          */

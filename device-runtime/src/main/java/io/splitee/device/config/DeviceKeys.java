@@ -27,7 +27,7 @@ final class DeviceKeys {
             v -> v >= 1 && v <= 1000, "is outside [1, 1000]", "emulate a slower board: after each block and exit "
                     + "head the daemon waits (F − 1) times its measured time, and records F times its measured time "
                     + "(docs/demo.md, \"The emulated board\"); 1: no emulation, as on a real board");
-    static final ConfigKey<String> POLICY = ConfigKey.parsed("policy", "splitee-s", Policies::checkSpec, s -> s,
+    static final ConfigKey<String> POLICY = ConfigKey.parsed("policy", DeviceConfig.PolicyConfig.DEFAULT_POLICY, Policies::checkSpec, s -> s,
             "the engine's policy: " + String.join(", ", Policies.SPECS) + " (K: an arm, 1..L); the UCB policies take "
                     + "parameters, e.g. `splitee-s:side=learned`, `splitee-s-paper:init=authors`, `splitee-s:leave=first` "
                     + "(arm a leaves at the first confident exit 1..a; priced with every exit head on the way) "

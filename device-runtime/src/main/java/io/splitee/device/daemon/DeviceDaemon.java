@@ -369,8 +369,11 @@ public final class DeviceDaemon implements AutoCloseable {
                 JsonNode n = JSON.readTree(saved.get());
                 PolicyState ps = PolicyState.fromBytes(Base64.getDecoder().decode(n.get("policy").asText()));
                 if (!ps.policy().equals(config.policy().name())) {
-                    LOG.warn("saved state is for policy {} but policy {} is configured; starting fresh", ps.policy(),
-                            config.policy().name());
+                    // e.g. a device that learned under splitee-s (the default before issue 14) and restarts with
+                    // the new default: the statistics of one spec mean nothing to another, so none are carried over
+                    LOG.warn("saved state {} is for policy {} but policy {} is configured; starting fresh (the next save "
+                            + "replaces it; set policy={} to keep learning from it)", state.file(), ps.policy(),
+                            config.policy().name(), ps.policy());
                 } else {
                     // the estimates first: a state from before choice-time pricing is migrated at the current prices
                     JsonNode c = n.get("costs");

@@ -135,22 +135,39 @@ class ScheduleCommandTest {
      * Measured mode, the shipped clean trace and x86 profile: a device 10× slower than the profiled VM (a
      * Pi-class board) on Wi-Fi offloads after block 3 (the best arm from sample 5,000, a no-op change that
      * marks the segment); at sample 10,000 the link drops to 2 Mbit/s and 50 ms, and finishing on the
-     * device (arm 12) becomes best. SplitEE-S with the change detector plays arm 12 in 80% of the last 200
-     * within 500 samples; without it, it needs thousands (or never, before the end at 20,000).
+     * device (arm 12) becomes best.
+     *
+     * <p>Priced when recorded ({@code --pricing record}, simulate's only way before issue 14's pricing change):
+     * SplitEE-S with the change detector plays arm 12 in 80% of the last 200 within 500 samples; without it, it
+     * needs thousands (or never, before the end at 20,000), as its means hold the old link's prices. Priced at
+     * choice time (the default, the daemon's way) the index reprices at once, so both follow within 500, and
+     * the detector does not fire (a change of link changes prices, not confidences): the same play with or without it.
      */
     @Test
     void measuredLinkChangeMovesTheBestArm() throws Exception {
-        JsonNode detect = json(Cli.run(measured("splitee-s:detect=ph", "--board-slowdown", "10", "--change",
-                "board-slowdown=10@5000", "--change", "link=2000kbit:50ms@10000")));
+        String[] record = {"--pricing", "record", "--board-slowdown", "10", "--change", "board-slowdown=10@5000",
+            "--change", "link=2000kbit:50ms@10000"};
+        JsonNode detect = json(Cli.run(measured("splitee-s:detect=ph", record)));
         JsonNode a = detect.get("adaptation");
         assertEquals(2, a.size(), a.toString());
         assertEquals(3, a.get(0).get("best_arm").asInt(), "on Wi-Fi the best arm offloads after block 3");
         assertEquals(12, a.get(1).get("best_arm").asInt(), "on the slow link the best arm stays on the device");
         int withDetector = a.get(1).get("samples").asInt();
         assertTrue(withDetector >= 160 && withDetector <= 500, a.toString());
-        JsonNode plain = json(Cli.run(measured("splitee-s", "--board-slowdown", "10", "--change",
-                "board-slowdown=10@5000", "--change", "link=2000kbit:50ms@10000"))).get("adaptation").get(1);
+        JsonNode plain = json(Cli.run(measured("splitee-s", record))).get("adaptation").get(1);
         assertTrue(plain.get("samples").isNull() || plain.get("samples").asInt() > 2 * withDetector, plain.toString());
+
+        String[] choice = java.util.Arrays.copyOfRange(record, 2, record.length);
+        JsonNode choiceDetect = json(Cli.run(measured("splitee-s:detect=ph", choice)));
+        JsonNode choicePlain = json(Cli.run(measured("splitee-s", choice)));
+        JsonNode c = choiceDetect.get("adaptation").get(1);
+        assertEquals(12, c.get("best_arm").asInt(), c.toString());
+        assertTrue(c.get("samples").asInt() >= 160 && c.get("samples").asInt() <= 500, c.toString());
+        assertEquals(choicePlain.get("adaptation"), choiceDetect.get("adaptation"));
+        assertEquals(choicePlain.get("arm_counts"), choiceDetect.get("arm_counts"));
+        assertEquals(choiceDetect.toString(), Cli.run(measured("splitee-s:detect=ph", java.util.stream.Stream.concat(
+                java.util.stream.Stream.of("--pricing", "choice"), java.util.Arrays.stream(choice))
+                .toArray(String[]::new))).out().strip(), "choice is the default");
     }
 
     /** A device 4× slower at sample 10,000 moves the best arm from 12 (all on the device) to an offloading one. */
@@ -166,19 +183,40 @@ class ScheduleCommandTest {
 
     /**
      * The 4× slower device (shuffle seed 1): arms 3, 4 and 6 are within ε = 0.01 of the best arm 4 (a gap of 0.003
-     * that 500 samples cannot resolve, docs/results.md). With the detector alone the policy plays them in 80% of the
-     * last 200 only 865 samples after the change; with refocus=0.1 (30 plays of arm 12 after the alarm, then c/10)
-     * within 500 (225 measured).
+     * that 500 samples cannot resolve, docs/results.md). Priced when recorded ({@code --pricing record}): with the
+     * detector alone the policy plays them in 80% of the last 200 only 865 samples after the change; with
+     * refocus=0.1 (30 plays of arm 12 after the alarm, then c/10) within 500 (225 measured). Priced at choice time
+     * (the default) the index reprices at once and both are within 500.
      */
     @Test
     void refocusSettlesOnTheNearArmsAfterTheSlowdown() throws Exception {
-        String[] change = {"--change", "board-slowdown=4@10000"};
+        String[] change = {"--pricing", "record", "--change", "board-slowdown=4@10000"};
         JsonNode detect = json(Cli.run(measured("splitee-s:detect=ph", change))).get("adaptation").get(0);
         JsonNode refocus = json(Cli.run(measured("splitee-s:side=learned,detect=ph,refocus=0.1", change)))
                 .get("adaptation").get(0);
         assertEquals(4, refocus.get("best_arm").asInt(), refocus.toString());
         assertTrue(detect.get("samples_near").isNull() || detect.get("samples_near").asInt() > 500, detect.toString());
         assertTrue(refocus.get("samples_near").asInt() <= 500, refocus.toString());
+
+        String[] choice = {"--change", "board-slowdown=4@10000"};
+        for (String policy : new String[] {"splitee-s:detect=ph", "splitee-s:side=learned,detect=ph,refocus=0.1"}) {
+            JsonNode c = json(Cli.run(measured(policy, choice))).get("adaptation").get(0);
+            assertEquals(4, c.get("best_arm").asInt(), policy + " " + c);
+            assertTrue(c.get("samples_near").asInt() <= 500, policy + " " + c);
+        }
+    }
+
+    /** --pricing is measured mode's, and choice or record. */
+    @Test
+    void badPricing() throws Exception {
+        Path t = TraceFiles.writeGzip(dir, "hand.csv.gz", TraceFiles.HAND);
+        Cli r = Cli.run(args(t, "splitee", "--pricing", "record"));
+        assertEquals(2, r.code());
+        assertEquals("splitee-device simulate: --pricing is for measured mode (--cost-profile); paper mode's prices "
+                + "are fixed and priced when recorded", r.err().strip());
+        r = Cli.run(measured("splitee-s", "--pricing", "later"));
+        assertEquals(2, r.code());
+        assertEquals("splitee-device simulate: --pricing must be choice or record, got 'later'", r.err().strip());
     }
 
     /** Measured-mode keys need a cost profile, paper keys need paper mode; bad values are one line, exit 2. */

@@ -32,6 +32,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * now explores with the device's measured-mode default c = 0.5 (it used 1, so it replayed another
  * policy than the daemon it predicts). The measured cases pass {@code --ucb-c 1}, the value they
  * were recorded with; {@link #measuredDefaultIsTheDevicesDefault} checks the new default.
+ *
+ * <p>Issue 14 made measured mode price at choice time by default ({@code --pricing choice}, the daemon's way;
+ * {@code --pricing record} is the old way). The measured cases keep their digests under the new default: none has
+ * a change of link or device (so every price is the same when recorded and when chosen) and none has a change
+ * detector (which watches priced rewards in one way and confidence terms in the other), so the play is the same
+ * sample for sample. {@link #recordPricingPrintsTheSame} checks the old way still prints the recorded digests.
  */
 class SimulateGoldenTest {
     private static final String[] POLICIES = {"splitee", "splitee-s", "final", "fixed:3", "random", "early-exit"};
@@ -88,6 +94,18 @@ class SimulateGoldenTest {
         assertEquals(0, unset.code(), unset.err());
         assertEquals(Cli.run(half).out(), unset.out());
         assertEquals(0.5, io.splitee.device.config.DeviceConfig.PolicyConfig.MEASURED_UCB_C);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void recordPricingPrintsTheSame(String name, String sha256, String[] args) throws NoSuchAlgorithmException {
+        if (!name.endsWith("-measured")) {
+            return;
+        }
+        String[] record = java.util.Arrays.copyOf(args, args.length + 2);
+        record[args.length] = "--pricing";
+        record[args.length + 1] = "record";
+        simulatePrintsWhatItPrintedBefore(name, sha256, record);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,6 +1,7 @@
 package io.splitee.device.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.splitee.mqtt.MosquittoBroker;
@@ -34,12 +35,20 @@ class DeviceProcessIT {
     Path dir;
 
     Process startDevice(MosquittoBroker broker, Path log, String... extra) throws Exception {
+        return startDeviceWith(broker, log, "final", extra);
+    }
+
+    /** The device with {@code policy} set, or with the default policy when {@code policy} is null. */
+    Process startDeviceWith(MosquittoBroker broker, Path log, String policy, String... extra) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-jar", JAR.toString(), "run",
                 "--set", "device.id=p1", "--set", "mqtt.uri=" + broker.uri(),
                 "--set", "model.dir=" + DeviceDaemonIT.MODEL, "--set", "state.dir=" + dir.resolve("state"),
-                "--set", "policy=final", "--set", "runtime.intra-op-threads=1", "--set", "queue.size=16",
+                "--set", "runtime.intra-op-threads=1", "--set", "queue.size=16",
                 "--set", "shutdown.grace=20s"));
+        if (policy != null) {
+            cmd.addAll(List.of("--set", "policy=" + policy));
+        }
         for (String e : extra) {
             cmd.addAll(List.of("--set", e));
         }
@@ -162,4 +171,70 @@ class DeviceProcessIT {
         }
     }
 
+    /**
+     * A device that saved its state under {@code policy=splitee-s} (the default) and restarts with another spec,
+     * issue 14's candidate default: it says which policies differ and how to keep the state, starts fresh and
+     * serves, and its save at shutdown replaces the old state (set back to {@code splitee-s}, it starts fresh
+     * again, saying so). This is what a device without a {@code policy} key would see if the default changed.
+     */
+    private static final String CANDIDATE = "splitee-s:side=learned,detect=ph,refocus=0.1";
+
+    @Test
+    void stateSavedUnderAnotherPolicyStartsFreshAndSaysSo() throws Exception {
+        assertTrue(Files.isRegularFile(JAR), "build the jar first (mvn package): " + JAR.toAbsolutePath());
+        ModelPackage pkg = ModelPackage.load(DeviceDaemonIT.MODEL);
+        String fresh = "saved state " + dir.resolve("state/p1.state") + " is for policy splitee-s but policy "
+                + CANDIDATE + " is configured; starting fresh "
+                + "(the next save replaces it; set policy=splitee-s to keep learning from it)";
+        try (MosquittoBroker broker = MosquittoBroker.start();
+             ResultCollector results = new ResultCollector(broker.uri(), "p1");
+             FrameEncoder encoder = new FrameEncoder()) {
+            Transport publisher = Transport.mqtt(MqttSettings.builder("pub-p1", broker.uri()).cleanStart(true)
+                    .sessionExpiry(Duration.ZERO).build());
+            publisher.start();
+            Path log1 = dir.resolve("device-1.log");
+            Process p = startDeviceWith(broker, log1, io.splitee.device.config.DeviceConfig.PolicyConfig.DEFAULT_POLICY);
+            try {
+                awaitLog(p, log1, "serving");
+                ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
+                TensorSpec in = pkg.manifest().input().tensor().spec();
+                for (int i = 0; i < 20; i++) {
+                    float[] x = pkg.manifest().input().normalise(pkg.samples().image(i % pkg.samples().count()));
+                    publisher.publish(Outgoing.builder("splitee/p1/samples", encoder.encode(Frame.sample(
+                            pkg.manifest().id(), hash, 0, in, "s-" + i, Instant.now(), FloatBuffer.wrap(x))))
+                            .qos(1).contentType(Frame.CONTENT_TYPE).build()).get();
+                }
+                results.awaitDistinct(20, Duration.ofSeconds(120));
+            } finally {
+                p.destroy();
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+                publisher.close();
+            }
+            assertTrue(Files.readString(log1).contains("stopped; state saved"), Files.readString(log1));
+
+            Path log2 = dir.resolve("device-2.log");
+            Process p2 = startDeviceWith(broker, log2, CANDIDATE);
+            try {
+                awaitLog(p2, log2, "serving");
+            } finally {
+                p2.destroy();
+                assertTrue(p2.waitFor(60, TimeUnit.SECONDS));
+            }
+            String out2 = Files.readString(log2);
+            assertTrue(out2.contains(fresh), out2);
+            assertFalse(out2.contains("restored engine state"), out2);
+
+            Path log3 = dir.resolve("device-3.log");
+            Process p3 = startDeviceWith(broker, log3, "splitee-s");
+            try {
+                awaitLog(p3, log3, "serving");
+            } finally {
+                p3.destroy();
+                assertTrue(p3.waitFor(60, TimeUnit.SECONDS));
+            }
+            String out3 = Files.readString(log3);
+            assertTrue(out3.contains("saved state ") && out3.contains(" is for policy "
+                    + CANDIDATE + " but policy splitee-s"), out3);
+        }
+    }
 }
