@@ -109,9 +109,13 @@ final class Offloader {
         offloads.add(s, () -> onDeadline(s));
         core.metrics().pending.set(offloads.size());
         breaker.sent();
-        (payload == MeasuredCosts.Payload.FEATURES ? core.metrics().offloads : core.metrics().offloadsRaw).increment();
-        core.metrics().offloadBytes.record(bytes.length);
-        core.metrics().status().offloaded(s.arm);
+        if (!s.probe) {
+            // probes have their own counter (splitee_device_probes_total): the offload counts and the status line's
+            // "offloaded" are samples, which the warm-up probes (dozens at start-up) would otherwise inflate
+            (payload == MeasuredCosts.Payload.FEATURES ? core.metrics().offloads : core.metrics().offloadsRaw).increment();
+            core.metrics().offloadBytes.record(bytes.length);
+            core.metrics().status().offloaded(s.arm);
+        }
         Outgoing out = Outgoing.builder(core.config().featuresTopic(), bytes).qos(1).contentType(Frame.CONTENT_TYPE)
                 .responseTopic(core.config().repliesTopic()).correlationData(s.id.getBytes(StandardCharsets.UTF_8))
                 .messageExpiry(frameExpiry(offloads.deadline())).build();
