@@ -64,6 +64,20 @@ class DeviceProcessIT {
         }
     }
 
+    /** Publishes shipped images 0..n-1 (cycling) to p1's sample topic at QoS 1, ids {@code prefix + i}. */
+    private static void publishSamples(Transport publisher, FrameEncoder encoder, ModelPackage pkg, String prefix, int n)
+            throws Exception {
+        ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
+        TensorSpec in = pkg.manifest().input().tensor().spec();
+        for (int i = 0; i < n; i++) {
+            float[] x = pkg.manifest().input().normalise(pkg.samples().image(i % pkg.samples().count()));
+            byte[] frame = encoder.encode(Frame.sample(pkg.manifest().id(), hash, 0, in, prefix + i, Instant.now(),
+                    FloatBuffer.wrap(x)));
+            publisher.publish(Outgoing.builder("splitee/p1/samples", frame).qos(1).contentType(Frame.CONTENT_TYPE)
+                    .build()).get();
+        }
+    }
+
     /**
      * {@code state.save-every}: a device SIGKILLed after 250 answered samples, long before its first timed save
      * (the interval is an hour), restarts with at least the 200 outcomes its two saves by count held.
@@ -83,15 +97,7 @@ class DeviceProcessIT {
             try {
                 awaitLog(p, log1, "serving");
                 int n = 250;
-                ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
-                TensorSpec in = pkg.manifest().input().tensor().spec();
-                for (int i = 0; i < n; i++) {
-                    float[] x = pkg.manifest().input().normalise(pkg.samples().image(i % pkg.samples().count()));
-                    byte[] frame = encoder.encode(Frame.sample(pkg.manifest().id(), hash, 0, in, "k-" + i,
-                            Instant.now(), FloatBuffer.wrap(x)));
-                    publisher.publish(Outgoing.builder("splitee/p1/samples", frame).qos(1)
-                            .contentType(Frame.CONTENT_TYPE).build()).get();
-                }
+                publishSamples(publisher, encoder, pkg, "k-", n);
                 results.awaitDistinct(n, Duration.ofSeconds(120));
             } finally {
                 p.destroyForcibly(); // SIGKILL: no save at shutdown
@@ -128,13 +134,7 @@ class DeviceProcessIT {
             publisher.start();
             Path log1 = dir.resolve("device-1.log");
             Process p = startDevice(broker, log1);
-            // wait until the device is serving (its retained status says online)
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(log1).contains("serving")) {
-                assertTrue(p.isAlive(), "device died at start: " + Files.readString(log1));
-                assertTrue(System.nanoTime() < end, "device did not start: " + Files.readString(log1));
-                Thread.sleep(100);
-            }
+            awaitLog(p, log1, "serving"); // its retained status says online
             int n = 300;
             ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
             TensorSpec in = pkg.manifest().input().tensor().spec();
@@ -196,14 +196,7 @@ class DeviceProcessIT {
             Process p = startDeviceWith(broker, log1, io.splitee.device.config.DeviceConfig.PolicyConfig.DEFAULT_POLICY);
             try {
                 awaitLog(p, log1, "serving");
-                ManifestHash hash = new ManifestHash(pkg.manifestSha256Bytes());
-                TensorSpec in = pkg.manifest().input().tensor().spec();
-                for (int i = 0; i < 20; i++) {
-                    float[] x = pkg.manifest().input().normalise(pkg.samples().image(i % pkg.samples().count()));
-                    publisher.publish(Outgoing.builder("splitee/p1/samples", encoder.encode(Frame.sample(
-                            pkg.manifest().id(), hash, 0, in, "s-" + i, Instant.now(), FloatBuffer.wrap(x))))
-                            .qos(1).contentType(Frame.CONTENT_TYPE).build()).get();
-                }
+                publishSamples(publisher, encoder, pkg, "s-", 20);
                 results.awaitDistinct(20, Duration.ofSeconds(120));
             } finally {
                 p.destroy();
