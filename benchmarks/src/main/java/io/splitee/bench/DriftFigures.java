@@ -219,21 +219,8 @@ public final class DriftFigures {
      */
     private record MeasuredScenario(String name, double slowdown, String key, String value) {
         ScheduledReplay.Adaptation run(Path dir, long seed, String policy) throws Exception {
-            Schedule s = Schedule.of(Trace.read(dir.resolve("clean.csv.gz"))).repeatTo(20_000).shuffle(seed);
-            s.changeMeasured(10_000, key, value);
-            io.splitee.replay.CostProfile profile = io.splitee.replay.CostProfile.read(
-                    dir.resolveSibling("profiles").resolve("x86-vm.json"));
-            boolean everyExit = io.splitee.engine.PolicySpec.parse(policy)
-                    .has(io.splitee.engine.Characteristic.EVALUATES_EVERY_EXIT);
-            io.splitee.replay.MeasuredReplay r = io.splitee.replay.MeasuredReplay.withChanges(profile,
-                    io.splitee.linkproxy.LinkProfile.WIFI, slowdown, "fp16", io.splitee.device.cost.MeasuredCosts.PayloadRule.AUTO,
-                    0.1, 0.1, 0, everyExit, s.measuredChanges());
-            Trace t = s.stream();
-            double c = io.splitee.device.config.DeviceConfig.PolicyConfig.MEASURED_UCB_C;
-            EngineConfig config = new EngineConfig(t.exits(), 0.8, r.costModel(), c, 0);
             // priced at choice time, as simulate's default (--pricing choice) and the daemon
-            EngineConfig own = new EngineConfig(t.exits(), 0.8, io.splitee.engine.CostModel.drifting(r.costModel()), c, 0);
-            return r.run(t, Policies.parse(policy, own), config, List.of()).adaptations().get(0);
+            return measuredRun(dir, seed, policy, slowdown, key, value, true).adaptations().get(0);
         }
     }
 
