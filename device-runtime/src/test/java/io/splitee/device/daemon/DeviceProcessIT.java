@@ -64,6 +64,14 @@ class DeviceProcessIT {
         }
     }
 
+    /** A started clean-session publisher for p1's samples. */
+    private static Transport startPublisher(MosquittoBroker broker) throws Exception {
+        Transport publisher = Transport.mqtt(MqttSettings.builder("pub-p1", broker.uri()).cleanStart(true)
+                .sessionExpiry(Duration.ZERO).build());
+        publisher.start();
+        return publisher;
+    }
+
     /** Publishes shipped images 0..n-1 (cycling) to p1's sample topic at QoS 1, ids {@code prefix + i}. */
     private static void publishSamples(Transport publisher, FrameEncoder encoder, ModelPackage pkg, String prefix, int n)
             throws Exception {
@@ -89,9 +97,7 @@ class DeviceProcessIT {
         try (MosquittoBroker broker = MosquittoBroker.start();
              ResultCollector results = new ResultCollector(broker.uri(), "p1");
              FrameEncoder encoder = new FrameEncoder()) {
-            Transport publisher = Transport.mqtt(MqttSettings.builder("pub-p1", broker.uri()).cleanStart(true)
-                    .sessionExpiry(Duration.ZERO).build());
-            publisher.start();
+            Transport publisher = startPublisher(broker);
             Path log1 = dir.resolve("device-1.log");
             Process p = startDevice(broker, log1, "state.save-every=100", "state.save-interval=1h");
             try {
@@ -129,9 +135,7 @@ class DeviceProcessIT {
         try (MosquittoBroker broker = MosquittoBroker.start();
              ResultCollector results = new ResultCollector(broker.uri(), "p1");
              FrameEncoder encoder = new FrameEncoder()) {
-            Transport publisher = Transport.mqtt(MqttSettings.builder("pub-p1", broker.uri()).cleanStart(true)
-                    .sessionExpiry(Duration.ZERO).build());
-            publisher.start();
+            Transport publisher = startPublisher(broker);
             Path log1 = dir.resolve("device-1.log");
             Process p = startDevice(broker, log1);
             awaitLog(p, log1, "serving"); // its retained status says online
@@ -189,9 +193,7 @@ class DeviceProcessIT {
         try (MosquittoBroker broker = MosquittoBroker.start();
              ResultCollector results = new ResultCollector(broker.uri(), "p1");
              FrameEncoder encoder = new FrameEncoder()) {
-            Transport publisher = Transport.mqtt(MqttSettings.builder("pub-p1", broker.uri()).cleanStart(true)
-                    .sessionExpiry(Duration.ZERO).build());
-            publisher.start();
+            Transport publisher = startPublisher(broker);
             Path log1 = dir.resolve("device-1.log");
             Process p = startDeviceWith(broker, log1, io.splitee.device.config.DeviceConfig.PolicyConfig.DEFAULT_POLICY);
             try {
