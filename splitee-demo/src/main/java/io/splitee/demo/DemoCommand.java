@@ -120,12 +120,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "The device's policy: splitee, splitee-s, final, fixed:K, random or early-exit, with "
                     + "parameters (e.g. splitee-s:detect=ph; splitee-s:leave=first: arm a leaves at the first "
                     + "confident exit 1..a, docs/engine.md) (default " + DeviceConfig.PolicyConfig.DEFAULT_POLICY
-                    + ", the device daemon's; with "
-                    + "--scenario link-drop " + LINK_DROP_POLICY + ").")
+                    + ", the device daemon's, which detects changes).")
     String policy;
 
-    /** The policy of {@code --scenario link-drop} unless {@code --policy} names one: it detects the change. */
-    static final String LINK_DROP_POLICY = "splitee-s:detect=ph";
     /** The link {@code --scenario link-drop} drops to, halfway through the samples. */
     static final String LINK_DROP_TO = "lte";
 
@@ -184,7 +181,7 @@ final class DemoCommand implements Callable<Integer> {
             case "link-drop" -> linkDrop = true;
             default -> throw new InputException("--scenario must be none or link-drop, got '" + scenario + "'");
         }
-        String policySpec = Options.policy(policy != null ? policy : linkDrop ? LINK_DROP_POLICY : DeviceConfig.PolicyConfig.DEFAULT_POLICY);
+        String policySpec = Options.policy(policy != null ? policy : DeviceConfig.PolicyConfig.DEFAULT_POLICY);
         Options.rate(rate);
         if (qos != 0 && qos != 1) {
             throw new InputException("--qos must be 0 or 1, got " + qos);

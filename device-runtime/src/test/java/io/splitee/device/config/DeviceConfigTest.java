@@ -51,6 +51,16 @@ class DeviceConfigTest {
         assertEquals("splitee-s", c.policy().name());
     }
 
+    /** The default policy is issue 14's: side observations without the C_a stand-in, a change detector, refocus. */
+    @Test
+    void theDefaultPolicyDetectsChanges() throws Exception {
+        DeviceConfig c = DeviceConfig.load(null, Map.of(), Map.of("device.id", "d", "model.dir", "/m"));
+        assertEquals(DeviceConfig.PolicyConfig.DEFAULT_POLICY, c.policy().name());
+        assertEquals("splitee-s:side=learned,detect=ph,refocus=0.1", c.policy().name(), "kept canonical");
+        io.splitee.engine.PolicySpec spec = io.splitee.engine.PolicySpec.parse(c.policy().name());
+        assertTrue(spec.detects() && spec.refocuses() && spec.has(io.splitee.engine.Characteristic.SIDE_OBSERVATIONS));
+    }
+
     private static String failure(Map<String, String> overrides) {
         Map<String, String> base = new java.util.HashMap<>(Map.of("device.id", "d1", "model.dir", "/m"));
         base.putAll(overrides);
@@ -334,6 +344,7 @@ class DeviceConfigTest {
     void driftKeysFoldIntoThePolicy() throws Exception {
         Map<String, String> base = Map.of("device.id", "d", "model.dir", "/m");
         Map<String, String> m = new java.util.HashMap<>(base);
+        m.put("policy", "splitee-s");
         m.put("policy.discount", "0.995");
         assertEquals("splitee-s:discount=0.995", DeviceConfig.load(null, Map.of(), m).policy().name());
         m = new java.util.HashMap<>(base);
@@ -360,7 +371,9 @@ class DeviceConfigTest {
         DeviceConfig c = DeviceConfig.load(null, Map.of(), m);
         assertEquals("splitee-s:side=learned,detect=ph,refocus=0.1", c.policy().name());
         assertEquals(c, DeviceConfig.load(c, Map.of()), "the folded spec round-trips");
-        assertTrue(failure(Map.of("policy.refocus", "0.1")).contains("only splitee-s and splitee-s-paper with :detect=ph"));
+        assertTrue(failure(Map.of("policy", "splitee-s", "policy.refocus", "0.1"))
+                .contains("only splitee-s and splitee-s-paper with :detect=ph"));
+        assertTrue(failure(Map.of("policy.refocus", "0.2")).contains("in one place"), "the default refocuses already");
         assertTrue(failure(Map.of("policy", "splitee:detect=ph", "policy.refocus", "0.1")).contains("no change detector"));
         assertTrue(failure(Map.of("policy", "splitee-s:detect=ph,refocus=0.2", "policy.refocus", "0.1"))
                 .contains("in one place"));
