@@ -1,5 +1,6 @@
 package io.splitee.demo;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.splitee.config.ConfigException;
@@ -14,6 +15,7 @@ import io.splitee.demo.report.Report;
 import io.splitee.demo.report.Settings;
 import io.splitee.device.config.DeviceConfig;
 import io.splitee.device.daemon.DeviceDaemon;
+import io.splitee.engine.PolicySpec;
 import io.splitee.linkproxy.LinkProfile;
 import io.splitee.linkproxy.LinkProxy;
 import io.splitee.model.ModelPackage;
@@ -295,6 +297,7 @@ final class DemoCommand implements Callable<Integer> {
                     + " test images, " + distortion.flag() + ", " + profile.name() + " link, "
                     + describeBoard(slowdown), settings);
             measured(report, daemon.metrics().registry(), pkg.depth(), profile);
+            String changeDetector = changeDetector(policySpec, daemon.metrics().registry(), daemon.changeRounds());
             double[][] prices = mode == DeviceConfig.Cost.Mode.MEASURED ? daemon.measuredPrices() : null;
             long gatewayAnswers = gateway.answered();
             closeAll(open);
@@ -344,6 +347,7 @@ final class DemoCommand implements Callable<Integer> {
             report.show("device policy", policySpec + ", " + costMode + " cost, c = " + fmt(config.policy().ucbC())
                     + (deviceSettings.isEmpty() ? ""
                     : ", " + deviceSettings));
+            report.show("change detector", changeDetector);
             report.show("paper cost", "λ = " + fmt(settings.lambda()) + ", o = " + fmt(settings.offloadCost()) + ", α = "
                     + fmt(settings.threshold()) + ", c = " + fmt(settings.ucbC()) + ", seed " + settings.seed());
             report.show("rate", fmt(rate) + " samples/s requested, " + String.format(Locale.ROOT, "%.1f", samples / elapsed)
@@ -511,6 +515,37 @@ final class DemoCommand implements Callable<Integer> {
         Gauge thr = registry.find("splitee.device.cost.link.throughput.bytes.per.ms").gauge();
         report.measured("the device's metrics registry (splitee.device.cost.*) at the end of the run, link "
                 + describe(profile), ms, rtt == null ? Double.NaN : rtt.value(), thr == null ? Double.NaN : thr.value());
+    }
+
+    /**
+     * The live policy's change-detector line for the report: with {@code detect=ph}, how many alarms fired during the
+     * run (the device's counter {@code splitee.device.policy.changes.detected}) and at which policy rounds (the
+     * device's {@link DeviceDaemon#changeRounds()}; the demo's policy starts fresh, so round r is the r-th sample the
+     * device computed); otherwise that there is none.
+     */
+    static String changeDetector(String policySpec, MeterRegistry registry, List<Long> rounds) {
+        if (!PolicySpec.parse(policySpec).detects()) {
+            return "no change detector (policy has no detect=ph)";
+        }
+        Counter c = registry.find("splitee.device.policy.changes.detected").counter();
+        if (c == null) {
+            return "detect=ph: alarms not counted (the device has no splitee.device.policy.changes.detected)";
+        }
+        long n = Math.round(c.count());
+        if (n == 0) {
+            return "detect=ph: 0 alarms during the run";
+        }
+        StringBuilder b = new StringBuilder("detect=ph: ").append(n).append(n == 1 ? " alarm" : " alarms")
+                .append(" during the run");
+        if (!rounds.isEmpty()) {
+            b.append(rounds.size() == 1 ? ", at policy round " : ", at policy rounds ");
+            for (int i = 0; i < rounds.size(); i++) {
+                b.append(i == 0 ? "" : ", ").append(rounds.get(i));
+            }
+            b.append(rounds.size() < n ? " (the latest " + rounds.size() + ")" : "");
+            b.append(" (round r: the r-th sample the device computed)");
+        }
+        return b.append("; after each the policy started its statistics over").toString();
     }
 
     private static void writeResults(Path file, List<ResultListener.Received> all, String runId) throws IOException {

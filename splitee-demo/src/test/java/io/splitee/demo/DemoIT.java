@@ -82,6 +82,10 @@ class DemoIT {
             assertTrue(b.asDouble() > 0, "every block's compute was measured: " + blocks);
         }
 
+        assertEquals("no change detector (policy has no detect=ph)", summary.get("settings").get("change detector").asText(),
+                "splitee has no detect=ph");
+        assertTrue(html.contains("no change detector (policy has no detect=ph)"), "the settings block shows it");
+
         // the same report from the collected answers
         Path again = dir.resolve("again");
         Cli rep = Cli.run("report", "--results", out.resolve("results.jsonl").toString(), "--offload-cost", "0.1",
@@ -142,6 +146,24 @@ class DemoIT {
                 summary.get("settings").toString());
         JsonNode live = policy(summary, "splitee-s:leave=first (live)");
         assertEquals(0, live.get("unanswered").asInt());
+    }
+
+    /**
+     * A live policy with a change detector: the report says how many alarms the device counted during the run (the
+     * number depends on the run; the line's form does not).
+     */
+    @Test
+    void aDetectingPolicysAlarmsAreInTheSettings() throws Exception {
+        Path out = dir.resolve("detect");
+        Cli r = Cli.run("demo", "--samples", "200", "--policy", "splitee-s:detect=ph", "--board", "none", "--model",
+                TestModel.DIR.toString(), "--out", out.toString());
+        assertEquals(0, r.code, r.toString());
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        assertEquals(200, policy(summary, "splitee-s:detect=ph (live)").get("samples").asInt());
+        String line = summary.get("settings").get("change detector").asText();
+        assertTrue(line.matches("detect=ph: (0 alarms during the run|1 alarm during the run, at policy round \\d+ .*"
+                + "|\\d+ alarms during the run, at policy rounds \\d+(, \\d+)* .*)"), line);
+        assertTrue(Files.readString(out.resolve("index.html")).contains("detect=ph: "), "the settings block shows it");
     }
 
     @Test

@@ -81,6 +81,18 @@ abstract class AbstractPolicy implements Policy {
         }
     }
 
+    /** The change detector's alarms, when the statistics have one ({@code detect=ph}); not persisted. */
+    @Override
+    public final long changesDetected() {
+        return stats instanceof DetectingStatistics d ? d.alarms() : 0;
+    }
+
+    /** The change detector's round of the last alarm (its round count equals {@link #round}); persisted. */
+    @Override
+    public final long lastChangeRound() {
+        return stats instanceof DetectingStatistics d ? d.lastAlarm() : 0;
+    }
+
     /** State of the random source; policies without one keep the seed unchanged. */
     long randomState() {
         return config.seed();

@@ -41,4 +41,25 @@ public interface Policy {
 
     /** The complete learned state; {@link Policies#restore} continues exactly from it. */
     PolicyState snapshot();
+
+    /**
+     * How many times the change detector ({@code :detect=ph}) fired and made this policy start its statistics over,
+     * since this policy object was made by {@link Policies#parse} or {@link Policies#restore}: the count is not part
+     * of the {@link #snapshot()}, so a restored policy starts at 0. It only grows, and only during
+     * {@link #record(Outcome)} (the call whose credits fired the alarm). Always 0 for a policy without a change
+     * detector. Read-only: reading it changes nothing.
+     */
+    default long changesDetected() {
+        return 0;
+    }
+
+    /**
+     * The policy's round ({@code choose()} calls so far, which a snapshot keeps) when its change detector last
+     * fired: the round count at the {@link #record(Outcome)} that fired it (outcomes may be recorded after later
+     * choices). 0 when it never fired; after {@link Policies#restore}, the last alarm before the snapshot was taken,
+     * if any (the state keeps it), while {@link #changesDetected()} starts at 0. Always 0 without a change detector.
+     */
+    default long lastChangeRound() {
+        return 0;
+    }
 }

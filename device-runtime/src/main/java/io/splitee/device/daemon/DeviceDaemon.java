@@ -87,6 +87,8 @@ public final class DeviceDaemon implements AutoCloseable {
     private final SegmentRunner runner;
     private final Transport transport;
     private final Learner learner;
+    /** The policy's change-detector alarms, counted and logged. */
+    private final ChangeAlarms changes;
     private final CostEstimates estimates;
     private final StateStore state;
     /** When the state is saved (the worker's only). */
@@ -153,7 +155,8 @@ public final class DeviceDaemon implements AutoCloseable {
                 Threads.factory("splitee-" + config.deviceId() + "-timer", true));
         this.saves = new StateSaves(config.service().stateSaveEvery(), config.service().stateSaveInterval(),
                 System::nanoTime);
-        this.learner = new Learner(policy, engineConfig, arms, () -> {
+        this.changes = new ChangeAlarms(metrics.changesDetected, config.deviceId());
+        this.learner = new Learner(policy, engineConfig, arms, changes, () -> {
             if (saves.recorded()) {
                 saveLater();
             }
@@ -637,6 +640,16 @@ public final class DeviceDaemon implements AutoCloseable {
             p[3][a] = a == l ? Double.NaN : every.offload(a).cost();
         }
         return p;
+    }
+
+    /**
+     * The policy rounds ({@code choose()} calls, which a saved state keeps counting) at which the policy's change
+     * detector ({@code detect=ph}) fired in this process, oldest first: the latest {@value ChangeAlarms#KEPT} at
+     * most; empty without a change detector. Their number is the counter {@code splitee.device.policy.changes.detected}
+     * (which keeps counting past the kept ones). For reports; any thread.
+     */
+    public List<Long> changeRounds() {
+        return changes.rounds();
     }
 
     /** The registry holding this daemon's meters. */

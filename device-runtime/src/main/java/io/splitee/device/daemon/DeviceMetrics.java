@@ -26,6 +26,7 @@ final class DeviceMetrics {
     final Counter probes;
     final Counter answerFailures;
     final Counter answersGivenUp;
+    final Counter changesDetected;
     final Timer latencyLocal;
     final Timer latencyOffload;
     final DistributionSummary offloadBytes;
@@ -57,6 +58,10 @@ final class DeviceMetrics {
                 .description("failed attempts to publish an answer").register(registry);
         answersGivenUp = Counter.builder("splitee.device.answers.given.up")
                 .description("answers given up by the answer rule; their samples acknowledged without them")
+                .register(registry);
+        changesDetected = Counter.builder("splitee.device.policy.changes.detected")
+                .description("alarms of the policy's change detector (detect=ph): each time, the policy started its "
+                        + "statistics over")
                 .register(registry);
         latencyLocal = Timer.builder("splitee.device.latency").tag("path", "device").publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(10))

@@ -17,14 +17,20 @@ final class Learner {
     private Policy policy;
     private final EngineConfig config;
     private final ArmMapping arms;
+    private final ChangeAlarms changes;
     private final Runnable afterRecord;
 
-    /** @param afterRecord run after each outcome is recorded (on the worker thread): the state saves' count */
-    Learner(Policy policy, EngineConfig config, ArmMapping arms, Runnable afterRecord) {
+    /**
+     * @param changes     told of every recorded outcome: counts and logs the policy's change-detector alarms
+     * @param afterRecord run after each outcome is recorded (on the worker thread): the state saves' count
+     */
+    Learner(Policy policy, EngineConfig config, ArmMapping arms, ChangeAlarms changes, Runnable afterRecord) {
         this.policy = policy;
         this.config = config;
         this.arms = arms;
+        this.changes = changes;
         this.afterRecord = afterRecord;
+        changes.watch(policy);
     }
 
     /** The policy (replaced by {@link #reset}). */
@@ -35,6 +41,7 @@ final class Learner {
     /** Forgets everything learned: a fresh policy of the same spec (the button's long press). */
     void reset() {
         policy = Policies.parse(policy.spec(), config);
+        changes.watch(policy); // its count starts at 0: the old policy's alarms stay counted, none twice
     }
 
     /** Chooses the next plan (advances the policy's round). */
@@ -60,12 +67,14 @@ final class Learner {
     /** Records a sample that left at its arm. */
     void exited(Observation o) {
         policy.record(arms.exited(o));
+        changes.recorded(policy);
         afterRecord.run();
     }
 
     /** Records an offloaded sample with the final exit's confidence (the gateway's, the device's, or a stand-in). */
     void answered(Observation o, double finalConfidence) {
         policy.record(arms.answered(o, finalConfidence));
+        changes.recorded(policy);
         afterRecord.run();
     }
 }
