@@ -176,26 +176,27 @@ class DeviceProcessIT {
     }
 
     /**
-     * A device that saved its state under {@code policy=splitee-s} (the default) and restarts with another spec,
-     * issue 14's candidate default: it says which policies differ and how to keep the state, starts fresh and
-     * serves, and its save at shutdown replaces the old state (set back to {@code splitee-s}, it starts fresh
-     * again, saying so). This is what a device without a {@code policy} key would see if the default changed.
+     * A device that saved its state under {@code policy=splitee-s} (the default until 2026-12-08) and restarts with
+     * the new default, issue 14's {@code splitee-s:side=learned,detect=ph,refocus=0.1}: it says which policies differ
+     * and how to keep the state, starts fresh and serves, and its save at shutdown replaces the old state (set back
+     * to {@code splitee-s}, it starts fresh again, saying so). This is what a device without a {@code policy} key
+     * sees after the upgrade that changed the default.
      */
-    private static final String CANDIDATE = "splitee-s:side=learned,detect=ph,refocus=0.1";
+    private static final String NEW_DEFAULT = io.splitee.device.config.DeviceConfig.PolicyConfig.DEFAULT_POLICY;
 
     @Test
     void stateSavedUnderAnotherPolicyStartsFreshAndSaysSo() throws Exception {
         assertTrue(Files.isRegularFile(JAR), "build the jar first (mvn package): " + JAR.toAbsolutePath());
         ModelPackage pkg = ModelPackage.load(DeviceDaemonIT.MODEL);
         String fresh = "saved state " + dir.resolve("state/p1.state") + " is for policy splitee-s but policy "
-                + CANDIDATE + " is configured; starting fresh "
+                + NEW_DEFAULT + " is configured; starting fresh "
                 + "(the next save replaces it; set policy=splitee-s to keep learning from it)";
         try (MosquittoBroker broker = MosquittoBroker.start();
              ResultCollector results = new ResultCollector(broker.uri(), "p1");
              FrameEncoder encoder = new FrameEncoder()) {
             Transport publisher = startPublisher(broker);
             Path log1 = dir.resolve("device-1.log");
-            Process p = startDeviceWith(broker, log1, io.splitee.device.config.DeviceConfig.PolicyConfig.DEFAULT_POLICY);
+            Process p = startDeviceWith(broker, log1, "splitee-s");
             try {
                 awaitLog(p, log1, "serving");
                 publishSamples(publisher, encoder, pkg, "s-", 20);
@@ -208,7 +209,7 @@ class DeviceProcessIT {
             assertTrue(Files.readString(log1).contains("stopped; state saved"), Files.readString(log1));
 
             Path log2 = dir.resolve("device-2.log");
-            Process p2 = startDeviceWith(broker, log2, CANDIDATE);
+            Process p2 = startDeviceWith(broker, log2, NEW_DEFAULT);
             try {
                 awaitLog(p2, log2, "serving");
             } finally {
@@ -229,7 +230,7 @@ class DeviceProcessIT {
             }
             String out3 = Files.readString(log3);
             assertTrue(out3.contains("saved state ") && out3.contains(" is for policy "
-                    + CANDIDATE + " but policy splitee-s"), out3);
+                    + NEW_DEFAULT + " but policy splitee-s"), out3);
         }
     }
 }
