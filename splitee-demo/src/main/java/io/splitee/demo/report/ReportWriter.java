@@ -108,7 +108,9 @@ final class ReportWriter {
             report.change().ifPresent(c -> s.add(new ChartRenderer.Series(c.label() + " (sample " + c.sample() + ")",
                     new double[] {c.sample(), c.sample()}, new double[] {0, played.arms() + 0.5},
                     ChartRenderer.Style.LINE)));
-            chart(dir, ARM_CHART, chartFiles, p -> charts.xy(p, "Split point played on each sample (" + played.name() + ")",
+            // the legend names the policy: a long spec in the title runs past the plot (narrowed by the legend on the
+            // right) and is cut off
+            chart(dir, ARM_CHART, chartFiles, p -> charts.xy(p, "Split point played on each sample",
                     "sample", "arm (blocks computed on the device)", s,
                     new ChartRenderer.Limits(0.0, (double) n, 0.0, played.arms() + 0.5)));
         } else {
@@ -149,9 +151,8 @@ final class ReportWriter {
             ChartRenderer.Limits limits = new ChartRenderer.Limits(
                     pad(points, true, false), pad(points, true, true), pad(points, false, false), pad(points, false, true));
             chart(dir, COST_ACCURACY_CHART, chartFiles, p -> charts.xy(p,
-                    "Cost reduction against accuracy (" + shortUnit(report.unit())
-                            + ", against the final exit on the device)",
-                    "cost reduction (%)", "accuracy (%)", points, limits));
+                    "Cost reduction against accuracy (" + shortUnit(report.unit()) + ")",
+                    "cost reduction against the final exit on the device (%)", "accuracy (%)", points, limits));
         } else {
             missing.add("cost against accuracy: no labels for these samples");
         }

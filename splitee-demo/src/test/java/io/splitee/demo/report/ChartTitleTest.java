@@ -45,14 +45,14 @@ class ChartTitleTest {
 
     @Test
     void theTitleSaysPaperUnitsForAPaperReport(@TempDir Path dir) throws Exception {
-        assertEquals("Cost reduction against accuracy (paper units, against the final exit on the device)",
+        assertEquals("Cost reduction against accuracy (paper units)",
                 costAccuracyTitle(ReportTest.SETTINGS, dir));
     }
 
     @Test
     void theTitleSaysMeasuredCostUnitsForAMeasuredReport(@TempDir Path dir) throws Exception {
         Pricing measured = Pricing.measured("a test", new double[] {9, 1, 2, 3, 4}, new double[] {5, 6, 7, 8, 9});
-        assertEquals("Cost reduction against accuracy (measured cost units, against the final exit on the device)",
+        assertEquals("Cost reduction against accuracy (measured cost units)",
                 costAccuracyTitle(ReportTest.SETTINGS.withPricing(measured), dir));
     }
 }
