@@ -32,16 +32,26 @@ import java.util.Locale;
  * <pre>
  * java -cp benchmarks/target/splitee-benchmarks.jar io.splitee.bench.PayloadFigures \
  *     [--trace models/fmnist-resnet12/traces/clean.csv.gz] [--profile models/fmnist-resnet12/profiles/x86-vm.json] \
- *     [--encoding fp16] [--threshold 0.8] [--slowdowns 1,8] [--policy splitee-s] [--ucb-c 0.5] [--weight 0.1]
- *     [--grid 0.1,0.3,1]
+ *     [--encoding fp16] [--threshold 0.8] [--slowdowns 1,8] [--policy SPEC] [--ucb-c 0.5] [--weight 0.1]
+ *     [--pricing choice|record] [--grid 0.1,0.3,1]
+ * </pre>
+ * {@code --policy} defaults to the daemon's default policy ({@code DeviceConfig.PolicyConfig.DEFAULT_POLICY}).
+ * <pre>
  * </pre>
  */
 public final class PayloadFigures {
 
     private static double W = 0.1;
-    private static String policy = "splitee-s";
+    private static String policy = DeviceConfig.PolicyConfig.DEFAULT_POLICY;
     private static double ucbC = DeviceConfig.PolicyConfig.MEASURED_UCB_C;
     private static String grid;
+    /**
+     * Whether the policy prices its statistics at choice time ({@code --pricing choice}, the default: as the daemon
+     * and {@code simulate} price measured costs) or each reward when recorded ({@code record}: how these figures were
+     * first made). Equal for a policy without a change detector; with one, pricing when recorded feeds the detector
+     * the rewards, whose spread between on-device answers and offloads raises false alarms (docs/results.md).
+     */
+    private static boolean choiceTime = true;
     private static final List<LinkProfile> LINKS = List.of(LinkProfile.WIFI, LinkProfile.LTE, LinkProfile.CONSTRAINED);
     private static final List<String> TRACES = List.of("clean", "blur-1", "noise-0.1", "noise-0.2", "contrast-0.5");
 
@@ -77,6 +87,11 @@ public final class PayloadFigures {
                 }
                 case "--grid" -> grid = v;
                 case "--weight" -> W = Double.parseDouble(v);
+                case "--pricing" -> choiceTime = switch (v) {
+                    case "choice" -> true;
+                    case "record" -> false;
+                    default -> throw new IllegalArgumentException("--pricing: choice or record, got " + v);
+                };
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -87,8 +102,9 @@ public final class PayloadFigures {
             return;
         }
         Trace trace = Trace.read(tracePath);
-        System.out.printf(Locale.ROOT, "trace %s (%d samples), profile %s, encoding %s, threshold %s, weights %s/ms, policy %s, ucb-c %s%n%n",
-                tracePath, trace.samples(), profilePath, encoding, threshold, W, policy, ucbC);
+        System.out.printf(Locale.ROOT, "trace %s (%d samples), profile %s, encoding %s, threshold %s, weights %s/ms, policy %s, ucb-c %s, "
+                + "priced %s%n%n", tracePath, trace.samples(), profilePath, encoding, threshold, W, policy, ucbC,
+                choiceTime ? "at choice time" : "when recorded");
         System.out.println("| link | board | (1) device only | (2) raw to gateway | (3) SplitEE features | "
                 + "(4) SplitEE auto (features/raw offloads) | (5) best fixed (arm, payload) | (4) ≤ 1.05·(5) | "
                 + "(4) ≤ 1.05·min((1),(2)) |");
@@ -230,7 +246,9 @@ public final class PayloadFigures {
 
     private static Figure splitee(Trace t, MeasuredReplay m, double alpha, long[] counts) {
         EngineConfig config = new EngineConfig(t.exits(), alpha, m.costModel(), ucbC, 0);
-        MeasuredReplay.Result r = m.run(t, Policies.parse(policy, config), config, Replay.DEFAULT_CHECKPOINTS);
+        EngineConfig own = choiceTime
+                ? new EngineConfig(t.exits(), alpha, io.splitee.engine.CostModel.drifting(m.costModel()), ucbC, 0) : config;
+        MeasuredReplay.Result r = m.run(t, Policies.parse(policy, own), config, Replay.DEFAULT_CHECKPOINTS);
         if (counts != null) {
             counts[0] = r.featurePayloads();
             counts[1] = r.rawPayloads();
