@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.splitee.device.config.DeviceConfig;
 import io.splitee.wire.ResultCodec;
 import io.splitee.wire.ResultMessage;
 import java.net.ServerSocket;
@@ -105,12 +106,12 @@ class DemoIT {
         assertTrue(r.out.contains("emulated Raspberry Pi 4 (×4.45, ncnn's ResNet-18"), r.out);
         assertTrue(r.out.contains("every row priced in measured cost units"), r.out);
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
-        for (String row : List.of("splitee-s (live)", "splitee (replay)", "splitee-s (replay)", "splitee-s-paper (replay)", "final exit",
-                "offload all raw", "offload all @1", "early exit (device)", "random")) {
+        for (String row : List.of(DeviceConfig.PolicyConfig.DEFAULT_POLICY + " (live)", "splitee (replay)", "splitee-s (replay)",
+                "splitee-s-paper (replay)", "final exit", "offload all raw", "offload all @1", "early exit (device)", "random")) {
             assertEquals(300, policy(summary, row).get("samples").asInt(), row);
         }
         assertTrue(summary.get("policies").toString().contains("best fixed ("), summary.toString());
-        JsonNode live = policy(summary, "splitee-s (live)");
+        JsonNode live = policy(summary, DeviceConfig.PolicyConfig.DEFAULT_POLICY + " (live)");
         assertEquals(0, live.get("unanswered").asInt());
         for (String f : List.of("index.html", "summary.csv", "samples.csv", "regret.csv", "results.jsonl",
                 "arm-over-time.png", "regret.png", "cost-accuracy.png", "measured-cost.png", "latency-by-arm.png")) {

@@ -43,7 +43,8 @@ class ShadedJarIT {
         Run r = java("demo", "--samples", "60", "--rate", "200", "--model", TestModel.DIR.toAbsolutePath().toString(),
                 "--out", out.toString());
         assertEquals(0, r.code(), r.out());
-        assertTrue(r.out().contains("splitee-s (live)") && r.out().contains("best fixed"), r.out());
+        assertTrue(r.out().contains("(live)") && r.out().contains("splitee-s:side=learned") && r.out().contains("best fixed"),
+                r.out());
         assertTrue(!r.out().contains("SLF4J(W)"), "one SLF4J provider in the jar: " + r.out());
         Png.assertPng(out.resolve("arm-over-time.png"));
     }

@@ -42,7 +42,19 @@ final class SummaryTable {
         return Double.isFinite(fraction) ? String.format(Locale.ROOT, "%.2f %%", 100 * fraction) : "-";
     }
 
-    private static String cut(String s, int n) {
-        return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+    /**
+     * {@code s} in at most {@code n} characters: cut with an ellipsis, keeping a closing {@code " (live)"},
+     * {@code " (replay)"} or other parenthesised suffix whole, so that a long live spec still reads as the live row.
+     */
+    static String cut(String s, int n) {
+        if (s.length() <= n) {
+            return s;
+        }
+        int open = s.endsWith(")") ? s.lastIndexOf(" (") : -1;
+        String suffix = open > 0 ? s.substring(open) : "";
+        if (suffix.isEmpty() || suffix.length() + 2 > n) {
+            return s.substring(0, n - 1) + "…";
+        }
+        return s.substring(0, n - 1 - suffix.length()) + "…" + suffix;
     }
 }
