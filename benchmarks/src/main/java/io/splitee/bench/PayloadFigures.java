@@ -78,13 +78,7 @@ public final class PayloadFigures {
                 case "--threshold" -> threshold = Double.parseDouble(v);
                 case "--policy" -> policy = v;
                 case "--ucb-c" -> ucbC = Double.parseDouble(v);
-                case "--slowdowns" -> {
-                    String[] parts = v.split(",");
-                    slowdowns = new double[parts.length];
-                    for (int k = 0; k < parts.length; k++) {
-                        slowdowns[k] = Double.parseDouble(parts[k]);
-                    }
-                }
+                case "--slowdowns" -> slowdowns = doubles(v);
                 case "--grid" -> grid = v;
                 case "--weight" -> W = Double.parseDouble(v);
                 case "--pricing" -> choiceTime = switch (v) {
@@ -117,6 +111,11 @@ public final class PayloadFigures {
         System.out.println();
         System.out.println("Each cell: mean latency ms / mean reward / accuracy. Reward = confidence of the answer − "
                 + W + " × latency ms (the engine's objective). Targets compare mean latency.");
+    }
+
+    /** A comma-separated list of numbers, e.g. {@code 1,8}: the harnesses' list options. */
+    static double[] doubles(String csv) {
+        return java.util.Arrays.stream(csv.split(",")).mapToDouble(Double::parseDouble).toArray();
     }
 
     private static void grid(CostProfile profile, String enc, double alpha, double[] slowdowns, String cs)

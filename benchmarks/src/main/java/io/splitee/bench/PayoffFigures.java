@@ -118,13 +118,7 @@ public final class PayoffFigures {
                 case "--encoding" -> encoding = v;
                 case "--threshold" -> threshold = Double.parseDouble(v);
                 case "--weight" -> weight = Double.parseDouble(v);
-                case "--factors" -> {
-                    String[] parts = v.split(",");
-                    factors = new double[parts.length];
-                    for (int k = 0; k < parts.length; k++) {
-                        factors[k] = Double.parseDouble(parts[k]);
-                    }
-                }
+                case "--factors" -> factors = PayloadFigures.doubles(v);
                 case "--links" -> {
                     List<LinkProfile> ls = new ArrayList<>();
                     for (String s : v.split(",")) {

@@ -55,6 +55,17 @@ class DeviceProcessIT {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /** Waits until {@code p} serves, stops it (SIGTERM: it saves its state) and returns its log. */
+    static String serveAndStop(Process p, Path log) throws Exception {
+        try {
+            awaitLog(p, log, "serving");
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        }
+        return Files.readString(log);
+    }
+
     static void awaitLog(Process p, Path log, String text) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.readString(log).contains(text)) {
@@ -111,15 +122,7 @@ class DeviceProcessIT {
                 publisher.close();
             }
             Path log2 = dir.resolve("device-2.log");
-            Process p2 = startDevice(broker, log2, "state.save-every=100",
-                    "state.save-interval=1h");
-            try {
-                awaitLog(p2, log2, "serving");
-            } finally {
-                p2.destroy();
-                assertTrue(p2.waitFor(60, TimeUnit.SECONDS));
-            }
-            String out2 = Files.readString(log2);
+            String out2 = serveAndStop(startDevice(broker, log2, "state.save-every=100", "state.save-interval=1h"), log2);
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("restored engine state from \\S+: round (\\d+)")
                     .matcher(out2);
             assertTrue(m.find(), out2);
@@ -209,26 +212,12 @@ class DeviceProcessIT {
             assertTrue(Files.readString(log1).contains("stopped; state saved"), Files.readString(log1));
 
             Path log2 = dir.resolve("device-2.log");
-            Process p2 = startDeviceWith(broker, log2, NEW_DEFAULT);
-            try {
-                awaitLog(p2, log2, "serving");
-            } finally {
-                p2.destroy();
-                assertTrue(p2.waitFor(60, TimeUnit.SECONDS));
-            }
-            String out2 = Files.readString(log2);
+            String out2 = serveAndStop(startDeviceWith(broker, log2, NEW_DEFAULT), log2);
             assertTrue(out2.contains(fresh), out2);
             assertFalse(out2.contains("restored engine state"), out2);
 
             Path log3 = dir.resolve("device-3.log");
-            Process p3 = startDeviceWith(broker, log3, "splitee-s");
-            try {
-                awaitLog(p3, log3, "serving");
-            } finally {
-                p3.destroy();
-                assertTrue(p3.waitFor(60, TimeUnit.SECONDS));
-            }
-            String out3 = Files.readString(log3);
+            String out3 = serveAndStop(startDeviceWith(broker, log3, "splitee-s"), log3);
             assertTrue(out3.contains("saved state ") && out3.contains(" is for policy "
                     + NEW_DEFAULT + " but policy splitee-s"), out3);
         }
