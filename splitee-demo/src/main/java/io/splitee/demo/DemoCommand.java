@@ -538,10 +538,8 @@ final class DemoCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder("detect=ph: ").append(n).append(n == 1 ? " alarm" : " alarms")
                 .append(" during the run");
         if (!rounds.isEmpty()) {
-            b.append(rounds.size() == 1 ? ", at policy round " : ", at policy rounds ");
-            for (int i = 0; i < rounds.size(); i++) {
-                b.append(i == 0 ? "" : ", ").append(rounds.get(i));
-            }
+            b.append(rounds.size() == 1 ? ", at policy round " : ", at policy rounds ")
+                    .append(rounds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));
             b.append(rounds.size() < n ? " (the latest " + rounds.size() + ")" : "");
             b.append(" (round r: the r-th sample the device computed)");
         }

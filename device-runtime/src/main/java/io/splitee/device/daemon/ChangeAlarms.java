@@ -3,7 +3,6 @@ package io.splitee.device.daemon;
 import io.micrometer.core.instrument.Counter;
 import io.splitee.engine.Policy;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import org.slf4j.Logger;
@@ -63,7 +62,7 @@ final class ChangeAlarms {
     /** The policy rounds at which the latest alarms (at most {@link #KEPT}) fired, oldest first; any thread. */
     List<Long> rounds() {
         synchronized (rounds) {
-            return List.copyOf(new ArrayList<>(rounds));
+            return List.copyOf(rounds);
         }
     }
 }

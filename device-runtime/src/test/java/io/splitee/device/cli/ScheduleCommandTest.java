@@ -210,38 +210,34 @@ class ScheduleCommandTest {
     @Test
     void badPricing() throws Exception {
         Path t = TraceFiles.writeGzip(dir, "hand.csv.gz", TraceFiles.HAND);
-        Cli r = Cli.run(args(t, "splitee", "--pricing", "record"));
-        assertEquals(2, r.code());
         assertEquals("splitee-device simulate: --pricing is for measured mode (--cost-profile); paper mode's prices "
-                + "are fixed and priced when recorded", r.err().strip());
-        r = Cli.run(measured("splitee-s", "--pricing", "later"));
-        assertEquals(2, r.code());
-        assertEquals("splitee-device simulate: --pricing must be choice or record, got 'later'", r.err().strip());
+                + "are fixed and priced when recorded", refused(args(t, "splitee", "--pricing", "record")));
+        assertEquals("splitee-device simulate: --pricing must be choice or record, got 'later'",
+                refused(measured("splitee-s", "--pricing", "later")));
     }
 
     /** Measured-mode keys need a cost profile, paper keys need paper mode; bad values are one line, exit 2. */
     @Test
     void badMeasuredChanges() throws Exception {
         Path t = TraceFiles.writeGzip(dir, "hand.csv.gz", TraceFiles.HAND);
-        Cli r = Cli.run(args(t, "splitee", "--change", "link=lte@3"));
-        assertEquals(2, r.code());
         assertEquals("splitee-device simulate: --change: 'link=lte@3': link is a measured-mode change (give "
-                + "--cost-profile); paper mode changes lambda or offload-cost", r.err().strip());
-        r = Cli.run(measured("splitee-s", "--change", "offload-cost=0.6@100"));
-        assertEquals(2, r.code());
-        assertTrue(r.err().strip().endsWith("offload-cost is a paper-mode cost; measured mode changes link or "
-                + "board-slowdown"), r.err());
-        r = Cli.run(measured("splitee-s", "--change", "link=carrier-pigeon@100"));
-        assertEquals(2, r.code());
-        assertTrue(r.err().strip().startsWith("splitee-device simulate: --change: link@100: "), r.err());
-        assertEquals(1, r.err().strip().lines().count(), r.err());
-        r = Cli.run(measured("splitee-s", "--change", "board-slowdown=0@100"));
-        assertEquals(2, r.code());
+                + "--cost-profile); paper mode changes lambda or offload-cost", refused(args(t, "splitee", "--change", "link=lte@3")));
+        String err = refused(measured("splitee-s", "--change", "offload-cost=0.6@100"));
+        assertTrue(err.endsWith("offload-cost is a paper-mode cost; measured mode changes link or board-slowdown"), err);
+        err = refused(measured("splitee-s", "--change", "link=carrier-pigeon@100"));
+        assertTrue(err.startsWith("splitee-device simulate: --change: link@100: "), err);
+        assertEquals(1, err.lines().count(), err);
         assertEquals("splitee-device simulate: --change: board-slowdown@100 must be a finite number > 0, got '0'",
-                r.err().strip());
-        r = Cli.run(measured("splitee-s", "--change", "link=lte@20000"));
-        assertEquals(2, r.code());
-        assertTrue(r.err().contains("link@20000: sample 20000 is past the end of the stream (20000 samples)"), r.err());
+                refused(measured("splitee-s", "--change", "board-slowdown=0@100")));
+        err = refused(measured("splitee-s", "--change", "link=lte@20000"));
+        assertTrue(err.contains("link@20000: sample 20000 is past the end of the stream (20000 samples)"), err);
+    }
+
+    /** Runs simulate with {@code args}, asserts it was refused (exit 2), and returns its stderr, stripped. */
+    private static String refused(String... args) throws Exception {
+        Cli r = Cli.run(args);
+        assertEquals(2, r.code(), r.err());
+        return r.err().strip();
     }
 
     private static String[] measured(String policy, String... more) {
